@@ -1,0 +1,52 @@
+# Từng Nhà — the two commands a person needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := $(BIN)/flask --app fieldapp
+
+.PHONY: run test bench install assets translations db serve clean
+
+run: install assets translations db serve
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+assets: static/vendor/.built
+
+static/vendor/.built: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	touch $@
+
+translations: install
+	$(BIN)/pybabel compile -d fieldapp/translations -f --statistics 2>&1 | tail -n 2
+
+db: install
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+
+serve:
+	$(BIN)/gunicorn --workers 2 --threads 4 --bind 0.0.0.0:$(PORT) 'fieldapp:create_app()'
+
+test: install assets translations
+	bash scripts/ensure-chromium.sh
+	source scripts/ensure-postgres.sh && $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install assets translations
+	$(BIN)/python -m bench
+
+# Refresh the message catalogues after adding user-facing strings.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o fieldapp/translations/messages.pot .
+	$(BIN)/pybabel update -i fieldapp/translations/messages.pot -d fieldapp/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

@@ -1,0 +1,70 @@
+"""`create-user` and `assign` commands."""
+from __future__ import annotations
+
+
+
+import click
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..register.models import Village
+from ..timeutil import today_vn
+from .models import ROLES
+from .services import assign, create_user, find_user
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", "full_name", default="", help="Full name (họ và tên).")
+@click.option("--commune", "commune_code", default=None, help="Commune code (default: the only one).")
+@click.password_option()
+def create_user_command(username, role, full_name, commune_code, password):
+    """Create a user with a role."""
+    from ..register.models import Commune
+
+    if find_user(username):
+        raise click.ClickException(f"Tên đăng nhập '{username}' đã có.")
+    query = sa.select(Commune)
+    if commune_code:
+        query = query.where(Commune.code == commune_code)
+    communes = db.session.scalars(query).all()
+    commune_id = communes[0].id if len(communes) == 1 else None
+    if role != "admin" and commune_id is None:
+        raise click.ClickException("Chọn xã bằng --commune (mã xã).")
+    user = create_user(username, password, role, full_name=full_name, commune_id=commune_id)
+    db.session.commit()
+    click.echo(f"Đã tạo {user.username} ({user.role}).")
+
+
+@click.command("assign")
+@click.argument("username")
+@click.argument("village_code")
+@click.option("--from", "starts_on", type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]), default=None,
+              help="First day (YYYY-MM-DD or dd/mm/yyyy; default today).")
+@click.option("--to", "ends_on", type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]), default=None,
+              help="Last day, inclusive (default open).")
+def assign_command(username, village_code, starts_on, ends_on):
+    """Assign USERNAME to the village VILLAGE_CODE from a date (history is kept)."""
+    user = find_user(username)
+    if user is None:
+        raise click.ClickException(f"Không có người dùng '{username}'.")
+    query = sa.select(Village).where(Village.code == village_code)
+    if user.commune_id:
+        query = query.where(Village.commune_id == user.commune_id)
+    village = db.session.scalar(query)
+    if village is None:
+        raise click.ClickException(f"Không có thôn mã '{village_code}'.")
+    start = starts_on.date() if starts_on else today_vn()
+    end = ends_on.date() if ends_on else None
+    if end and end < start:
+        raise click.ClickException("Ngày kết thúc trước ngày bắt đầu.")
+    try:
+        assign(user, village, start, end)
+    except ValueError as exc:
+        raise click.ClickException(f"Không giao được: {exc}") from exc
+    db.session.commit()
+    click.echo(f"Đã giao {village.code} cho {user.username} từ {start:%d/%m/%Y}.")
+
+
+COMMANDS = [create_user_command, assign_command]

@@ -1,0 +1,94 @@
+"""Area scoping: the one place that answers "may this user see X?".
+
+Officers see the villages they are assigned to today, village heads their village,
+commanders their commune, admins everything. Every query of villages, households and
+visits starts here; an object outside the caller's area answers 404, never 403, so a
+guessed id reveals nothing.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import sqlalchemy as sa
+from flask import abort
+
+from ..extensions import db
+from ..register.models import Household, Village
+from ..timeutil import today_vn
+from .models import Assignment, User
+
+FIELD_ROLES = ("officer", "commander")  # who may record visits and add households
+COMMUNE_ROLES = ("commander", "admin")
+
+
+def assignment_in_force(on: date):
+    """SQL condition: an assignment covering the day `on`."""
+    return sa.and_(
+        Assignment.starts_on <= on,
+        sa.or_(Assignment.ends_on.is_(None), Assignment.ends_on >= on),
+    )
+
+
+def village_ids(user: User, on: date | None = None) -> sa.Select:
+    """A SELECT of the ids of the villages `user` may see (on the day `on`, default today)."""
+    if user.role == "admin":
+        return sa.select(Village.id)
+    if user.role == "commander":
+        return sa.select(Village.id).where(Village.commune_id == user.commune_id)
+    on = on or today_vn()
+    return sa.select(Assignment.village_id).where(
+        Assignment.user_id == user.id, assignment_in_force(on)
+    )
+
+
+def villages(user: User) -> sa.Select:
+    """The user's villages, ordered by code."""
+    return (
+        sa.select(Village)
+        .where(Village.id.in_(village_ids(user)))
+        .order_by(Village.code)
+    )
+
+
+def households(user: User) -> sa.Select:
+    """The households in the user's villages (every status)."""
+    return sa.select(Household).where(Household.village_id.in_(village_ids(user)))
+
+
+def get_village(user: User, village_id: int) -> Village:
+    """The village, or 404 when it does not exist or lies outside the user's area."""
+    village = db.session.scalar(villages(user).where(Village.id == village_id))
+    if village is None:
+        abort(404)
+    return village
+
+
+def get_household(user: User, household_id: uuid.UUID | str) -> Household:
+    """The household, or 404 when missing, malformed or outside the user's area."""
+    try:
+        key = household_id if isinstance(household_id, uuid.UUID) else uuid.UUID(household_id)
+    except (ValueError, AttributeError, TypeError):
+        abort(404)
+    household = db.session.scalar(households(user).where(Household.id == key))
+    if household is None:
+        abort(404)
+    return household
+
+
+def may_record(user: User) -> bool:
+    """Officers and commanders log visits and add households; heads and admins only read."""
+    return user.role in FIELD_ROLES
+
+
+def may_see_personal(user: User) -> bool:
+    """Names and phones of residents: everyone who works the area (all current roles)."""
+    return user.role in ("officer", "village_head", "commander", "admin")
+
+
+def require_roles(*roles: str):
+    """Abort 403 unless the current user has one of `roles` (use inside a view)."""
+    from flask_login import current_user
+
+    if current_user.role not in roles:
+        abort(403)

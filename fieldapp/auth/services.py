@@ -1,0 +1,54 @@
+"""Accounts and assignments: the writes behind the auth CLI and admin pages."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..register.models import Village
+from .models import ROLES, Assignment, User
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.username == username.strip().lower()))
+
+
+def create_user(username: str, password: str, role: str, *, full_name: str = "",
+                commune_id: int | None = None, title: str = "", password_hash: str | None = None) -> User:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    user = User(username=username.strip().lower(), role=role, full_name=full_name,
+                commune_id=commune_id, title=title)
+    if password_hash:
+        user.password_hash = password_hash
+    else:
+        user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def assign(user: User, village: Village, starts_on: date, ends_on: date | None = None,
+           by: User | None = None) -> Assignment:
+    """Give `user` the village from `starts_on`; an open assignment to it ends the day before.
+
+    Past rows are kept as they are, so "who answered for this village on a date" stays
+    answerable.
+    """
+    open_rows = db.session.scalars(
+        sa.select(Assignment).where(
+            Assignment.user_id == user.id,
+            Assignment.village_id == village.id,
+            Assignment.ends_on.is_(None),
+        )
+    )
+    for row in open_rows:
+        if row.starts_on >= starts_on:
+            raise ValueError("an open assignment starts on or after that date")
+        row.ends_on = starts_on - timedelta(days=1)
+    assignment = Assignment(user_id=user.id, village_id=village.id, starts_on=starts_on,
+                            ends_on=ends_on, created_by_id=by.id if by else None)
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment

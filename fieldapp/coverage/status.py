@@ -1,0 +1,93 @@
+"""A household's status in a campaign, as SQL, so lists, counts and exports agree.
+
+warned      — some visit in force in the campaign was `warned`;
+revisit     — else some visit was `nobody_home` or `refused`;
+excluded    — else the household moved or was merged (or a visit found it moved away);
+not_visited — else.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from ..register.models import Household
+from ..visits.models import Visit
+
+STATUSES = ("not_visited", "revisit", "warned", "excluded")
+
+
+def visit_summary(campaign_id: int, *, households: sa.Select | None = None) -> sa.Subquery:
+    """Per household: warned flag, attempts, moved-away flag, visit count, last visit time."""
+    def flag(*outcomes):
+        return sa.func.max(sa.case((Visit.outcome.in_(outcomes), 1), else_=0))
+
+    query = (
+        sa.select(
+            Visit.household_id.label("household_id"),
+            flag("warned").label("warned"),
+            flag("nobody_home", "refused").label("attempted"),
+            flag("moved_away").label("moved_away"),
+            sa.func.count().label("visit_count"),
+            sa.func.max(Visit.recorded_at).label("last_visit_at"),
+        )
+        .where(Visit.campaign_id == campaign_id, Visit.replaced_at.is_(None))
+        .group_by(Visit.household_id)
+    )
+    if households is not None:
+        query = query.where(Visit.household_id.in_(households))
+    return query.subquery("visit_summary")
+
+
+def status_expr(summary: sa.Subquery) -> sa.ColumnElement[str]:
+    """The status of `Household` joined (outer) to `summary`."""
+    return sa.case(
+        (summary.c.warned == 1, "warned"),
+        (summary.c.attempted == 1, "revisit"),
+        (sa.or_(Household.status != "active", summary.c.moved_away == 1), "excluded"),
+        else_="not_visited",
+    ).label("coverage_status")
+
+
+def households_with_status(campaign_id: int | None, where) -> sa.Select:
+    """SELECT (Household, status, visit_count, last_visit_at) for households matching `where`."""
+    if campaign_id is None:
+        excluded = sa.case((Household.status != "active", "excluded"), else_="not_visited")
+        return sa.select(Household, excluded.label("coverage_status"), sa.literal(0).label("visit_count"),
+                         sa.null().label("last_visit_at")).where(where)
+    summary = visit_summary(campaign_id, households=sa.select(Household.id).where(where))
+    return (
+        sa.select(Household, status_expr(summary),
+                  sa.func.coalesce(summary.c.visit_count, 0).label("visit_count"),
+                  summary.c.last_visit_at)
+        .outerjoin(summary, summary.c.household_id == Household.id)
+        .where(where)
+    )
+
+
+def status_counts(campaign_id: int | None, village_ids: sa.Select) -> dict[int, dict[str, int]]:
+    """{village_id: {status: households}} for the given villages, in one query."""
+    rows = households_with_status(campaign_id, Household.village_id.in_(village_ids)).subquery()
+    query = sa.select(rows.c.village_id, rows.c.coverage_status, sa.func.count()).group_by(
+        rows.c.village_id, rows.c.coverage_status
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for village_id, status, n in db.session.execute(query):
+        counts.setdefault(village_id, dict.fromkeys(STATUSES, 0))[status] = n
+    return counts
+
+
+def coverage_ratio(counts: dict[str, int]) -> float | None:
+    """warned ÷ (households − excluded); None when nothing counts."""
+    base = sum(counts.values()) - counts.get("excluded", 0)
+    return counts.get("warned", 0) / base if base else None
+
+
+def status_labels() -> dict[str, str]:
+    from flask_babel import lazy_gettext as _l
+
+    return {
+        "not_visited": _l("Not visited"),
+        "revisit": _l("Revisit"),
+        "warned": _l("Warned"),
+        "excluded": _l("Excluded"),
+    }

@@ -1,0 +1,28 @@
+"""`seed-demo`: the An Phú demo commune."""
+from __future__ import annotations
+
+import click
+
+from ..extensions import db
+from .seed import is_empty, seed_demo
+
+
+@click.command("seed-demo")
+@click.option("--households", default=200, show_default=True, help="Households per village (about).")
+@click.option("--villages", default=31, show_default=True, help="Number of villages.")
+@click.option("--seed", default=2025, show_default=True, help="Random seed (same seed, same demo).")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has data.")
+def seed_demo_command(households, villages, seed, if_empty):
+    """Fill an empty database with the An Phú demo (accounts use password demo1234)."""
+    if not is_empty():
+        if if_empty:
+            click.echo("Cơ sở dữ liệu đã có dữ liệu; bỏ qua dữ liệu mẫu.")
+            return
+        raise click.ClickException("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào CSDL trống.")
+    counts = seed_demo(households=households, villages=villages, seed=seed)
+    db.session.commit()
+    click.echo("Đã nạp dữ liệu mẫu: {villages} thôn, {households} hộ, {users} tài khoản, "
+               "{visits} lượt đến nhà.".format(**counts))
+
+
+COMMANDS = [seed_demo_command]

@@ -1,0 +1,81 @@
+"""Form pieces shared by several features."""
+from __future__ import annotations
+
+from flask_babel import gettext, lazy_gettext as _l, ngettext
+from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import NumberRange, ValidationError
+
+from .text import normalise_phone, strip_controls
+
+
+# WTForms ships no Vietnamese catalogue; its built-in messages are translated in ours.
+WTFORMS_MESSAGES = (
+    _l("This field is required."), _l("Not a valid integer value."), _l("Not a valid float value."),
+    _l("Not a valid choice."), _l("Invalid Choice: could not coerce."),
+    _l("Invalid input."), _l("Not a valid decimal value."), _l("Not a valid date value."),
+)
+
+
+class _Translations:
+    def gettext(self, string):
+        return gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return ngettext(singular, plural, n)
+
+
+class Form(FlaskForm):
+    """Base form: WTForms' own messages come from the app's catalogues."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _Translations()
+
+        def bind_field(self, form, unbound_field, options):
+            # Text never carries control characters (PostgreSQL refuses NUL outright).
+            if issubclass(unbound_field.field_class, StringField):
+                keep = issubclass(unbound_field.field_class, TextAreaField)
+                filters = list(unbound_field.kwargs.get("filters", ()))
+                unbound_field.kwargs["filters"] = [lambda v, k=keep: strip_controls(v, k), *filters]
+            return unbound_field.bind(form=form, **options)
+
+
+def choices(mapping: dict) -> list[SelectChoice]:
+    """{value: label} as the choices WTForms wants."""
+    return [SelectChoice(str(value), label) for value, label in mapping.items()]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes; unknown values are refused with a message."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def pre_validate(self, form):
+        known = {str(value) for value, *_ in self.iter_choices()}
+        if unknown := [v for v in (self.data or []) if str(v) not in known]:
+            raise ValidationError(_l("Unknown choice: %(values)s", values=", ".join(map(str, unknown))))
+
+
+def count_range(maximum: int, minimum: int = 0) -> NumberRange:
+    return NumberRange(minimum, maximum, _l("Enter a number from %(min)s to %(max)s.",
+                                            min=minimum, max=maximum))
+
+
+def valid_phone(_form, field) -> None:
+    """Vietnamese mobile numbers: 10 digits starting 03, 05, 07, 08, 09 (+84 accepted)."""
+    try:
+        field.data = normalise_phone(field.data)
+    except ValueError:
+        raise ValidationError(_l("Phone number must have 10 digits starting with 03, 05, 07, 08 or 09."))
+
+
+def valid_point(form, _field) -> None:
+    """lat and lon come together, inside the ranges of a real point."""
+    lat, lon = form.lat.data, form.lon.data
+    if (lat is None) != (lon is None):
+        raise ValidationError(_l("Latitude and longitude must be given together."))
+    if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValidationError(_l("The location is not a valid point."))

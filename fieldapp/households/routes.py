@@ -1,0 +1,154 @@
+"""A household: details and history, the full visit form, one-tap actions, adding one.
+
+Every view answers 404 for a household outside the caller's area, and 403 for writes by
+roles that only read (village heads, admins).
+"""
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..accountability import audit
+from ..auth import scoping
+from ..campaigns.services import active_campaign
+from ..coverage.status import households_with_status
+from ..extensions import db, htmx
+from ..register.models import Household
+from ..visits import services as visits
+from ..visits.forms import VisitForm
+from ..visits.models import OUTCOMES, Visit
+from .forms import HouseholdForm
+from .services import add_household
+
+bp = Blueprint("households", __name__, url_prefix="/households")
+
+
+def _campaign_or_409(household: Household):
+    campaign = active_campaign(household.village.commune_id)
+    if campaign is None:
+        abort(409, _("There is no campaign to record visits in."))
+    return campaign
+
+
+def _require_recorder():
+    if not scoping.may_record(current_user):
+        abort(403)
+
+
+def _row(household: Household):
+    campaign = active_campaign(household.village.commune_id)
+    return db.session.execute(
+        households_with_status(campaign.id if campaign else None, Household.id == household.id)
+    ).one()
+
+
+@bp.get("/<uuid:household_id>")
+@login_required
+def show(household_id: uuid.UUID):
+    """Details, visit history and the full visit form (for those who record visits)."""
+    household = scoping.get_household(current_user, household_id)
+    campaign = active_campaign(household.village.commune_id)
+    form = VisitForm(campaign=campaign, team=visits.village_team(household.village_id, current_user))
+    if campaign and not form.is_submitted():
+        form.topics.data = [t.code for t in campaign.topics]
+        form.materials.data = ["leaflet"]
+        form.people_reached.data = 1
+    audit.record("household_view", "household", household.id)
+    db.session.commit()
+    return _render_show(household, form)
+
+
+def _render_show(household, form, status=200):
+    row = _row(household)
+    return render_template(
+        "households/show.html", household=household, row=row, form=form,
+        history=visits.history(household), may_record=scoping.may_record(current_user),
+    ), status
+
+
+@bp.post("/<uuid:household_id>/visits")
+@login_required
+def create_visit(household_id: uuid.UUID):
+    """Record a visit from the full form; errors re-render the form (422) with messages."""
+    household = scoping.get_household(current_user, household_id)
+    _require_recorder()
+    campaign = _campaign_or_409(household)
+    form = VisitForm(campaign=campaign, team=visits.village_team(household.village_id, current_user))
+    if not form.validate():
+        return _render_show(household, form, 422)
+    visits.record_visit(household, campaign, current_user, form.clean())
+    db.session.commit()
+    flash(_("Visit saved."), "success")
+    return redirect(url_for("households.show", household_id=household.id))
+
+
+@bp.post("/<uuid:household_id>/quick")
+@login_required
+def quick(household_id: uuid.UUID):
+    """One tap: the standard visit with `outcome` (warned or nobody_home), now, GPS if sent.
+
+    htmx gets the household's row back with an undo button; a plain form post goes back
+    to the village list.
+    """
+    household = scoping.get_household(current_user, household_id)
+    _require_recorder()
+    campaign = _campaign_or_409(household)
+    outcome = request.form.get("outcome")
+    if outcome not in OUTCOMES:
+        abort(400)
+    visit = visits.record_visit(household, campaign, current_user,
+                                visits.standard_values(campaign, outcome, _point()))
+    db.session.commit()
+    if htmx:
+        return render_template("villages/_household_row.html", row=_row(household),
+                               may_record=True, undo=visit)
+    flash(_("Saved: %(name)s — %(outcome)s.", name=household.head_name,
+            outcome=_("Warned") if outcome == "warned" else _("Nobody home")), "success")
+    return redirect(url_for("villages.show", village_id=household.village_id) + f"#h-{household.id}")
+
+
+def _point() -> dict:
+    """GPS from the form when the phone gave one and it makes sense; else nothing."""
+    try:
+        lat, lon = float(request.form["lat"]), float(request.form["lon"])
+        accuracy = float(request.form.get("accuracy_m") or 0) or None
+    except (KeyError, ValueError):
+        return {}
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return {}
+    return {"lat": lat, "lon": lon, "accuracy_m": accuracy}
+
+
+@bp.post("/visits/<uuid:visit_id>/undo")
+@login_required
+def undo(visit_id: uuid.UUID):
+    """Withdraw a tap within the undo window; 404 outside the area, 409 when too late."""
+    visit = db.session.get(Visit, visit_id) or abort(404)
+    household = scoping.get_household(current_user, visit.household_id)
+    if not visits.withdraw(visit, current_user, current_app.config["UNDO_SECONDS"]):
+        abort(409, _("This visit can no longer be undone; record a correction instead."))
+    audit.record("visit_withdraw", "visit", visit.id)
+    db.session.commit()
+    if htmx:
+        return render_template("villages/_household_row.html", row=_row(household), may_record=True)
+    flash(_("Undone."), "info")
+    return redirect(url_for("villages.show", village_id=household.village_id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Add a household found in the field to one of my villages (`?village=`)."""
+    _require_recorder()
+    village = scoping.get_village(current_user, request.args.get("village", type=int) or 0)
+    form = HouseholdForm()
+    if form.validate_on_submit():
+        household = add_household(village, form.data, current_user)
+        db.session.commit()
+        flash(_("Household added."), "success")
+        return redirect(url_for("households.show", household_id=household.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("households/new.html", form=form, village=village), status

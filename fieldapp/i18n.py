@@ -1,0 +1,66 @@
+"""Language and formats: Vietnamese by default, English per user; dd/mm/yyyy, 1.234,5."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_login import current_user
+
+from .extensions import babel
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if (lang := request.args.get("lang")) in languages:
+        session["lang"] = lang
+        return lang
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    return session.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def vn_date(value: date | datetime | None) -> str:
+    """dd/mm/yyyy in every language (datetimes are shown in Vietnam time)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "dd/MM/yyyy")
+    return format_date(value, "dd/MM/yyyy")
+
+
+def vn_datetime(value: datetime | None) -> str:
+    """dd/mm/yyyy HH:mm, 24-hour, Vietnam time (columns hold naive UTC)."""
+    return "" if value is None else format_datetime(value, "dd/MM/yyyy HH:mm")
+
+
+def vn_time(value: datetime | None) -> str:
+    return "" if value is None else format_datetime(value, "HH:mm")
+
+
+def number(value, digits: int = 0) -> str:
+    """1.234,5 in Vietnamese, 1,234.5 in English."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern)
+
+
+def percent(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    return format_percent(value, format="#,##0" + ("." + "0" * digits if digits else "") + "%")
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters.update(
+        vndate=vn_date, vndatetime=vn_datetime, vntime=vn_time, number=number, percent=percent
+    )
+    app.jinja_env.globals["get_locale"] = lambda: str(get_locale())
+
+    from .coverage.status import status_labels
+    from .visits.forms import material_labels, outcome_labels
+
+    app.jinja_env.globals.update(status_labels=status_labels, outcome_labels=outcome_labels,
+                                 material_labels=material_labels)

@@ -1,0 +1,36 @@
+"""Root-scoped PWA files: the service worker must be served from / to control the app."""
+from __future__ import annotations
+
+from flask import Flask, send_from_directory
+
+
+def init_app(app: Flask) -> None:
+    _compressible_static(app)
+
+    @app.get("/sw.js")
+    def service_worker():
+        response = send_from_directory(app.static_folder, "sw.js", max_age=0)
+        response.headers["Service-Worker-Allowed"] = "/"
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+    @app.get("/manifest.webmanifest")
+    def manifest():
+        return send_from_directory(
+            app.static_folder, "manifest.webmanifest", mimetype="application/manifest+json"
+        )
+
+
+def _compressible_static(app: Flask) -> None:
+    """Static files read into memory (they are small) so Flask-Compress can brotli/gzip
+    them without streaming, which would leave file handles open."""
+    original = app.send_static_file
+
+    def send_static_file(filename: str):
+        response = original(filename)
+        if response.direct_passthrough:
+            response.direct_passthrough = False
+            response.make_sequence()
+        return response
+
+    app.send_static_file = send_static_file

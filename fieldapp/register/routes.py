@@ -1,0 +1,6 @@
+"""Register pages."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("register", __name__, url_prefix="/register")

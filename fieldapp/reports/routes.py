@@ -1,0 +1,6 @@
+"""Reports pages."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")

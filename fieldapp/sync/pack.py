@@ -1,0 +1,52 @@
+"""The offline pack: the caller's villages and households with their status."""
+from __future__ import annotations
+
+from flask_babel import get_locale
+
+from ..auth import scoping
+from ..auth.models import User
+from ..campaigns.models import Campaign
+from ..campaigns.services import active_campaign
+from ..coverage.status import households_with_status
+from ..extensions import db
+from ..register.models import Household
+from ..timeutil import iso_utc, utcnow
+
+
+def campaign_json(campaign: Campaign | None) -> dict | None:
+    if campaign is None:
+        return None
+    locale = str(get_locale())
+    return {
+        "id": campaign.id, "name": campaign.name,
+        "starts_on": campaign.starts_on.isoformat(), "ends_on": campaign.ends_on.isoformat(),
+        "topics": [{"code": t.code, "label": t.label(locale)} for t in campaign.topics],
+    }
+
+
+def build_pack(user: User) -> dict:
+    """Everything an officer needs offline, and nothing outside their area."""
+    campaign = active_campaign(user.commune_id)
+    villages = db.session.scalars(scoping.villages(user)).all()
+    query = households_with_status(
+        campaign.id if campaign else None,
+        Household.village_id.in_(scoping.village_ids(user)),
+    ).order_by(Household.village_id, (Household.youth > 0).desc(), Household.sort_key)
+    by_village: dict[int, list[dict]] = {v.id: [] for v in villages}
+    for household, status, visit_count, last_visit_at in db.session.execute(query):
+        by_village[household.village_id].append({
+            "id": str(household.id), "code": household.code, "head_name": household.head_name,
+            "address": household.address, "youth": household.youth, "members": household.members,
+            "status": status, "household_status": household.status,
+            "visit_count": visit_count, "last_visit_at": iso_utc(last_visit_at),
+        })
+    return {
+        "generated_at": iso_utc(utcnow()),
+        "campaign": campaign_json(campaign),
+        "villages": [
+            {"id": v.id, "code": v.code, "name": v.name, "households": by_village[v.id]}
+            for v in villages
+        ],
+    }
+
+

@@ -1,0 +1,58 @@
+"""The officer's villages and the household list of one village."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template, request
+from flask_login import current_user, login_required
+
+from ..auth import scoping
+from ..campaigns.services import active_campaign
+from ..coverage.status import STATUSES, coverage_ratio, households_with_status, status_counts
+from ..extensions import db, htmx
+from ..register.models import Household
+from ..text import fold
+
+bp = Blueprint("villages", __name__, url_prefix="/villages")
+
+
+@bp.get("/")
+@login_required
+def index():
+    """My villages with their progress in the active campaign (only villages in my area)."""
+    campaign = active_campaign(current_user.commune_id)
+    villages = db.session.scalars(scoping.villages(current_user)).all()
+    counts = status_counts(campaign.id if campaign else None, scoping.village_ids(current_user))
+    empty = dict.fromkeys(STATUSES, 0)
+    rows = [(v, counts.get(v.id, empty), coverage_ratio(counts.get(v.id, empty))) for v in villages]
+    return render_template("villages/index.html", campaign=campaign, rows=rows)
+
+
+@bp.get("/<int:village_id>")
+@login_required
+def show(village_id: int):
+    """Households of one village with their status; `?q=` searches without diacritics,
+    `?status=` filters. 404 when the village is outside the caller's area."""
+    village = scoping.get_village(current_user, village_id)
+    campaign = active_campaign(village.commune_id)
+    q = (request.args.get("q") or "").strip()[:100]
+    status = request.args.get("status") if request.args.get("status") in STATUSES else ""
+    rows = _household_rows(village.id, campaign, q, status)
+    counts = status_counts(campaign.id if campaign else None, sa.select(sa.literal(village.id)))
+    context = dict(village=village, campaign=campaign, rows=rows, q=q, status=status,
+                   counts=counts.get(village.id, dict.fromkeys(STATUSES, 0)),
+                   may_record=scoping.may_record(current_user))
+    partial = htmx and not htmx.history_restore_request
+    template = "villages/_household_list.html" if partial else "villages/show.html"
+    return render_template(template, **context), 200, {"Vary": "HX-Request"}
+
+
+def _household_rows(village_id: int, campaign, q: str, status: str):
+    where = Household.village_id == village_id
+    if q:
+        for word in fold(q).split()[:5]:
+            where = sa.and_(where, Household.search_key.contains(word, autoescape=True))
+    query = households_with_status(campaign.id if campaign else None, where)
+    if status:
+        query = query.where(query.selected_columns.coverage_status == status)
+    query = query.order_by((Household.youth > 0).desc(), Household.sort_key)
+    return db.session.execute(query).all()

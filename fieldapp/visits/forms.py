@@ -1,0 +1,77 @@
+"""The visit form, used by the web page and (from JSON) by the sync endpoint."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, FloatField, IntegerField, RadioField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from ..forms import Form, choices, MultiCheckboxField, count_range, valid_point
+
+
+
+def outcome_labels() -> dict[str, str]:
+    return {
+        "warned": _l("Warned"),
+        "nobody_home": _l("Nobody home"),
+        "refused": _l("Refused"),
+        "moved_away": _l("Moved away"),
+    }
+
+
+def material_labels() -> dict[str, str]:
+    return {
+        "leaflet": _l("Leaflet"),
+        "handbook": _l("Handbook"),
+        "qr_fanpage": _l("QR code of the commune police page"),
+        "hotline_sticker": _l("Commune police hotline sticker"),
+    }
+
+
+class VisitForm(Form):
+    outcome = RadioField(_l("Outcome"), choices=choices(outcome_labels()),
+                         validators=[InputRequired(_l("Choose an outcome."))])
+    topics = MultiCheckboxField(_l("Topics covered"))
+    materials = MultiCheckboxField(_l("Materials handed over"), choices=choices(material_labels()))
+    people_reached = IntegerField(_l("People reached"), default=0,
+                                  validators=[Optional(), count_range(50)])
+    youth_reached = IntegerField(_l("Youths (12–24) reached"), default=0,
+                                 validators=[Optional(), count_range(30)])
+    commitment_signed = BooleanField(_l("Commitment signed"))
+    companions = MultiCheckboxField(_l("Went with"))
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=1000, message=_l("At most %(max)d characters."))])
+    lat = FloatField(validators=[Optional(), valid_point])
+    lon = FloatField(validators=[Optional()])
+    accuracy_m = FloatField(validators=[Optional(), NumberRange(0, 100000)])
+
+    def __init__(self, *args, campaign=None, team=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        topics = campaign.topics if campaign else []
+        from flask_babel import get_locale
+
+        self.topics.choices = choices({t.code: t.label(str(get_locale())) for t in topics})
+        self.companions.choices = choices({u.username: u.display_name for u in team})
+
+    def validate_topics(self, field):
+        if self.outcome.data == "warned" and not field.data:
+            raise ValidationError(_l("Tick at least one topic for a warning."))
+
+    def validate_youth_reached(self, field):
+        if (field.data or 0) > (self.people_reached.data or 0):
+            raise ValidationError(_l("Youths reached cannot exceed people reached."))
+
+    def clean(self) -> dict:
+        """The validated values, with warning details dropped when nobody was warned."""
+        warned = self.outcome.data == "warned"
+        return {
+            "outcome": self.outcome.data,
+            "topics": list(self.topics.data or []) if warned else [],
+            "materials": list(self.materials.data or []),
+            "people_reached": (self.people_reached.data or 0) if warned else 0,
+            "youth_reached": (self.youth_reached.data or 0) if warned else 0,
+            "commitment_signed": bool(self.commitment_signed.data) and warned,
+            "companions": list(self.companions.data or []),
+            "note": (self.note.data or "").strip(),
+            "lat": self.lat.data, "lon": self.lon.data, "accuracy_m": self.accuracy_m.data,
+        }
+
+

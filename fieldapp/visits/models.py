@@ -1,0 +1,95 @@
+"""Visits (lượt đến nhà): made on the device, never edited in place.
+
+A correction is a new visit whose `supersedes_id` names the old one; the old row then
+gets `replaced_at` (once) and stays for history. An undo within seconds of a tap marks
+the visit `replaced_at` with reason "withdrawn". "In force" means `replaced_at IS NULL`.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import utcnow
+
+OUTCOMES = ("warned", "nobody_home", "refused", "moved_away")
+MATERIALS = ("leaflet", "handbook", "qr_fanpage", "hotline_sticker")
+
+visit_companions = sa.Table(
+    "visit_companions",
+    db.metadata,
+    sa.Column("visit_id", sa.Uuid, sa.ForeignKey("visits.id"), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), primary_key=True),
+)
+
+
+class VisitTopic(db.Model):
+    __tablename__ = "visit_topics"
+
+    visit_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("visits.id"), primary_key=True)
+    topic_code: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+
+
+class VisitMaterial(db.Model):
+    __tablename__ = "visit_materials"
+
+    visit_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("visits.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+
+
+class Visit(db.Model):
+    __tablename__ = "visits"
+    __table_args__ = (
+        sa.Index("ix_visits_campaign_household", "campaign_id", "household_id"),
+        sa.Index("ix_visits_user_received", "user_id", "received_at"),
+        sa.CheckConstraint("people_reached >= 0", name="people_nonneg"),
+        sa.CheckConstraint("youth_reached >= 0", name="youth_nonneg"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
+    household_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("households.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    outcome: Mapped[str] = mapped_column(sa.String(20))
+    # Device clock (as UTC) with the device's UTC offset; the server's own clock beside it.
+    recorded_at: Mapped[datetime]
+    recorded_offset_min: Mapped[int] = mapped_column(default=420)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    device_id: Mapped[str] = mapped_column(sa.String(80), default="web")
+    seq: Mapped[int | None]
+    people_reached: Mapped[int] = mapped_column(default=0)
+    youth_reached: Mapped[int] = mapped_column(default=0)
+    commitment_signed: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    accuracy_m: Mapped[float | None]
+    supersedes_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("visits.id"))
+    replaced_at: Mapped[datetime | None]
+    replaced_reason: Mapped[str | None] = mapped_column(sa.String(20))
+
+    household = relationship("Household")
+    user = relationship("User", foreign_keys=[user_id])
+    companions = relationship("User", secondary=visit_companions, order_by="User.username")
+    topic_rows: Mapped[list[VisitTopic]] = relationship(cascade="all, delete-orphan")
+    material_rows: Mapped[list[VisitMaterial]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def topics(self) -> list[str]:
+        return [t.topic_code for t in self.topic_rows]
+
+    @property
+    def materials(self) -> list[str]:
+        return [m.code for m in self.material_rows]
+
+    @property
+    def in_force(self) -> bool:
+        return self.replaced_at is None
+
+    @property
+    def people(self) -> list:
+        """Everyone credited with the visit: the recorder first, then companions."""
+        return [self.user, *[c for c in self.companions if c.id != self.user_id]]

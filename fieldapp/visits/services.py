@@ -1,0 +1,101 @@
+"""Recording visits: the one write path for the web form, the quick actions and sync."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+
+from ..auth.models import Assignment, User
+from ..auth.scoping import assignment_in_force
+from ..campaigns.models import Campaign
+from ..extensions import db
+from ..register.models import Household
+from ..timeutil import to_utc_naive, today_vn, utcnow
+from .models import Visit, VisitMaterial, VisitTopic
+
+
+def village_team(village_id: int, exclude: User | None = None) -> list[User]:
+    """People assigned to the village today (officers and team members), for companions."""
+    users = db.session.scalars(
+        sa.select(User)
+        .join(Assignment, Assignment.user_id == User.id)
+        .where(Assignment.village_id == village_id, assignment_in_force(today_vn()),
+               User.role.in_(("officer", "commander")), User.active)
+        .order_by(User.username)
+        .distinct()
+    ).all()
+    return [u for u in users if exclude is None or u.id != exclude.id]
+
+
+def users_by_username(usernames: list[str]) -> list[User]:
+    if not usernames:
+        return []
+    return list(db.session.scalars(sa.select(User).where(User.username.in_(usernames))))
+
+
+def record_visit(household: Household, campaign: Campaign, user: User, values: dict, *,
+                 visit_id: uuid.UUID | None = None, recorded_at: datetime | None = None,
+                 device_id: str = "web", seq: int | None = None,
+                 supersedes: Visit | None = None) -> Visit:
+    """Add a visit (and its topics, materials, companions); flush, never commit.
+
+    `recorded_at` is the device's aware time; without one the server's clock is used.
+    A visit that supersedes another marks the old one replaced; the old row stays.
+    """
+    now = utcnow()
+    moment = recorded_at or datetime.now(timezone.utc).astimezone()
+    offset = moment.utcoffset() or timedelta(0)
+    visit = Visit(
+        id=visit_id or uuid.uuid4(), household_id=household.id, campaign_id=campaign.id,
+        user_id=user.id, outcome=values["outcome"],
+        recorded_at=to_utc_naive(moment), recorded_offset_min=int(offset.total_seconds() // 60),
+        received_at=now, device_id=device_id, seq=seq,
+        people_reached=values.get("people_reached") or 0,
+        youth_reached=values.get("youth_reached") or 0,
+        commitment_signed=bool(values.get("commitment_signed")),
+        note=values.get("note") or "",
+        lat=values.get("lat"), lon=values.get("lon"), accuracy_m=values.get("accuracy_m"),
+        supersedes_id=supersedes.id if supersedes else None,
+    )
+    visit.topic_rows = [VisitTopic(topic_code=c) for c in dict.fromkeys(values.get("topics") or [])]
+    visit.material_rows = [VisitMaterial(code=c) for c in dict.fromkeys(values.get("materials") or [])]
+    visit.companions = [u for u in users_by_username(values.get("companions") or []) if u.id != user.id]
+    if supersedes is not None and supersedes.replaced_at is None:
+        supersedes.replaced_at, supersedes.replaced_reason = now, "corrected"
+    db.session.add(visit)
+    db.session.flush()
+    return visit
+
+
+def standard_values(campaign: Campaign, outcome: str, point: dict | None = None) -> dict:
+    """The one-tap visit: all campaign topics and a leaflet when warned; nothing else."""
+    warned = outcome == "warned"
+    return {
+        "outcome": outcome,
+        "topics": [t.code for t in campaign.topics] if warned else [],
+        "materials": ["leaflet"] if warned else [],
+        "people_reached": 1 if warned else 0,
+        **(point or {}),
+    }
+
+
+def withdraw(visit: Visit, user: User, undo_seconds: int) -> bool:
+    """Undo a tap: only its author, only within the undo window (with a little slack)."""
+    if visit.user_id != user.id or visit.replaced_at is not None:
+        return False
+    if utcnow() - visit.received_at > timedelta(seconds=undo_seconds + 30):
+        return False
+    visit.replaced_at, visit.replaced_reason = utcnow(), "withdrawn"
+    db.session.flush()
+    return True
+
+
+def history(household: Household) -> list[Visit]:
+    """All visits of a household, newest received first (never ordered by device time)."""
+    return list(db.session.scalars(
+        sa.select(Visit).where(Visit.household_id == household.id)
+        .order_by(Visit.received_at.desc())
+        .options(sa.orm.selectinload(Visit.topic_rows), sa.orm.selectinload(Visit.material_rows),
+                 sa.orm.selectinload(Visit.companions), sa.orm.joinedload(Visit.user))
+    ))

@@ -1,0 +1,25 @@
+/* Từng Nhà page helpers: GPS for visits and new households, busy buttons. */
+(function () {
+  "use strict";
+  var fix = null;
+  function remember(pos) {
+    fix = { lat: pos.coords.latitude, lon: pos.coords.longitude, acc: Math.round(pos.coords.accuracy), at: Date.now() };
+    document.querySelectorAll("[data-gps-lat]").forEach(function (el) { el.value = fix.lat; });
+    document.querySelectorAll("[data-gps-lon]").forEach(function (el) { el.value = fix.lon; });
+    document.querySelectorAll("[data-gps-acc]").forEach(function (el) { el.value = fix.acc; });
+  }
+  function freshFix() { return fix && Date.now() - fix.at < 120000 ? fix : null; }
+  window.tungNhaFix = freshFix;
+  document.addEventListener("DOMContentLoaded", function () {
+    if (document.body.hasAttribute("data-gps") && navigator.geolocation) {
+      navigator.geolocation.watchPosition(remember, function () {}, { enableHighAccuracy: true, maximumAge: 60000 });
+    }
+  });
+  // A one-tap visit carries the latest GPS fix when the phone has one.
+  document.addEventListener("htmx:configRequest", function (e) {
+    var f = freshFix();
+    if (f && e.detail.path.indexOf("/quick") > -1) {
+      e.detail.parameters.lat = f.lat; e.detail.parameters.lon = f.lon; e.detail.parameters.accuracy_m = f.acc;
+    }
+  });
+})();
