@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from .. import nav
 from ..auth import scoping
 from ..campaigns.services import active_campaign
 from ..coverage.status import STATUSES, coverage_ratio, households_with_status, status_counts
@@ -13,6 +15,7 @@ from ..register.models import Household
 from ..text import fold
 
 bp = Blueprint("villages", __name__, url_prefix="/villages")
+nav.add("villages.index", _l("My villages"), ("officer", "village_head", "commander", "admin"), order=10)
 
 
 @bp.get("/")

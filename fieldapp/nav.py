@@ -1,0 +1,31 @@
+"""The menu: features add their entries here from their own routes module."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import url_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object  # a lazy gettext string
+    roles: tuple[str, ...]
+    order: int = 50
+
+
+_ITEMS: list[NavItem] = []
+
+
+def add(endpoint: str, label, roles: tuple[str, ...], order: int = 50) -> None:
+    """Offer `endpoint` in the menu to users with one of `roles`."""
+    if all(item.endpoint != endpoint for item in _ITEMS):
+        _ITEMS.append(NavItem(endpoint, label, roles, order))
+
+
+def items_for(user) -> list[tuple[str, object]]:
+    """(url, label) of the menu entries this user may open."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    chosen = sorted((i for i in _ITEMS if user.role in i.roles), key=lambda i: i.order)
+    return [(url_for(i.endpoint), i.label) for i in chosen]
