@@ -27,7 +27,7 @@ static/vendor/.built: package.json package-lock.json
 	touch $@
 
 translations: install
-	$(BIN)/pybabel compile -d fieldapp/translations -f --statistics 2>&1 | tail -n 2
+	$(BIN)/pybabel compile -d fieldapp/translations --statistics 2>&1 | tail -n 2
 
 db: install
 	$(FLASK) db upgrade
