@@ -23,3 +23,15 @@
     }
   });
 })();
+/* A failed htmx request says why (the server's message), instead of doing nothing. */
+document.addEventListener("htmx:responseError", function (e) {
+  var doc = new DOMParser().parseFromString(e.detail.xhr.responseText || "", "text/html");
+  var h1 = doc.querySelector("h1");
+  var p = document.createElement("p");
+  p.className = "flash flash-error";
+  p.setAttribute("role", "alert");
+  p.textContent = h1 ? h1.textContent : (document.body.dataset.msgError || "Error") + " " + e.detail.xhr.status;
+  var main = document.querySelector("main");
+  main.insertBefore(p, main.firstChild);
+  setTimeout(function () { p.remove(); }, 8000);
+});

@@ -158,3 +158,14 @@ def test_visit_history_shows_who_and_when(client, auth, db_session):
     html = client.get(f"/households/{visited.household_id}").get_data(as_text=True)
     assert visited.user.display_name in html
     assert visited.recorded_at.strftime("%Y") in html
+
+
+def test_htmx_posts_need_the_csrf_header_or_field(client, auth, db_session):
+    household = unvisited_household("T05")
+    auth.login("cskv1")
+    bare = client.post(f"/households/{household.id}/quick", data={"outcome": "warned"}, headers=HX)
+    assert bare.status_code == 403
+    with_header = client.post(f"/households/{household.id}/quick", data={"outcome": "warned"},
+                              headers={**HX, "X-CSRFToken": auth.token()})
+    assert with_header.status_code == 200
+    assert len(visits_of(household.id)) == 1
