@@ -43,9 +43,11 @@ test: install assets translations
 bench: install assets translations
 	$(BIN)/python -m bench
 
-# Refresh the message catalogues after adding user-facing strings.
+# Refresh the message catalogues after adding user-facing strings (sorted, file-only
+# locations, so branches that add strings merge cleanly; see .gitattributes).
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o fieldapp/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --add-location=file --sort-output \
+		-o fieldapp/translations/messages.pot .
 	$(BIN)/pybabel update -i fieldapp/translations/messages.pot -d fieldapp/translations --no-fuzzy-matching
 
 clean:
