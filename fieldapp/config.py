@@ -54,6 +54,9 @@ def load(app: Flask, overrides: dict | None) -> None:
         UNDO_SECONDS=8,
         MAP_TILE_URL=os.environ.get("MAP_TILE_URL", ""),
         RETENTION_DAYS=int(os.environ.get("RETENTION_DAYS", "1825")),
+        # Personal fields of households idle this long are blanked by `flask purge`.
+        PERSONAL_DATA_RETENTION_DAYS=int(os.environ.get(
+            "PERSONAL_DATA_RETENTION_DAYS", os.environ.get("RETENTION_DAYS", "1825"))),
     )
     if overrides:
         app.config.update(overrides)

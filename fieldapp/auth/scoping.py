@@ -92,3 +92,17 @@ def require_roles(*roles: str):
 
     if current_user.role not in roles:
         abort(403)
+
+
+def audit_events(user: User) -> sa.Select:
+    """Audit events the user may read: admins all; commanders those of their commune's users
+    and of nobody signed in (failed logins); other roles none."""
+    from ..accountability.models import AuditEvent
+
+    query = sa.select(AuditEvent)
+    if user.role == "admin":
+        return query
+    if user.role == "commander":
+        own = sa.select(User.id).where(User.commune_id == user.commune_id)
+        return query.where(sa.or_(AuditEvent.user_id.in_(own), AuditEvent.user_id.is_(None)))
+    return query.where(sa.false())

@@ -51,4 +51,9 @@ def assign(user: User, village: Village, starts_on: date, ends_on: date | None =
                             ends_on=ends_on, created_by_id=by.id if by else None)
     db.session.add(assignment)
     db.session.flush()
+    from ..accountability import audit
+
+    audit.record("assignment_change", "village", village.id, user=by, assignee=user.username,
+                 assignment=assignment.id, starts_on=starts_on.isoformat(),
+                 ends_on=ends_on.isoformat() if ends_on else None)
     return assignment

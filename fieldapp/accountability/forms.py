@@ -1,0 +1,74 @@
+"""Incident form and the filters of the incident list and the audit trail."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import format_date, lazy_gettext as _l
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from ..forms import Form, choices
+from ..timeutil import today_vn
+from .incidents import kind_labels, verdict_labels
+
+
+class IncidentForm(Form):
+    occurred_on = DateField(_l("Date it happened"), validators=[InputRequired(_l("Give the date."))])
+    kind = SelectField(_l("Kind"), validators=[InputRequired()])
+    loss_vnd = IntegerField(_l("Loss (VND)"), validators=[
+        Optional(), NumberRange(0, 10**13, _l("Enter an amount between 0 and 10.000 billion."))])
+    victim_age = IntegerField(_l("Victim's age"), validators=[
+        Optional(), NumberRange(0, 120, _l("Enter an age between 0 and 120."))])
+    note = TextAreaField(_l("Note"), validators=[
+        Optional(), Length(max=2000, message=_l("At most %(max)d characters."))])
+
+    def __init__(self, *args, first_day: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.first_day = first_day
+        self.kind.choices = choices(kind_labels())
+
+    def validate_occurred_on(self, field):
+        if field.data is None:  # unparsable: the field already says so
+            return
+        if field.data > today_vn():
+            raise ValidationError(_l("The date cannot be in the future."))
+        if self.first_day and field.data < self.first_day:
+            raise ValidationError(_l("The register starts on %(day)s; an earlier incident cannot be judged.",
+                                     day=format_date(self.first_day, "dd/MM/yyyy")))
+
+    def values(self) -> dict:
+        return {"occurred_on": self.occurred_on.data, "kind": self.kind.data,
+                "loss_vnd": self.loss_vnd.data, "victim_age": self.victim_age.data,
+                "note": (self.note.data or "").strip()}
+
+
+class _GetForm(Form):
+    class Meta:
+        csrf = False
+
+
+class IncidentFilterForm(_GetForm):
+    verdict = SelectField(_l("Verdict"), validators=[Optional()])
+    village = SelectField(_l("Village"), validators=[Optional()])
+    kind = SelectField(_l("Kind"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+
+    def __init__(self, *args, villages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _l("All"))]
+        self.verdict.choices = everything + choices(verdict_labels())
+        self.kind.choices = everything + choices(kind_labels())
+        self.village.choices = everything + [(str(v.id), f"{v.code} {v.name}") for v in villages]
+
+
+class AuditFilterForm(_GetForm):
+    user = StringField(_l("User"), validators=[Optional(), Length(max=40)])
+    action = SelectField(_l("Action"), validators=[Optional()])
+    object = StringField(_l("Record (id)"), validators=[Optional(), Length(max=40)])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+
+    def __init__(self, *args, actions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action.choices = [("", _l("All"))] + [(a, a) for a in actions]

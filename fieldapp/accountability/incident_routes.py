@@ -1,0 +1,102 @@
+"""Incident pages for commanders and admins: record, show with the verdict, list, XLSX.
+
+Other roles get 403; an incident or household outside the caller's area answers 404.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from ..auth import scoping
+from ..extensions import db
+from ..register.models import Household
+from ..text import fold
+from . import audit
+from .forms import IncidentFilterForm, IncidentForm
+from .incidents import Filters, create_incident, get_incident, judged_days, listing, register_started_on
+from .verdict import assess
+
+
+def topic_labels() -> dict[str, str]:
+    from flask_babel import get_locale
+
+    from ..campaigns.models import Topic
+
+    return {t.code: t.label(str(get_locale())) for t in db.session.scalars(sa.select(Topic))}
+from .xlsx import incidents_workbook
+
+bp = Blueprint("incidents", __name__, url_prefix="/incidents")
+ROLES = ("commander", "admin")
+
+
+@bp.before_request
+@login_required
+def _guard():
+    scoping.require_roles(*ROLES)
+
+
+def _filters() -> tuple[IncidentFilterForm, Filters]:
+    villages = db.session.scalars(scoping.villages(current_user)).all()
+    form = IncidentFilterForm(formdata=request.args, villages=villages)
+    if request.args and not form.validate():
+        return form, Filters()
+    return form, Filters(verdict=form.verdict.data or None, kind=form.kind.data or None,
+                         village_id=int(form.village.data) if form.village.data else None,
+                         date_from=form.date_from.data, date_to=form.date_to.data)
+
+
+@bp.get("/")
+def index():
+    """Incidents in the caller's area with their verdicts, filtered by the query string."""
+    form, filters = _filters()
+    rows = listing(current_user, filters)
+    return render_template("accountability/incidents.html", form=form, rows=rows)
+
+
+@bp.get("/export.xlsx")
+def export():
+    """The filtered list as an Excel workbook (names included: audited as an export)."""
+    _form, filters = _filters()
+    rows = listing(current_user, filters)
+    audit.record("incident_export", "incident", "", rows=len(rows), filters=request.args.to_dict())
+    db.session.commit()
+    return send_file(incidents_workbook(rows), as_attachment=True, download_name="vu-viec.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.get("/new")
+def find_household():
+    """Choose the victim's household: search by name, house number or phone (`?q=`)."""
+    q = fold(request.args.get("q", "")).strip()
+    found = []
+    if len(q) >= 2:
+        found = db.session.scalars(
+            scoping.households(current_user).where(Household.search_key.contains(q, autoescape=True))
+            .order_by(Household.sort_key).limit(30)).all()
+    return render_template("accountability/incident_find.html", q=request.args.get("q", ""), found=found)
+
+
+@bp.route("/new/<uuid:household_id>", methods=["GET", "POST"])
+def new(household_id):
+    """Record an incident for a household in the caller's area; 422 with messages on errors."""
+    household = scoping.get_household(current_user, household_id)
+    form = IncidentForm(first_day=register_started_on(household.village.commune_id))
+    if form.validate_on_submit():
+        incident = create_incident(household, form.values(), current_user)
+        db.session.commit()
+        return redirect(url_for(".show", incident_id=incident.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("accountability/incident_new.html", form=form, household=household), status
+
+
+@bp.get("/<int:incident_id>")
+def show(incident_id: int):
+    """The incident and, at once, its verdict and who answered for the village that day."""
+    incident = get_incident(current_user, incident_id)
+    as_of, assigned_on = judged_days(incident)
+    verdict = assess(incident.household, as_of, assigned_on)
+    audit.record("incident_view", "incident", incident.id, household=str(incident.household_id))
+    db.session.commit()
+    return render_template("accountability/incident.html", incident=incident, verdict=verdict,
+                           topic_labels=topic_labels())

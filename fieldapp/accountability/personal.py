@@ -1,0 +1,113 @@
+"""Personal-data duties (Law 91/2025/QH15, Decree 356/2025): everything held about a
+household, who accessed it, and the retention purge.
+
+Purge: a household whose latest activity (created, updated, a visit received, an incident)
+is older than `PERSONAL_DATA_RETENTION_DAYS` loses its personal fields — head's name (a
+placeholder instead), address, phone, location — and its visits and incidents lose their
+notes and GPS points. Counts (members, youths, visits, outcomes, topics) stay, so coverage
+figures do not change. Audit events are never touched: they hold ids, not personal fields.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..register.models import Household
+from ..timeutil import iso_utc, utcnow
+from ..visits.models import Visit
+from . import audit
+from .models import AuditEvent, Incident
+
+PURGED_NAME = "[đã xoá]"
+
+
+def holdings(household: Household) -> dict:
+    """Everything the system holds about the household, as JSON-ready data."""
+    visits = db.session.scalars(
+        sa.select(Visit).where(Visit.household_id == household.id).order_by(Visit.received_at)
+        .options(selectinload(Visit.topic_rows), selectinload(Visit.material_rows),
+                 selectinload(Visit.companions), selectinload(Visit.user))).all()
+    incidents = db.session.scalars(
+        sa.select(Incident).where(Incident.household_id == household.id).order_by(Incident.occurred_on)).all()
+    h = household
+    return {
+        "household": {
+            "id": str(h.id), "village": {"code": h.village.code, "name": h.village.name},
+            "code": h.code, "head_name": h.head_name, "address": h.address, "phone": h.phone,
+            "members": h.members, "youth": h.youth, "lat": h.lat, "lon": h.lon, "status": h.status,
+            "merged_into_id": str(h.merged_into_id) if h.merged_into_id else None,
+            "source": h.source, "created_at": iso_utc(h.created_at), "updated_at": iso_utc(h.updated_at),
+        },
+        "visits": [{
+            "id": str(v.id), "campaign_id": v.campaign_id, "outcome": v.outcome,
+            "visited_at": iso_utc(v.recorded_at), "received_at": iso_utc(v.received_at),
+            "by": [u.username for u in v.people], "topics": v.topics, "materials": v.materials,
+            "people_reached": v.people_reached, "youth_reached": v.youth_reached,
+            "commitment_signed": v.commitment_signed, "note": v.note, "lat": v.lat, "lon": v.lon,
+            "accuracy_m": v.accuracy_m, "supersedes_id": str(v.supersedes_id) if v.supersedes_id else None,
+            "replaced_at": iso_utc(v.replaced_at), "replaced_reason": v.replaced_reason,
+        } for v in visits],
+        "incidents": [{
+            "id": i.id, "occurred_on": i.occurred_on.isoformat(), "kind": i.kind, "loss_vnd": i.loss_vnd,
+            "victim_age": i.victim_age, "note": i.note, "created_at": iso_utc(i.created_at),
+        } for i in incidents],
+    }
+
+
+def access_events(household: Household, limit: int = 500) -> list[AuditEvent]:
+    """Audit events about the household or its incidents, newest first."""
+    incident_ids = sa.select(sa.cast(Incident.id, sa.String)).where(Incident.household_id == household.id)
+    return list(db.session.scalars(
+        sa.select(AuditEvent).where(sa.or_(
+            sa.and_(AuditEvent.object_type == "household", AuditEvent.object_id == str(household.id)),
+            sa.and_(AuditEvent.object_type == "incident", AuditEvent.object_id.in_(incident_ids)),
+        )).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))
+
+
+def stale_households(cutoff) -> sa.Select:
+    """Ids of households with no activity since `cutoff` (naive UTC) and not yet purged."""
+    recent_visit = sa.select(Visit.household_id).where(Visit.received_at >= cutoff)
+    recent_incident = sa.select(Incident.household_id).where(Incident.occurred_on >= cutoff.date())
+    return sa.select(Household.id).where(
+        Household.created_at < cutoff, Household.updated_at < cutoff,
+        Household.id.not_in(recent_visit), Household.id.not_in(recent_incident),
+        sa.or_(Household.head_name != PURGED_NAME, Household.phone.is_not(None),
+               Household.address != "", Household.lat.is_not(None)),
+    )
+
+
+def purge(retention_days: int, *, dry_run: bool = False, now=None) -> dict:
+    """Blank the personal fields of households idle longer than `retention_days`."""
+    cutoff = (now or utcnow()) - timedelta(days=retention_days)
+    ids = list(db.session.scalars(stale_households(cutoff)))
+    counts = {"households": len(ids), "cutoff": iso_utc(cutoff), "dry_run": dry_run,
+              "visits": _count(Visit, ids), "incidents": _count(Incident, ids)}
+    if dry_run or not ids:
+        return counts
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        _blank(chunk)
+    audit.record("purge", "household", "", **counts, retention_days=retention_days)
+    db.session.flush()
+    return counts
+
+
+def _count(model, ids) -> int:
+    if not ids:
+        return 0
+    return sum(db.session.scalar(sa.select(sa.func.count()).select_from(model)
+                                 .where(model.household_id.in_(ids[i:i + 500])))
+               for i in range(0, len(ids), 500))
+
+
+def _blank(ids: list) -> None:
+    options = {"synchronize_session": False}
+    db.session.execute(sa.update(Household).where(Household.id.in_(ids)).values(
+        head_name=PURGED_NAME, address="", phone=None, lat=None, lon=None,
+        search_key=Household.code, sort_key="", updated_at=utcnow()).execution_options(**options))
+    db.session.execute(sa.update(Visit).where(Visit.household_id.in_(ids)).values(
+        note="", lat=None, lon=None, accuracy_m=None).execution_options(**options))
+    db.session.execute(sa.update(Incident).where(Incident.household_id.in_(ids)).values(
+        note="").execution_options(**options))

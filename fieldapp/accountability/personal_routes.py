@@ -1,0 +1,59 @@
+"""A household's personal data: everything held (page and JSON download) and who accessed it.
+
+Commanders and admins only (others 403); a household outside the area answers 404. Every
+view and download is itself recorded in the audit trail.
+"""
+from __future__ import annotations
+
+import json
+import uuid
+
+from flask import Blueprint, Response, render_template
+from flask_login import current_user, login_required
+
+from ..auth import scoping
+from ..extensions import db
+from . import audit
+from .personal import access_events, holdings
+
+bp = Blueprint("personal", __name__, url_prefix="/households")
+
+
+def _household(household_id: uuid.UUID):
+    household = scoping.get_household(current_user, household_id)
+    scoping.require_roles("commander", "admin")
+    return household
+
+
+@bp.get("/<uuid:household_id>/data")
+@login_required
+def data(household_id: uuid.UUID):
+    """Everything held about the household, with the way to correct it."""
+    household = _household(household_id)
+    held = holdings(household)
+    audit.record("household_data_view", "household", household.id)
+    db.session.commit()
+    return render_template("accountability/household_data.html", household=household, held=held)
+
+
+@bp.get("/<uuid:household_id>/data.json")
+@login_required
+def data_json(household_id: uuid.UUID):
+    """The same as a JSON file to hand to the data subject."""
+    household = _household(household_id)
+    body = json.dumps(holdings(household), ensure_ascii=False, indent=2)
+    audit.record("household_data_export", "household", household.id)
+    db.session.commit()
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="ho-{household.id}.json"'})
+
+
+@bp.get("/<uuid:household_id>/access")
+@login_required
+def access(household_id: uuid.UUID):
+    """Who viewed, exported or changed this household's data, newest first."""
+    household = _household(household_id)
+    events = access_events(household)
+    audit.record("household_access_view", "household", household.id)
+    db.session.commit()
+    return render_template("accountability/household_access.html", household=household, events=events)

@@ -1,0 +1,166 @@
+"""Was this household warned by a given day, by whom, and who answered for its village?
+
+The one place that computes it: the incident page, the incident list, its XLSX export and
+`GET /api/households/<id>/warned` all call `assess` / `assess_many`.
+
+**A visit is "in force by the end of day D"** (D a calendar day in Vietnam, UTC+7) when,
+with `cutoff = end_of_day_utc(D)` (midnight at the end of D, Vietnam time, as UTC):
+
+* the server had received it before the cutoff (`received_at < cutoff`), and
+* its visit time, as the device reported it, is before the cutoff (`recorded_at < cutoff`), and
+* it had not been replaced by then (`replaced_at IS NULL OR replaced_at >= cutoff`):
+  a correction or withdrawal received after D does not rewrite what was known on D, and a
+  correction received by D counts instead of the visit it replaced.
+
+Back-dated entries: a visit whose device time falls on or before D but that reached the server
+only after D is **not** in force by D. For responsibility the question is what the record
+showed at the time, so the server's clock (`received_at`) decides, never the device's; the
+visit does count from the day it arrived.
+
+Visits of every campaign count. The verdict over the visits in force:
+``warned`` (some visit was `warned`), else ``attempted`` (some `nobody_home` / `refused`),
+else ``moved_away`` (only visits that found the household gone), else ``not_visited``.
+
+**Responsible** on a day: the users in a field role (officers, team members, commanders)
+whose assignment to the household's village covers that day (`assignment_in_force`), from
+the assignment history; village heads are assigned for reading only and are not listed.
+"""
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..auth.models import Assignment, User
+from ..auth.scoping import FIELD_ROLES, assignment_in_force
+from ..extensions import db
+from ..register.models import Household
+from ..timeutil import end_of_day_utc
+from ..visits.models import Visit
+
+VERDICTS = ("warned", "attempted", "moved_away", "not_visited")
+ATTEMPTS = ("nobody_home", "refused")
+
+
+@dataclass
+class Verdict:
+    household_id: uuid.UUID
+    as_of: date  # visits in force by the end of this day
+    assigned_on: date  # responsible users on this day
+    visits: list[Visit] = field(default_factory=list)  # in force, oldest received first
+    responsible: list[Assignment] = field(default_factory=list)
+
+    @property
+    def warned_visits(self) -> list[Visit]:
+        return [v for v in self.visits if v.outcome == "warned"]
+
+    @property
+    def attempts(self) -> list[Visit]:
+        return [v for v in self.visits if v.outcome in ATTEMPTS]
+
+    @property
+    def status(self) -> str:
+        if self.warned_visits:
+            return "warned"
+        if self.attempts:
+            return "attempted"
+        return "moved_away" if self.visits else "not_visited"
+
+    @property
+    def warned(self) -> bool:
+        return self.status == "warned"
+
+
+def in_force_by(day: date):
+    """SQL condition on Visit: in force by the end of `day` (see the module docstring)."""
+    cutoff = end_of_day_utc(day)
+    return sa.and_(
+        Visit.received_at < cutoff,
+        Visit.recorded_at < cutoff,
+        sa.or_(Visit.replaced_at.is_(None), Visit.replaced_at >= cutoff),
+    )
+
+
+def assess(household: Household, as_of: date, assigned_on: date | None = None) -> Verdict:
+    """The verdict for one household by the end of `as_of` (responsible on `assigned_on`)."""
+    return assess_many([(household, as_of, assigned_on or as_of)])[0]
+
+
+def assess_many(cases: list[tuple[Household, date, date]]) -> list[Verdict]:
+    """Verdicts for (household, as_of, assigned_on) cases, in order, with three queries."""
+    if not cases:
+        return []
+    visits = _visits({h.id for h, *_ in cases}, max(day for _, day, _ in cases))
+    assignments = _assignments({h.village_id for h, *_ in cases},
+                               min(on for *_, on in cases), max(on for *_, on in cases))
+    verdicts = []
+    for household, as_of, assigned_on in cases:
+        cutoff = end_of_day_utc(as_of)
+        verdicts.append(Verdict(
+            household.id, as_of, assigned_on,
+            visits=[v for v in visits[household.id] if _in_force(v, cutoff)],
+            responsible=[a for a in assignments[household.village_id] if a.covers(assigned_on)],
+        ))
+    return verdicts
+
+
+def _in_force(visit: Visit, cutoff) -> bool:
+    """The Python twin of `in_force_by`, for visits already loaded up to the latest cutoff."""
+    return (visit.received_at < cutoff and visit.recorded_at < cutoff
+            and (visit.replaced_at is None or visit.replaced_at >= cutoff))
+
+
+def _visits(household_ids: set, latest: date) -> dict[uuid.UUID, list[Visit]]:
+    cutoff = end_of_day_utc(latest)
+    rows = db.session.scalars(
+        sa.select(Visit)
+        .where(Visit.household_id.in_(household_ids), Visit.received_at < cutoff)
+        .order_by(Visit.received_at, Visit.id)
+        .options(selectinload(Visit.topic_rows), selectinload(Visit.companions),
+                 joinedload(Visit.user))
+    )
+    grouped: dict[uuid.UUID, list[Visit]] = defaultdict(list)
+    for visit in rows:
+        grouped[visit.household_id].append(visit)
+    return grouped
+
+
+def _assignments(village_ids: set, first: date, last: date) -> dict[int, list[Assignment]]:
+    rows = db.session.scalars(
+        sa.select(Assignment)
+        .join(User, User.id == Assignment.user_id)
+        .where(Assignment.village_id.in_(village_ids), User.role.in_(FIELD_ROLES),
+               Assignment.starts_on <= last,
+               sa.or_(Assignment.ends_on.is_(None), Assignment.ends_on >= first))
+        .order_by(Assignment.starts_on, User.username)
+        .options(joinedload(Assignment.user))
+    )
+    grouped: dict[int, list[Assignment]] = defaultdict(list)
+    for row in rows:
+        grouped[row.village_id].append(row)
+    return grouped
+
+
+def as_json(verdict: Verdict) -> dict:
+    """The contract of `GET /api/households/<id>/warned` (design.md, "Accountability")."""
+    from ..timeutil import iso_utc
+
+    return {
+        "household_id": str(verdict.household_id),
+        "as_of": verdict.as_of.isoformat(),
+        "warned": verdict.warned,
+        "status": verdict.status,
+        "visits": [{
+            "id": str(v.id), "visited_at": iso_utc(v.recorded_at), "received_at": iso_utc(v.received_at),
+            "outcome": v.outcome, "by": [u.username for u in v.people], "topics": v.topics,
+            "youth_reached": v.youth_reached, "people_reached": v.people_reached,
+        } for v in verdict.visits],
+        "responsible": [{
+            "username": a.user.username, "name": a.user.display_name, "title": a.user.title,
+            "from": a.starts_on.isoformat(), "to": a.ends_on.isoformat() if a.ends_on else None,
+        } for a in verdict.responsible],
+    }

@@ -1,0 +1,50 @@
+"""The incident list as an Excel workbook, one row per incident with its verdict."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from ..i18n import vn_datetime
+from .incidents import kind_labels, verdict_labels
+
+
+def _headers() -> list[str]:
+    return [_("Date"), _("Village"), _("House no."), _("Head of household"), _("Kind"), _("Loss (VND)"),
+            _("Verdict"), _("Warned at"), _("Warned by"), _("Topics"), _("Youths reached"),
+            _("Attempts"), _("Responsible that day"), _("Note")]
+
+
+def _row(incident, verdict) -> list:
+    household = incident.household
+    warned = verdict.warned_visits[0] if verdict.warned_visits else None
+    return [
+        incident.occurred_on, f"{household.village.code} {household.village.name}", household.code,
+        household.head_name, str(kind_labels()[incident.kind]), incident.loss_vnd,
+        str(verdict_labels()[verdict.status]),
+        vn_datetime(warned.recorded_at) if warned else "",
+        ", ".join(u.username for u in warned.people) if warned else "",
+        len(warned.topics) if warned else "", warned.youth_reached if warned else "",
+        len(verdict.attempts),
+        ", ".join(a.user.username for a in verdict.responsible), incident.note,
+    ]
+
+
+def incidents_workbook(rows) -> BytesIO:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Incidents")[:31]
+    sheet.append(_headers())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for incident, verdict in rows:
+        sheet.append(_row(incident, verdict))
+    for row in sheet.iter_rows(min_row=2, max_col=1):
+        row[0].number_format = "DD/MM/YYYY"
+    sheet.freeze_panes = "A2"
+    out = BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out

@@ -1,0 +1,90 @@
+"""Personal data: what is held (page and JSON), who accessed it, and the retention purge."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from fieldapp.coverage.status import status_counts
+from fieldapp.accountability.personal import PURGED_NAME
+from fieldapp.campaigns.services import active_campaign
+from fieldapp.extensions import db
+from fieldapp.models import AuditEvent, Household, Visit
+from tests.helpers import households_of, unvisited_household, village
+
+from .visits import add_visit
+
+
+def test_data_page_json_and_access_log(client, auth, db_session):
+    household = unvisited_household("T01")
+    add_visit(household, "cskv1", "warned", "2025-11-15 10:00")
+    auth.login("chihuy")
+    show = client.get(f"/households/{household.id}").get_data(as_text=True)
+    assert f"/households/{household.id}/data" in show and f"/incidents/new/{household.id}" in show
+    page = client.get(f"/households/{household.id}/data").get_data(as_text=True)
+    assert household.head_name in page and "cskv1" in page and "#register-actions" in page
+    response = client.get(f"/households/{household.id}/data.json")
+    assert "attachment" in response.headers["Content-Disposition"]
+    body = response.get_json()
+    assert body["household"]["head_name"] == household.head_name and body["household"]["phone"] == household.phone
+    assert [v["outcome"] for v in body["visits"]] == ["warned"] and body["incidents"] == []
+    access = client.get(f"/households/{household.id}/access").get_data(as_text=True)
+    for action in ("household_view", "household_data_view", "household_data_export"):
+        assert f'data-action="{action}"' in access
+    assert "chihuy" in access
+
+
+def test_personal_pages_are_for_commanders_and_admins(client, auth, db_session):
+    mine, other = unvisited_household("T01"), unvisited_household("T06")
+    auth.login("cskv1")
+    show = client.get(f"/households/{mine.id}").get_data(as_text=True)
+    assert "/data" not in show  # the links are not offered either
+    for suffix in ("data", "data.json", "access"):
+        assert client.get(f"/households/{mine.id}/{suffix}").status_code == 403
+        assert client.get(f"/households/{other.id}/{suffix}").status_code == 404
+
+
+def _age(code: str, moment: datetime) -> None:
+    db.session.execute(sa.update(Household).where(Household.village_id == village(code).id)
+                       .values(created_at=moment, updated_at=moment))
+    db.session.commit()
+
+
+def test_purge_blanks_old_personal_fields_but_keeps_counts(runner, db_session):
+    campaign = active_campaign(village("T01").commune_id)
+    t01 = village("T01")
+    _age("T01", datetime(2024, 1, 1))
+    before = status_counts(campaign.id, sa.select(sa.literal(t01.id)))
+    visits_before = db.session.scalar(sa.select(sa.func.count()).select_from(Visit))
+    events_before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+
+    result = runner.invoke(args=["purge", "--dry-run", "--days", "30"])
+    assert result.exit_code == 0 and "Sẽ xoá thông tin cá nhân của 6 hộ" in result.output
+    db.session.rollback()
+    assert all(h.head_name != PURGED_NAME for h in households_of("T01"))
+
+    result = runner.invoke(args=["purge", "--days", "30"])
+    assert result.exit_code == 0, result.output
+    assert "Đã xoá thông tin cá nhân của 6 hộ" in result.output
+    db.session.rollback()
+    purged = households_of("T01")
+    assert all(h.head_name == PURGED_NAME and h.phone is None and h.address == "" and h.lat is None
+               for h in purged)
+    assert all(h.members >= 1 for h in purged)
+    assert all(h.head_name != PURGED_NAME for h in households_of("T02"))  # recent: kept
+    assert status_counts(campaign.id, sa.select(sa.literal(t01.id))) == before
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Visit)) == visits_before
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == events_before + 1
+    [event] = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "purge"))
+    assert event.detail["households"] == 6 and event.ip == "cli"
+    again = runner.invoke(args=["purge", "--days", "30"])
+    assert "của 0 hộ" in again.output
+
+
+def test_purge_default_period_comes_from_the_setting(app, runner, db_session):
+    _age("T01", datetime(2024, 1, 1))
+    app.config["PERSONAL_DATA_RETENTION_DAYS"] = 100000
+    result = runner.invoke(args=["purge"])
+    assert result.exit_code == 0 and "của 0 hộ" in result.output and "100000" in result.output
+    app.config["PERSONAL_DATA_RETENTION_DAYS"] = 30
+    assert "của 6 hộ" in runner.invoke(args=["purge", "--dry-run"]).output
