@@ -27,6 +27,24 @@ def record(action: str, object_type: str = "", object_id: object = "", user=None
     return event
 
 
+def action_labels() -> dict[str, str]:
+    """Readable names of the actions recorded so far (unknown ones show their code)."""
+    from flask_babel import lazy_gettext as _l
+
+    return {
+        "login": _l("Signed in"), "login_failed": _l("Failed sign-in"), "logout": _l("Signed out"),
+        "household_create": _l("Added a household"), "household_view": _l("Viewed a household"),
+        "visit_withdraw": _l("Withdrew a visit"), "pack_download": _l("Downloaded the offline pack"),
+        "assignment_change": _l("Changed an assignment"), "warned_check": _l("Checked whether warned"),
+        "incident_create": _l("Recorded an incident"), "incident_view": _l("Viewed an incident"),
+        "incident_list": _l("Listed incidents"),
+        "incident_export": _l("Exported incidents"), "household_data_view": _l("Viewed personal data"),
+        "household_data_export": _l("Downloaded personal data"),
+        "household_access_view": _l("Viewed who accessed a household"),
+        "purge": _l("Blanked expired personal data"),
+    }
+
+
 class AppendOnlyError(RuntimeError):
     """Raised on any attempt to change or remove an audit event."""
 

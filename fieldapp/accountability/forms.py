@@ -25,12 +25,13 @@ class IncidentForm(Form):
     def __init__(self, *args, first_day: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.first_day = first_day
+        self.today = today_vn()
         self.kind.choices = choices(kind_labels())
 
     def validate_occurred_on(self, field):
         if field.data is None:  # unparsable: the field already says so
             return
-        if field.data > today_vn():
+        if field.data > self.today:
             raise ValidationError(_l("The date cannot be in the future."))
         if self.first_day and field.data < self.first_day:
             raise ValidationError(_l("The register starts on %(day)s; an earlier incident cannot be judged.",
@@ -71,4 +72,7 @@ class AuditFilterForm(_GetForm):
 
     def __init__(self, *args, actions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.action.choices = [("", _l("All"))] + [(a, a) for a in actions]
+        from .audit import action_labels
+
+        labels = action_labels()
+        self.action.choices = [("", _l("All"))] + [(a, labels.get(a, a)) for a in actions]

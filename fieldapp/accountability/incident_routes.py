@@ -51,6 +51,8 @@ def index():
     """Incidents in the caller's area with their verdicts, filtered by the query string."""
     form, filters = _filters()
     rows = listing(current_user, filters)
+    audit.record("incident_list", "incident", "", rows=len(rows))  # names of victims' households
+    db.session.commit()
     return render_template("accountability/incidents.html", form=form, rows=rows)
 
 

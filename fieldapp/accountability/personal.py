@@ -30,8 +30,7 @@ def holdings(household: Household) -> dict:
         sa.select(Visit).where(Visit.household_id == household.id).order_by(Visit.received_at)
         .options(selectinload(Visit.topic_rows), selectinload(Visit.material_rows),
                  selectinload(Visit.companions), selectinload(Visit.user))).all()
-    incidents = db.session.scalars(
-        sa.select(Incident).where(Incident.household_id == household.id).order_by(Incident.occurred_on)).all()
+    incidents = incidents_of(household)
     h = household
     return {
         "household": {
@@ -55,6 +54,11 @@ def holdings(household: Household) -> dict:
             "victim_age": i.victim_age, "note": i.note, "created_at": iso_utc(i.created_at),
         } for i in incidents],
     }
+
+
+def incidents_of(household: Household) -> list[Incident]:
+    return list(db.session.scalars(
+        sa.select(Incident).where(Incident.household_id == household.id).order_by(Incident.occurred_on)))
 
 
 def access_events(household: Household, limit: int = 500) -> list[AuditEvent]:

@@ -14,7 +14,8 @@ from flask_login import current_user, login_required
 from ..auth import scoping
 from ..extensions import db
 from . import audit
-from .personal import access_events, holdings
+from ..visits.services import history
+from .personal import access_events, holdings, incidents_of
 
 bp = Blueprint("personal", __name__, url_prefix="/households")
 
@@ -33,7 +34,8 @@ def data(household_id: uuid.UUID):
     held = holdings(household)
     audit.record("household_data_view", "household", household.id)
     db.session.commit()
-    return render_template("accountability/household_data.html", household=household, held=held)
+    return render_template("accountability/household_data.html", household=household, held=held,
+                           visits=history(household), incidents=incidents_of(household))
 
 
 @bp.get("/<uuid:household_id>/data.json")
