@@ -13,6 +13,7 @@ from . import audit
 from .verdict import as_json, assess
 
 bp = Blueprint("api", __name__)
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # beyond these a day is a typo, and day arithmetic overflows
 
 
 def parse_day(text: str | None, default: date | None = None) -> date:
@@ -22,10 +23,14 @@ def parse_day(text: str | None, default: date | None = None) -> date:
             abort(400, description=_("Give a date as YYYY-MM-DD."))
         return default
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         abort(400, description=_("“%(value)s” is not a date; write it as YYYY-MM-DD, e.g. 2025-11-12.",
                                  value=text[:20]))
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        abort(400, description=_("Choose a date between %(first)s and %(last)s.",
+                                 first=FIRST_YEAR, last=LAST_YEAR))
+    return day
 
 
 @bp.get("/api/households/<household_id>/warned")

@@ -19,7 +19,8 @@ def purge_command(dry_run: bool, days: int | None):
     db.session.commit()
     verb = "Sẽ xoá" if dry_run else "Đã xoá"
     click.echo(f"{verb} thông tin cá nhân của {counts['households']} hộ "
-               f"({counts['visits']} lượt đến nhà, {counts['incidents']} vụ việc) "
+               f"({counts['visits']} lượt đến nhà, {counts['incidents']} vụ việc; "
+               f"{counts['quarantined']} bản ghi đồng bộ bị giữ lại) "
                f"không có hoạt động từ {counts['cutoff']} (lưu {days} ngày).")
 
 

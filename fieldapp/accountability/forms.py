@@ -43,6 +43,15 @@ class IncidentForm(Form):
                 "note": (self.note.data or "").strip()}
 
 
+def plausible_day(form, field):
+    """Filters take days from 2000 to 2100; anything else is a typo (and would overflow)."""
+    from .api import FIRST_YEAR, LAST_YEAR
+
+    if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(_l("Choose a date between %(first)s and %(last)s.",
+                                 first=FIRST_YEAR, last=LAST_YEAR))
+
+
 class _GetForm(Form):
     class Meta:
         csrf = False
@@ -52,8 +61,8 @@ class IncidentFilterForm(_GetForm):
     verdict = SelectField(_l("Verdict"), validators=[Optional()])
     village = SelectField(_l("Village"), validators=[Optional()])
     kind = SelectField(_l("Kind"), validators=[Optional()])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional(), plausible_day])
+    date_to = DateField(_l("To"), validators=[Optional(), plausible_day])
 
     def __init__(self, *args, villages=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,8 +76,8 @@ class AuditFilterForm(_GetForm):
     user = StringField(_l("User"), validators=[Optional(), Length(max=40)])
     action = SelectField(_l("Action"), validators=[Optional()])
     object = StringField(_l("Record (id)"), validators=[Optional(), Length(max=40)])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional(), plausible_day])
+    date_to = DateField(_l("To"), validators=[Optional(), plausible_day])
 
     def __init__(self, *args, actions=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,8 +4,9 @@ household, who accessed it, and the retention purge.
 Purge: a household whose latest activity (created, updated, a visit received, an incident)
 is older than `PERSONAL_DATA_RETENTION_DAYS` loses its personal fields — head's name (a
 placeholder instead), address, phone, location — and its visits and incidents lose their
-notes and GPS points. Counts (members, youths, visits, outcomes, topics) stay, so coverage
-figures do not change. Audit events are never touched: they hold ids, not personal fields.
+notes and GPS points; entries quarantined by sync before the cutoff lose the same fields from
+their raw copy. Counts (members, youths, visits, outcomes, topics) stay, so coverage figures
+do not change. Audit events are never touched: they hold ids, not residents' personal fields.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from . import audit
 from .models import AuditEvent, Incident
 
 PURGED_NAME = "[đã xoá]"
+PERSONAL_KEYS = frozenset({"head_name", "address", "phone", "note", "lat", "lon", "accuracy_m"})
 
 
 def holdings(household: Household) -> dict:
@@ -88,14 +90,36 @@ def purge(retention_days: int, *, dry_run: bool = False, now=None) -> dict:
     cutoff = (now or utcnow()) - timedelta(days=retention_days)
     ids = list(db.session.scalars(stale_households(cutoff)))
     counts = {"households": len(ids), "cutoff": iso_utc(cutoff), "dry_run": dry_run,
-              "visits": _count(Visit, ids), "incidents": _count(Incident, ids)}
-    if dry_run or not ids:
+              "visits": _count(Visit, ids), "incidents": _count(Incident, ids),
+              "quarantined": _scrub_quarantined(cutoff, dry_run)}
+    if dry_run or not (ids or counts["quarantined"]):
         return counts
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
         _blank(chunk)
     audit.record("purge", "household", "", **counts, retention_days=retention_days)
     db.session.flush()
     return counts
+
+
+def _scrub_quarantined(cutoff, dry_run: bool) -> int:
+    """Drop personal fields from raw entries quarantined before `cutoff`; how many had any."""
+    from ..sync.models import QuarantinedEntry
+
+    entries = db.session.scalars(sa.select(QuarantinedEntry).where(QuarantinedEntry.received_at < cutoff))
+    stale = [e for e in entries if _scrubbed(e.raw) != e.raw]
+    if not dry_run:
+        for entry in stale:
+            entry.raw = _scrubbed(entry.raw)
+    return len(stale)
+
+
+def _scrubbed(raw):
+    if not isinstance(raw, dict):
+        return {"purged": True}
+    data = raw.get("data")
+    if not isinstance(data, dict):
+        return raw
+    return {**raw, "data": {k: v for k, v in data.items() if k not in PERSONAL_KEYS}}
 
 
 def _count(model, ids) -> int:

@@ -77,7 +77,9 @@ def test_audit_page_searches_and_pages(client, auth, db_session):
     assert 'class="card event"' not in page
     page = client.get("/audit/?date_from=2020-01-01&date_to=2020-01-02").get_data(as_text=True)
     assert 'class="card event"' not in page
-    assert client.get("/audit/?date_from=bad").status_code == 200  # the field says why
+    for bad in ("date_from=bad", "date_to=9999-12-31"):
+        response = client.get(f"/audit/?{bad}")
+        assert response.status_code == 200 and 'class="error"' in response.get_data(as_text=True), bad
     for _ in range(60):
         audit.record("household_view", "household", "h", user=None)
     db.session.commit()

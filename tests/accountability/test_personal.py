@@ -16,8 +16,11 @@ from .visits import add_visit
 
 
 def test_data_page_json_and_access_log(client, auth, db_session):
-    household = unvisited_household("T01")
+    household, neighbour = households_of("T01")[:2]
     add_visit(household, "cskv1", "warned", "2025-11-15 10:00")
+    auth.login("cskv1")
+    client.get(f"/households/{neighbour.id}")  # someone else's file: not in this log
+    auth.post("/logout")
     auth.login("chihuy")
     show = client.get(f"/households/{household.id}").get_data(as_text=True)
     assert f"/households/{household.id}/data" in show and f"/incidents/new/{household.id}" in show
@@ -27,11 +30,11 @@ def test_data_page_json_and_access_log(client, auth, db_session):
     assert "attachment" in response.headers["Content-Disposition"]
     body = response.get_json()
     assert body["household"]["head_name"] == household.head_name and body["household"]["phone"] == household.phone
-    assert [v["outcome"] for v in body["visits"]] == ["warned"] and body["incidents"] == []
+    assert [v["outcome"] for v in body["visits"]][-1] == "warned" and body["incidents"] == []
     access = client.get(f"/households/{household.id}/access").get_data(as_text=True)
     for action in ("household_view", "household_data_view", "household_data_export"):
         assert f'data-action="{action}"' in access
-    assert "chihuy" in access
+    assert "chihuy" in access and "cskv1" not in access
 
 
 def test_personal_pages_are_for_commanders_and_admins(client, auth, db_session):
@@ -88,3 +91,23 @@ def test_purge_default_period_comes_from_the_setting(app, runner, db_session):
     assert result.exit_code == 0 and "của 0 hộ" in result.output and "100000" in result.output
     app.config["PERSONAL_DATA_RETENTION_DAYS"] = 30
     assert "của 6 hộ" in runner.invoke(args=["purge", "--dry-run"]).output
+
+
+def test_purge_scrubs_old_quarantined_entries(runner, db_session):
+    from fieldapp.sync.models import QuarantinedEntry
+    from tests.helpers import user
+
+    raw = {"id": "e1", "type": "household", "seq": 3, "recorded_at": "2024-01-01T08:00:00+07:00",
+           "data": {"village_id": 1, "head_name": "Nguyễn Văn A", "phone": "0912345678",
+                    "address": "Số 3", "members": 4, "youth": 1, "lat": 15.1, "lon": 108.8}}
+    db.session.add_all([
+        QuarantinedEntry(entry_id="e1", user_id=user("cskv1").id, raw=raw, errors={"x": ["y"]},
+                         received_at=datetime(2024, 1, 2)),
+        QuarantinedEntry(entry_id="e2", user_id=user("cskv1").id, raw=raw, errors={"x": ["y"]})])
+    db.session.commit()
+    result = runner.invoke(args=["purge", "--days", "30"])
+    assert result.exit_code == 0 and "1 bản ghi đồng bộ" in result.output
+    db.session.rollback()
+    old, new = db.session.scalars(sa.select(QuarantinedEntry).order_by(QuarantinedEntry.entry_id))
+    assert old.raw["data"] == {"village_id": 1, "members": 4, "youth": 1} and old.raw["seq"] == 3
+    assert new.raw == raw
