@@ -94,3 +94,6 @@ def language():
         current_user.locale = lang
         db.session.commit()
     return redirect(_safe_next(request.form.get("next")))
+
+
+from . import admin  # noqa: E402,F401  (users and assignments pages on this blueprint)

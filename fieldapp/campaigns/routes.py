@@ -1,6 +1,107 @@
-"""Campaigns pages."""
+"""Campaigns pages: list and create (admin), topics and their order (admin), and the
+households that need a re-warning on a topic added mid-campaign (admin, commander; the
+list is scoped to the caller's area). 403 for other roles; 404 for an unknown campaign.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from .. import nav
+from ..auth import scoping
+from ..extensions import db
+from ..register.models import Household
+from ..timeutil import today_vn
+from . import admin
+from .forms import CampaignForm
+from .models import Campaign, Topic
+from .services import active_campaign, get_campaign
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
+nav.add("campaigns.index", _l("Campaigns"), ("admin", "commander"), order=68)
+
+
+def _campaign(campaign_id: int) -> Campaign:
+    return get_campaign(campaign_id, current_user.commune_id) if current_user.role != "admin" \
+        else db.session.get(Campaign, campaign_id)
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def index():
+    """Campaigns of my commune with the active one marked; admins create them here."""
+    scoping.require_roles("admin", "commander")
+    topics = admin.all_topics()
+    form = CampaignForm(topics=topics)
+    if request.method == "POST":
+        scoping.require_roles("admin")
+        if form.validate_on_submit():
+            campaign = admin.create_campaign(form.name.data, form.starts_on.data, form.ends_on.data,
+                                             form.ordered_topics(), _commune_id(), form.is_active.data)
+            db.session.commit()
+            flash(_("Campaign created."), "success")
+            return redirect(url_for(".show", campaign_id=campaign.id))
+    campaigns = db.session.scalars(sa.select(Campaign).order_by(Campaign.starts_on.desc())).all()
+    active = active_campaign(current_user.commune_id or _commune_id())
+    return render_template("campaigns/index.html", form=form, campaigns=campaigns, active=active,
+                           topics=topics), 422 if form.errors else 200
+
+
+def _commune_id():
+    from ..register.models import Commune
+
+    ids = db.session.scalars(sa.select(Commune.id)).all()
+    return current_user.commune_id or (ids[0] if len(ids) == 1 else None)
+
+
+@bp.get("/<int:campaign_id>")
+@login_required
+def show(campaign_id: int):
+    """A campaign's topics in order, and re-warning counts for topics added mid-campaign."""
+    scoping.require_roles("admin", "commander")
+    campaign = _campaign(campaign_id) or abort(404)
+    counts = admin.rewarn_counts(campaign, scoping.village_ids(current_user))
+    present = {ct.topic_id for ct in campaign.campaign_topics}
+    missing = [t for t in admin.all_topics() if t.id not in present]
+    return render_template("campaigns/show.html", campaign=campaign, counts=counts, missing=missing,
+                           active=active_campaign(campaign.commune_id))
+
+
+@bp.post("/<int:campaign_id>/topics")
+@login_required
+def topics(campaign_id: int):
+    """Add a topic (`add`), move one (`up`/`down`), or mark the campaign active (`activate`)."""
+    scoping.require_roles("admin")
+    campaign = _campaign(campaign_id) or abort(404)
+    if code := request.form.get("add"):
+        topic = db.session.scalar(sa.select(Topic).where(Topic.code == code)) or abort(400)
+        if any(ct.topic_id == topic.id for ct in campaign.campaign_topics):
+            abort(400, _("This topic is already in the campaign."))
+        admin.add_topic(campaign, topic, today_vn())
+    elif request.form.get("move"):
+        step = -1 if request.form.get("dir") == "up" else 1
+        admin.move_topic(campaign, request.form.get("move", type=int), step)
+    elif request.form.get("activate"):
+        admin.make_active(campaign)
+    else:
+        abort(400)
+    db.session.commit()
+    return redirect(url_for(".show", campaign_id=campaign.id))
+
+
+@bp.get("/<int:campaign_id>/rewarn")
+@login_required
+def rewarn(campaign_id: int):
+    """Households in my area warned in the campaign but never on `?topic=` (added later)."""
+    scoping.require_roles("admin", "commander")
+    campaign = _campaign(campaign_id) or abort(404)
+    link = next((ct for ct in campaign.campaign_topics if ct.topic.code == request.args.get("topic")), None)
+    if link is None:
+        abort(404)
+    rows = db.session.scalars(sa.select(Household).where(
+        admin.rewarn_where(campaign.id, link.topic.code),
+        Household.village_id.in_(scoping.village_ids(current_user)))
+        .order_by(Household.village_id, Household.sort_key).limit(1000)).all()
+    return render_template("campaigns/rewarn.html", campaign=campaign, link=link, rows=rows)

@@ -1,6 +1,125 @@
-"""Register pages."""
+"""Register pages: household import (upload, check, progress) and the household admin views.
+
+The import runs in a background thread with its own app context, so the page answers at
+once and polls the run (htmx, every second) for its progress; the run row and its progress
+file are the only state shared with the thread. Every view is for admins and commanders
+(403 for other roles); a run or household outside the caller's area answers 404.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+import threading
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from .. import nav
+from ..auth import scoping
+from ..extensions import db, htmx
+from . import runs
+from .models import ImportRun
+from .readers import FileRefused, kind_of
+from .services import import_households
 
 bp = Blueprint("register", __name__, url_prefix="/register")
+nav.add("register.index", _l("Import households"), ("admin", "commander"), order=60)
+ADMINS = ("admin", "commander")
+
+
+def _upload_path(run_id: int, filename: str) -> Path:
+    return runs.imports_dir() / f"upload-{run_id}.{kind_of(filename)}"
+
+
+@bp.get("/")
+@login_required
+def index():
+    """The upload form and the latest imports."""
+    scoping.require_roles(*ADMINS)
+    latest = db.session.scalars(db.select(ImportRun).order_by(ImportRun.id.desc()).limit(10)).all()
+    return render_template("register/index.html", runs=latest)
+
+
+@bp.post("/imports")
+@login_required
+def upload():
+    """Store the file, start a run (check only, or check and import) and show its page."""
+    scoping.require_roles(*ADMINS)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Choose a file to import."), "error")
+        return redirect(url_for(".index"))
+    try:
+        kind_of(upload.filename)
+        run = runs.start("households", upload.filename, current_user.id)
+    except FileRefused as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".index"))
+    path = _upload_path(run.id, run.filename)
+    upload.save(path)
+    _launch(run.id, path, dry_run=request.form.get("mode") != "import")
+    return redirect(url_for(".show_run", run_id=run.id))
+
+
+@bp.post("/imports/<int:run_id>/confirm")
+@login_required
+def confirm(run_id: int):
+    """Import a file whose check passed (a new run over the same stored file)."""
+    scoping.require_roles(*ADMINS)
+    checked = db.session.get(ImportRun, run_id) or abort(404)
+    source = _upload_path(checked.id, checked.filename)
+    if checked.status != "checked" or not source.exists():
+        abort(409, _("This file can no longer be imported; upload it again."))
+    try:
+        run = runs.start("households", checked.filename, current_user.id)
+    except FileRefused as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".show_run", run_id=run_id))
+    path = _upload_path(run.id, run.filename)
+    source.replace(path)
+    _launch(run.id, path, dry_run=False)
+    return redirect(url_for(".show_run", run_id=run.id))
+
+
+@bp.get("/imports/<int:run_id>")
+@login_required
+def show_run(run_id: int):
+    """A run: progress while running (the fragment polls itself), then preview, errors, summary."""
+    scoping.require_roles(*ADMINS)
+    run = db.session.get(ImportRun, run_id) or abort(404)
+    context = dict(run=run, progress=runs.progress(run.id))
+    template = "register/_run.html" if htmx else "register/run.html"
+    return render_template(template, **context), 200, {"Vary": "HX-Request"}
+
+
+def _launch(run_id: int, path: Path, dry_run: bool) -> None:
+    app = current_app._get_current_object()
+    commune_id = None if current_user.role == "admin" else current_user.commune_id
+    thread = threading.Thread(target=_work, args=(app, run_id, path, commune_id, dry_run),
+                              name=f"import-{run_id}", daemon=True)
+    thread.start()
+    if current_app.config.get("IMPORT_WAIT"):  # tests: answer once the run has finished
+        thread.join()
+
+
+def _work(app, run_id: int, path: Path, commune_id: int | None, dry_run: bool) -> None:
+    with app.app_context():
+        try:
+            import_households(run_id, path, commune_id=commune_id, dry_run=dry_run)
+        except FileRefused:
+            pass  # recorded on the run
+        except Exception:  # recorded on the run as failed; the traceback goes to the log
+            app.logger.exception("import %s failed", run_id)
+        finally:
+            if db.session.get(ImportRun, run_id).status != "checked":
+                path.unlink(missing_ok=True)
+            db.session.remove()
+
+
+@bp.app_template_global()
+def run_status(status: str) -> str:
+    return {"running": _("Running"), "checked": _("Checked, not imported"), "done": _("Imported"),
+            "refused": _("Refused"), "failed": _("Failed")}.get(status, status)
+
+
+from . import household_routes  # noqa: E402,F401  (views on this blueprint)

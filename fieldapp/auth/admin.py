@@ -1,0 +1,149 @@
+"""Users (admin) and village assignments (commander, admin), on the auth blueprint.
+
+Users: create, change role, disable/enable, reset password — admins only (403 otherwise).
+Assignments: commanders and admins give an officer, team member or village head a village
+from a date (to a date or open); rows are never rewritten — a new assignment of the same
+person to the same village ends their open one the day before, and "end" only sets the
+last day of an open row. Other people's assignments to the village are left as they are
+(a village has several team members). A village outside the caller's area answers 404.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from .. import nav
+from ..accountability import audit
+from ..extensions import db
+from ..register.models import Village
+from . import scoping
+from .admin_forms import AssignForm, EndForm, NewUserForm, UserForm
+from .models import Assignment, User
+from .routes import bp
+from .services import assign, create_user, find_user
+
+nav.add("auth.users", _l("Users"), ("admin",), order=70)
+nav.add("auth.assignments", _l("Assignments"), ("admin", "commander"), order=65)
+
+
+def _managed_users() -> sa.Select:
+    query = sa.select(User).order_by(User.role, User.username)
+    if current_user.role != "admin":
+        query = query.where(User.commune_id == current_user.commune_id)
+    return query
+
+
+@bp.route("/users/", methods=["GET", "POST"])
+@login_required
+def users():
+    """Every account, and the form to create one."""
+    scoping.require_roles("admin")
+    form = NewUserForm()
+    if form.validate_on_submit():
+        if find_user(form.username.data):
+            form.username.errors.append(_("This username is taken."))
+        else:
+            user = create_user(form.username.data, form.password.data, form.role.data, full_name=form.full_name.data,
+                               title=form.title.data, commune_id=_default_commune())
+            audit.record("user_create", "user", user.id, role=user.role)
+            db.session.commit()
+            flash(_("Account %(name)s created.", name=user.username), "success")
+            return redirect(url_for(".users"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/users.html", form=form, users=db.session.scalars(_managed_users()).all()), status
+
+
+def _default_commune() -> int | None:
+    from ..register.models import Commune
+
+    ids = db.session.scalars(sa.select(Commune.id)).all()
+    return current_user.commune_id or (ids[0] if len(ids) == 1 else None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def user(user_id: int):
+    """Change a user's name, role, active flag, or set a new password."""
+    scoping.require_roles("admin")
+    account = db.session.get(User, user_id) or abort(404)
+    form = UserForm(obj=account)
+    if form.validate_on_submit():
+        if account.id == current_user.id and (not form.active.data or form.role.data != "admin"):
+            form.role.errors.append(_("You cannot disable yourself or remove your own admin role."))
+        else:
+            changed = [f for f in ("full_name", "title", "role", "active") if getattr(account, f) != getattr(form, f).data]
+            for name in changed:
+                setattr(account, name, getattr(form, name).data)
+            if form.new_password.data:
+                account.set_password(form.new_password.data)
+                changed.append("password")
+            audit.record("user_update", "user", account.id, fields=changed)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".users"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/user.html", form=form, account=account), status
+
+
+@bp.route("/assignments/", methods=["GET", "POST"])
+@login_required
+def assignments():
+    """Who answers for which village, with the full history; the form to assign."""
+    scoping.require_roles("admin", "commander")
+    villages = db.session.scalars(scoping.villages(current_user)).all()
+    people = db.session.scalars(_managed_users().where(User.role.in_(("officer", "village_head")), User.active)).all()
+    form = AssignForm(villages=villages, people=people)
+    if form.validate_on_submit():
+        village = scoping.get_village(current_user, form.village.data)
+        person = next(p for p in people if p.id == form.user.data)
+        try:
+            row = assign(person, village, form.starts_on.data, form.ends_on.data, by=current_user)
+        except ValueError:
+            form.starts_on.errors.append(_("%(name)s already has an assignment to this village starting on or "
+                                           "after that day.", name=person.username))
+        else:
+            audit.record("assignment_create", "assignment", row.id, user_name=person.username, village=village.code,
+                         starts_on=row.starts_on.isoformat(), ends_on=row.ends_on.isoformat() if row.ends_on else None)
+            db.session.commit()
+            flash(_("%(name)s assigned to %(village)s.", name=person.username, village=village.code), "success")
+            return redirect(url_for(".assignments", village=village.id))
+    return _render_assignments(form, villages), 422 if form.is_submitted() else 200
+
+
+def _render_assignments(form, villages):
+    village_id = request.args.get("village", type=int)
+    query = (sa.select(Assignment).join(Village).where(Assignment.village_id.in_(scoping.village_ids(current_user)))
+             .order_by(Village.code, Assignment.starts_on.desc(), Assignment.id.desc()))
+    if village_id:
+        query = query.where(Assignment.village_id == village_id)
+    rows = db.session.scalars(query.limit(500)).all()
+    return render_template("auth/assignments.html", form=form, rows=rows, villages=villages,
+                           village_id=village_id, end_form=EndForm(), today=date.today())
+
+
+@bp.post("/assignments/<int:assignment_id>/end")
+@login_required
+def end_assignment(assignment_id: int):
+    """Set the last day of an open assignment (kept in the history)."""
+    scoping.require_roles("admin", "commander")
+    row = db.session.get(Assignment, assignment_id) or abort(404)
+    scoping.get_village(current_user, row.village_id)
+    form = EndForm()
+    if not form.validate_on_submit() or row.ends_on is not None or form.ends_on.data < row.starts_on:
+        abort(400, _("Give a last day on or after the first day of an open assignment."))
+    row.ends_on = form.ends_on.data
+    audit.record("assignment_end", "assignment", row.id, ends_on=row.ends_on.isoformat())
+    db.session.commit()
+    flash(_("Assignment ended."), "success")
+    return redirect(url_for(".assignments", village=row.village_id))
+
+
+@bp.app_template_global()
+def role_choices():
+    from .admin_forms import role_choices as choices
+
+    return choices()

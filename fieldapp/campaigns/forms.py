@@ -1,0 +1,32 @@
+"""The new-campaign form: name, dates, active mark, topics in order."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DateField, StringField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from ..forms import Form, MultiCheckboxField
+
+
+class CampaignForm(Form):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the campaign's name.")), Length(max=200)])
+    starts_on = DateField(_l("First day"), validators=[DataRequired(_l("Enter the first day."))])
+    ends_on = DateField(_l("Last day"), validators=[DataRequired(_l("Enter the last day."))])
+    is_active = BooleanField(_l("Mark as the active campaign"))
+    topics = MultiCheckboxField(_l("Topics (in this order; reorder later)"))
+
+    def __init__(self, *args, topics=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topics.choices = [(t.code, t.label_vi) for t in topics]
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The last day is before the first day."))
+
+    def validate_topics(self, field):
+        if not field.data:
+            raise ValidationError(_l("Choose at least one topic."))
+
+    def ordered_topics(self) -> list[str]:
+        chosen = set(self.topics.data)
+        return [code for code, _label in self.topics.choices if code in chosen]

@@ -1,0 +1,113 @@
+"""Household admin views on the register blueprint: edit, moved, merge, likely duplicates.
+
+Admins and commanders only (403 for other roles); a household or village outside the
+caller's area answers 404 (through auth.scoping).
+"""
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from .. import nav
+from ..auth import scoping
+from ..extensions import db
+from ..households.forms import HouseholdForm
+from . import households as service
+from .models import Household
+from .routes import ADMINS, bp
+
+nav.add("register.duplicates", _l("Likely duplicates"), ADMINS, order=62)
+
+
+def _household(household_id) -> Household:
+    scoping.require_roles(*ADMINS)
+    return scoping.get_household(current_user, household_id)
+
+
+def _back(household: Household):
+    return redirect(url_for("households.show", household_id=household.id))
+
+
+@bp.route("/households/<uuid:household_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(household_id: uuid.UUID):
+    """Edit a household with the same checks as adding one; the change is audited."""
+    household = _household(household_id)
+    form = HouseholdForm(obj=household)
+    if form.validate_on_submit():
+        if service.code_taken(household, (form.code.data or "").strip()):
+            form.code.errors.append(_("Another household of this village has this code."))
+        else:
+            changed = service.edit(household, form.data)
+            db.session.commit()
+            flash(_("Saved.") if changed else _("Nothing changed."), "success")
+            return _back(household)
+    status = 422 if form.is_submitted() else 200
+    return render_template("register/edit.html", form=form, household=household), status
+
+
+@bp.post("/households/<uuid:household_id>/status")
+@login_required
+def set_status(household_id: uuid.UUID):
+    """Mark a household moved away (or living here again)."""
+    household = _household(household_id)
+    try:
+        service.set_status(household, request.form.get("status", ""))
+    except ValueError:
+        abort(400, _("This household's status cannot be changed here."))
+    db.session.commit()
+    flash(_("Marked as moved away.") if household.status == "moved" else _("Marked as living here."), "success")
+    return _back(household)
+
+
+@bp.post("/households/<uuid:household_id>/merge")
+@login_required
+def merge(household_id: uuid.UUID):
+    """Merge this household into the survivor `into` (both in my area, neither merged)."""
+    duplicate = _household(household_id)
+    into = request.form.get("into") or ""
+    if not into:
+        abort(400, _("Choose the household to keep."))
+    survivor = scoping.get_household(current_user, into)
+    try:
+        moved = service.merge(duplicate, survivor)
+    except ValueError:
+        abort(400, _("These two households cannot be merged."))
+    db.session.commit()
+    flash(_("Merged into %(name)s; %(n)s visits moved.", name=survivor.head_name, n=moved), "success")
+    return _back(survivor)
+
+
+@bp.get("/duplicates")
+@login_required
+def duplicates():
+    """Likely duplicates in my area, or in one village (`?village=`)."""
+    scoping.require_roles(*ADMINS)
+    village_id = request.args.get("village", type=int)
+    villages = db.session.scalars(scoping.villages(current_user)).all()
+    if village_id:
+        village = scoping.get_village(current_user, village_id)
+        where = Household.village_id == village.id
+    else:
+        where = Household.village_id.in_(scoping.village_ids(current_user))
+    pairs = service.likely_duplicates(where)
+    return render_template("register/duplicates.html", pairs=pairs, villages=villages, village_id=village_id)
+
+
+def merge_candidates(household: Household) -> list[Household]:
+    """Other live households of the same village, for the merge picker."""
+    return db.session.scalars(sa.select(Household).where(
+        Household.village_id == household.village_id, Household.id != household.id,
+        Household.status == "active").order_by(Household.sort_key)).all()
+
+
+@bp.app_template_global()
+def register_actions(household: Household) -> dict | None:
+    """What the household page's admin block needs, or None for roles that may not act."""
+    if getattr(current_user, "role", None) not in ADMINS:
+        return None
+    return {"candidates": merge_candidates(household) if household.status == "active" else []}

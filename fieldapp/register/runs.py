@@ -1,0 +1,103 @@
+"""Import runs: one at a time, with their progress and outcome.
+
+The lock is the `import_runs` table itself. A new run is committed as `running` first, then
+looks for any other live run: if there is one it gives way (`refused`) before touching
+anything. Two that start together may both give way, never both write. A run not finished
+after `STALE_AFTER` is taken as dead (its process crashed) and no longer blocks.
+
+Progress lives in a small JSON file beside the database (instance/imports/), because during
+the write pass the run's own transaction holds SQLite's write lock, and a page polling the
+run must still see the figures move.
+"""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..accountability import audit
+from ..extensions import db
+from ..timeutil import utcnow
+from .models import ImportRun
+from .readers import FileRefused
+
+STALE_AFTER = timedelta(hours=2)
+LIVE = ("running",)
+
+
+def imports_dir() -> Path:
+    path = Path(current_app.instance_path) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def start(kind: str, filename: str, user_id: int | None) -> ImportRun:
+    """Commit a new running run, or FileRefused when another import is under way."""
+    run = ImportRun(kind=kind, filename=filename[:255], status="running", user_id=user_id, summary={})
+    db.session.add(run)
+    db.session.commit()
+    other = db.session.scalar(
+        sa.select(ImportRun).where(ImportRun.id != run.id, ImportRun.status.in_(LIVE),
+                                   ImportRun.started_at > utcnow() - STALE_AFTER)
+        .order_by(ImportRun.started_at))
+    if other is not None:
+        started = other.started_at
+        finish(run, "refused", {"message": "busy"})
+        db.session.commit()
+        raise FileRefused(_("Another import (%(file)s, started %(at)s UTC) is still running; "
+                            "try again when it has finished.", file=other.filename,
+                            at=started.strftime("%H:%M")))
+    return run
+
+
+def finish(run: ImportRun, status: str, summary: dict) -> None:
+    """Record the outcome in the session (the caller commits, with the import's rows)."""
+    run.status = status
+    run.summary = summary
+    run.rows_done = summary.get("rows", run.rows_done or 0)
+    run.finished_at = utcnow()
+    if status in ("done", "checked"):
+        audit.record(f"{run.kind}_import" if status == "done" else f"{run.kind}_import_check",
+                     "import_run", run.id, user=_user(run), filename=run.filename,
+                     **{k: v for k, v in summary.items() if k in ("rows", "created", "updated", "unchanged")})
+    clear_progress(run.id)
+
+
+def fail(run_id: int, status: str, summary: dict) -> None:
+    """After a rollback: mark the run refused or failed in a fresh transaction."""
+    db.session.rollback()
+    run = db.session.get(ImportRun, run_id)
+    finish(run, status, summary)
+    db.session.commit()
+
+
+def _user(run: ImportRun):
+    from ..auth.models import User
+
+    return db.session.get(User, run.user_id) if run.user_id else None
+
+
+def _progress_path(run_id: int) -> Path:
+    return imports_dir() / f"run-{run_id}.json"
+
+
+def save_progress(run_id: int, phase: str, done: int, total: int | None) -> None:
+    path = _progress_path(run_id)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"phase": phase, "done": done, "total": total}))
+    tmp.replace(path)
+
+
+def progress(run_id: int) -> dict:
+    try:
+        return json.loads(_progress_path(run_id).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def clear_progress(run_id: int) -> None:
+    _progress_path(run_id).unlink(missing_ok=True)

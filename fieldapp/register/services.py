@@ -1,0 +1,58 @@
+"""Register imports as one call each, shared by the command line and the upload page."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..extensions import db
+from . import runs
+from .importer import Checked, check, village_codes, write
+from .readers import FileRefused, kind_of
+
+ERRORS_KEPT = 500  # on the run row, for the page; the command line prints them all
+
+
+def max_bytes() -> int:
+    return current_app.config.get("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+
+
+def import_households(run_id: int, path: Path, *, commune_id: int | None, dry_run: bool = False,
+                      echo: Callable[[str, int, int | None], None] | None = None) -> Checked | None:
+    """Check then (unless `dry_run`) write the file for the started run `run_id`, and commit.
+
+    The run ends `done`, `checked` (dry run), `refused` (bad file or rows: nothing written)
+    or `failed` (an unexpected error: rolled back, then re-raised).
+    """
+    run = db.session.get(runs.ImportRun, run_id)
+
+    def progress(phase: str, done: int, total: int | None) -> None:
+        runs.save_progress(run_id, phase, done, total)
+        if echo:
+            echo(phase, done, total)
+
+    try:
+        kind = kind_of(run.filename)
+        villages = village_codes(commune_id)
+        checked = check(path, kind, villages, limit=max_bytes(), progress=progress)
+        base = {"rows": checked.rows, "preview": checked.preview, "error_count": checked.error_count,
+                "errors": [e.as_dict() for e in checked.errors[:ERRORS_KEPT]]}
+        if checked.error_count:
+            runs.finish(run, "refused", base)
+        elif dry_run:
+            runs.finish(run, "checked", base)
+        else:
+            summary = write(path, kind, villages, total=checked.rows, user_id=run.user_id,
+                            limit=max_bytes(), progress=progress)
+            runs.finish(run, "done", {**base, **summary.as_dict()})
+        db.session.commit()
+        return checked
+    except FileRefused as exc:
+        runs.fail(run_id, "refused", {"message": str(exc), "error_count": 1, "errors": []})
+        raise
+    except Exception:
+        runs.fail(run_id, "failed", {"message": _("The import stopped on an unexpected error; "
+                                                  "nothing was written."), "error_count": 1})
+        raise

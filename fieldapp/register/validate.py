@@ -1,0 +1,184 @@
+"""Row checks for the household import: every problem named by line, column and reason.
+
+The rules are those of the household form (fieldapp.households.forms) so a household that
+imports is one a person could have typed, plus what only a file can get wrong: unknown
+columns, an unknown village, a code twice in the file, a point outside Vietnam.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from ..text import nfc, normalise_phone
+
+COLUMNS = ("village_code", "code", "head_name", "address", "phone", "members", "youth", "lat", "lon")
+REQUIRED = ("village_code", "code", "head_name", "members")
+# Mainland, Hoàng Sa and Trường Sa, with a margin.
+LAT_RANGE, LON_RANGE = (6.0, 23.5), (102.0, 118.0)
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "column": self.column, "message": self.message}
+
+
+def header_errors(header: list[str] | None) -> list[RowError]:
+    """Missing and unknown columns (GeoJSON has no header: its properties are checked per row)."""
+    if header is None:
+        return []
+    errors = [RowError(1, c, _("Unknown column “%(col)s”; the columns are: %(cols)s.",
+                                col=c, cols=", ".join(COLUMNS))) for c in header if c and c not in COLUMNS]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        errors.append(RowError(1, ", ".join(missing), _("Missing column(s): %(cols)s.", cols=", ".join(missing))))
+    return errors
+
+
+class HouseholdRows:
+    """Checks rows one at a time; remembers only (village, code) → line to catch repeats."""
+
+    def __init__(self, villages: dict[str, int], geojson: bool = False):
+        self.villages = villages
+        self.geojson = geojson
+        self.seen: dict[tuple[str, str], int] = {}
+
+    def check(self, line: int, row: dict) -> tuple[dict | None, list[RowError]]:
+        errors: list[RowError] = []
+
+        def bad(column: str, message: str) -> None:
+            errors.append(RowError(line, column, message))
+
+        if self.geojson:
+            self._geojson_shape(row, bad)
+        clean = {"village_id": self._village(row, bad), "code": self._code(row, bad, line),
+                 "head_name": self._name(row, bad), "address": nfc(_text(row.get("address"))),
+                 "phone": self._phone(row, bad)}
+        if len(clean["address"]) > 255:
+            bad("address", _("At most %(n)s characters.", n=255))
+        clean["members"] = _count(row, "members", bad, minimum=1, required=True)
+        clean["youth"] = _count(row, "youth", bad, minimum=0) or 0
+        if clean["members"] is not None and clean["youth"] > clean["members"]:
+            bad("youth", _("Aged 12–24 (%(youth)s) cannot be more than the members (%(members)s).",
+                           youth=clean["youth"], members=clean["members"]))
+        clean["lat"], clean["lon"] = _point(row, bad)
+        return (None if errors else clean), errors
+
+    def _geojson_shape(self, row: dict, bad) -> None:
+        problem = row.pop("__geometry_error__", None)
+        if problem == "not_feature":
+            bad("feature", _("Not a GeoJSON Feature."))
+        elif problem:
+            bad("geometry", _("The geometry must be a Point (or empty)."))
+        for column in REQUIRED:
+            if column not in row:
+                bad(column, _("Missing property “%(col)s”.", col=column))
+
+    def _village(self, row: dict, bad) -> int | None:
+        code = nfc(_text(row.get("village_code")))
+        if not code:
+            bad("village_code", _("Village code is missing."))
+            return None
+        if code not in self.villages:
+            bad("village_code", _("Unknown village code “%(code)s”.", code=code))
+            return None
+        return self.villages[code]
+
+    def _code(self, row: dict, bad, line: int) -> str:
+        code = nfc(_text(row.get("code")))
+        if not code:
+            bad("code", _("Household code is missing."))
+        elif len(code) > 40:
+            bad("code", _("At most %(n)s characters.", n=40))
+        else:
+            key = (nfc(_text(row.get("village_code"))), code)
+            first = self.seen.setdefault(key, line)
+            if first != line:
+                bad("code", _("Code “%(code)s” of village %(village)s is already on line %(first)s.",
+                              code=code, village=key[0], first=first))
+        return code
+
+    @staticmethod
+    def _name(row: dict, bad) -> str:
+        name = nfc(_text(row.get("head_name")))
+        if not name:
+            bad("head_name", _("Enter the full name of the head of household."))
+        elif not 2 <= len(name) <= 120:
+            bad("head_name", _("The name must have 2 to 120 characters."))
+        elif any(ch.isdigit() for ch in name):
+            bad("head_name", _("A name cannot contain digits."))
+        return name
+
+    @staticmethod
+    def _phone(row: dict, bad) -> str | None:
+        raw = _text(row.get("phone"))
+        if isinstance(row.get("phone"), (int, float)) and len(raw) == 9:
+            raw = "0" + raw  # a spreadsheet cell of numbers drops the leading zero
+        try:
+            return normalise_phone(raw)
+        except ValueError:
+            bad("phone", _("Phone number must have 10 digits starting with 03, 05, 07, 08 or 09."))
+            return None
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # spreadsheets store "12" as 12.0
+    return str(value).strip()
+
+
+def _count(row: dict, column: str, bad, minimum: int, required: bool = False) -> int | None:
+    raw = _text(row.get(column))
+    if not raw:
+        if required:
+            bad(column, _("Enter the number of members."))
+        return None
+    try:
+        number = float(raw.replace(",", "."))
+    except ValueError:
+        bad(column, _("“%(value)s” is not a number.", value=raw[:30]))
+        return None
+    if not number.is_integer() or not minimum <= number <= 99:
+        bad(column, _("Enter a number from %(min)s to %(max)s.", min=minimum, max=99))
+        return None
+    return int(number)
+
+
+def _coordinate(row: dict, column: str, bad) -> float | None:
+    raw = _text(row.get(column))
+    if not raw:
+        return None
+    try:
+        return float(raw.replace(",", ".")) if isinstance(row.get(column), str) else float(row[column])
+    except (TypeError, ValueError):
+        bad(column, _("“%(value)s” is not a number.", value=raw[:30]))
+        return None
+
+
+def _point(row: dict, bad) -> tuple[float | None, float | None]:
+    lat, lon = _coordinate(row, "lat", bad), _coordinate(row, "lon", bad)
+    if lat is None and lon is None:
+        return None, None
+    if (lat is None) != (lon is None):
+        if _text(row.get("lat")) and _text(row.get("lon")):
+            return None, None  # one of them was not a number: already said
+        bad("lat" if lat is None else "lon", _("Latitude and longitude must be given together."))
+        return None, None
+    if _inside(lon, lat):
+        bad("lat", _("Latitude and longitude look swapped (%(lat)s, %(lon)s).", lat=lat, lon=lon))
+    elif not _inside(lat, lon):
+        bad("lat", _("The point (%(lat)s, %(lon)s) is outside Vietnam.", lat=lat, lon=lon))
+    else:
+        return lat, lon
+    return None, None
+
+
+def _inside(lat: float, lon: float) -> bool:
+    return LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]

@@ -1,0 +1,74 @@
+"""Campaigns: create with ordered topics, the active one, topics added mid-campaign."""
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from fieldapp.campaigns.services import active_campaign
+from fieldapp.extensions import db
+from fieldapp.models import Campaign, Household, Visit, VisitTopic
+from fieldapp.timeutil import today_vn
+from tests.helpers import user
+
+
+def test_create_campaign_with_ordered_topics_and_activate(client, auth, db_session):
+    auth.login("quantri")
+    today = today_vn()
+    data = {"name": "Chiến dịch mới", "starts_on": today.isoformat(),
+            "ends_on": (today + timedelta(days=30)).isoformat(), "topics": ["link_la_otp", "tu_co_lap"]}
+    assert auth.post("/campaigns/", {**data, "topics": []}).status_code == 422
+    response = auth.post("/campaigns/", data)
+    assert response.status_code == 302
+    db.session.rollback()
+    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.name == "Chiến dịch mới"))
+    assert [t.code for t in campaign.topics] == ["tu_co_lap", "link_la_otp"]  # the list's order
+    seeded = db.session.scalar(sa.select(Campaign).where(Campaign.id != campaign.id))
+    assert seeded.is_active and active_campaign(campaign.commune_id).id == seeded.id  # marked active wins
+    auth.post(f"/campaigns/{campaign.id}/topics", {"move": campaign.topics[1].id, "dir": "up"})
+    db.session.rollback()
+    assert [t.code for t in db.session.get(Campaign, campaign.id).topics] == ["link_la_otp", "tu_co_lap"]
+    auth.post(f"/campaigns/{campaign.id}/topics", {"activate": "1"})
+    db.session.rollback()
+    assert active_campaign(campaign.commune_id).id == campaign.id
+    assert not db.session.get(Campaign, seeded.id).is_active  # one mark at a time
+    db.session.get(Campaign, campaign.id).is_active = False
+    db.session.commit()
+    assert active_campaign(campaign.commune_id).id == campaign.id  # no mark: its dates include today
+
+def test_topic_added_mid_campaign_lists_households_to_warn_again(client, auth, db_session):
+    campaign = active_campaign(user("chihuy").commune_id)
+    warned = db.session.scalars(sa.select(Visit.household_id).where(
+        Visit.campaign_id == campaign.id, Visit.outcome == "warned", Visit.replaced_at.is_(None)).distinct()).all()
+    assert warned
+    missing_code = "dau_tu_ao"
+    campaign_codes = {t.code for t in campaign.topics}
+    if missing_code in campaign_codes:  # make room for a mid-campaign addition
+        link = next(ct for ct in campaign.campaign_topics if ct.topic.code == missing_code)
+        campaign.campaign_topics.remove(link)
+    db.session.execute(sa.delete(VisitTopic).where(VisitTopic.topic_code == missing_code))
+    db.session.commit()
+    auth.login("quantri")
+    auth.post(f"/campaigns/{campaign.id}/topics", {"add": missing_code})
+    page = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    expected = db.session.scalar(sa.select(sa.func.count(Household.id)).where(
+        Household.id.in_(warned), Household.status == "active"))
+    assert f'data-rewarn="{expected}"' in page
+    listing = client.get(f"/campaigns/{campaign.id}/rewarn?topic={missing_code}").get_data(as_text=True)
+    assert listing.count("data-household-id=") == min(expected, 1000)
+    assert client.get(f"/campaigns/{campaign.id}/rewarn?topic=nope").status_code == 404
+    db.session.rollback()
+    listed = re.search(r'data-household-id="([^"]+)"', listing).group(1)
+    one = db.session.scalar(sa.select(Visit.id).where(
+        Visit.household_id == uuid.UUID(listed), Visit.outcome == "warned", Visit.replaced_at.is_(None)))
+    db.session.add(VisitTopic(visit_id=one, topic_code=missing_code))  # warned again on it
+    db.session.commit()
+    page = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert f'data-rewarn="{expected - 1}"' in page, re.findall(r"data-rewarn=\"\d+\"", page)
+
+
+def test_officers_cannot_open_campaign_admin(client, auth, db_session):
+    auth.login("cskv1")
+    assert client.get("/campaigns/").status_code == 403

@@ -1,0 +1,81 @@
+"""The upload page: check, preview, errors, import in a background thread, one at a time."""
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import sqlalchemy as sa
+
+from fieldapp.extensions import db
+from fieldapp.models import Household, ImportRun
+from tests.conftest import Auth
+
+from .files import GOOD, csv_file
+
+BAD = [GOOD[0], ["T01", "Z9", "Lê Văn Sai", "", "0123", "2", "0", "", ""]]
+
+
+def _upload(auth, tmp_path, rows, mode):
+    data = csv_file(tmp_path / "up.csv", rows).read_bytes()
+    return auth.post("/register/imports", {"file": (io.BytesIO(data), "so-ho.csv"), "mode": mode},
+                     content_type="multipart/form-data")
+
+
+def _wait(client, url):
+    """Poll the run fragment as the page does until it stops running."""
+    for _ in range(100):
+        html = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+        if 'data-run-status="running"' not in html:
+            return html
+        time.sleep(0.1)
+    raise AssertionError("import did not finish")
+
+
+def _codes():
+    db.session.rollback()
+    return set(db.session.scalars(sa.select(Household.code).where(Household.code.in_(["N1", "N2", "Z9"]))))
+
+
+def test_check_then_import_in_the_background(client, auth, db_session, tmp_path):
+    auth.login("quantri")
+    response = _upload(auth, tmp_path, GOOD, "check")
+    assert response.status_code == 302
+    url = response.headers["Location"]
+    html = _wait(client, url)
+    assert 'data-run-status="checked"' in html and "Nguyễn Văn Nhập" in html  # the preview
+    assert _codes() == set()
+    run_id = int(re.search(r"/imports/(\d+)", url).group(1))
+    done = auth.post(f"/register/imports/{run_id}/confirm")
+    html = _wait(client, done.headers["Location"])
+    assert 'data-run-status="done"' in html and "3" in html
+    assert _codes() == {"N1", "N2"}
+    assert auth.post(f"/register/imports/{run_id}/confirm").status_code == 409
+
+
+def test_bad_rows_listed_on_the_page_nothing_written(client, auth, db_session, tmp_path):
+    auth.login("chihuy")
+    response = _upload(auth, tmp_path, BAD, "import")
+    html = _wait(client, response.headers["Location"])
+    assert 'data-run-status="refused"' in html
+    assert "Dòng 3" in html and "phone" in html and "Số điện thoại" in html
+    assert _codes() == set()
+    full = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Dòng 3" in full and "<progress" not in full
+
+
+def test_refusals_and_access(app, client, auth, db_session, tmp_path):
+    auth.login("quantri")
+    bad_type = auth.post("/register/imports", {"file": (io.BytesIO(b"x"), "a.pdf"), "mode": "check"},
+                         content_type="multipart/form-data", follow_redirects=True)
+    assert "Không hỗ trợ loại tệp" in bad_type.get_data(as_text=True)
+    db.session.add(ImportRun(kind="households", filename="dang-chay.csv", status="running"))
+    db.session.commit()
+    busy = auth.post("/register/imports", {"file": (io.BytesIO(b"a,b\n"), "b.csv"), "mode": "check"},
+                     content_type="multipart/form-data", follow_redirects=True)
+    assert "dang-chay.csv" in busy.get_data(as_text=True) and "đang chạy" in busy.get_data(as_text=True)
+    officer = Auth(app.test_client())
+    officer.login("cskv1")
+    assert officer.client.get("/register/").status_code == 403
+    assert _upload(officer, tmp_path, GOOD, "import").status_code == 403
+
