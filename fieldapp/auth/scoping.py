@@ -86,6 +86,37 @@ def may_see_personal(user: User) -> bool:
     return user.role in ("officer", "village_head", "commander", "admin")
 
 
+def may_see_activity(user: User) -> bool:
+    """Per-officer activity (who is behind): commanders, admins and village heads (their
+    village's team); officers see coverage of their own villages but not colleagues' pace."""
+    return user.role in ("village_head", "commander", "admin")
+
+
+def may_review(user: User) -> bool:
+    """Only a village head marks that they reviewed their village's coverage."""
+    return user.role == "village_head"
+
+
+def campaigns(user: User) -> sa.Select:
+    """Campaigns the user may look at: their commune's and national ones (admins: all)."""
+    from ..campaigns.models import Campaign
+
+    query = sa.select(Campaign)
+    if user.role != "admin":
+        query = query.where(sa.or_(Campaign.commune_id == user.commune_id, Campaign.commune_id.is_(None)))
+    return query
+
+
+def get_campaign(user: User, campaign_id: int):
+    """The campaign, or 404 when missing or another commune's."""
+    from ..campaigns.models import Campaign
+
+    campaign = db.session.scalar(campaigns(user).where(Campaign.id == campaign_id))
+    if campaign is None:
+        abort(404)
+    return campaign
+
+
 def require_roles(*roles: str):
     """Abort 403 unless the current user has one of `roles` (use inside a view)."""
     from flask_login import current_user

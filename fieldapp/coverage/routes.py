@@ -1,6 +1,128 @@
-"""Coverage pages."""
+"""Coverage pages: the dashboard of the caller's area, one village's households by status,
+the printable walk list, the map, and the village head's review.
+
+Who sees what (all through `auth.scoping`): commanders the commune, village heads their
+village, officers the villages assigned to them today, admins everything. A village outside
+the area answers 404; malformed query parameters 400 with a message; an unknown campaign 404.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from .. import nav
+from ..accountability import audit
+from ..accountability.models import VillageReview
+from ..auth import scoping
+from ..auth.models import User
+from ..extensions import db
+from ..timeutil import today_vn
+from . import chart, params, queries, walk
 
 bp = Blueprint("coverage", __name__, url_prefix="/coverage")
+nav.add("coverage.dashboard", _l("Coverage"), ("officer", "village_head", "commander", "admin"), order=20)
+nav.add("coverage.map_page", _l("Map"), ("village_head", "commander", "admin"), order=25)
+
+SORTS = tuple(k for key in queries.SORT_KEYS for k in (key, "-" + key))
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    """Totals, villages (sortable with ?sort=), warned per day, and who is behind
+    (?target= percent, ?idle= days). 400 for malformed parameters, 404 for an unknown campaign."""
+    campaign = params.campaign_arg(current_user)
+    sort = params.choice_arg("sort", SORTS, "code")
+    target = params.int_arg("target", current_app.config.get("COVERAGE_TARGET_PCT", 80), 0, 100)
+    idle_days = params.int_arg("idle", 3, 1, 365)
+    area = queries.area(current_user, campaign)
+    rows = queries.village_coverage(campaign.id if campaign else None, area,
+                                   queries.whole_commune(current_user, campaign))
+    context = dict(campaign=campaign, rows=queries.sort_rows(rows, sort), sort=sort, target=target,
+                   idle_days=idle_days, totals=queries.total(rows),
+                   behind=queries.behind(rows, target / 100), chart=None, idle=None, on=None)
+    if campaign is not None:
+        counts = queries.warned_by_day(campaign, area)
+        on = queries.reference_day(campaign, today_vn(), max(counts, default=None))
+        context.update(on=on, chart=chart.build(queries.day_series(counts, campaign.starts_on, on)))
+        if scoping.may_see_activity(current_user):
+            activity = queries.officer_activity(campaign, area, on)
+            context.update(activity=activity, idle=queries.idle(activity, on, idle_days))
+    return render_template("coverage/dashboard.html", **context)
+
+
+def _village_context(village_id: int):
+    campaign = params.campaign_arg(current_user)
+    village = scoping.get_village(current_user, village_id)
+    status = params.status_arg()
+    return campaign, village, status
+
+
+@bp.get("/villages/<int:village_id>")
+@login_required
+def village(village_id: int):
+    """Counts by status and the households, filtered by ?status=; 404 outside the area."""
+    campaign, village, status = _village_context(village_id)
+    campaign_id = campaign.id if campaign else None
+    figures = queries.village_coverage(campaign_id, sa.select(sa.literal(village.id)))[0]
+    rows = queries.household_rows(campaign_id, village.id, status)
+    return render_template("coverage/village.html", campaign=campaign, village=village, status=status,
+                           figures=figures, rows=rows, review=_last_review(village, campaign),
+                           may_review=scoping.may_review(current_user) and campaign is not None,
+                           personal=scoping.may_see_personal(current_user))
+
+
+def _last_review(village, campaign):
+    """(VillageReview, User) of the latest review of the village in the campaign, or None."""
+    if campaign is None:
+        return None
+    return db.session.execute(
+        sa.select(VillageReview, User).join(User, User.id == VillageReview.user_id)
+        .where(VillageReview.village_id == village.id, VillageReview.campaign_id == campaign.id)
+        .order_by(VillageReview.reviewed_at.desc(), VillageReview.id.desc()).limit(1)).first()
+
+
+@bp.get("/villages/<int:village_id>/walk")
+@login_required
+def walk_list(village_id: int):
+    """A printable walk list (A4) in alley order: the households still to warn, or ?status=."""
+    campaign, village, status = _village_context(village_id)
+    rows = queries.household_rows(campaign.id if campaign else None, village.id, status)
+    if not status:
+        rows = [r for r in rows if r[1] in ("not_visited", "revisit")]
+    return render_template("coverage/walk.html", campaign=campaign, village=village, status=status,
+                           groups=walk.in_walk_order(rows), count=len(rows),
+                           personal=scoping.may_see_personal(current_user), today=today_vn())
+
+
+@bp.post("/villages/<int:village_id>/review")
+@login_required
+def review(village_id: int):
+    """The village head states they reviewed the village's coverage (date-stamped).
+    404 outside the area; 403 for other roles; 409 without a campaign."""
+    village = scoping.get_village(current_user, village_id)
+    if not scoping.may_review(current_user):
+        abort(403)
+    campaign = params.campaign_arg(current_user)
+    if campaign is None:
+        abort(409, description=_("There is no campaign to review."))
+    db.session.add(VillageReview(village_id=village.id, campaign_id=campaign.id, user_id=current_user.id))
+    audit.record("village_review", "village", village.id, campaign=campaign.id)
+    db.session.commit()
+    flash(_("Marked as reviewed."), "success")
+    return redirect(url_for(".village", village_id=village.id, campaign=campaign.id))
+
+
+@bp.get("/map")
+@login_required
+def map_page():
+    """Households coloured by status and villages with their coverage (?village= one village).
+    Data comes from the GeoJSON exports, scoped the same way. 404 for a village outside the area."""
+    campaign = params.campaign_arg(current_user)
+    village = params.village_arg(current_user)
+    q = {"campaign": campaign.id if campaign else None, "village": village.id if village else None}
+    return render_template("coverage/map.html", campaign=campaign, village=village,
+                           q={k: v for k, v in q.items() if v is not None},
+                           tile_url=current_app.config.get("MAP_TILE_URL", ""))

@@ -1,6 +1,68 @@
-"""Reports pages."""
+"""Reports: the printable campaign results report (Báo cáo kết quả) and its XLSX twin.
+
+The /exports/… endpoints live in `reports.exports` (their own blueprint, registered with
+this one so the URLs stay as the contract says). Reports are for commanders, admins and
+village heads (their own village only); officers get 403; a campaign of another commune 404.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from .. import nav
+from ..auth import scoping
+from ..coverage import params, queries
+from ..timeutil import today_vn, utcnow
+from . import exports, sheets
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+REPORT_ROLES = ("commander", "admin", "village_head")
+nav.add("reports.current", _l("Reports"), ("commander", "admin"), order=30)
+
+
+@bp.record_once
+def _register_exports(state) -> None:
+    state.app.register_blueprint(exports.bp)
+
+
+def _report(campaign_id: int):
+    scoping.require_roles(*REPORT_ROLES)
+    campaign = scoping.get_campaign(current_user, campaign_id)
+    rows = queries.report_rows(campaign.id, queries.area(current_user, campaign),
+                               queries.whole_commune(current_user, campaign))
+    return campaign, rows, queries.total(rows)
+
+
+@bp.get("/campaign")
+@login_required
+def current():
+    """The report of the active campaign (404 when there is none)."""
+    scoping.require_roles(*REPORT_ROLES)
+    campaign = params.default_campaign(current_user)
+    if campaign is None:
+        abort(404)
+    return redirect(url_for(".campaign", campaign_id=campaign.id))
+
+
+@bp.get("/campaigns/<int:campaign_id>")
+@login_required
+def campaign(campaign_id: int):
+    """Per village: households, warned, revisit, not visited, people and youths reached,
+    leaflets, commitments; totals and the period. Print CSS gives an A4 landscape page."""
+    campaign, rows, totals = _report(campaign_id)
+    commune = rows[0].village.commune if rows else None
+    return render_template("reports/campaign.html", campaign=campaign, rows=rows, totals=totals,
+                           columns=sheets.REPORT_COLUMNS, commune=commune, today=today_vn(),
+                           generated=utcnow())
+
+
+@bp.get("/campaigns/<int:campaign_id>.xlsx")
+@login_required
+def campaign_xlsx(campaign_id: int):
+    """The same table as the report page, as a workbook."""
+    campaign, rows, totals = _report(campaign_id)
+    body = sheets.to_xlsx(sheets.REPORT_COLUMNS, rows, totals, _("Results report"),
+                          exports.info_rows(campaign))
+    return exports.download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                             f"bao-cao-ket-qua-c{campaign.id}.xlsx")

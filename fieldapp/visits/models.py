@@ -45,6 +45,11 @@ class Visit(db.Model):
     __table_args__ = (
         sa.Index("ix_visits_campaign_household", "campaign_id", "household_id"),
         sa.Index("ix_visits_user_received", "user_id", "received_at"),
+        # Covering indexes of the visits in force, for coverage status and officer activity.
+        sa.Index("ix_visits_in_force_household", "campaign_id", "household_id", "outcome", "recorded_at", "replaced_at",
+                 sqlite_where=sa.text("replaced_at IS NULL"), postgresql_where=sa.text("replaced_at IS NULL")),
+        sa.Index("ix_visits_in_force_user", "campaign_id", "user_id", "outcome", "household_id", "recorded_at", "replaced_at",
+                 sqlite_where=sa.text("replaced_at IS NULL"), postgresql_where=sa.text("replaced_at IS NULL")),
         sa.CheckConstraint("people_reached >= 0", name="people_nonneg"),
         sa.CheckConstraint("youth_reached >= 0", name="youth_nonneg"),
     )

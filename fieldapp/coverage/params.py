@@ -1,0 +1,59 @@
+"""Query parameters of the coverage pages, reports and exports: malformed → 400 with a
+message naming the parameter; an unknown campaign or village → 404 (via scoping)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, request
+from flask_babel import gettext as _
+
+from ..auth import scoping
+from ..campaigns.models import Campaign
+from ..campaigns.services import active_campaign
+from ..extensions import db
+from .status import STATUSES
+
+
+def int_arg(name: str, default: int | None = None, low: int = 0, high: int = 10**9) -> int | None:
+    """A whole number from the query string within [low, high]; 400 otherwise."""
+    raw = request.args.get(name, "").strip()
+    if raw == "":
+        return default
+    if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
+        abort(400, description=_("Parameter “%(name)s” must be a whole number from %(low)d to %(high)d.",
+                                 name=name, low=low, high=high))
+    return int(raw)
+
+
+def choice_arg(name: str, choices, default: str = "") -> str:
+    raw = request.args.get(name, "").strip()
+    if raw == "":
+        return default
+    if raw not in choices:
+        abort(400, description=_("Parameter “%(name)s” must be one of: %(choices)s.",
+                                 name=name, choices=", ".join(choices)))
+    return raw
+
+
+def status_arg() -> str:
+    return choice_arg("status", STATUSES)
+
+
+def default_campaign(user) -> Campaign | None:
+    if user.role != "admin":
+        return active_campaign(user.commune_id)
+    return db.session.scalar(sa.select(Campaign).order_by(Campaign.is_active.desc(),
+                                                          Campaign.starts_on.desc()))
+
+
+def campaign_arg(user) -> Campaign | None:
+    """?campaign=<id>, else the active campaign; 404 for one the user may not see."""
+    campaign_id = int_arg("campaign", low=1)
+    if campaign_id is None:
+        return default_campaign(user)
+    return scoping.get_campaign(user, campaign_id)
+
+
+def village_arg(user):
+    """?village=<id> (optional): the village, 404 outside the user's area; None when absent."""
+    village_id = int_arg("village", low=1)
+    return None if village_id is None else scoping.get_village(user, village_id)

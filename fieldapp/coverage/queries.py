@@ -1,0 +1,267 @@
+"""The one coverage query layer: pages, exports and the report all read their numbers here,
+so they never disagree. Every function takes a SELECT of village ids that came from
+`auth.scoping` (see `area`) and answers in a fixed, small number of queries.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from ..auth import scoping
+from ..auth.models import Assignment, User
+from ..campaigns.models import Campaign
+from ..extensions import db
+from ..register.models import Household, Village
+from ..visits.models import Visit, VisitMaterial, visit_companions
+from .sqlfuncs import vn_day
+from .status import STATUSES, households_with_status, status_expr, visit_summary
+
+
+def area(user: User, campaign: Campaign | None) -> sa.Select:
+    """Ids of the villages the user may see, narrowed to the campaign's commune."""
+    ids = scoping.village_ids(user)
+    if campaign is not None and campaign.commune_id is not None:
+        ids = sa.select(Village.id).where(Village.id.in_(ids), Village.commune_id == campaign.commune_id)
+    return ids
+
+
+@dataclass
+class Coverage:
+    """Household counts by status (all, and those with anyone aged 12–24) for a village or a total."""
+
+    village: Village | None = None
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    youth: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    # Filled for the campaign report only (see `report_rows`).
+    people_reached: int = 0
+    youth_reached: int = 0
+    leaflets: int = 0
+    commitments: int = 0
+
+    @property
+    def households(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def base(self) -> int:
+        return self.households - self.counts["excluded"]
+
+    @property
+    def coverage(self) -> float | None:
+        return self.counts["warned"] / self.base if self.base else None
+
+    @property
+    def youth_households(self) -> int:
+        return sum(self.youth.values()) - self.youth["excluded"]
+
+    @property
+    def youth_coverage(self) -> float | None:
+        return self.youth["warned"] / self.youth_households if self.youth_households else None
+
+    def add(self, other: Coverage) -> None:
+        for status in STATUSES:
+            self.counts[status] += other.counts[status]
+            self.youth[status] += other.youth[status]
+        for name in ("people_reached", "youth_reached", "leaflets", "commitments"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def whole_commune(user: User, campaign: Campaign | None) -> bool:
+    """True when the area is every village of the campaign's commune (commanders, admins)."""
+    return (campaign is not None and campaign.commune_id is not None
+            and user.role in scoping.COMMUNE_ROLES
+            and (user.role == "admin" or user.commune_id == campaign.commune_id))
+
+
+def _with_status(campaign_id: int | None, where, narrow: bool) -> sa.Select:
+    if campaign_id is None or narrow:
+        return households_with_status(campaign_id, where)
+    # A commune-wide area: summarising all the campaign's visits is cheaper than listing
+    # the households first; the outer join still keeps only the area's households.
+    summary = visit_summary(campaign_id)
+    return (sa.select(Household, status_expr(summary))
+            .outerjoin(summary, summary.c.household_id == Household.id).where(where))
+
+
+def village_coverage(campaign_id: int | None, village_ids: sa.Select, whole: bool = False) -> list[Coverage]:
+    """One Coverage per village in `village_ids` (empty villages included), by code; 2 queries.
+    `whole` (see `whole_commune`) only chooses a faster plan; the numbers are the same."""
+    villages = db.session.scalars(sa.select(Village).where(Village.id.in_(village_ids))
+                                  .order_by(Village.code)).all()
+    rows = _with_status(campaign_id, Household.village_id.in_(village_ids), not whole).subquery()
+    query = sa.select(
+        rows.c.village_id, rows.c.coverage_status, sa.func.count(),
+        sa.func.coalesce(sa.func.sum(sa.case((rows.c.youth > 0, 1), else_=0)), 0),
+    ).group_by(rows.c.village_id, rows.c.coverage_status)
+    by_id = {v.id: Coverage(v) for v in villages}
+    for village_id, status, n, youth in db.session.execute(query):
+        if village_id in by_id:
+            by_id[village_id].counts[status] = n
+            by_id[village_id].youth[status] = int(youth)
+    return list(by_id.values())
+
+
+def total(rows: list[Coverage]) -> Coverage:
+    result = Coverage()
+    for row in rows:
+        result.add(row)
+    return result
+
+
+SORT_KEYS = {
+    "code": lambda r: r.village.code,
+    "name": lambda r: r.village.name,
+    "households": lambda r: r.households,
+    "warned": lambda r: r.counts["warned"],
+    "revisit": lambda r: r.counts["revisit"],
+    "not_visited": lambda r: r.counts["not_visited"],
+    "coverage": lambda r: (r.coverage is not None, r.coverage or 0),
+    "youth_coverage": lambda r: (r.youth_coverage is not None, r.youth_coverage or 0),
+}
+
+
+def sort_rows(rows: list[Coverage], sort: str) -> list[Coverage]:
+    """`sort` is a SORT_KEYS name, with a leading '-' for descending (checked by the caller)."""
+    key = SORT_KEYS[sort.lstrip("-")]
+    return sorted(rows, key=lambda r: (key(r), r.village.code), reverse=sort.startswith("-"))
+
+
+def behind(rows: list[Coverage], target: float) -> list[Coverage]:
+    """Villages whose coverage is under `target` (0–1), lowest first."""
+    late = [r for r in rows if r.base and (r.coverage or 0) < target]
+    return sorted(late, key=lambda r: (r.coverage or 0, r.village.code))
+
+
+def reference_day(campaign: Campaign, today: date, last_data: date | None = None) -> date:
+    """The day "now" means for a campaign: today while it runs, else its last day, or the
+    last day with visits if those went on after the end (a campaign kept active)."""
+    day = max(campaign.starts_on, min(today, campaign.ends_on))
+    return min(today, max(day, last_data)) if last_data else day
+
+
+def warned_by_day(campaign: Campaign, village_ids: sa.Select) -> dict[date, int]:
+    """Households that became warned on each Vietnam day (first warned visit in force, by
+    the device's time) in the area; 1 query."""
+    first = (
+        sa.select(sa.func.min(Visit.recorded_at).label("at"))
+        .join(Household, Household.id == Visit.household_id)
+        .where(Visit.campaign_id == campaign.id, Visit.replaced_at.is_(None),
+               Visit.outcome == "warned", Household.village_id.in_(village_ids))
+        .group_by(Visit.household_id)
+        .subquery()
+    )
+    day = vn_day(first.c.at)
+    return {date.fromisoformat(d): n for d, n in
+            db.session.execute(sa.select(day, sa.func.count()).group_by(day)) if d}
+
+
+def day_series(counts: dict[date, int], start: date, until: date) -> list[tuple[date, int]]:
+    """Every day from `start` (or an earlier day with data) to `until`, with its count;
+    days after `until` are left out."""
+    first = min([start, *counts])
+    return [(d, counts.get(d, 0)) for d in (first + timedelta(n) for n in range((until - first).days + 1))]
+
+
+@dataclass
+class Activity:
+    user: User
+    visits: int = 0
+    warned: int = 0  # distinct households warned with this person credited
+    days: int = 0  # days of the campaign so far (for the pace)
+    last_at: datetime | None = None
+
+    @property
+    def per_day(self) -> float:
+        return self.visits / self.days if self.days else 0.0
+
+    def idle_days(self, on: date) -> int | None:
+        """Whole days since the last visit (Vietnam time); None when never."""
+        if self.last_at is None:
+            return None
+        return (on - (self.last_at + timedelta(hours=7)).date()).days
+
+
+def officer_activity(campaign: Campaign, village_ids: sa.Select, on: date) -> list[Activity]:
+    """Officers assigned to the area on `on`, with their work in the whole campaign (all their
+    villages: an officer busy in a neighbouring village is not idle); 3 queries.
+
+    A visit counts for its recorder and for each companion. "Households warned" adds the
+    distinct households a person warned as recorder and as companion (a household counted
+    twice only if the same person was credited both ways on two warned visits to it).
+    """
+    officers = db.session.scalars(
+        sa.select(User).join(Assignment, Assignment.user_id == User.id)
+        .where(Assignment.village_id.in_(village_ids), scoping.assignment_in_force(on),
+               User.role == "officer", User.active)
+        .distinct().order_by(User.username)
+    ).all()
+    result = {u.id: Activity(u) for u in officers}
+    if not officers:
+        return []
+    in_force = sa.and_(Visit.campaign_id == campaign.id, Visit.replaced_at.is_(None))
+    warned = sa.case((Visit.outcome == "warned", Visit.household_id))
+    figures = (sa.func.count(), sa.func.count(sa.distinct(warned)), sa.func.max(Visit.recorded_at))
+    lead = (sa.select(Visit.user_id, *figures).where(in_force, Visit.user_id.in_(list(result)))
+            .group_by(Visit.user_id))
+    # Companions are few: filtering visits inside the aggregates keeps planners (SQLite's
+    # above all) starting from visit_companions instead of scanning the campaign's visits.
+    mine = sa.case((in_force, 1))
+    mates = (sa.select(visit_companions.c.user_id, sa.func.count(mine),
+                       sa.func.count(sa.distinct(sa.case((sa.and_(in_force, Visit.outcome == "warned"),
+                                                          Visit.household_id)))),
+                       sa.func.max(sa.case((in_force, Visit.recorded_at))))
+             .join(Visit, Visit.id == visit_companions.c.visit_id)
+             .where(visit_companions.c.user_id.in_(list(result)))
+             .group_by(visit_companions.c.user_id))
+    for query in (lead, mates):
+        for user_id, visits, warned_n, last_at in db.session.execute(query):
+            act = result[user_id]
+            act.visits += visits
+            act.warned += warned_n
+            act.last_at = max(filter(None, (act.last_at, last_at)), default=None)
+    days = (on - campaign.starts_on).days + 1
+    for act in result.values():
+        act.days = max(days, 1)
+    return list(result.values())
+
+
+def idle(activity: list[Activity], on: date, days: int) -> list[Activity]:
+    """Officers with no visit in the last `days` days (or none at all), longest idle first."""
+    late = [a for a in activity if a.last_at is None or a.idle_days(on) >= days]
+    return sorted(late, key=lambda a: (a.last_at is not None, a.last_at or datetime.min, a.user.username))
+
+
+def report_rows(campaign_id: int, village_ids: sa.Select, whole: bool = False) -> list[Coverage]:
+    """`village_coverage` plus what the visits in force achieved per village; 3 queries."""
+    rows = village_coverage(campaign_id, village_ids, whole)
+    leaflet = sa.exists().where(VisitMaterial.visit_id == Visit.id, VisitMaterial.code == "leaflet")
+    query = (
+        sa.select(Household.village_id, sa.func.sum(Visit.people_reached), sa.func.sum(Visit.youth_reached),
+                  sa.func.sum(sa.case((leaflet, 1), else_=0)),
+                  sa.func.sum(sa.case((Visit.commitment_signed, 1), else_=0)))
+        .join(Household, Household.id == Visit.household_id)
+        .where(Visit.campaign_id == campaign_id, Visit.replaced_at.is_(None),
+               Household.village_id.in_(village_ids))
+        .group_by(Household.village_id)
+    )
+    sums = {row[0]: [int(x or 0) for x in row[1:]] for row in db.session.execute(query)}
+    for row in rows:
+        row.people_reached, row.youth_reached, row.leaflets, row.commitments = sums.get(row.village.id, [0] * 4)
+    return rows
+
+
+def household_rows(campaign_id: int | None, village_id: int, status: str | None = None):
+    """(Household, status, visit_count, last_visit_at) of one village, optionally one status."""
+    query = households_with_status(campaign_id, Household.village_id == village_id)
+    if status:
+        query = query.where(query.selected_columns.coverage_status == status)
+    return db.session.execute(query.order_by(Household.code)).all()
+
+
+def households_in(campaign_id: int | None, village_ids: sa.Select):
+    """(Household, status, visit_count, last_visit_at, village_code) of many villages, for exports."""
+    query = households_with_status(campaign_id, Household.village_id.in_(village_ids))
+    query = query.join(Village, Village.id == Household.village_id).add_columns(Village.code)
+    return db.session.execute(query.order_by(Village.code, Household.code))

@@ -1,0 +1,108 @@
+"""/exports/…: households.geojson, villages.geojson, coverage.csv, coverage.xlsx.
+
+Query `campaign` (default: the active one) and `village` (optional), both checked by
+`coverage.params`: malformed → 400, unknown or outside the caller's area → 404. Everything
+is scoped through `auth.scoping`; an empty area gives a valid empty document. Personal
+fields only for roles that may see them, and each such export is written to the audit log.
+"""
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+from flask import Blueprint, Response
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..accountability import audit
+from ..auth import scoping
+from ..coverage import params, queries
+from ..extensions import db
+from ..timeutil import iso_utc, utcnow
+from . import geo, sheets
+
+bp = Blueprint("exports", __name__, url_prefix="/exports")
+
+
+def _scope():
+    """(campaign, village or None, SELECT of village ids, whole commune?) for this request."""
+    campaign = params.campaign_arg(current_user)
+    village = params.village_arg(current_user)
+    ids = queries.area(current_user, campaign)
+    if village is not None:
+        ids = sa.select(sa.literal(village.id)).where(sa.literal(village.id).in_(ids))
+    return campaign, village, ids, village is None and queries.whole_commune(current_user, campaign)
+
+
+def _filename(stem: str, campaign, village, ext: str) -> str:
+    parts = [stem, f"c{campaign.id}" if campaign else "", village.code if village else ""]
+    return "-".join(p for p in parts if p) + "." + ext
+
+
+def download(body, mimetype: str, filename: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+def _meta(campaign, village) -> dict:
+    return {"campaign_id": campaign.id if campaign else None, "village_id": village.id if village else None,
+            "generated_at": iso_utc(utcnow())}
+
+
+@bp.get("/households.geojson")
+@login_required
+def households_geojson():
+    """Points of the households in the area with their status (404 outside the area)."""
+    campaign, village, ids, whole = _scope()
+    personal = scoping.may_see_personal(current_user) and params.choice_arg("personal", ("0", "1"), "1") == "1"
+    features = [geo.household_feature(*row, personal=personal)
+                for row in queries.households_in(campaign.id if campaign else None, ids)]
+    if personal:
+        audit.record("export", "households", village.id if village else "", format="geojson",
+                     campaign=campaign.id if campaign else None, rows=len(features))
+        db.session.commit()
+    body = json.dumps(geo.collection(features, **_meta(campaign, village)), ensure_ascii=False)
+    return Response(body, mimetype="application/geo+json", headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/villages.geojson")
+@login_required
+def villages_geojson():
+    """Village boundaries (or centroids) with their coverage figures."""
+    campaign, village, ids, whole = _scope()
+    rows = queries.village_coverage(campaign.id if campaign else None, ids, whole)
+    body = json.dumps(geo.collection([geo.village_feature(r) for r in rows], **_meta(campaign, village)),
+                      ensure_ascii=False)
+    return Response(body, mimetype="application/geo+json", headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/coverage.csv")
+@login_required
+def coverage_csv():
+    """One row per village: households, warned, revisit, not_visited, excluded, coverage %."""
+    campaign, village, ids, whole = _scope()
+    rows = queries.village_coverage(campaign.id if campaign else None, ids, whole)
+    return download(sheets.to_csv(sheets.COVERAGE_COLUMNS, rows), "text/csv; charset=utf-8",
+                     _filename("coverage", campaign, village, "csv"))
+
+
+@bp.get("/coverage.xlsx")
+@login_required
+def coverage_xlsx():
+    """The same table as coverage.csv as a workbook, with Vietnamese headers and a totals row."""
+    campaign, village, ids, whole = _scope()
+    rows = queries.village_coverage(campaign.id if campaign else None, ids, whole)
+    body = sheets.to_xlsx(sheets.COVERAGE_COLUMNS, rows, queries.total(rows), _("Coverage"),
+                          info_rows(campaign))
+    return download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     _filename("coverage", campaign, village, "xlsx"))
+
+
+def info_rows(campaign) -> list[tuple[str, str]]:
+    from ..i18n import vn_date, vn_datetime
+
+    rows = [(_("Exported at"), vn_datetime(utcnow())), (_("Exported by"), current_user.username)]
+    if campaign is not None:
+        rows[:0] = [(_("Campaign"), campaign.name),
+                    (_("Period"), f"{vn_date(campaign.starts_on)} – {vn_date(campaign.ends_on)}")]
+    return rows

@@ -1,0 +1,93 @@
+/* Coverage map (map pages only): villages shaded by coverage, households coloured by status,
+   a status filter. Data comes from the GeoJSON exports; tiles only when MAP_TILE_URL is set. */
+(function () {
+  "use strict";
+  var COLORS = { warned: "#0a7a3d", revisit: "#e0a100", not_visited: "#b00020", excluded: "#777" };
+
+  function coverageColor(c) {
+    if (c === null || c === undefined) { return "#999"; }
+    return c >= 0.8 ? "#0a7a3d" : c >= 0.5 ? "#7cb342" : c >= 0.25 ? "#e0a100" : "#b00020";
+  }
+
+  function text(tag, value) {
+    var el = document.createElement(tag);
+    el.textContent = value;
+    return el;
+  }
+
+  function start(box) {
+    var labels = JSON.parse(box.dataset.labels), statusLabels = JSON.parse(box.dataset.statusLabels);
+    var note = document.getElementById("map-note");
+    var map = L.map(box, { preferCanvas: true, zoomSnap: 0.5 });
+    if (box.dataset.tiles) {
+      L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: box.dataset.attribution || "" }).addTo(map);
+    }
+    map.setView([15.1, 108.8], 13);
+    var layers = {};
+    Object.keys(COLORS).forEach(function (s) { layers[s] = L.layerGroup().addTo(map); });
+
+    function popup(p) {
+      var div = document.createElement("div");
+      div.appendChild(text("b", p.head_name || ("#" + p.code)));
+      div.appendChild(document.createElement("br"));
+      div.appendChild(text("span", (statusLabels[p.status] || p.status) + " · " + p.visit_count + " " + labels.visits));
+      if (p.address) { div.appendChild(document.createElement("br")); div.appendChild(text("small", p.address)); }
+      var link = text("a", "→");
+      link.href = "/households/" + p.household_id;
+      div.appendChild(document.createTextNode(" "));
+      div.appendChild(link);
+      return div;
+    }
+
+    function drawVillages(data) {
+      var layer = L.geoJSON(data, {
+        style: function (f) {
+          return { color: "#0d3b66", weight: 2, fillColor: coverageColor(f.properties.coverage), fillOpacity: 0.18 };
+        },
+        pointToLayer: function (f, latlng) {
+          return L.circleMarker(latlng, { radius: 14, color: "#0d3b66", fillColor: coverageColor(f.properties.coverage), fillOpacity: 0.5 });
+        },
+        onEachFeature: function (f, l) {
+          var p = f.properties;
+          var pct = p.coverage_pct === null ? "–" : p.coverage_pct + "%";
+          l.bindTooltip(p.village_code + " · " + pct, { permanent: data.features.length <= 40, direction: "center", className: "vlabel" });
+          l.bindPopup(p.village_code + " " + p.name + ": " + pct + " " + labels.coverage + " (" + p.warned + "/" + (p.households - p.excluded) + ")");
+        }
+      }).addTo(map);
+      layer.bringToBack();
+      var bounds = layer.getBounds();
+      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [10, 10] }); }
+    }
+
+    function drawHouseholds(data) {
+      var missing = 0;
+      data.features.forEach(function (f) {
+        if (!f.geometry) { missing += 1; return; }
+        var p = f.properties, c = f.geometry.coordinates;
+        var m = L.circleMarker([c[1], c[0]], { radius: 5, weight: 1, color: "#fff", fillColor: COLORS[p.status], fillOpacity: 0.95 });
+        m.bindPopup(function () { return popup(p); });
+        m.addTo(layers[p.status]);
+      });
+      note.textContent = data.features.length - missing + " " + labels.shown + (missing ? " · " + missing + " " + labels.nolocation : "");
+    }
+
+    function get(url) {
+      return fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+        .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });
+    }
+    Promise.all([get(box.dataset.villages), get(box.dataset.households)])
+      .then(function (res) { drawVillages(res[0]); drawHouseholds(res[1]); box.dataset.ready = "1"; })
+      .catch(function () { note.textContent = labels.failed; });
+
+    document.querySelectorAll(".map-filter input[name=status]").forEach(function (input) {
+      input.addEventListener("change", function () {
+        if (input.checked) { map.addLayer(layers[input.value]); } else { map.removeLayer(layers[input.value]); }
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = document.getElementById("map");
+    if (box && window.L) { start(box); }
+  });
+})();

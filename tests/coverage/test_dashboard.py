@@ -1,0 +1,144 @@
+"""The coverage dashboard: totals that match the rules, sorting, the chart, who is behind,
+bad parameters, scoping and a fixed number of queries."""
+from __future__ import annotations
+
+import re
+import uuid
+from collections import Counter
+from datetime import datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from fieldapp.models import Assignment, Campaign, Household, User, Village
+from tests.conftest import Auth
+from tests.coverage import truth
+from tests.helpers import user, village
+
+ROW = re.compile(r'<tr data-village-id="\d+" data-village-code="(T\d\d)">')
+
+
+def total(html: str, name: str) -> int:
+    value = re.search(rf'data-total="{name}">([\d.,]+)<', html).group(1)
+    return int(value.replace(".", "").replace(",", ""))
+
+
+def test_totals_match_the_status_rules(client, auth, db_session):
+    expected = sum(truth.by_village(truth.campaign_id()).values(), Counter())
+    auth.login("chihuy")
+    html = client.get("/coverage/").get_data(as_text=True)
+    for status in ("warned", "revisit", "not_visited", "excluded"):
+        assert total(html, status) == expected[status]
+    assert total(html, "households") == sum(expected.values())
+    assert len(ROW.findall(html)) == 31
+
+
+def test_sort_by_coverage_descending(client, auth, db_session):
+    counts = truth.by_village(truth.campaign_id())
+    ratio = {code: c["warned"] / (sum(c.values()) - c["excluded"]) for code, c in counts.items()}
+    auth.login("chihuy")
+    order = ROW.findall(client.get("/coverage/?sort=-coverage").get_data(as_text=True))
+    assert order == sorted(ratio, key=lambda code: (ratio[code], code), reverse=True)
+    assert ROW.findall(client.get("/coverage/").get_data(as_text=True)) == sorted(ratio)
+
+
+def test_chart_bars_add_up_to_the_warned_households(client, auth, db_session):
+    auth.login("chihuy")
+    html = client.get("/coverage/").get_data(as_text=True)
+    bars = [int(v) for v in re.findall(r'class="bar" data-day="[\d-]+" data-value="(\d+)"', html)]
+    assert len(bars) >= 56  # every day of the campaign
+    assert sum(bars) == total(html, "warned")
+
+
+def test_village_head_sees_only_their_village(client, auth, db_session):
+    auth.login("truongthon12")
+    html = client.get("/coverage/").get_data(as_text=True)
+    assert ROW.findall(html) == ["T12"]
+    assert total(html, "households") == len(db_session.scalars(
+        sa.select(Household).where(Household.village_id == village("T12").id)).all())
+
+
+def test_officer_sees_own_villages_without_colleagues_activity(client, auth, db_session):
+    auth.login("cskv1")
+    html = client.get("/coverage/").get_data(as_text=True)
+    assert ROW.findall(html) == ["T01", "T02", "T03", "T04", "T05"]
+    assert "data-officer=" not in html and "data-idle-user" not in html
+
+
+@pytest.mark.parametrize("query, code", [
+    ("campaign=abc", 400), ("campaign=-1", 400), ("campaign=999", 404), ("sort=bogus", 400),
+    ("target=101", 400), ("idle=0", 400), ("idle=1e3", 400),
+])
+def test_bad_parameters(client, auth, query, code):
+    auth.login("chihuy")
+    response = client.get(f"/coverage/?{query}")
+    assert response.status_code == code
+    if code == 400:
+        name = query.split("=")[0]
+        assert f"“{name}”" in response.get_data(as_text=True)  # the message names the parameter
+
+
+def test_campaign_of_another_commune_is_404(app, client, auth, db_session):
+    from fieldapp.models import Commune
+
+    other = Commune(code="XX", name="Khác")
+    db_session.add(other)
+    db_session.flush()
+    campaign = Campaign(commune_id=other.id, name="Khác", starts_on=datetime(2025, 1, 1).date(),
+                        ends_on=datetime(2025, 2, 1).date())
+    db_session.add(campaign)
+    db_session.commit()
+    auth.login("chihuy")
+    assert client.get(f"/coverage/?campaign={campaign.id}").status_code == 404
+    admin = app.test_client()
+    Auth(admin).login("quantri")
+    assert admin.get(f"/coverage/?campaign={campaign.id}").status_code == 200
+
+
+def test_who_is_behind(client, auth, db_session):
+    """A new officer with no visit is idle; villages under the target are listed, none above."""
+    t01 = village("T01")
+    newbie = User(username="moi1", role="officer", commune_id=t01.commune_id, password_hash="x")
+    db_session.add(newbie)
+    db_session.flush()
+    db_session.add(Assignment(user_id=newbie.id, village_id=t01.id, starts_on=datetime(2025, 10, 1).date()))
+    db_session.commit()
+    counts = truth.by_village(truth.campaign_id())
+    ratio = {code: c["warned"] / (sum(c.values()) - c["excluded"]) for code, c in counts.items()}
+    auth.login("chihuy")
+    html = client.get("/coverage/?target=50&idle=3").get_data(as_text=True)
+    assert 'data-idle-user="moi1"' in html
+    listed = set(re.findall(r'data-behind-village="(T\d\d)"', html))
+    assert listed == {code for code, r in ratio.items() if r < 0.5}
+
+
+def test_dashboard_runs_a_fixed_number_of_queries(client, auth, db_session, count_queries):
+    auth.login("chihuy")
+    client.get("/coverage/")
+    with count_queries() as before:
+        assert client.get("/coverage/").status_code == 200
+    _grow(db_session, village("T03"), 40)
+    with count_queries() as after:
+        assert client.get("/coverage/").status_code == 200
+    assert after[0] == before[0] <= 12, (before, after)
+
+
+def _grow(session, target: Village, n: int) -> None:
+    """Add households with visits by a new officer and a companion (more rows, same queries)."""
+    from fieldapp.campaigns.services import active_campaign
+    from fieldapp.visits.services import record_visit, standard_values
+
+    campaign = active_campaign(target.commune_id)
+    officer = User(username=f"o{uuid.uuid4().hex[:6]}", role="officer", commune_id=target.commune_id,
+                   password_hash="x")
+    session.add(officer)
+    session.flush()
+    session.add(Assignment(user_id=officer.id, village_id=target.id, starts_on=campaign.starts_on))
+    for i in range(n):
+        home = Household(village_id=target.id, code=f"X{i}", head_name="Lê Văn Tám", members=3, youth=1)
+        session.add(home)
+        session.flush()
+        values = standard_values(campaign, "warned" if i % 2 else "nobody_home") | {"companions": ["antt3"]}
+        record_visit(home, campaign, officer, values,
+                     recorded_at=datetime.combine(campaign.starts_on, datetime.min.time()) + timedelta(days=i % 20, hours=3))
+    session.commit()
