@@ -56,6 +56,15 @@ def households(user: User) -> sa.Select:
     return sa.select(Household).where(Household.village_id.in_(village_ids(user)))
 
 
+def user_ids(user: User) -> sa.Select:
+    """A SELECT of the ids of the users whose work `user` oversees (commune or everyone)."""
+    if user.role == "admin":
+        return sa.select(User.id)
+    if user.role == "commander":
+        return sa.select(User.id).where(User.commune_id == user.commune_id)
+    return sa.select(User.id).where(User.id == user.id)
+
+
 def get_village(user: User, village_id: int) -> Village:
     """The village, or 404 when it does not exist or lies outside the user's area."""
     village = db.session.scalar(villages(user).where(Village.id == village_id))

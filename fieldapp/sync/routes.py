@@ -1,22 +1,120 @@
-"""Offline client API: the officer's pack (the batch endpoint arrives with the outbox)."""
+"""Offline client API: the officer's pack, the sync batch, receipts' status, the OpenAPI
+document, and the commanders' page of quarantined entries."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+import hashlib
+import json
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from .. import nav
 from ..accountability import audit
-from ..extensions import db
+from ..auth import scoping
+from ..auth.models import User
+from ..extensions import csrf, db
+from ..timeutil import iso_utc, utcnow
+from . import batch as sync_batch
+from .models import QuarantinedEntry
+from .openapi import document
 from .pack import build_pack
 
 bp = Blueprint("sync", __name__)
+nav.add("sync.quarantine", _l("Entries to review"), ("commander", "admin"), order=70)
+
+
+def _json_error(code: int, error: str, message: str):
+    return jsonify(error=error, message=message), code
 
 
 @bp.get("/api/me/pack")
 @login_required
 def pack():
-    """The caller's villages and households for offline use; 401 JSON when not signed in."""
+    """The caller's villages and households for offline use; 401 JSON when not signed in.
+    An unchanged pack answers 304 to `If-None-Match` with its ETag."""
     body = build_pack(current_user)
-    audit.record("pack_download", "user", current_user.id,
-                 households=sum(len(v["households"]) for v in body["villages"]))
+    content = {k: v for k, v in body.items() if k != "generated_at"}
+    etag = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    if etag in request.if_none_match:
+        response = jsonify()
+        response.status_code, response.data = 304, b""
+    else:
+        audit.record("pack_download", "user", current_user.id,
+                     households=sum(len(v["households"]) for v in body["villages"]))
+        db.session.commit()
+        response = jsonify(body)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.post("/api/sync/batch")
+@csrf.exempt  # checked below, after the login check, so an expired session answers 401
+def batch():
+    """Apply a batch of outbox entries; 401 JSON when not signed in, 403 on a bad CSRF token
+    or for roles that do not record, 400 on a malformed batch, 413 when too large."""
+    if not current_user.is_authenticated:
+        return _json_error(401, "unauthorized", _("Please log in again."))
+    csrf.protect()
+    if not scoping.may_record(current_user):
+        return _json_error(403, "forbidden", _("You do not have permission to do this."))
+    if (request.content_length or 0) > sync_batch.MAX_BYTES or len(request.get_data()) > sync_batch.MAX_BYTES:
+        return _json_error(413, "too_large", _("The batch is larger than 1 MB; send fewer entries."))
+    try:
+        batch_id, device_id, entries = sync_batch.check_shape(request.get_json(force=True, silent=True))
+    except sync_batch.BadBatch as exc:
+        return _json_error(exc.code, "bad_batch" if exc.code == 400 else "too_large", exc.message)
+    results = sync_batch.apply_batch(current_user, batch_id, device_id, entries)
     db.session.commit()
-    return jsonify(body)
+    return jsonify(server_time=iso_utc(utcnow()), results=results)
+
+
+@bp.get("/api/sync/status")
+@login_required
+def status():
+    """Which of the caller's entry ids (`?ids=a,b`, at most 200) the server holds."""
+    ids = [i.strip() for i in (request.args.get("ids") or "").split(",") if i.strip()]
+    if len(ids) > sync_batch.MAX_ENTRIES:
+        return _json_error(413, "too_large", _("At most %(n)d entries per batch.", n=sync_batch.MAX_ENTRIES))
+    return jsonify(server_time=iso_utc(utcnow()), results=sync_batch.statuses(current_user, ids))
+
+
+@bp.get("/api/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of /api/* (public: it holds no data)."""
+    return jsonify(document())
+
+
+@bp.get("/sync/quarantine")
+@login_required
+def quarantine():
+    """Entries the server would not apply, from users in the caller's area (commanders,
+    admins); 403 for other roles."""
+    scoping.require_roles("commander", "admin")
+    rows = db.session.execute(
+        sa.select(QuarantinedEntry, User)
+        .join(User, User.id == QuarantinedEntry.user_id)
+        .where(QuarantinedEntry.user_id.in_(scoping.user_ids(current_user)))
+        .order_by(QuarantinedEntry.resolved_at.is_not(None), QuarantinedEntry.received_at.desc())
+        .limit(500)
+    ).all()
+    return render_template("sync/quarantine.html", rows=rows)
+
+
+@bp.post("/sync/quarantine/<int:entry_id>/resolve")
+@login_required
+def resolve(entry_id: int):
+    """Mark a quarantined entry reviewed; 403 for other roles, 404 outside the area."""
+    scoping.require_roles("commander", "admin")
+    row = db.session.scalar(sa.select(QuarantinedEntry).where(
+        QuarantinedEntry.id == entry_id, QuarantinedEntry.user_id.in_(scoping.user_ids(current_user))))
+    if row is None:
+        abort(404)
+    if row.resolved_at is None:
+        row.resolved_at, row.resolved_by_id = utcnow(), current_user.id
+        row.resolution = (request.form.get("resolution") or "")[:200] or "reviewed"
+        audit.record("quarantine_resolve", "quarantined_entry", row.id)
+        db.session.commit()
+    return redirect(url_for("sync.quarantine"))

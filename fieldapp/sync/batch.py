@@ -1,0 +1,172 @@
+"""The sync batch: whole-batch checks, then each entry in its own savepoint with a receipt.
+
+A receipt (keyed by the entry id, with a hash of the entry's canonical JSON) makes a
+resent entry answer `duplicate` (same content) or `id_conflict` (different content)
+without writing anything. Two requests racing with the same entry both insert the
+receipt; the loser's savepoint fails on the primary key and it answers from the winner's.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+import uuid
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from ..auth.models import User
+from ..extensions import db
+from .entries import APPLY, Invalid
+from .models import QuarantinedEntry, SyncReceipt
+
+MAX_ENTRIES = 200
+MAX_BYTES = 1_000_000
+
+
+class BadBatch(Exception):
+    """The batch as a whole is refused: `code` is 400 or 413."""
+
+    def __init__(self, code: int, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def check_shape(body) -> tuple[str, str, list[dict]]:
+    """(batch_id, device_id, entries) of a well-formed batch, else BadBatch."""
+    if not isinstance(body, dict):
+        raise BadBatch(400, _("The batch must be a JSON object."))
+    entries = body.get("entries")
+    device_id = body.get("device_id")
+    if not isinstance(entries, list):
+        raise BadBatch(400, _("The batch needs a list of entries."))
+    if len(entries) > MAX_ENTRIES:
+        raise BadBatch(413, _("At most %(n)d entries per batch.", n=MAX_ENTRIES))
+    if not isinstance(device_id, str) or not 0 < len(device_id) <= 80:
+        raise BadBatch(400, _("The batch needs a device id (1 to 80 characters)."))
+    batch_id = body.get("batch_id")
+    if batch_id is not None and not (isinstance(batch_id, str) and len(batch_id) <= 40):
+        raise BadBatch(400, _("The batch id must be text of at most 40 characters."))
+    for position, entry in enumerate(entries, 1):
+        if not _entry_shape_ok(entry):
+            raise BadBatch(400, _("Entry %(n)d is malformed: it needs an id, a type, a "
+                                  "sequence number and a data object.", n=position))
+    return batch_id or "", device_id, entries
+
+
+def _entry_shape_ok(entry) -> bool:
+    return (
+        isinstance(entry, dict) and isinstance(entry.get("id"), str) and len(entry["id"]) <= 80
+        and isinstance(entry.get("type"), str) and isinstance(entry.get("data"), dict)
+        and (entry.get("seq") is None
+             or (isinstance(entry["seq"], int) and not isinstance(entry["seq"], bool)
+                 and 0 <= entry["seq"] < 2**31))
+    )
+
+
+def _nfc(value):
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    if isinstance(value, dict):
+        return {_nfc(k): _nfc(v) for k, v in value.items()}
+    return value
+
+
+def content_hash(entry: dict) -> str:
+    """SHA-256 of the entry's meaning: type, device time and data, as canonical NFC JSON."""
+    content = _nfc({"type": entry["type"], "recorded_at": entry.get("recorded_at"), "data": entry["data"]})
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def apply_batch(user: User, batch_id: str, device_id: str, entries: list[dict]) -> list[dict]:
+    """One result per entry, in order; flushes, never commits."""
+    return [_apply_one(user, batch_id, device_id, _nfc(entry)) for entry in entries]
+
+
+def _apply_one(user: User, batch_id: str, device_id: str, entry: dict) -> dict:
+    try:
+        entry_id = uuid.UUID(entry["id"])
+    except ValueError:
+        return _quarantine(user, device_id, entry, {"id": _("The entry id is not a UUID.")})
+    digest = content_hash(entry)
+    receipt = db.session.get(SyncReceipt, entry_id)
+    if receipt is not None:
+        return _answer_existing(user, device_id, entry, receipt, digest)
+    try:
+        with db.session.begin_nested():
+            result = _attempt(user, entry_id, entry, device_id)
+            db.session.add(SyncReceipt(
+                entry_id=entry_id, entry_type=entry["type"][:20], content_hash=digest,
+                status=result["status"], result=result, user_id=user.id, device_id=device_id,
+                seq=entry.get("seq"), batch_id=batch_id))
+            if result["status"] == "quarantined":
+                db.session.add(_quarantined_row(user, device_id, entry, result["errors"]))
+            db.session.flush()
+    except IntegrityError:
+        # A concurrent request stored this entry first: answer from its receipt.
+        receipt = db.session.scalar(sa.select(SyncReceipt).where(SyncReceipt.entry_id == entry_id)
+                                    .execution_options(populate_existing=True))
+        if receipt is None:
+            raise
+        return _answer_existing(user, device_id, entry, receipt, digest)
+    except Exception:  # a bug in one entry must not fail its neighbours; no receipt, so it may retry
+        current_app.logger.exception("Sync entry %s failed", entry_id)
+        return _quarantine(user, device_id, entry, {"server": _("The server could not apply this entry.")})
+    return {"id": entry["id"], **result}
+
+
+def _attempt(user: User, entry_id: uuid.UUID, entry: dict, device_id: str) -> dict:
+    apply = APPLY.get(entry["type"])
+    if apply is None:
+        return {"status": "quarantined", "errors": {"type": _("Unknown entry type.")}}
+    try:
+        with db.session.begin_nested():
+            apply(entry_id, entry, user, device_id)
+    except Invalid as exc:
+        return {"status": "quarantined", "errors": exc.errors}
+    return {"status": "created"}
+
+
+def _answer_existing(user, device_id, entry, receipt: SyncReceipt, digest: str) -> dict:
+    if receipt.content_hash != digest or receipt.user_id != user.id:
+        errors = {"id": _("This id was already used for a different entry; the first one is kept.")}
+        _quarantine(user, device_id, entry, errors)
+        return {"id": entry["id"], "status": "id_conflict", "errors": errors}
+    if receipt.status == "created":
+        return {"id": entry["id"], "status": "duplicate"}
+    return {"id": entry["id"], **receipt.result}
+
+
+def _quarantined_row(user, device_id, entry, errors) -> QuarantinedEntry:
+    return QuarantinedEntry(entry_id=entry["id"][:80], user_id=user.id, device_id=device_id,
+                            raw=entry, errors=errors)
+
+
+def _quarantine(user, device_id, entry, errors) -> dict:
+    """Keep the raw entry for review, once per entry id while unresolved."""
+    seen = db.session.scalar(sa.select(QuarantinedEntry.id).where(
+        QuarantinedEntry.entry_id == entry["id"][:80], QuarantinedEntry.resolved_at.is_(None)).limit(1))
+    if not seen:
+        with db.session.begin_nested():
+            db.session.add(_quarantined_row(user, device_id, entry, errors))
+    return {"id": entry["id"], "status": "quarantined", "errors": errors}
+
+
+def statuses(user: User, ids: list[str]) -> list[dict]:
+    """What the server holds for each of the caller's entry ids: created, quarantined or unknown."""
+    keys = {}
+    for raw in ids:
+        try:
+            keys[raw] = uuid.UUID(raw)
+        except ValueError:
+            keys[raw] = None
+    found = dict(db.session.execute(
+        sa.select(SyncReceipt.entry_id, SyncReceipt.status)
+        .where(SyncReceipt.entry_id.in_([k for k in keys.values() if k]), SyncReceipt.user_id == user.id)
+    ).all())
+    return [{"id": raw, "status": found.get(key, "unknown")} for raw, key in keys.items()]

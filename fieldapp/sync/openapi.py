@@ -1,0 +1,127 @@
+"""OpenAPI 3.1 description of /api/*, written by hand: it is the contract, not a by-product."""
+from __future__ import annotations
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict:
+    text = {400: "Malformed request", 401: "Not signed in", 403: "Bad CSRF token or role",
+            404: "Not found or outside the caller's area", 413: "Too large"}
+    return {str(c): _json(_ERROR, text[c]) for c in codes}
+
+
+VISIT_DATA = {
+    "type": "object", "required": ["household_id", "campaign_id", "outcome"],
+    "properties": {
+        "household_id": {"type": "string", "format": "uuid"},
+        "campaign_id": {"type": "integer"},
+        "outcome": {"enum": ["warned", "nobody_home", "refused", "moved_away"]},
+        "topics": {"type": "array", "items": {"type": "string"}},
+        "materials": {"type": "array", "items": {"enum": ["leaflet", "handbook", "qr_fanpage", "hotline_sticker"]}},
+        "people_reached": {"type": "integer", "minimum": 0, "maximum": 50},
+        "youth_reached": {"type": "integer", "minimum": 0, "maximum": 30},
+        "commitment_signed": {"type": "boolean"},
+        "companions": {"type": "array", "items": {"type": "string"}, "description": "usernames"},
+        "note": {"type": "string", "maxLength": 1000},
+        "lat": {"type": ["number", "null"]}, "lon": {"type": ["number", "null"]},
+        "accuracy_m": {"type": ["number", "null"]},
+    },
+}
+
+HOUSEHOLD_DATA = {
+    "type": "object", "required": ["village_id", "head_name", "members", "youth"],
+    "properties": {
+        "village_id": {"type": "integer"}, "code": {"type": "string", "maxLength": 40},
+        "head_name": {"type": "string", "minLength": 2, "maxLength": 120},
+        "address": {"type": "string", "maxLength": 255}, "phone": {"type": ["string", "null"]},
+        "members": {"type": "integer", "minimum": 1, "maximum": 99},
+        "youth": {"type": "integer", "minimum": 0, "maximum": 99},
+        "lat": {"type": ["number", "null"]}, "lon": {"type": ["number", "null"]},
+    },
+}
+
+SCHEMAS = {
+    "Error": {"type": "object", "required": ["error", "message"],
+              "properties": {"error": {"type": "string"}, "message": {"type": "string"}}},
+    "Entry": {
+        "type": "object", "required": ["id", "type", "data"],
+        "properties": {
+            "id": {"type": "string", "format": "uuid", "description": "made on the device; the visit's or household's id"},
+            "type": {"enum": ["visit", "household"]},
+            "seq": {"type": ["integer", "null"], "minimum": 0},
+            "recorded_at": {"type": "string", "format": "date-time", "description": "device time with its UTC offset"},
+            "data": {"oneOf": [VISIT_DATA, HOUSEHOLD_DATA]},
+        },
+    },
+    "Batch": {
+        "type": "object", "required": ["device_id", "entries"],
+        "properties": {"batch_id": {"type": "string"}, "device_id": {"type": "string", "maxLength": 80},
+                       "entries": {"type": "array", "maxItems": 200, "items": {"$ref": "#/components/schemas/Entry"}}},
+    },
+    "Result": {
+        "type": "object", "required": ["id", "status"],
+        "properties": {"id": {"type": "string"},
+                       "status": {"enum": ["created", "duplicate", "id_conflict", "quarantined"]},
+                       "errors": {"type": "object", "additionalProperties": {"type": "string"},
+                                  "description": "field name → reason (Vietnamese by default)"}},
+    },
+    "BatchAnswer": {
+        "type": "object", "required": ["server_time", "results"],
+        "properties": {"server_time": {"type": "string", "format": "date-time"},
+                       "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}}},
+    },
+}
+
+
+def _paths() -> dict:
+    return {
+        "/api/session": {"get": {
+            "summary": "Who is signed in, a fresh CSRF token and the server clock",
+            "responses": {"200": _json({"type": "object", "required": ["user", "csrf_token", "server_time"],
+                                        "properties": {"user": {"type": "object"}, "csrf_token": {"type": "string"},
+                                                       "server_time": {"type": "string", "format": "date-time"}}},
+                                       "Signed in"), **_errors(401)}}},
+        "/api/me/pack": {"get": {
+            "summary": "The caller's villages, households and active campaign for offline use",
+            "parameters": [{"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}],
+            "responses": {"200": _json({"type": "object", "required": ["generated_at", "campaign", "villages"]},
+                                       "The pack, with an ETag"),
+                          "304": {"description": "Unchanged since the ETag sent"}, **_errors(401)}}},
+        "/api/sync/batch": {"post": {
+            "summary": "Apply outbox entries, each in its own savepoint, with a receipt per entry id",
+            "parameters": [{"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Batch"}}}},
+            "responses": {"200": _json({"$ref": "#/components/schemas/BatchAnswer"}, "One result per entry, in order"),
+                          **_errors(400, 401, 403, 413)}}},
+        "/api/sync/status": {"get": {
+            "summary": "Which of the caller's entry ids the server holds",
+            "parameters": [{"name": "ids", "in": "query", "required": True, "schema": {"type": "string"},
+                            "description": "comma-separated entry ids"}],
+            "responses": {"200": _json({"type": "object", "properties": {"results": {"type": "array", "items": {
+                "type": "object", "properties": {"id": {"type": "string"},
+                                                 "status": {"enum": ["created", "quarantined", "unknown"]}}}}}},
+                "Status per id"), **_errors(401, 413)}}},
+        "/api/households/{household_id}/warned": {"get": {
+            "summary": "Was the household warned by the end of a day, by whom, and who was responsible",
+            "parameters": [{"name": "household_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}},
+                           {"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"}}],
+            "responses": {"200": _json({"type": "object", "required": ["warned", "visits", "responsible"]}, "The answer"),
+                          **_errors(401, 404)}}},
+    }
+
+
+def document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Từng Nhà API", "version": "1",
+                 "description": "JSON API of the offline client. Every answer is JSON, never a redirect; "
+                                "sign in with the session cookie from POST /login."},
+        "components": {"schemas": SCHEMAS,
+                       "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "session"}}},
+        "security": [{"session": []}],
+        "paths": _paths(),
+    }

@@ -1,0 +1,43 @@
+"""The pack's ETag, the OpenAPI document and the commanders' page of quarantined entries."""
+from __future__ import annotations
+
+from tests.helpers import households_of
+from tests.sync.helpers import campaign_id, send, visit_entry
+
+
+def test_an_unchanged_pack_answers_304_and_a_change_refreshes_it(client, auth, db_session):
+    auth.login("cskv1")
+    first = client.get("/api/me/pack")
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag
+    again = client.get("/api/me/pack", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    send(client, [visit_entry(households_of("T01")[0].id, campaign_id(), outcome="nobody_home", topics=[])])
+    changed = client.get("/api/me/pack", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
+def test_openapi_describes_the_api(client):
+    doc = client.get("/api/openapi.json").get_json()
+    assert doc["openapi"].startswith("3.1")
+    assert {"/api/session", "/api/me/pack", "/api/sync/batch", "/api/sync/status"} <= set(doc["paths"])
+    statuses = doc["components"]["schemas"]["Result"]["properties"]["status"]["enum"]
+    assert statuses == ["created", "duplicate", "id_conflict", "quarantined"]
+    assert set(doc["paths"]["/api/sync/batch"]["post"]["responses"]) == {"200", "400", "401", "403", "413"}
+
+
+def test_commanders_review_quarantined_entries(client, auth, db_session):
+    entry = visit_entry(households_of("T01")[0].id, campaign_id(), outcome="bogus", note="<b>x</b>")
+    auth.login("cskv1")
+    send(client, [entry])
+    assert client.get("/sync/quarantine").status_code == 403
+    client.post("/logout", data={"csrf_token": auth.token()})
+    auth.login("chihuy")
+    page = client.get("/sync/quarantine").get_data(as_text=True)
+    assert f'data-quarantined-id="{entry["id"]}"' in page and "cskv1" in page
+    assert "<b>x</b>" not in page and "Mục cần xem xét" in page
+    item = page.split(f'data-quarantined-id="{entry["id"]}"')[1]
+    action = item.split('action="')[1].split('"')[0]
+    assert auth.post(action).status_code == 302
+    assert "Đã xem xét" in client.get("/sync/quarantine").get_data(as_text=True)
+    assert "/sync/quarantine" in client.get("/villages/").get_data(as_text=True)
