@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "5c0e7a9d21b4"
-down_revision = "8b04c2989d7b"
+down_revision = "a7c3e1f05d21"
 branch_labels = None
 depends_on = None
 
