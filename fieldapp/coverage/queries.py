@@ -4,6 +4,7 @@ so they never disagree. Every function takes a SELECT of village ids that came f
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -224,7 +225,12 @@ def officer_activity(campaign: Campaign, village_ids: sa.Select, on: date) -> li
     days = (on - campaign.starts_on).days + 1
     for act in result.values():
         act.days = max(days, 1)
-    return list(result.values())
+    return sorted(result.values(), key=lambda a: natural_key(a.user.username))
+
+
+def natural_key(text: str) -> list:
+    """'antt2' before 'antt10'."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
 
 def idle(activity: list[Activity], on: date, days: int) -> list[Activity]:
@@ -257,7 +263,8 @@ def household_rows(campaign_id: int | None, village_id: int, status: str | None 
     query = households_with_status(campaign_id, Household.village_id == village_id)
     if status:
         query = query.where(query.selected_columns.coverage_status == status)
-    return db.session.execute(query.order_by(Household.code)).all()
+    rows = db.session.execute(query).all()
+    return sorted(rows, key=lambda r: (natural_key(r[0].code), str(r[0].id)))
 
 
 def households_in(campaign_id: int | None, village_ids: sa.Select):

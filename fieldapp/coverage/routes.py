@@ -17,6 +17,7 @@ from ..accountability import audit
 from ..accountability.models import VillageReview
 from ..auth import scoping
 from ..auth.models import User
+from ..campaigns.models import Campaign
 from ..extensions import db
 from ..timeutil import today_vn
 from . import chart, params, queries, walk
@@ -40,7 +41,8 @@ def dashboard():
     area = queries.area(current_user, campaign)
     rows = queries.village_coverage(campaign.id if campaign else None, area,
                                    queries.whole_commune(current_user, campaign))
-    context = dict(campaign=campaign, rows=queries.sort_rows(rows, sort), sort=sort, target=target,
+    choices = db.session.scalars(scoping.campaigns(current_user).order_by(Campaign.starts_on.desc())).all()
+    context = dict(campaign=campaign, rows=queries.sort_rows(rows, sort), sort=sort, target=target, campaigns=choices,
                    idle_days=idle_days, totals=queries.total(rows),
                    behind=queries.behind(rows, target / 100), chart=None, idle=None, on=None)
     if campaign is not None:

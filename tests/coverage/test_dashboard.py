@@ -15,7 +15,7 @@ from tests.conftest import Auth
 from tests.coverage import truth
 from tests.helpers import user, village
 
-ROW = re.compile(r'<tr data-village-id="\d+" data-village-code="(T\d\d)">')
+ROW = re.compile(r'<tr data-village-id="\d+" data-village-code="(\w+)">')
 
 
 def total(html: str, name: str) -> int:
@@ -142,3 +142,45 @@ def _grow(session, target: Village, n: int) -> None:
         record_visit(home, campaign, officer, values,
                      recorded_at=datetime.combine(campaign.starts_on, datetime.min.time()) + timedelta(days=i % 20, hours=3))
     session.commit()
+
+
+def test_a_commune_without_campaign_still_answers(app, db_session):
+    """No campaign yet: every household is not visited, pages and exports still work."""
+    from fieldapp.models import Commune
+    from tests.conftest import Auth
+
+    commune = Commune(code="KC", name="Kon Chiêng", province="Gia Lai")
+    db_session.add(commune)
+    db_session.flush()
+    place = Village(commune_id=commune.id, code="L01", name="Làng Mới")
+    db_session.add(place)
+    db_session.flush()
+    db_session.add_all([Household(village_id=place.id, code=str(i), head_name="Đinh Văn A", members=2)
+                        for i in range(3)])
+    boss = User(username="chihuy_kc", role="commander", commune_id=commune.id)
+    boss.set_password("demo1234")
+    db_session.add(boss)
+    db_session.commit()
+    client = app.test_client()
+    assert Auth(client).login("chihuy_kc").status_code == 302
+    response = client.get("/coverage/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html
+    assert ROW.findall(html) == ["L01"] and total(html, "not_visited") == 3
+    assert client.get(f"/coverage/villages/{place.id}?status=not_visited").get_data(as_text=True).count(
+        "data-household-id") == 3
+    assert client.get("/exports/coverage.csv").status_code == 200
+    assert client.get("/reports/campaign").status_code == 404
+
+
+def test_campaign_choice(app, client, auth, db_session):
+    t01 = village("T01")
+    old = Campaign(commune_id=t01.commune_id, name="Đợt cũ", starts_on=datetime(2025, 3, 1).date(),
+                   ends_on=datetime(2025, 4, 30).date())
+    db_session.add(old)
+    db_session.commit()
+    auth.login("chihuy")
+    html = client.get("/coverage/").get_data(as_text=True)
+    assert f'<option value="{old.id}"' in html
+    html = client.get(f"/coverage/?campaign={old.id}").get_data(as_text=True)
+    assert total(html, "warned") == 0 and total(html, "not_visited") == total(html, "households")
