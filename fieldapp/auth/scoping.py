@@ -92,6 +92,11 @@ def may_see_activity(user: User) -> bool:
     return user.role in ("village_head", "commander", "admin")
 
 
+def may_report(user: User) -> bool:
+    """The campaign results report: commanders and admins (commune), village heads (village)."""
+    return user.role in ("village_head", "commander", "admin")
+
+
 def may_review(user: User) -> bool:
     """Only a village head marks that they reviewed their village's coverage."""
     return user.role == "village_head"

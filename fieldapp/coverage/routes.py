@@ -42,7 +42,8 @@ def dashboard():
     rows = queries.village_coverage(campaign.id if campaign else None, area,
                                    queries.whole_commune(current_user, campaign))
     choices = db.session.scalars(scoping.campaigns(current_user).order_by(Campaign.starts_on.desc())).all()
-    context = dict(campaign=campaign, rows=queries.sort_rows(rows, sort), sort=sort, target=target, campaigns=choices,
+    context = dict(campaign=campaign, rows=queries.sort_rows(rows, sort), sort=sort, target=target,
+                   campaigns=choices, may_report=scoping.may_report(current_user),
                    idle_days=idle_days, totals=queries.total(rows),
                    behind=queries.behind(rows, target / 100), chart=None, idle=None, on=None)
     if campaign is not None:
@@ -94,9 +95,15 @@ def walk_list(village_id: int):
     rows = queries.household_rows(campaign.id if campaign else None, village.id, status)
     if not status:
         rows = [r for r in rows if r[1] in ("not_visited", "revisit")]
-    return render_template("coverage/walk.html", campaign=campaign, village=village, status=status,
+    personal = scoping.may_see_personal(current_user)
+    page = render_template("coverage/walk.html", campaign=campaign, village=village, status=status,
                            groups=walk.in_walk_order(rows), count=len(rows),
-                           personal=scoping.may_see_personal(current_user), today=today_vn())
+                           personal=personal, today=today_vn())
+    if personal:  # a printed list of names leaves the system: log it like an export
+        audit.record("export", "village", village.id, format="walk_list", rows=len(rows),
+                     campaign=campaign.id if campaign else None)
+        db.session.commit()  # after rendering, so the rows are not expired and reloaded
+    return page
 
 
 @bp.post("/villages/<int:village_id>/review")

@@ -128,6 +128,8 @@ def _grow(session, target: Village, n: int) -> None:
     from fieldapp.campaigns.services import active_campaign
     from fieldapp.visits.services import record_visit, standard_values
 
+    session.rollback()  # a fresh snapshot: requests may have written since (SQLite WAL)
+    target = session.merge(target)
     campaign = active_campaign(target.commune_id)
     officer = User(username=f"o{uuid.uuid4().hex[:6]}", role="officer", commune_id=target.commune_id,
                    password_hash="x")
