@@ -20,6 +20,7 @@ from .models import Assignment, User
 
 FIELD_ROLES = ("officer", "commander")  # who may record visits and add households
 COMMUNE_ROLES = ("commander", "admin")
+MAX_ID = 2**31 - 1  # integer primary keys
 
 
 def assignment_in_force(on: date):
@@ -58,6 +59,8 @@ def households(user: User) -> sa.Select:
 
 def get_village(user: User, village_id: int) -> Village:
     """The village, or 404 when it does not exist or lies outside the user's area."""
+    if not 0 < village_id <= MAX_ID:  # PostgreSQL would fail on an out-of-range integer
+        abort(404)
     village = db.session.scalar(villages(user).where(Village.id == village_id))
     if village is None:
         abort(404)
@@ -116,6 +119,8 @@ def get_campaign(user: User, campaign_id: int):
     """The campaign, or 404 when missing or another commune's."""
     from ..campaigns.models import Campaign
 
+    if not 0 < campaign_id <= MAX_ID:
+        abort(404)
     campaign = db.session.scalar(campaigns(user).where(Campaign.id == campaign_id))
     if campaign is None:
         abort(404)

@@ -159,10 +159,13 @@ def warned_by_day(campaign: Campaign, village_ids: sa.Select) -> dict[date, int]
 
 
 def day_series(counts: dict[date, int], start: date, until: date) -> list[tuple[date, int]]:
-    """Every day from `start` (or an earlier day with data) to `until`, with its count;
-    days after `until` are left out."""
-    first = min([start, *counts])
-    return [(d, counts.get(d, 0)) for d in (first + timedelta(n) for n in range((until - first).days + 1))]
+    """Every day from `start` to `until` with its count; a day outside (a device clock set
+    wrong) counts on the nearest end, so the bars still add up to every warned household."""
+    until = max(until, start)
+    series = {start + timedelta(n): 0 for n in range((until - start).days + 1)}
+    for day, n in counts.items():
+        series[min(max(day, start), until)] += n
+    return list(series.items())
 
 
 @dataclass

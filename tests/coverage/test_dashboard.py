@@ -186,3 +186,28 @@ def test_campaign_choice(app, client, auth, db_session):
     assert f'<option value="{old.id}"' in html
     html = client.get(f"/coverage/?campaign={old.id}").get_data(as_text=True)
     assert total(html, "warned") == 0 and total(html, "not_visited") == total(html, "households")
+
+
+def test_chart_keeps_visits_with_wrong_device_clocks(client, auth, db_session):
+    """A warned visit dated before the campaign still counts (on its first day)."""
+    from fieldapp.campaigns.services import active_campaign
+    from fieldapp.visits.services import record_visit, standard_values
+    from tests.helpers import unvisited_household
+
+    home = unvisited_household("T01")
+    campaign = active_campaign(home.village.commune_id)
+    record_visit(home, campaign, user("cskv1"), standard_values(campaign, "warned"),
+                 recorded_at=datetime(1999, 1, 1, 8, 0).astimezone())
+    db_session.commit()
+    auth.login("chihuy")
+    html = client.get("/coverage/").get_data(as_text=True)
+    bars = re.findall(r'class="bar" data-day="([\d-]+)" data-value="(\d+)"', html)
+    assert bars[0][0] == campaign.starts_on.isoformat()
+    assert sum(int(v) for _, v in bars) == total(html, "warned")
+
+
+def test_huge_ids_are_not_found(client, auth):
+    auth.login("chihuy")
+    assert client.get("/coverage/villages/99999999999").status_code == 404
+    assert client.get("/reports/campaigns/99999999999").status_code == 404
+    assert client.get("/coverage/?campaign=99999999999").status_code == 400
