@@ -20,7 +20,7 @@ from ..auth.models import User
 from ..campaigns.models import Campaign
 from ..extensions import db
 from ..timeutil import today_vn
-from . import chart, params, queries, walk
+from . import activity as activity_of, chart, params, queries, walk
 
 bp = Blueprint("coverage", __name__, url_prefix="/coverage")
 nav.add("coverage.dashboard", _l("Coverage"), ("officer", "village_head", "commander", "admin"), order=20)
@@ -51,8 +51,8 @@ def dashboard():
         on = queries.reference_day(campaign, today_vn(), max(counts, default=None))
         context.update(on=on, chart=chart.build(queries.day_series(counts, campaign.starts_on, on)))
         if scoping.may_see_activity(current_user):
-            activity = queries.officer_activity(campaign, area, on)
-            context.update(activity=activity, idle=queries.idle(activity, on, idle_days))
+            activity = activity_of.officer_activity(campaign, area, on)
+            context.update(activity=activity, idle=activity_of.idle(activity, on, idle_days))
     return render_template("coverage/dashboard.html", **context)
 
 

@@ -17,7 +17,7 @@ from ..timeutil import today_vn, utcnow
 from . import exports, sheets
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-nav.add("reports.current", _l("Reports"), ("commander", "admin"), order=30)
+nav.add("reports.current", _l("Reports"), ("village_head", "commander", "admin"), order=30)
 
 
 @bp.record_once
