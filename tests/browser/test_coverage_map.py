@@ -30,3 +30,12 @@ def test_map_shows_the_village_and_filters_by_status(sqlite_app, live_server, pa
     assert page.evaluate("typeof L") == "object"
     page.goto(f"{live_server.url}/coverage/")
     assert page.evaluate("typeof window.L") == "undefined"  # Leaflet only on map pages
+
+
+def test_coverage_pages_fit_a_phone(sqlite_app, live_server, page):
+    """At 390 px nothing but the report's wide table scrolls sideways, and that only inside its box."""
+    sign_in(page, live_server.url, "chihuy")
+    for path in ("/coverage/", "/coverage/villages/1", "/coverage/villages/1/walk", "/coverage/map",
+                 "/reports/campaigns/1"):
+        page.goto(live_server.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
