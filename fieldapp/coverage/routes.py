@@ -45,11 +45,12 @@ def dashboard():
     context = dict(campaign=campaign, rows=queries.sort_rows(rows, sort), sort=sort, target=target,
                    campaigns=choices, may_report=scoping.may_report(current_user),
                    idle_days=idle_days, totals=queries.total(rows),
-                   behind=queries.behind(rows, target / 100), chart=None, idle=None, on=None)
+                   behind=queries.behind(rows, target / 100), chart=None, idle=None, on=None, reviews={})
     if campaign is not None:
         counts = queries.warned_by_day(campaign, area)
         on = queries.reference_day(campaign, today_vn(), max(counts, default=None))
-        context.update(on=on, chart=chart.build(queries.day_series(counts, campaign.starts_on, on)))
+        context.update(on=on, chart=chart.build(queries.day_series(counts, campaign.starts_on, on)),
+                       reviews=queries.last_reviews(campaign.id, area))
         if scoping.may_see_activity(current_user):
             activity = activity_of.officer_activity(campaign, area, on)
             context.update(activity=activity, idle=activity_of.idle(activity, on, idle_days))

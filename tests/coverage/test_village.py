@@ -94,6 +94,11 @@ def test_village_head_marks_reviewed(client, auth, db_session):
     review = db_session.scalar(sa.select(VillageReview))
     assert review.village_id == t04.id and review.user_id == user("truongthon4").id
     assert db_session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "village_review"))
+    from tests.conftest import Auth
+
+    boss = client.application.test_client()
+    Auth(boss).login("chihuy")
+    assert 'data-reviewed="T04"' in boss.get("/coverage/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("username, code", [("chihuy", 403), ("cskv1", 403), ("truongthon5", 404)])
