@@ -53,6 +53,8 @@ def load(app: Flask, overrides: dict | None) -> None:
         COMPRESS_STREAMS=False,
         UNDO_SECONDS=8,
         MAP_TILE_URL=os.environ.get("MAP_TILE_URL", ""),
+        MAP_TILE_ATTRIBUTION=os.environ.get("MAP_TILE_ATTRIBUTION", ""),
+        COVERAGE_TARGET_PCT=int(os.environ.get("COVERAGE_TARGET_PCT", "80")),
         RETENTION_DAYS=int(os.environ.get("RETENTION_DAYS", "1825")),
         # Personal fields of households idle this long are blanked by `flask purge`.
         PERSONAL_DATA_RETENTION_DAYS=int(os.environ.get(

@@ -20,6 +20,7 @@ from .models import Assignment, User
 
 FIELD_ROLES = ("officer", "commander")  # who may record visits and add households
 COMMUNE_ROLES = ("commander", "admin")
+MAX_ID = 2**31 - 1  # integer primary keys
 
 
 def assignment_in_force(on: date):
@@ -67,6 +68,8 @@ def user_ids(user: User) -> sa.Select:
 
 def get_village(user: User, village_id: int) -> Village:
     """The village, or 404 when it does not exist or lies outside the user's area."""
+    if not 0 < village_id <= MAX_ID:  # PostgreSQL would fail on an out-of-range integer
+        abort(404)
     village = db.session.scalar(villages(user).where(Village.id == village_id))
     if village is None:
         abort(404)
@@ -101,6 +104,11 @@ def may_see_activity(user: User) -> bool:
     return user.role in ("village_head", "commander", "admin")
 
 
+def may_report(user: User) -> bool:
+    """The campaign results report: commanders and admins (commune), village heads (village)."""
+    return user.role in ("village_head", "commander", "admin")
+
+
 def may_review(user: User) -> bool:
     """Only a village head marks that they reviewed their village's coverage."""
     return user.role == "village_head"
@@ -120,6 +128,8 @@ def get_campaign(user: User, campaign_id: int):
     """The campaign, or 404 when missing or another commune's."""
     from ..campaigns.models import Campaign
 
+    if not 0 < campaign_id <= MAX_ID:
+        abort(404)
     campaign = db.session.scalar(campaigns(user).where(Campaign.id == campaign_id))
     if campaign is None:
         abort(404)

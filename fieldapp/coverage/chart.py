@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-WIDTH, HEIGHT = 640, 200
-LEFT, RIGHT, TOP, BOTTOM = 34, 34, 10, 26
+WIDTH, HEIGHT = 360, 170
+LEFT, RIGHT, TOP, BOTTOM = 30, 34, 10, 22
 
 
 @dataclass
@@ -57,6 +57,6 @@ def build(days: list[tuple[date, int]]) -> Chart | None:
                         round(max(step * 0.76, 1), 1), round(h, 1)))
         running += value
         points.append(f"{x + step / 2:.1f},{TOP + plot_h - plot_h * running / total:.1f}")
-    every = max(1, round(len(days) / 5))
+    every = max(1, -(-len(days) // 4))
     ticks = [(round(LEFT + i * step + step / 2, 1), days[i][0]) for i in range(0, len(days), every)]
     return Chart(bars, " ".join(points), peak, running, ticks)

@@ -13,7 +13,7 @@ from ..extensions import db
 from .status import STATUSES
 
 
-def int_arg(name: str, default: int | None = None, low: int = 0, high: int = 10**9) -> int | None:
+def int_arg(name: str, default: int | None = None, low: int = 0, high: int = 2**31 - 1) -> int | None:
     """A whole number from the query string within [low, high]; 400 otherwise."""
     raw = request.args.get(name, "").strip()
     if raw == "":

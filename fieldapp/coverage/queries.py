@@ -10,11 +10,12 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from ..auth import scoping
-from ..auth.models import Assignment, User
+from ..auth.models import User
 from ..campaigns.models import Campaign
 from ..extensions import db
 from ..register.models import Household, Village
-from ..visits.models import Visit, VisitMaterial, visit_companions
+from ..visits.models import Visit, VisitMaterial
+from .activity import natural_key
 from .sqlfuncs import vn_day
 from .status import STATUSES, households_with_status, status_expr, visit_summary
 
@@ -158,79 +159,23 @@ def warned_by_day(campaign: Campaign, village_ids: sa.Select) -> dict[date, int]
 
 
 def day_series(counts: dict[date, int], start: date, until: date) -> list[tuple[date, int]]:
-    """Every day from `start` (or an earlier day with data) to `until`, with its count;
-    days after `until` are left out."""
-    first = min([start, *counts])
-    return [(d, counts.get(d, 0)) for d in (first + timedelta(n) for n in range((until - first).days + 1))]
+    """Every day from `start` to `until` with its count; a day outside (a device clock set
+    wrong) counts on the nearest end, so the bars still add up to every warned household."""
+    until = max(until, start)
+    series = {start + timedelta(n): 0 for n in range((until - start).days + 1)}
+    for day, n in counts.items():
+        series[min(max(day, start), until)] += n
+    return list(series.items())
 
 
-@dataclass
-class Activity:
-    user: User
-    visits: int = 0
-    warned: int = 0  # distinct households warned with this person credited
-    days: int = 0  # days of the campaign so far (for the pace)
-    last_at: datetime | None = None
+def last_reviews(campaign_id: int, village_ids: sa.Select) -> dict[int, datetime]:
+    """{village_id: when the village head last marked it reviewed in the campaign}; 1 query."""
+    from ..accountability.models import VillageReview
 
-    @property
-    def per_day(self) -> float:
-        return self.visits / self.days if self.days else 0.0
-
-    def idle_days(self, on: date) -> int | None:
-        """Whole days since the last visit (Vietnam time); None when never."""
-        if self.last_at is None:
-            return None
-        return (on - (self.last_at + timedelta(hours=7)).date()).days
-
-
-def officer_activity(campaign: Campaign, village_ids: sa.Select, on: date) -> list[Activity]:
-    """Officers assigned to the area on `on`, with their work in the whole campaign (all their
-    villages: an officer busy in a neighbouring village is not idle); 3 queries.
-
-    A visit counts for its recorder and for each companion. "Households warned" adds the
-    distinct households a person warned as recorder and as companion (a household counted
-    twice only if the same person was credited both ways on two warned visits to it).
-    """
-    officers = db.session.scalars(
-        sa.select(User).join(Assignment, Assignment.user_id == User.id)
-        .where(Assignment.village_id.in_(village_ids), scoping.assignment_in_force(on),
-               User.role == "officer", User.active)
-        .distinct().order_by(User.username)
-    ).all()
-    result = {u.id: Activity(u) for u in officers}
-    if not officers:
-        return []
-    in_force = sa.and_(Visit.campaign_id == campaign.id, Visit.replaced_at.is_(None))
-    warned = sa.case((Visit.outcome == "warned", Visit.household_id))
-    figures = (sa.func.count(), sa.func.count(sa.distinct(warned)), sa.func.max(Visit.recorded_at))
-    lead = (sa.select(Visit.user_id, *figures).where(in_force, Visit.user_id.in_(list(result)))
-            .group_by(Visit.user_id))
-    # Companions are few: filtering visits inside the aggregates keeps planners (SQLite's
-    # above all) starting from visit_companions instead of scanning the campaign's visits.
-    mine = sa.case((in_force, 1))
-    mates = (sa.select(visit_companions.c.user_id, sa.func.count(mine),
-                       sa.func.count(sa.distinct(sa.case((sa.and_(in_force, Visit.outcome == "warned"),
-                                                          Visit.household_id)))),
-                       sa.func.max(sa.case((in_force, Visit.recorded_at))))
-             .join(Visit, Visit.id == visit_companions.c.visit_id)
-             .where(visit_companions.c.user_id.in_(list(result)))
-             .group_by(visit_companions.c.user_id))
-    for query in (lead, mates):
-        for user_id, visits, warned_n, last_at in db.session.execute(query):
-            act = result[user_id]
-            act.visits += visits
-            act.warned += warned_n
-            act.last_at = max(filter(None, (act.last_at, last_at)), default=None)
-    days = (on - campaign.starts_on).days + 1
-    for act in result.values():
-        act.days = max(days, 1)
-    return list(result.values())
-
-
-def idle(activity: list[Activity], on: date, days: int) -> list[Activity]:
-    """Officers with no visit in the last `days` days (or none at all), longest idle first."""
-    late = [a for a in activity if a.last_at is None or a.idle_days(on) >= days]
-    return sorted(late, key=lambda a: (a.last_at is not None, a.last_at or datetime.min, a.user.username))
+    query = (sa.select(VillageReview.village_id, sa.func.max(VillageReview.reviewed_at))
+             .where(VillageReview.campaign_id == campaign_id, VillageReview.village_id.in_(village_ids))
+             .group_by(VillageReview.village_id))
+    return dict(db.session.execute(query).all())
 
 
 def report_rows(campaign_id: int, village_ids: sa.Select, whole: bool = False) -> list[Coverage]:
@@ -257,11 +202,21 @@ def household_rows(campaign_id: int | None, village_id: int, status: str | None 
     query = households_with_status(campaign_id, Household.village_id == village_id)
     if status:
         query = query.where(query.selected_columns.coverage_status == status)
-    return db.session.execute(query.order_by(Household.code)).all()
+    rows = db.session.execute(query).all()
+    return sorted(rows, key=lambda r: (natural_key(r[0].code), str(r[0].id)))
+
+
+EXPORT_COLUMNS = ("id", "village_id", "code", "status", "lat", "lon",
+                  "head_name", "address", "phone", "members", "youth")
 
 
 def households_in(campaign_id: int | None, village_ids: sa.Select):
-    """(Household, status, visit_count, last_visit_at, village_code) of many villages, for exports."""
-    query = households_with_status(campaign_id, Household.village_id.in_(village_ids))
-    query = query.join(Village, Village.id == Household.village_id).add_columns(Village.code)
-    return db.session.execute(query.order_by(Village.code, Household.code))
+    """Rows of plain columns (EXPORT_COLUMNS, coverage_status, visit_count, last_visit_at,
+    village_code) of the households of many villages, for exports; no ORM objects, so
+    a whole commune stays quick."""
+    rows = households_with_status(campaign_id, Household.village_id.in_(village_ids)).subquery()
+    query = (sa.select(*(rows.c[name] for name in EXPORT_COLUMNS), rows.c.coverage_status,
+                       rows.c.visit_count, rows.c.last_visit_at, Village.code.label("village_code"))
+             .join(Village, Village.id == rows.c.village_id)
+             .order_by(Village.code, rows.c.code))
+    return db.session.execute(query)

@@ -17,9 +17,10 @@ from ..accountability import audit
 from ..accountability.models import VillageReview
 from ..auth import scoping
 from ..auth.models import User
+from ..campaigns.models import Campaign
 from ..extensions import db
 from ..timeutil import today_vn
-from . import chart, params, queries, walk
+from . import activity as activity_of, chart, params, queries, walk
 
 bp = Blueprint("coverage", __name__, url_prefix="/coverage")
 nav.add("coverage.dashboard", _l("Coverage"), ("officer", "village_head", "commander", "admin"), order=20)
@@ -40,16 +41,19 @@ def dashboard():
     area = queries.area(current_user, campaign)
     rows = queries.village_coverage(campaign.id if campaign else None, area,
                                    queries.whole_commune(current_user, campaign))
+    choices = db.session.scalars(scoping.campaigns(current_user).order_by(Campaign.starts_on.desc())).all()
     context = dict(campaign=campaign, rows=queries.sort_rows(rows, sort), sort=sort, target=target,
+                   campaigns=choices, may_report=scoping.may_report(current_user),
                    idle_days=idle_days, totals=queries.total(rows),
-                   behind=queries.behind(rows, target / 100), chart=None, idle=None, on=None)
+                   behind=queries.behind(rows, target / 100), chart=None, idle=None, on=None, reviews={})
     if campaign is not None:
         counts = queries.warned_by_day(campaign, area)
         on = queries.reference_day(campaign, today_vn(), max(counts, default=None))
-        context.update(on=on, chart=chart.build(queries.day_series(counts, campaign.starts_on, on)))
+        context.update(on=on, chart=chart.build(queries.day_series(counts, campaign.starts_on, on)),
+                       reviews=queries.last_reviews(campaign.id, area))
         if scoping.may_see_activity(current_user):
-            activity = queries.officer_activity(campaign, area, on)
-            context.update(activity=activity, idle=queries.idle(activity, on, idle_days))
+            activity = activity_of.officer_activity(campaign, area, on)
+            context.update(activity=activity, idle=activity_of.idle(activity, on, idle_days))
     return render_template("coverage/dashboard.html", **context)
 
 
@@ -92,9 +96,15 @@ def walk_list(village_id: int):
     rows = queries.household_rows(campaign.id if campaign else None, village.id, status)
     if not status:
         rows = [r for r in rows if r[1] in ("not_visited", "revisit")]
-    return render_template("coverage/walk.html", campaign=campaign, village=village, status=status,
+    personal = scoping.may_see_personal(current_user)
+    page = render_template("coverage/walk.html", campaign=campaign, village=village, status=status,
                            groups=walk.in_walk_order(rows), count=len(rows),
-                           personal=scoping.may_see_personal(current_user), today=today_vn())
+                           personal=personal, today=today_vn())
+    if personal:  # a printed list of names leaves the system: log it like an export
+        audit.record("export", "village", village.id, format="walk_list", rows=len(rows),
+                     campaign=campaign.id if campaign else None)
+        db.session.commit()  # after rendering, so the rows are not expired and reloaded
+    return page
 
 
 @bp.post("/villages/<int:village_id>/review")

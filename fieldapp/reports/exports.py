@@ -55,7 +55,7 @@ def households_geojson():
     """Points of the households in the area with their status (404 outside the area)."""
     campaign, village, ids, whole = _scope()
     personal = scoping.may_see_personal(current_user) and params.choice_arg("personal", ("0", "1"), "1") == "1"
-    features = [geo.household_feature(*row, personal=personal)
+    features = [geo.household_feature(row, personal)
                 for row in queries.households_in(campaign.id if campaign else None, ids)]
     if personal:
         audit.record("export", "households", village.id if village else "", format="geojson",

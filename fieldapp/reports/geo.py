@@ -55,17 +55,17 @@ def village_feature(row: Coverage) -> dict:
     return {"type": "Feature", "id": village.id, "geometry": geometry, "properties": props}
 
 
-def household_feature(household, status, visit_count, last_visit_at, village_code, personal: bool) -> dict:
+def household_feature(row, personal: bool) -> dict:
+    """`row` is one of `coverage.queries.households_in`."""
     props = {
-        "household_id": str(household.id), "village_id": household.village_id,
-        "village_code": village_code, "code": household.code, "status": status,
-        "household_status": household.status,
-        "last_visit_at": iso_utc(last_visit_at), "visit_count": int(visit_count or 0),
+        "household_id": str(row.id), "village_id": row.village_id,
+        "village_code": row.village_code, "code": row.code, "status": row.coverage_status,
+        "household_status": row.status,
+        "last_visit_at": iso_utc(row.last_visit_at), "visit_count": int(row.visit_count or 0),
     }
     if personal:
-        props.update({name: getattr(household, name) for name in PERSONAL})
-    return {"type": "Feature", "id": str(household.id),
-            "geometry": _point(household.lon, household.lat), "properties": props}
+        props.update({name: getattr(row, name) for name in PERSONAL})
+    return {"type": "Feature", "id": str(row.id), "geometry": _point(row.lon, row.lat), "properties": props}
 
 
 def collection(features: list[dict], **meta) -> dict:

@@ -17,8 +17,7 @@ from ..timeutil import today_vn, utcnow
 from . import exports, sheets
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-REPORT_ROLES = ("commander", "admin", "village_head")
-nav.add("reports.current", _l("Reports"), ("commander", "admin"), order=30)
+nav.add("reports.current", _l("Reports"), ("village_head", "commander", "admin"), order=30)
 
 
 @bp.record_once
@@ -27,7 +26,8 @@ def _register_exports(state) -> None:
 
 
 def _report(campaign_id: int):
-    scoping.require_roles(*REPORT_ROLES)
+    if not scoping.may_report(current_user):
+        abort(403)
     campaign = scoping.get_campaign(current_user, campaign_id)
     rows = queries.report_rows(campaign.id, queries.area(current_user, campaign),
                                queries.whole_commune(current_user, campaign))
@@ -38,7 +38,8 @@ def _report(campaign_id: int):
 @login_required
 def current():
     """The report of the active campaign (404 when there is none)."""
-    scoping.require_roles(*REPORT_ROLES)
+    if not scoping.may_report(current_user):
+        abort(403)
     campaign = params.default_campaign(current_user)
     if campaign is None:
         abort(404)

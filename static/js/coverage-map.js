@@ -49,18 +49,31 @@
         },
         onEachFeature: function (f, l) {
           var p = f.properties;
-          var pct = p.coverage_pct === null ? "–" : p.coverage_pct + "%";
-          l.bindTooltip(p.village_code + " · " + pct, { permanent: data.features.length <= 40, direction: "center", className: "vlabel" });
+          var pct = p.coverage === null ? "–" : Math.round(p.coverage * 100) + "%";
+          var label = document.createElement("span");
+          label.appendChild(text("span", p.village_code));
+          label.appendChild(text("span", " · " + pct)).className = "pct";
+          l.bindTooltip(label, { permanent: true, direction: "center", className: "vlabel" });
           l.bindPopup(p.village_code + " " + p.name + ": " + pct + " " + labels.coverage + " (" + p.warned + "/" + (p.households - p.excluded) + ")");
         }
       }).addTo(map);
       layer.bringToBack();
+      // Zoomed out, labels show only the village code, so they do not pile up.
+      map.on("zoomend", function () { box.classList.toggle("far", map.getZoom() < 15); });
       var bounds = layer.getBounds();
       if (bounds.isValid()) { map.fitBounds(bounds, { padding: [10, 10] }); }
+      box.classList.toggle("far", map.getZoom() < 15);
+    }
+
+    var missing = 0;
+    function showCount() {
+      var shown = 0;
+      Object.keys(layers).forEach(function (s) { if (map.hasLayer(layers[s])) { shown += layers[s].getLayers().length; } });
+      note.dataset.shown = shown;
+      note.textContent = shown + " " + labels.shown + (missing ? " · " + missing + " " + labels.nolocation : "");
     }
 
     function drawHouseholds(data) {
-      var missing = 0;
       data.features.forEach(function (f) {
         if (!f.geometry) { missing += 1; return; }
         var p = f.properties, c = f.geometry.coordinates;
@@ -68,7 +81,7 @@
         m.bindPopup(function () { return popup(p); });
         m.addTo(layers[p.status]);
       });
-      note.textContent = data.features.length - missing + " " + labels.shown + (missing ? " · " + missing + " " + labels.nolocation : "");
+      showCount();
     }
 
     function get(url) {
@@ -82,6 +95,7 @@
     document.querySelectorAll(".map-filter input[name=status]").forEach(function (input) {
       input.addEventListener("change", function () {
         if (input.checked) { map.addLayer(layers[input.value]); } else { map.removeLayer(layers[input.value]); }
+        showCount();
       });
     });
   }

@@ -15,7 +15,7 @@ from tests.conftest import Auth
 from tests.coverage import truth
 from tests.helpers import user, village
 
-ROW = re.compile(r'<tr data-village-id="\d+" data-village-code="(T\d\d)">')
+ROW = re.compile(r'<tr data-village-id="\d+" data-village-code="(\w+)">')
 
 
 def total(html: str, name: str) -> int:
@@ -128,6 +128,8 @@ def _grow(session, target: Village, n: int) -> None:
     from fieldapp.campaigns.services import active_campaign
     from fieldapp.visits.services import record_visit, standard_values
 
+    session.rollback()  # a fresh snapshot: requests may have written since (SQLite WAL)
+    target = session.merge(target)
     campaign = active_campaign(target.commune_id)
     officer = User(username=f"o{uuid.uuid4().hex[:6]}", role="officer", commune_id=target.commune_id,
                    password_hash="x")
@@ -142,3 +144,70 @@ def _grow(session, target: Village, n: int) -> None:
         record_visit(home, campaign, officer, values,
                      recorded_at=datetime.combine(campaign.starts_on, datetime.min.time()) + timedelta(days=i % 20, hours=3))
     session.commit()
+
+
+def test_a_commune_without_campaign_still_answers(app, db_session):
+    """No campaign yet: every household is not visited, pages and exports still work."""
+    from fieldapp.models import Commune
+    from tests.conftest import Auth
+
+    commune = Commune(code="KC", name="Kon Chiêng", province="Gia Lai")
+    db_session.add(commune)
+    db_session.flush()
+    place = Village(commune_id=commune.id, code="L01", name="Làng Mới")
+    db_session.add(place)
+    db_session.flush()
+    db_session.add_all([Household(village_id=place.id, code=str(i), head_name="Đinh Văn A", members=2)
+                        for i in range(3)])
+    boss = User(username="chihuy_kc", role="commander", commune_id=commune.id)
+    boss.set_password("demo1234")
+    db_session.add(boss)
+    db_session.commit()
+    client = app.test_client()
+    assert Auth(client).login("chihuy_kc").status_code == 302
+    response = client.get("/coverage/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html
+    assert ROW.findall(html) == ["L01"] and total(html, "not_visited") == 3
+    assert client.get(f"/coverage/villages/{place.id}?status=not_visited").get_data(as_text=True).count(
+        "data-household-id") == 3
+    assert client.get("/exports/coverage.csv").status_code == 200
+    assert client.get("/reports/campaign").status_code == 404
+
+
+def test_campaign_choice(app, client, auth, db_session):
+    t01 = village("T01")
+    old = Campaign(commune_id=t01.commune_id, name="Đợt cũ", starts_on=datetime(2025, 3, 1).date(),
+                   ends_on=datetime(2025, 4, 30).date())
+    db_session.add(old)
+    db_session.commit()
+    auth.login("chihuy")
+    html = client.get("/coverage/").get_data(as_text=True)
+    assert f'<option value="{old.id}"' in html
+    html = client.get(f"/coverage/?campaign={old.id}").get_data(as_text=True)
+    assert total(html, "warned") == 0 and total(html, "not_visited") == total(html, "households")
+
+
+def test_chart_keeps_visits_with_wrong_device_clocks(client, auth, db_session):
+    """A warned visit dated before the campaign still counts (on its first day)."""
+    from fieldapp.campaigns.services import active_campaign
+    from fieldapp.visits.services import record_visit, standard_values
+    from tests.helpers import unvisited_household
+
+    home = unvisited_household("T01")
+    campaign = active_campaign(home.village.commune_id)
+    record_visit(home, campaign, user("cskv1"), standard_values(campaign, "warned"),
+                 recorded_at=datetime(1999, 1, 1, 8, 0).astimezone())
+    db_session.commit()
+    auth.login("chihuy")
+    html = client.get("/coverage/").get_data(as_text=True)
+    bars = re.findall(r'class="bar" data-day="([\d-]+)" data-value="(\d+)"', html)
+    assert bars[0][0] == campaign.starts_on.isoformat()
+    assert sum(int(v) for _, v in bars) == total(html, "warned")
+
+
+def test_huge_ids_are_not_found(client, auth):
+    auth.login("chihuy")
+    assert client.get("/coverage/villages/99999999999").status_code == 404
+    assert client.get("/reports/campaigns/99999999999").status_code == 404
+    assert client.get("/coverage/?campaign=99999999999").status_code == 400

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.helpers import village
 
 
@@ -33,3 +35,16 @@ def test_tile_url_is_a_setting(make_app):
 
     Auth(client).login("chihuy")
     assert 'data-tiles="https://tiles.example/{z}/{x}/{y}.png"' in client.get("/coverage/map").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("username, entries", [
+    ("cskv1", {"/coverage/"}),
+    ("truongthon1", {"/coverage/", "/coverage/map", "/reports/campaign"}),
+    ("chihuy", {"/coverage/", "/coverage/map", "/reports/campaign"}),
+])
+def test_menu_entries_per_role(client, auth, username, entries):
+    auth.login(username)
+    html = client.get("/villages/").get_data(as_text=True)
+    panel = html[html.index('class="menu-panel"'):html.index("</nav>")]
+    links = set(re.findall(r'<a href="(/coverage/[^"]*|/reports/[^"]*)"', panel))
+    assert links == entries

@@ -72,6 +72,9 @@ def test_walk_list_in_alley_order_with_tick_boxes(client, auth, db_session):
     positions = [order.index(str(h.id)) for h in (extra[2], extra[1], extra[0], extra[3])]
     assert positions == sorted(positions)  # ngõ 1 no. 2, ngõ 1 no. 10, ngõ 2 no. 3, then the road
     assert html.count('class="box"') == 2 * len(todo)
+    db_session.rollback()
+    event = db_session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "export"))
+    assert event.detail["format"] == "walk_list" and event.object_id == str(t05.id)
     from fieldapp import ROOT
 
     assert "@page{size:A4" in (ROOT / "static/css/coverage.css").read_text()
@@ -91,6 +94,11 @@ def test_village_head_marks_reviewed(client, auth, db_session):
     review = db_session.scalar(sa.select(VillageReview))
     assert review.village_id == t04.id and review.user_id == user("truongthon4").id
     assert db_session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "village_review"))
+    from tests.conftest import Auth
+
+    boss = client.application.test_client()
+    Auth(boss).login("chihuy")
+    assert 'data-reviewed="T04"' in boss.get("/coverage/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("username, code", [("chihuy", 403), ("cskv1", 403), ("truongthon5", 404)])
@@ -99,11 +107,12 @@ def test_only_the_village_head_reviews(client, auth, db_session, username, code)
     assert auth.post(f"/coverage/villages/{village('T04').id}/review").status_code == code
 
 
-def test_village_view_runs_a_fixed_number_of_queries(client, auth, db_session, count_queries):
+@pytest.mark.parametrize("page", ["", "/walk"])
+def test_village_view_runs_a_fixed_number_of_queries(client, auth, db_session, count_queries, page):
     from tests.coverage.test_dashboard import _grow
 
     auth.login("chihuy")
-    url = f"/coverage/villages/{village('T03').id}"
+    url = f"/coverage/villages/{village('T03').id}{page}"
     client.get(url)
     with count_queries() as before:
         assert client.get(url).status_code == 200

@@ -7,7 +7,6 @@ import io
 import json
 
 import geojson
-import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
@@ -134,6 +133,19 @@ def test_personal_fields_are_logged_and_can_be_left_out(client, auth, db_session
     db_session.rollback()
     assert db_session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
                              .where(AuditEvent.action == "export")) == 1
+
+
+def test_a_household_without_location_has_a_null_geometry(client, auth, db_session):
+    from fieldapp.models import Household
+
+    t01 = village("T01")
+    home = Household(village_id=t01.id, code="99", head_name="Hồ Thị Lan", members=2)
+    db_session.add(home)
+    db_session.commit()
+    auth.login("chihuy")
+    features = get_geojson(client, f"/exports/households.geojson?village={t01.id}")["features"]
+    feature = next(f for f in features if f["id"] == str(home.id))
+    assert feature["geometry"] is None and feature["properties"]["status"] == "not_visited"
 
 
 def test_an_empty_village_gives_valid_empty_documents(client, auth, db_session):
