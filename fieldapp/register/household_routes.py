@@ -18,6 +18,7 @@ from ..extensions import db
 from ..households.forms import HouseholdForm
 from . import households as service
 from .models import Household
+from .validate import inside_vietnam
 from .routes import ADMINS, bp
 
 nav.add("register.duplicates", _l("Likely duplicates"), ADMINS, order=62)
@@ -38,9 +39,13 @@ def edit(household_id: uuid.UUID):
     """Edit a household with the same checks as adding one; the change is audited."""
     household = _household(household_id)
     form = HouseholdForm(obj=household)
+    form.lat.label.text, form.lon.label.text = _("Latitude"), _("Longitude")
     if form.validate_on_submit():
         if service.code_taken(household, (form.code.data or "").strip()):
             form.code.errors.append(_("Another household of this village has this code."))
+        elif form.lat.data is not None and not inside_vietnam(form.lat.data, form.lon.data):
+            form.lat.errors.append(_("The point (%(lat)s, %(lon)s) is outside Vietnam.",
+                                     lat=form.lat.data, lon=form.lon.data))
         else:
             changed = service.edit(household, form.data)
             db.session.commit()

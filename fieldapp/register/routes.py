@@ -98,8 +98,6 @@ def _launch(run_id: int, path: Path, dry_run: bool) -> None:
     thread = threading.Thread(target=_work, args=(app, run_id, path, commune_id, dry_run),
                               name=f"import-{run_id}", daemon=True)
     thread.start()
-    if current_app.config.get("IMPORT_WAIT"):  # tests: answer once the run has finished
-        thread.join()
 
 
 def _work(app, run_id: int, path: Path, commune_id: int | None, dry_run: bool) -> None:

@@ -23,6 +23,8 @@ def test_edit_validates_and_audits(client, auth, db_session):
             "members": "5", "youth": "6"}
     bad = auth.post(f"/register/households/{household.id}/edit", data)
     assert bad.status_code == 422 and _fresh(household.id).members != 5
+    far = auth.post(f"/register/households/{household.id}/edit", {**data, "youth": "1", "lat": "48.8", "lon": "2.3"})
+    assert far.status_code == 422 and "ngoài Việt Nam" in far.get_data(as_text=True)
     taken = auth.post(f"/register/households/{household.id}/edit", {**data, "youth": "1", "code": other.code})
     assert taken.status_code == 422
     ok = auth.post(f"/register/households/{household.id}/edit", {**data, "youth": "1"})
