@@ -94,14 +94,18 @@ def topics(campaign_id: int):
 @bp.get("/<int:campaign_id>/rewarn")
 @login_required
 def rewarn(campaign_id: int):
-    """Households in my area warned in the campaign but never on `?topic=` (added later)."""
+    """Households in my area (or `?village=`) warned in the campaign but never on `?topic=`
+    (a topic added later); 404 for a topic not in the campaign or a village outside my area."""
     scoping.require_roles("admin", "commander")
     campaign = _campaign(campaign_id) or abort(404)
     link = next((ct for ct in campaign.campaign_topics if ct.topic.code == request.args.get("topic")), None)
     if link is None:
         abort(404)
-    rows = db.session.scalars(sa.select(Household).where(
-        admin.rewarn_where(campaign.id, link.topic.code),
-        Household.village_id.in_(scoping.village_ids(current_user)))
-        .order_by(Household.village_id, Household.sort_key).limit(1000)).all()
-    return render_template("campaigns/rewarn.html", campaign=campaign, link=link, rows=rows)
+    area = Household.village_id.in_(scoping.village_ids(current_user))
+    if village_id := request.args.get("village", type=int):
+        area = Household.village_id == scoping.get_village(current_user, village_id).id
+    rows = db.session.scalars(sa.select(Household).where(admin.rewarn_where(campaign.id, link.topic.code), area)
+                              .order_by(Household.village_id, Household.sort_key).limit(1000)).all()
+    villages = db.session.scalars(scoping.villages(current_user)).all()
+    return render_template("campaigns/rewarn.html", campaign=campaign, link=link, rows=rows,
+                           villages=villages, village_id=village_id)

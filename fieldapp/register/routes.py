@@ -20,7 +20,7 @@ from ..extensions import db, htmx
 from . import runs
 from .models import ImportRun
 from .readers import FileRefused, kind_of
-from .services import import_households
+from .services import import_households, max_bytes
 
 bp = Blueprint("register", __name__, url_prefix="/register")
 nav.add("register.index", _l("Import households"), ("admin", "commander"), order=60)
@@ -45,6 +45,10 @@ def index():
 def upload():
     """Store the file, start a run (check only, or check and import) and show its page."""
     scoping.require_roles(*ADMINS)
+    if (request.content_length or 0) > max_bytes() + 65536:  # refuse before reading it all
+        flash(_("The file is too large (%(size)s MB); the limit is %(limit)s MB.",
+                size=round(request.content_length / 1048576, 1), limit=max_bytes() // 1048576), "error")
+        return redirect(url_for(".index"))
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash(_("Choose a file to import."), "error")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from fieldapp.extensions import db
-from fieldapp.models import AuditEvent, Household, Visit
+from fieldapp.models import AuditEvent, Household
 from tests.helpers import households_of, visits_of
 
 

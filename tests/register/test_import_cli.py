@@ -10,7 +10,7 @@ from fieldapp.extensions import db
 from fieldapp.models import AuditEvent, Household, ImportRun, Village
 from tests.helpers import village
 
-from .files import GOOD, HEADER, csv_file, geojson_file, xlsx_file
+from .files import GOOD, csv_file, geojson_file, xlsx_file
 
 
 def _count():
@@ -120,6 +120,18 @@ def test_a_running_import_blocks_another(runner, db_session, tmp_path):
     db.session.commit()
     result = runner.invoke(args=["import-households", str(csv_file(tmp_path / "a.csv", GOOD))])
     assert result.exit_code == 1 and "other.csv" in result.output and _imported() is None
+
+
+def test_a_stale_run_does_not_block(runner, db_session, tmp_path):
+    from datetime import timedelta
+
+    from fieldapp.timeutil import utcnow
+
+    db.session.add(ImportRun(kind="households", filename="crashed.csv", status="running",
+                             started_at=utcnow() - timedelta(hours=3)))
+    db.session.commit()
+    result = runner.invoke(args=["import-households", str(csv_file(tmp_path / "a.csv", GOOD))])
+    assert result.exit_code == 0 and _imported() is not None
 
 
 def test_import_villages_csv_and_geojson_boundaries(runner, db_session, tmp_path):

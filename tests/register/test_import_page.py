@@ -99,3 +99,15 @@ def test_running_fragment_polls_and_shows_progress(client, auth, db_session):
     db.session.commit()
     html = client.get(f"/register/imports/{run.id}", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "hx-trigger" not in html and "<progress" not in html and "thêm mới 10.000" in html
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_read(make_app, db_session):
+    small = make_app(IMPORT_MAX_BYTES=1024)
+    auth = Auth(small.test_client())
+    auth.login("quantri")
+    runs_before = db.session.scalar(sa.select(sa.func.count(ImportRun.id)))
+    huge = auth.post("/register/imports", {"file": (io.BytesIO(b"x" * 200_000), "big.csv"), "mode": "check"},
+                     content_type="multipart/form-data", follow_redirects=True)
+    assert "Tệp quá lớn" in huge.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(ImportRun.id))) == runs_before

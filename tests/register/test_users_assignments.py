@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from fieldapp.extensions import db
-from fieldapp.models import Assignment, AuditEvent, User
+from fieldapp.models import Assignment, AuditEvent
 from fieldapp.timeutil import today_vn
 from tests.conftest import Auth
 from tests.helpers import user, village
