@@ -36,7 +36,8 @@ def _upload_path(run_id: int, filename: str) -> Path:
 def index():
     """The upload form and the latest imports."""
     scoping.require_roles(*ADMINS)
-    latest = db.session.scalars(db.select(ImportRun).order_by(ImportRun.id.desc()).limit(10)).all()
+    latest = db.session.scalars(db.select(ImportRun).where(ImportRun.kind == "households")
+                                .order_by(ImportRun.id.desc()).limit(10)).all()
     return render_template("register/index.html", runs=latest)
 
 

@@ -77,3 +77,14 @@ def test_topic_added_mid_campaign_lists_households_to_warn_again(client, auth, d
 def test_officers_cannot_open_campaign_admin(client, auth, db_session):
     auth.login("cskv1")
     assert client.get("/campaigns/").status_code == 403
+
+
+def test_admin_adds_a_topic_then_uses_it(client, auth, db_session):
+    auth.login("quantri")
+    bad = auth.post("/campaigns/topics", {"code": "Có Dấu", "label_vi": "X"}, follow_redirects=True)
+    assert "chữ thường" in bad.get_data(as_text=True)
+    auth.post("/campaigns/topics", {"code": "sim_rac", "label_vi": "Sim rác, tin nhắn giả ngân hàng",
+                                    "label_en": "Junk SIMs"})
+    page = client.get("/campaigns/").get_data(as_text=True)
+    assert 'value="sim_rac"' in page and "Sim rác" in page
+    assert auth.post("/campaigns/topics", {"code": "sim_rac", "label_vi": "Lần hai"}).status_code == 400
