@@ -90,6 +90,7 @@ def import_villages_command(file: Path, dry_run: bool, commune_code: str | None,
         if "run" in locals():
             runs.fail(run.id, "refused", {"message": str(exc)})
         raise click.ClickException(str(exc)) from None
+    run = runs.take_write_lock(run.id)
     if errors or dry_run:
         runs.finish(run, "refused" if errors else "checked", {"rows": len(rows), "error_count": len(errors)})
         db.session.commit()
