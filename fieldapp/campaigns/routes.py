@@ -131,5 +131,7 @@ def rewarn(campaign_id: int):
     rows = db.session.scalars(sa.select(Household).where(admin.rewarn_where(campaign.id, link.topic.code), area)
                               .order_by(Household.village_id, Household.sort_key).limit(1000)).all()
     villages = db.session.scalars(scoping.villages(current_user)).all()
+    audit.record("rewarn_view", "campaign", campaign.id, topic=link.topic.code, village=village_id, rows=len(rows))
+    db.session.commit()
     return render_template("campaigns/rewarn.html", campaign=campaign, link=link, rows=rows,
                            villages=villages, village_id=village_id)

@@ -13,6 +13,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import nav
+from ..accountability import audit
 from ..auth import scoping
 from ..extensions import db
 from ..households.forms import HouseholdForm
@@ -21,6 +22,7 @@ from .models import Household
 from .validate import inside_vietnam
 from .routes import ADMINS, bp
 
+MAX_SCAN = 20_000  # households compared in one request; beyond that, one village at a time
 nav.add("register.duplicates", _l("Likely duplicates"), ADMINS, order=62)
 
 
@@ -99,8 +101,12 @@ def duplicates():
         where = Household.village_id == village.id
     else:
         where = Household.village_id.in_(scoping.village_ids(current_user))
-    pairs = service.likely_duplicates(where)
-    return render_template("register/duplicates.html", pairs=pairs, villages=villages, village_id=village_id)
+    too_many = db.session.scalar(sa.select(sa.func.count(Household.id)).where(where)) > MAX_SCAN
+    pairs = [] if too_many else service.likely_duplicates(where)
+    audit.record("duplicates_view", "village", village_id or "", pairs=len(pairs))
+    db.session.commit()
+    return render_template("register/duplicates.html", pairs=pairs, villages=villages, village_id=village_id,
+                           too_many=too_many)
 
 
 def merge_candidates(household: Household) -> list[Household]:

@@ -89,6 +89,9 @@ def test_likely_duplicates_by_folded_name_and_distance(client, auth, db_session)
     html = client.get(f"/register/duplicates?village={village_id}").get_data(as_text=True)
     assert f'data-pair="{a.id} {b.id}"' in html or f'data-pair="{b.id} {a.id}"' in html
     assert f'data-pair="{c.id} {d.id}"' in html or f'data-pair="{d.id} {c.id}"' in html
+    db.session.rollback()
+    assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "duplicates_view")).username == "chihuy"
+    d = db.session.get(Household, d.id)
     d.lat = 15.2 + 0.0003  # about 33 m
     db.session.commit()
     html = client.get(f"/register/duplicates?village={village_id}").get_data(as_text=True)
