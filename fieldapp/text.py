@@ -9,7 +9,7 @@ _PHONE = re.compile(r"^0(3|5|7|8|9)\d{8}$")
 
 def strip_controls(value: str | None, keep_newlines: bool = False) -> str | None:
     """Text without control characters (NUL and friends), which no field should hold."""
-    if not value:
+    if not value or value.isprintable():  # fast path: printable text has no control characters
         return value
     keep = "\n\t" if keep_newlines else ""
     return "".join(ch for ch in value if ch in keep or unicodedata.category(ch) != "Cc")

@@ -22,7 +22,7 @@ from ..extensions import db
 from ..register.models import Village
 from . import scoping
 from .admin_forms import AssignForm, EndForm, NewUserForm, UserForm
-from .models import Assignment, User
+from .models import ROLES, Assignment, User
 from .routes import bp
 from .services import assign, create_user, find_user
 
@@ -54,7 +54,9 @@ def users():
             flash(_("Account %(name)s created.", name=user.username), "success")
             return redirect(url_for(".users"))
     status = 422 if form.is_submitted() else 200
-    return render_template("auth/users.html", form=form, users=db.session.scalars(_managed_users()).all()), status
+    role = request.args.get("role") if request.args.get("role") in ROLES else None
+    query = _managed_users().where(User.role == role) if role else _managed_users()
+    return render_template("auth/users.html", form=form, users=db.session.scalars(query).all(), role=role), status
 
 
 def _default_commune() -> int | None:
@@ -118,8 +120,10 @@ def _render_assignments(form, villages):
     village_id = request.args.get("village", type=int)
     query = (sa.select(Assignment).join(Village).where(Assignment.village_id.in_(scoping.village_ids(current_user)))
              .order_by(Village.code, Assignment.starts_on.desc(), Assignment.id.desc()))
-    if village_id:
+    if village_id:  # one village: its whole history
         query = query.where(Assignment.village_id == village_id)
+    else:  # all villages: who answers today and who will
+        query = query.where(sa.or_(Assignment.ends_on.is_(None), Assignment.ends_on >= date.today()))
     rows = db.session.scalars(query.limit(500)).all()
     return render_template("auth/assignments.html", form=form, rows=rows, villages=villages,
                            village_id=village_id, end_form=EndForm(), today=date.today())

@@ -6,10 +6,11 @@ from wtforms import BooleanField, DateField, PasswordField, SelectField, StringF
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ..forms import Form
+from ..timeutil import today_vn
 
 
 def role_choices():
-    return [("officer", _l("Officer (CSKV, security team)")), ("village_head", _l("Village head")),
+    return [("officer", _l("Officer / team member")), ("village_head", _l("Village head")),
             ("commander", _l("Commander")), ("admin", _l("Administrator"))]
 
 
@@ -36,8 +37,8 @@ class NewUserForm(Form):
 class AssignForm(Form):
     user = SelectField(_l("Person"), coerce=int)
     village = SelectField(_l("Village"), coerce=int)
-    starts_on = DateField(_l("From"), validators=[DataRequired(_l("Enter the first day."))])
-    ends_on = DateField(_l("To (empty: open)"), validators=[Optional()])
+    starts_on = DateField(_l("From"), default=today_vn, validators=[DataRequired(_l("Enter the first day."))])
+    ends_on = DateField(_l("To"), validators=[Optional()])
 
     def __init__(self, *args, villages=(), people=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,11 +1,10 @@
 """`create-user` and `assign` commands."""
 from __future__ import annotations
 
-
-
 import click
 import sqlalchemy as sa
 
+from ..accountability import audit
 from ..extensions import db
 from ..register.models import Village
 from ..timeutil import today_vn
@@ -33,6 +32,7 @@ def create_user_command(username, role, full_name, commune_code, password):
     if role != "admin" and commune_id is None:
         raise click.ClickException("Chọn xã bằng --commune (mã xã).")
     user = create_user(username, password, role, full_name=full_name, commune_id=commune_id)
+    audit.record("user_create", "user", user.id, role=user.role)
     db.session.commit()
     click.echo(f"Đã tạo {user.username} ({user.role}).")
 
@@ -60,9 +60,11 @@ def assign_command(username, village_code, starts_on, ends_on):
     if end and end < start:
         raise click.ClickException("Ngày kết thúc trước ngày bắt đầu.")
     try:
-        assign(user, village, start, end)
+        row = assign(user, village, start, end)
     except ValueError as exc:
         raise click.ClickException(f"Không giao được: {exc}") from exc
+    audit.record("assignment_create", "assignment", row.id, user_name=user.username, village=village.code,
+                 starts_on=start.isoformat(), ends_on=end.isoformat() if end else None)
     db.session.commit()
     click.echo(f"Đã giao {village.code} cho {user.username} từ {start:%d/%m/%Y}.")
 

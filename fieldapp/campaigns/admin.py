@@ -63,6 +63,7 @@ def move_topic(campaign: Campaign, topic_id: int, step: int) -> None:
     if 0 <= other < len(links):
         links[index].position, links[other].position = links[other].position, links[index].position
         db.session.flush()
+        audit.record("campaign_topic_move", "campaign", campaign.id, topic_id=topic_id, step=step)
 
 
 def rewarn_where(campaign_id: int, topic_code: str):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, StringField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from ..forms import Form, MultiCheckboxField
 
@@ -30,3 +30,12 @@ class CampaignForm(Form):
     def ordered_topics(self) -> list[str]:
         chosen = set(self.topics.data)
         return [code for code, _label in self.topics.choices if code in chosen]
+
+
+class TopicForm(Form):
+    code = StringField(_l("Code (stable, a-z and _)"), validators=[
+        DataRequired(_l("Enter a code.")), Length(max=40),
+        Regexp(r"^[a-z][a-z0-9_]*$", message=_l("Lower-case letters without diacritics, digits and _ only."))])
+    label_vi = StringField(_l("Vietnamese label"), validators=[DataRequired(_l("Enter the Vietnamese label.")),
+                                                               Length(max=255)])
+    label_en = StringField(_l("English label"), validators=[Length(max=255)])

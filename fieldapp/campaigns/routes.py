@@ -10,12 +10,13 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import nav
+from ..accountability import audit
 from ..auth import scoping
 from ..extensions import db
 from ..register.models import Household
 from ..timeutil import today_vn
 from . import admin
-from .forms import CampaignForm
+from .forms import CampaignForm, TopicForm
 from .models import Campaign, Topic
 from .services import active_campaign, get_campaign
 
@@ -43,10 +44,33 @@ def index():
             db.session.commit()
             flash(_("Campaign created."), "success")
             return redirect(url_for(".show", campaign_id=campaign.id))
-    campaigns = db.session.scalars(sa.select(Campaign).order_by(Campaign.starts_on.desc())).all()
+    query = sa.select(Campaign).order_by(Campaign.starts_on.desc())
+    if current_user.role != "admin":
+        query = query.where(sa.or_(Campaign.commune_id == current_user.commune_id, Campaign.commune_id.is_(None)))
     active = active_campaign(current_user.commune_id or _commune_id())
-    return render_template("campaigns/index.html", form=form, campaigns=campaigns, active=active,
-                           topics=topics), 422 if form.errors else 200
+    return render_template("campaigns/index.html", form=form, campaigns=db.session.scalars(query).all(),
+                           active=active, topics=topics, topic_form=TopicForm()), 422 if form.errors else 200
+
+
+@bp.post("/topics")
+@login_required
+def new_topic():
+    """Add a warning topic to the list campaigns choose from (admin)."""
+    scoping.require_roles("admin")
+    form = TopicForm()
+    if form.validate_on_submit():
+        if db.session.scalar(sa.select(Topic).where(Topic.code == form.code.data)):
+            abort(400, _("A topic with this code already exists."))
+        topic = Topic(code=form.code.data, label_vi=form.label_vi.data, label_en=form.label_en.data or "")
+        db.session.add(topic)
+        db.session.flush()
+        audit.record("topic_create", "topic", topic.id, code=topic.code)
+        db.session.commit()
+        flash(_("Topic added; choose it in a campaign."), "success")
+    else:
+        for errors in form.errors.values():
+            flash("; ".join(map(str, errors)), "error")
+    return redirect(url_for(".index"))
 
 
 def _commune_id():
@@ -94,14 +118,20 @@ def topics(campaign_id: int):
 @bp.get("/<int:campaign_id>/rewarn")
 @login_required
 def rewarn(campaign_id: int):
-    """Households in my area warned in the campaign but never on `?topic=` (added later)."""
+    """Households in my area (or `?village=`) warned in the campaign but never on `?topic=`
+    (a topic added later); 404 for a topic not in the campaign or a village outside my area."""
     scoping.require_roles("admin", "commander")
     campaign = _campaign(campaign_id) or abort(404)
     link = next((ct for ct in campaign.campaign_topics if ct.topic.code == request.args.get("topic")), None)
     if link is None:
         abort(404)
-    rows = db.session.scalars(sa.select(Household).where(
-        admin.rewarn_where(campaign.id, link.topic.code),
-        Household.village_id.in_(scoping.village_ids(current_user)))
-        .order_by(Household.village_id, Household.sort_key).limit(1000)).all()
-    return render_template("campaigns/rewarn.html", campaign=campaign, link=link, rows=rows)
+    area = Household.village_id.in_(scoping.village_ids(current_user))
+    if village_id := request.args.get("village", type=int):
+        area = Household.village_id == scoping.get_village(current_user, village_id).id
+    rows = db.session.scalars(sa.select(Household).where(admin.rewarn_where(campaign.id, link.topic.code), area)
+                              .order_by(Household.village_id, Household.sort_key).limit(1000)).all()
+    villages = db.session.scalars(scoping.villages(current_user)).all()
+    audit.record("rewarn_view", "campaign", campaign.id, topic=link.topic.code, village=village_id, rows=len(rows))
+    db.session.commit()
+    return render_template("campaigns/rewarn.html", campaign=campaign, link=link, rows=rows,
+                           villages=villages, village_id=village_id)

@@ -82,10 +82,18 @@ def import_villages_command(file: Path, dry_run: bool, commune_code: str | None,
         db.session.add(Commune(code=commune_code, name=commune_name))
         db.session.flush()
     commune_id = _commune_id(commune_code, required=True)
+    db.session.commit()  # the commune, if just created
     try:
+        run = runs.start("villages", file.name, None)
         rows, errors = villages_import.parse(file, file.name, max_bytes())
     except FileRefused as exc:
+        if "run" in locals():
+            runs.fail(run.id, "refused", {"message": str(exc)})
         raise click.ClickException(str(exc)) from None
+    run = runs.take_write_lock(run.id)
+    if errors or dry_run:
+        runs.finish(run, "refused" if errors else "checked", {"rows": len(rows), "error_count": len(errors)})
+        db.session.commit()
     if errors:
         _print_errors(errors, len(errors))
         click.echo(f"Không nhập: {len(errors)} lỗi trong tệp; chưa ghi gì.", err=True)
@@ -94,6 +102,7 @@ def import_villages_command(file: Path, dry_run: bool, commune_code: str | None,
         click.echo(f"Tệp hợp lệ: {len(rows)} thôn (chỉ kiểm tra, chưa ghi).")
         return
     summary = villages_import.apply(rows, commune_id)
+    runs.finish(run, "done", {"rows": len(rows), **summary})
     db.session.commit()
     click.echo(f"Đã nhập {len(rows)} thôn: thêm mới {summary['created']}, "
                f"cập nhật {summary['updated']}, không đổi {summary['unchanged']}.")

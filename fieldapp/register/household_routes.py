@@ -13,13 +13,16 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import nav
+from ..accountability import audit
 from ..auth import scoping
 from ..extensions import db
 from ..households.forms import HouseholdForm
 from . import households as service
 from .models import Household
+from .validate import inside_vietnam
 from .routes import ADMINS, bp
 
+MAX_SCAN = 20_000  # households compared in one request; beyond that, one village at a time
 nav.add("register.duplicates", _l("Likely duplicates"), ADMINS, order=62)
 
 
@@ -38,9 +41,13 @@ def edit(household_id: uuid.UUID):
     """Edit a household with the same checks as adding one; the change is audited."""
     household = _household(household_id)
     form = HouseholdForm(obj=household)
+    form.lat.label.text, form.lon.label.text = _("Latitude"), _("Longitude")
     if form.validate_on_submit():
         if service.code_taken(household, (form.code.data or "").strip()):
             form.code.errors.append(_("Another household of this village has this code."))
+        elif form.lat.data is not None and not inside_vietnam(form.lat.data, form.lon.data):
+            form.lat.errors.append(_("The point (%(lat)s, %(lon)s) is outside Vietnam.",
+                                     lat=form.lat.data, lon=form.lon.data))
         else:
             changed = service.edit(household, form.data)
             db.session.commit()
@@ -94,8 +101,12 @@ def duplicates():
         where = Household.village_id == village.id
     else:
         where = Household.village_id.in_(scoping.village_ids(current_user))
-    pairs = service.likely_duplicates(where)
-    return render_template("register/duplicates.html", pairs=pairs, villages=villages, village_id=village_id)
+    too_many = db.session.scalar(sa.select(sa.func.count(Household.id)).where(where)) > MAX_SCAN
+    pairs = [] if too_many else service.likely_duplicates(where)
+    audit.record("duplicates_view", "village", village_id or "", pairs=len(pairs))
+    db.session.commit()
+    return render_template("register/duplicates.html", pairs=pairs, villages=villages, village_id=village_id,
+                           too_many=too_many)
 
 
 def merge_candidates(household: Household) -> list[Household]:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -151,8 +152,8 @@ def _existing(village_ids: set[int], codes: set[str]) -> dict[tuple[int, str], H
 
 
 def _new_row(values: dict, user_id: int | None) -> dict:
-    household = Household(**values)
-    household.refresh_keys()  # bulk inserts skip the ORM events that normally do this
+    household = SimpleNamespace(**values)
+    Household.refresh_keys(household)  # bulk inserts skip the ORM events that normally do this
     now = utcnow()
     return {**values, "id": uuid.uuid4(), "head_name": household.head_name, "address": household.address,
             "code": household.code, "search_key": household.search_key, "sort_key": household.sort_key,

@@ -20,7 +20,7 @@ from ..extensions import db, htmx
 from . import runs
 from .models import ImportRun
 from .readers import FileRefused, kind_of
-from .services import import_households
+from .services import import_households, max_bytes
 
 bp = Blueprint("register", __name__, url_prefix="/register")
 nav.add("register.index", _l("Import households"), ("admin", "commander"), order=60)
@@ -36,7 +36,8 @@ def _upload_path(run_id: int, filename: str) -> Path:
 def index():
     """The upload form and the latest imports."""
     scoping.require_roles(*ADMINS)
-    latest = db.session.scalars(db.select(ImportRun).order_by(ImportRun.id.desc()).limit(10)).all()
+    latest = db.session.scalars(db.select(ImportRun).where(ImportRun.kind == "households")
+                                .order_by(ImportRun.id.desc()).limit(10)).all()
     return render_template("register/index.html", runs=latest)
 
 
@@ -45,6 +46,10 @@ def index():
 def upload():
     """Store the file, start a run (check only, or check and import) and show its page."""
     scoping.require_roles(*ADMINS)
+    if (request.content_length or 0) > max_bytes() + 65536:  # refuse before reading it all
+        flash(_("The file is too large (%(size)s MB); the limit is %(limit)s MB.",
+                size=round(request.content_length / 1048576, 1), limit=max_bytes() // 1048576), "error")
+        return redirect(url_for(".index"))
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash(_("Choose a file to import."), "error")
@@ -98,8 +103,6 @@ def _launch(run_id: int, path: Path, dry_run: bool) -> None:
     thread = threading.Thread(target=_work, args=(app, run_id, path, commune_id, dry_run),
                               name=f"import-{run_id}", daemon=True)
     thread.start()
-    if current_app.config.get("IMPORT_WAIT"):  # tests: answer once the run has finished
-        thread.join()
 
 
 def _work(app, run_id: int, path: Path, commune_id: int | None, dry_run: bool) -> None:

@@ -40,18 +40,25 @@ def start(kind: str, filename: str, user_id: int | None) -> ImportRun:
     run = ImportRun(kind=kind, filename=filename[:255], status="running", user_id=user_id, summary={})
     db.session.add(run)
     db.session.commit()
-    other = db.session.scalar(
-        sa.select(ImportRun).where(ImportRun.id != run.id, ImportRun.status.in_(LIVE),
-                                   ImportRun.started_at > utcnow() - STALE_AFTER)
-        .order_by(ImportRun.started_at))
+    other = db.session.execute(
+        sa.select(ImportRun.filename, ImportRun.started_at)
+        .where(ImportRun.id != run.id, ImportRun.status.in_(LIVE), ImportRun.started_at > utcnow() - STALE_AFTER)
+        .order_by(ImportRun.started_at)).first()
+    db.session.rollback()  # end this read before any write (SQLite refuses to upgrade a stale read)
     if other is not None:
-        started = other.started_at
-        finish(run, "refused", {"message": "busy"})
-        db.session.commit()
+        fail(run.id, "refused", {"message": "busy"})
         raise FileRefused(_("Another import (%(file)s, started %(at)s UTC) is still running; "
                             "try again when it has finished.", file=other.filename,
-                            at=started.strftime("%H:%M")))
+                            at=other.started_at.strftime("%H:%M")))
     return run
+
+
+def take_write_lock(run_id: int) -> ImportRun:
+    """Begin the import's transaction with a write, so SQLite holds its write lock from the
+    first statement (a transaction that reads first cannot write once another has committed)."""
+    db.session.commit()
+    db.session.execute(sa.update(ImportRun).where(ImportRun.id == run_id).values(status="running"))
+    return db.session.get(ImportRun, run_id)
 
 
 def finish(run: ImportRun, status: str, summary: dict) -> None:
@@ -68,11 +75,12 @@ def finish(run: ImportRun, status: str, summary: dict) -> None:
 
 
 def fail(run_id: int, status: str, summary: dict) -> None:
-    """After a rollback: mark the run refused or failed in a fresh transaction."""
+    """Throw away the session's work and mark the run refused or failed, in its own transaction."""
     db.session.rollback()
-    run = db.session.get(ImportRun, run_id)
-    finish(run, status, summary)
+    db.session.execute(sa.update(ImportRun).where(ImportRun.id == run_id).values(
+        status=status, summary=summary, rows_done=summary.get("rows", 0), finished_at=utcnow()))
     db.session.commit()
+    clear_progress(run_id)
 
 
 def _user(run: ImportRun):

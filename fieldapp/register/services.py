@@ -37,6 +37,7 @@ def import_households(run_id: int, path: Path, *, commune_id: int | None, dry_ru
         kind = kind_of(run.filename)
         villages = village_codes(commune_id)
         checked = check(path, kind, villages, limit=max_bytes(), progress=progress)
+        run = runs.take_write_lock(run_id)
         base = {"rows": checked.rows, "preview": checked.preview, "error_count": checked.error_count,
                 "errors": [e.as_dict() for e in checked.errors[:ERRORS_KEPT]]}
         if checked.error_count:

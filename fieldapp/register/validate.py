@@ -171,14 +171,14 @@ def _point(row: dict, bad) -> tuple[float | None, float | None]:
             return None, None  # one of them was not a number: already said
         bad("lat" if lat is None else "lon", _("Latitude and longitude must be given together."))
         return None, None
-    if _inside(lon, lat):
+    if inside_vietnam(lon, lat):
         bad("lat", _("Latitude and longitude look swapped (%(lat)s, %(lon)s).", lat=lat, lon=lon))
-    elif not _inside(lat, lon):
+    elif not inside_vietnam(lat, lon):
         bad("lat", _("The point (%(lat)s, %(lon)s) is outside Vietnam.", lat=lat, lon=lon))
     else:
         return lat, lon
     return None, None
 
 
-def _inside(lat: float, lon: float) -> bool:
+def inside_vietnam(lat: float, lon: float) -> bool:
     return LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]

@@ -10,7 +10,6 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..accountability import audit
 from ..extensions import db
 from ..text import nfc
 from .models import Village
@@ -86,7 +85,7 @@ def _centre(geometry) -> tuple[float, float] | None:
 
 
 def apply(rows: list[dict], commune_id: int) -> dict:
-    """Create or update the villages of the commune; flush and audit, never commit."""
+    """Create or update the villages of the commune; flush, never commit (the run audits)."""
     existing = {v.code: v for v in db.session.scalars(sa.select(Village).where(Village.commune_id == commune_id))}
     summary = {"created": 0, "updated": 0, "unchanged": 0}
     for values in rows:
@@ -102,5 +101,4 @@ def apply(rows: list[dict], commune_id: int) -> dict:
         else:
             summary["unchanged"] += 1
     db.session.flush()
-    audit.record("villages_import", "commune", commune_id, **summary)
     return summary

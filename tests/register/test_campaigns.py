@@ -59,6 +59,11 @@ def test_topic_added_mid_campaign_lists_households_to_warn_again(client, auth, d
     listing = client.get(f"/campaigns/{campaign.id}/rewarn?topic={missing_code}").get_data(as_text=True)
     assert listing.count("data-household-id=") == min(expected, 1000)
     assert client.get(f"/campaigns/{campaign.id}/rewarn?topic=nope").status_code == 404
+    first = db.session.get(Household, warned[0])
+    one_village = client.get(f"/campaigns/{campaign.id}/rewarn?topic={missing_code}&village={first.village_id}")
+    in_village = db.session.scalar(sa.select(sa.func.count(Household.id)).where(
+        Household.id.in_(warned), Household.status == "active", Household.village_id == first.village_id))
+    assert one_village.get_data(as_text=True).count("data-household-id=") == in_village < expected
     db.session.rollback()
     listed = re.search(r'data-household-id="([^"]+)"', listing).group(1)
     one = db.session.scalar(sa.select(Visit.id).where(
@@ -72,3 +77,14 @@ def test_topic_added_mid_campaign_lists_households_to_warn_again(client, auth, d
 def test_officers_cannot_open_campaign_admin(client, auth, db_session):
     auth.login("cskv1")
     assert client.get("/campaigns/").status_code == 403
+
+
+def test_admin_adds_a_topic_then_uses_it(client, auth, db_session):
+    auth.login("quantri")
+    bad = auth.post("/campaigns/topics", {"code": "Có Dấu", "label_vi": "X"}, follow_redirects=True)
+    assert "chữ thường" in bad.get_data(as_text=True)
+    auth.post("/campaigns/topics", {"code": "sim_rac", "label_vi": "Sim rác, tin nhắn giả ngân hàng",
+                                    "label_en": "Junk SIMs"})
+    page = client.get("/campaigns/").get_data(as_text=True)
+    assert 'value="sim_rac"' in page and "Sim rác" in page
+    assert auth.post("/campaigns/topics", {"code": "sim_rac", "label_vi": "Lần hai"}).status_code == 400

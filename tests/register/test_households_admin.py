@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from fieldapp.extensions import db
-from fieldapp.models import AuditEvent, Household, Visit
+from fieldapp.models import AuditEvent, Household
 from tests.helpers import households_of, visits_of
 
 
@@ -23,6 +23,8 @@ def test_edit_validates_and_audits(client, auth, db_session):
             "members": "5", "youth": "6"}
     bad = auth.post(f"/register/households/{household.id}/edit", data)
     assert bad.status_code == 422 and _fresh(household.id).members != 5
+    far = auth.post(f"/register/households/{household.id}/edit", {**data, "youth": "1", "lat": "48.8", "lon": "2.3"})
+    assert far.status_code == 422 and "ngoài Việt Nam" in far.get_data(as_text=True)
     taken = auth.post(f"/register/households/{household.id}/edit", {**data, "youth": "1", "code": other.code})
     assert taken.status_code == 422
     ok = auth.post(f"/register/households/{household.id}/edit", {**data, "youth": "1"})
@@ -87,6 +89,9 @@ def test_likely_duplicates_by_folded_name_and_distance(client, auth, db_session)
     html = client.get(f"/register/duplicates?village={village_id}").get_data(as_text=True)
     assert f'data-pair="{a.id} {b.id}"' in html or f'data-pair="{b.id} {a.id}"' in html
     assert f'data-pair="{c.id} {d.id}"' in html or f'data-pair="{d.id} {c.id}"' in html
+    db.session.rollback()
+    assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "duplicates_view")).username == "chihuy"
+    d = db.session.get(Household, d.id)
     d.lat = 15.2 + 0.0003  # about 33 m
     db.session.commit()
     html = client.get(f"/register/duplicates?village={village_id}").get_data(as_text=True)

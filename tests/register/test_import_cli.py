@@ -10,7 +10,7 @@ from fieldapp.extensions import db
 from fieldapp.models import AuditEvent, Household, ImportRun, Village
 from tests.helpers import village
 
-from .files import GOOD, HEADER, csv_file, geojson_file, xlsx_file
+from .files import GOOD, csv_file, geojson_file, xlsx_file
 
 
 def _count():
@@ -122,6 +122,18 @@ def test_a_running_import_blocks_another(runner, db_session, tmp_path):
     assert result.exit_code == 1 and "other.csv" in result.output and _imported() is None
 
 
+def test_a_stale_run_does_not_block(runner, db_session, tmp_path):
+    from datetime import timedelta
+
+    from fieldapp.timeutil import utcnow
+
+    db.session.add(ImportRun(kind="households", filename="crashed.csv", status="running",
+                             started_at=utcnow() - timedelta(hours=3)))
+    db.session.commit()
+    result = runner.invoke(args=["import-households", str(csv_file(tmp_path / "a.csv", GOOD))])
+    assert result.exit_code == 0 and _imported() is not None
+
+
 def test_import_villages_csv_and_geojson_boundaries(runner, db_session, tmp_path):
     csv_path = tmp_path / "v.csv"
     csv_path.write_text("code,name\nT01,Thôn Một Mới\nT40,Thôn Bốn Mươi\n")
@@ -149,3 +161,53 @@ def test_import_villages_refuses_bad_rows(runner, db_session, tmp_path):
     assert result.exit_code == 1 and "Dòng 2, cột name" in result.output and "Dòng 4, cột code" in result.output
     db.session.rollback()
     assert village("T51") is None
+
+
+def test_two_starts_at_once_never_both_run(app, db_session):
+    import threading
+
+    from fieldapp.register import runs
+    from fieldapp.register.readers import FileRefused
+
+    barrier, outcomes = threading.Barrier(2), []
+
+    def start(name):
+        with app.app_context():
+            barrier.wait()
+            try:
+                runs.start("households", name, None)
+                outcomes.append("running")
+            except FileRefused:
+                outcomes.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=start, args=(f"{n}.csv",)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(outcomes) == 2 and outcomes.count("running") <= 1
+
+
+def test_others_writing_during_the_check_do_not_break_the_import(app, db_session, tmp_path):
+    """Officers keep recording while a big file is checked; the write pass still goes through."""
+    from fieldapp.register import runs
+    from fieldapp.register.services import import_households
+
+    rows = [[f"T{n % 31 + 1:02d}", f"C{n}", "Nguyễn Văn Chờ", "", "", "2", "0", "", ""] for n in range(2500)]
+    path = csv_file(tmp_path / "lon.csv", rows)
+    other = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+
+    def meanwhile(phase, done, total):
+        if phase == "check":
+            with other.begin() as conn:  # another connection commits while we read
+                conn.execute(sa.update(Village).where(Village.code == "T31").values(name=f"Thôn {done}"))
+
+    db.session.scalar(sa.select(sa.func.count(Household.id)))  # this session has read first
+    run = runs.start("households", path.name, None)
+    checked = import_households(run.id, path, commune_id=None, echo=meanwhile)
+    other.dispose()
+    assert checked.error_count == 0
+    db.session.rollback()
+    assert db.session.get(ImportRun, run.id).summary["created"] == 2500

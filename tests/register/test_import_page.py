@@ -79,3 +79,35 @@ def test_refusals_and_access(app, client, auth, db_session, tmp_path):
     assert officer.client.get("/register/").status_code == 403
     assert _upload(officer, tmp_path, GOOD, "import").status_code == 403
 
+
+
+def test_running_fragment_polls_and_shows_progress(client, auth, db_session):
+    from fieldapp.register import runs
+
+    run = ImportRun(kind="households", filename="lon.csv", status="running")
+    db.session.add(run)
+    db.session.commit()
+    runs.save_progress(run.id, "write", 2500, 10000)
+    auth.login("quantri")
+    html = client.get(f"/register/imports/{run.id}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'hx-trigger="every 1s"' in html and 'value="2500"' in html and 'max="10000"' in html
+    assert "2.500" in html and "10.000" in html  # Vietnamese number format
+    db.session.rollback()  # end the read snapshot before writing (SQLite)
+    run = db.session.get(ImportRun, run.id)
+    run.status = "done"
+    run.summary = {"rows": 10000, "created": 10000, "updated": 0, "unchanged": 0}
+    db.session.commit()
+    html = client.get(f"/register/imports/{run.id}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "hx-trigger" not in html and "<progress" not in html and "thêm mới 10.000" in html
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_read(make_app, db_session):
+    small = make_app(IMPORT_MAX_BYTES=1024)
+    auth = Auth(small.test_client())
+    auth.login("quantri")
+    runs_before = db.session.scalar(sa.select(sa.func.count(ImportRun.id)))
+    huge = auth.post("/register/imports", {"file": (io.BytesIO(b"x" * 200_000), "big.csv"), "mode": "check"},
+                     content_type="multipart/form-data", follow_redirects=True)
+    assert "Tệp quá lớn" in huge.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(ImportRun.id))) == runs_before

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from fieldapp.extensions import db
-from fieldapp.models import Assignment, AuditEvent, User
+from fieldapp.models import Assignment, AuditEvent
 from fieldapp.timeutil import today_vn
 from tests.conftest import Auth
 from tests.helpers import user, village
@@ -82,3 +82,5 @@ def test_cli_assign_closes_only_the_same_persons_open_row(runner, db_session):
     others = {a.user.username for a in rows if a.ends_on is None and a.user.username != "cskv1"}
     assert others == set(open_rows) - {"cskv1"}
     assert len(rows) == len(before) + 1
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "assignment_create"))
+    assert event.detail["village"] == "T01" and event.ip == "cli"

@@ -1,0 +1,49 @@
+"""The upload page and the merge confirmation in a real headless Chromium at phone width."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from fieldapp.extensions import db
+from fieldapp.models import Household
+from tests.browser.conftest import sign_in
+from tests.helpers import households_of
+
+from tests.register.files import HEADER, csv_file
+
+pytestmark = pytest.mark.browser
+
+
+def test_upload_checks_then_imports_with_progress(live_server, page, sqlite_app, tmp_path):
+    rows = [[f"T{n % 31 + 1:02d}", f"W{n}", "Nguyễn Văn Tải", "", "", "3", "1", "", ""] for n in range(3000)]
+    path = csv_file(tmp_path / "ba-nghin.csv", rows, header=HEADER)
+    sign_in(page, live_server.url, "quantri")
+    page.goto(f"{live_server.url}/register/")
+    page.set_input_files("input[name=file]", str(path))
+    page.get_by_role("button", name="Kiểm tra và nhập").click()
+    page.locator('[data-run-status="done"]').wait_for(timeout=30000)
+    assert "thêm mới 3.000" in page.content()
+    with sqlite_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).where(Household.code.like("W%"))) == 3000
+
+
+def test_merge_asks_before_it_merges(live_server, page, sqlite_app):
+    with sqlite_app.app_context():
+        keep, drop = households_of("T05")[:2]
+        drop.head_name = keep.head_name
+        keep_id, drop_id, village_id = keep.id, drop.id, keep.village_id
+        db.session.commit()
+    sign_in(page, live_server.url, "chihuy")
+    page.goto(f"{live_server.url}/register/duplicates?village={village_id}")
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    pair = page.locator(f'[data-pair*="{keep_id}"]').first
+    pair.locator("form", has=page.locator(f'input[value="{keep_id}"]')).get_by_role("button").click()
+    page.wait_for_timeout(300)
+    with sqlite_app.app_context():
+        assert db.session.get(Household, drop_id).status == "active"  # dismissed: nothing merged
+    page.once("dialog", lambda dialog: dialog.accept())
+    pair.locator("form", has=page.locator(f'input[value="{keep_id}"]')).get_by_role("button").click()
+    page.wait_for_url(f"{live_server.url}/households/{keep_id}")
+    with sqlite_app.app_context():
+        merged = db.session.get(Household, drop_id)
+        assert merged.status == "merged" and merged.merged_into_id == keep_id
