@@ -1,9 +1,10 @@
 """Error answers: JSON for /api/*, a friendly Vietnamese page otherwise; 500 rolls back."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, g, jsonify, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -21,6 +22,8 @@ def _messages() -> dict[int, str]:
         422: _("Some fields are not valid."),
         429: _("Too many attempts. Please wait a minute and try again."),
         500: _("Something went wrong on the server. Nothing was saved; please try again."),
+        503: _("The server is busy (another import or save is running). Nothing was saved; "
+               "please try again in a moment."),
     }
 
 
@@ -43,6 +46,17 @@ def init_app(app: Flask) -> None:
         # A description passed to abort() is ours and meant for people; werkzeug's are not.
         custom = exc.description if exc.description != type(exc).description else None
         return _answer(exc.code or 500, custom)
+
+    @app.errorhandler(OperationalError)
+    def _busy(exc: OperationalError):
+        """SQLite still locked after its busy timeout: a retryable 503, not a crash."""
+        db.session.rollback()
+        g.read_only = True  # the error page may read (menu, user) without the write lock
+        if "database is locked" in str(exc.orig):
+            app.logger.warning("Database busy: %s", exc.orig)
+            return _answer(503, error="busy")
+        app.logger.exception("Database error")
+        return _answer(500)
 
     @app.errorhandler(Exception)
     def _internal(exc: Exception):

@@ -1,7 +1,7 @@
 """Extension objects, created unbound and attached to the app in `init_app`."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g, has_request_context, request
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_htmx import HTMX
@@ -52,10 +52,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn) -> None:
+    """A request that may write takes SQLite's write lock when its transaction begins:
+    in WAL a transaction that has read cannot start writing once another connection has
+    committed (SQLITE_BUSY_SNAPSHOT, no waiting), while BEGIN IMMEDIATE waits its turn."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        writes = (has_request_context() and request.method not in SAFE_METHODS
+                  and not g.get("read_only"))
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def init_app(app: Flask) -> None:

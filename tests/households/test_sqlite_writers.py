@@ -1,0 +1,78 @@
+"""SQLite under concurrent writers: a request that writes holds the write lock from its first
+statement, so another officer's commit in between can never fail it (SQLITE_BUSY_SNAPSHOT),
+and a database still locked after the busy timeout answers a retryable 503, not a 500."""
+from __future__ import annotations
+
+import sqlite3
+
+import sqlalchemy as sa
+
+from fieldapp.extensions import db
+from tests.conftest import Auth
+from tests.helpers import unvisited_household, visits_of
+
+
+class CompetingWriter:
+    """After the request's first SELECT, another connection tries to commit a write."""
+
+    def __init__(self, path: str):
+        self.path, self.armed, self.outcome = path, False, None
+
+    def __call__(self, _conn, _cursor, statement, *_args):
+        if not self.armed or not statement.lstrip().upper().startswith("SELECT"):
+            return
+        self.armed = False
+        other = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+        try:
+            other.execute("UPDATE users SET locale = locale WHERE username = 'quantri'")
+            self.outcome = "committed"
+        except sqlite3.OperationalError as exc:
+            self.outcome = str(exc)
+        finally:
+            other.close()
+
+
+def _db_path(app) -> str:
+    return app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+
+
+def test_a_posted_visit_survives_another_writer_committing_mid_request(sqlite_app):
+    client = sqlite_app.test_client()
+    auth = Auth(client)
+    auth.login("cskv1")
+    token = auth.token()
+    with sqlite_app.app_context():
+        household = unvisited_household("T01")
+        writer = CompetingWriter(_db_path(sqlite_app))
+        sa.event.listen(db.engine, "after_cursor_execute", writer)
+        writer.armed = True
+        response = client.post(f"/households/{household.id}/quick",
+                               data={"outcome": "warned", "csrf_token": token})
+        sa.event.remove(db.engine, "after_cursor_execute", writer)
+        assert writer.outcome == "database is locked"  # the request held the lock already
+        assert response.status_code in (200, 302, 303)
+        assert [v.outcome for v in visits_of(household.id)] == ["warned"]
+
+
+def test_a_database_locked_past_the_timeout_answers_503(sqlite_app):
+    client = sqlite_app.test_client()
+    auth = Auth(client)
+    auth.login("cskv1")
+    token = auth.token()
+    with sqlite_app.app_context():
+        household = unvisited_household("T01")
+        db.session.remove()
+    holder = sqlite3.connect(_db_path(sqlite_app), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with sqlite_app.app_context():
+            db.session.execute(sa.text("PRAGMA busy_timeout=0")).close()  # same pooled connection
+        response = client.post(f"/households/{household.id}/quick",
+                               data={"outcome": "warned", "csrf_token": token})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert response.status_code == 503
+    assert "bận" in response.get_data(as_text=True)
+    with sqlite_app.app_context():
+        assert visits_of(household.id) == []
