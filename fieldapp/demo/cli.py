@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..extensions import db
+from ..extensions import db, refresh_statistics
 from .seed import is_empty, seed_demo
 
 
@@ -20,6 +20,7 @@ def seed_demo_command(households, villages, seed, if_empty):
             return
         raise click.ClickException("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào CSDL trống.")
     counts = seed_demo(households=households, villages=villages, seed=seed)
+    refresh_statistics()
     db.session.commit()
     click.echo("Đã nạp dữ liệu mẫu: {villages} thôn, {households} hộ, {users} tài khoản, "
                "{visits} lượt đến nhà.".format(**counts))

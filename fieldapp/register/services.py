@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..extensions import db
+from ..extensions import db, refresh_statistics
 from . import runs
 from .importer import Checked, check, village_codes, write
 from .readers import FileRefused, kind_of
@@ -48,6 +48,7 @@ def import_households(run_id: int, path: Path, *, commune_id: int | None, dry_ru
             summary = write(path, kind, villages, total=checked.rows, user_id=run.user_id,
                             limit=max_bytes(), progress=progress)
             runs.finish(run, "done", {**base, **summary.as_dict()})
+            refresh_statistics()
         db.session.commit()
         return checked
     except FileRefused as exc:
