@@ -95,7 +95,8 @@ def test_list_filters_and_xlsx(client, auth, db_session):
     add_visit(warned_home, "cskv1", "warned", "2025-11-05 10:00")
     auth.login("chihuy")
     incident_id(record(auth, warned_home, occurred_on="2025-11-10", kind="scam"))
-    incident_id(record(auth, idle_home, occurred_on="2025-11-21", kind="sextortion"))
+    incident_id(record(auth, idle_home, occurred_on="2025-11-21", kind="sextortion",
+                       note='=HYPERLINK("http://evil.example","x")'))
     page = client.get("/incidents/").get_data(as_text=True)
     assert page.count("data-incident-id") == 2
     cases = {"verdict=warned": 1, "verdict=not_visited": 1, "verdict=attempted": 0, "kind=scam": 1,
@@ -109,6 +110,7 @@ def test_list_filters_and_xlsx(client, auth, db_session):
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][3] == idle_home.head_name and rows[1][6] == "Chưa từng đến"
     assert "cskv2" in rows[1][12]
+    assert sheet.cell(2, 14).data_type == "s" and rows[1][13].startswith("=HYPERLINK")  # text, not a formula
     db.session.rollback()
     assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "incident_export"))
 
