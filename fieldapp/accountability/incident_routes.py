@@ -23,7 +23,8 @@ def topic_labels() -> dict[str, str]:
 
     from ..campaigns.models import Topic
 
-    return {t.code: t.label(str(get_locale())) for t in db.session.scalars(sa.select(Topic))}
+    topics = db.session.scalars(sa.select(Topic).order_by(Topic.id))
+    return {t.code: t.label(str(get_locale())) for t in topics}
 from .xlsx import incidents_workbook
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")

@@ -17,7 +17,7 @@ from .visits import add_visit
 
 
 def record(auth, household, **values):
-    data = {"occurred_on": "2025-11-20", "kind": "online_kidnapping", "loss_vnd": "150000000",
+    data = {"occurred_on": "2025-11-20", "kind": "online_kidnapping", "loss_vnd": "150.000.000 đ",
             "victim_age": "17", "note": "Con bị dụ vào khách sạn, gia đình bị đòi tiền.", **values}
     return auth.post(f"/incidents/new/{household.id}", data)
 
@@ -71,7 +71,7 @@ def test_future_and_pre_register_dates_are_refused(client, auth, db_session):
     response = record(auth, household, occurred_on="2025-09-01")
     assert response.status_code == 422 and "01/10/2025" in response.get_data(as_text=True)
     for bad in ({"occurred_on": "20/11/2025"}, {"kind": "aliens"}, {"loss_vnd": "-5"},
-                {"victim_age": "200"}):
+                {"victim_age": "200"}, {"loss_vnd": "nhiều"}):
         assert record(auth, household, **bad).status_code == 422, bad
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Incident)) == 0
