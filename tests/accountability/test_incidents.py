@@ -120,3 +120,13 @@ def test_household_search_leads_to_the_form(client, auth, db_session):
     auth.login("chihuy")
     page = client.get("/incidents/new", query_string={"q": household.head_name}).get_data(as_text=True)
     assert f"/incidents/new/{household.id}" in page
+
+
+def test_menu_offers_incidents_and_access_log_to_commanders_only(client, auth, db_session):
+    auth.login("chihuy")
+    menu = client.get("/villages/").get_data(as_text=True)
+    assert 'href="/incidents/">Vụ việc<' in menu and 'href="/audit/">Nhật ký truy cập<' in menu
+    auth.post("/logout")
+    auth.login("cskv1")
+    menu = client.get("/villages/").get_data(as_text=True)
+    assert "/incidents/" not in menu and "/audit/" not in menu
