@@ -1,21 +1,34 @@
 """Incident form and the filters of the incident list and the audit trail."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask_babel import format_date, lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import TextInput
 
 from ..forms import Form, choices
 from ..timeutil import today_vn
 from .incidents import kind_labels, verdict_labels
 
 
+class MoneyField(IntegerField):
+    """Whole đồng, typed as people write them: "150.000.000", "150 000 000 đ", "150,000,000"."""
+
+    widget = TextInput()
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [re.sub(r"[\s.,_]|đ$|vnd$|VND$|Đ$", "", (valuelist[0] or "").strip())]
+        super().process_formdata(valuelist)
+
+
 class IncidentForm(Form):
     occurred_on = DateField(_l("Date it happened"), validators=[InputRequired(_l("Give the date."))])
     kind = SelectField(_l("Kind"), validators=[InputRequired()])
-    loss_vnd = IntegerField(_l("Loss (VND)"), validators=[
+    loss_vnd = MoneyField(_l("Loss (VND)"), validators=[
         Optional(), NumberRange(0, 10**13, _l("Enter an amount between 0 and 10.000 billion."))])
     victim_age = IntegerField(_l("Victim's age"), validators=[
         Optional(), NumberRange(0, 120, _l("Enter an age between 0 and 120."))])

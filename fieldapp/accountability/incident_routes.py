@@ -23,7 +23,8 @@ def topic_labels() -> dict[str, str]:
 
     from ..campaigns.models import Topic
 
-    return {t.code: t.label(str(get_locale())) for t in db.session.scalars(sa.select(Topic))}
+    topics = db.session.scalars(sa.select(Topic).order_by(Topic.id))
+    return {t.code: t.label(str(get_locale())) for t in topics}
 from .xlsx import incidents_workbook
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
@@ -51,9 +52,11 @@ def index():
     """Incidents in the caller's area with their verdicts, filtered by the query string."""
     form, filters = _filters()
     rows = listing(current_user, filters)
+    # Rendered before the commit, which would expire every loaded row and reload each one.
+    page = render_template("accountability/incidents.html", form=form, rows=rows)
     audit.record("incident_list", "incident", "", rows=len(rows))  # names of victims' households
     db.session.commit()
-    return render_template("accountability/incidents.html", form=form, rows=rows)
+    return page
 
 
 @bp.get("/export.xlsx")
@@ -61,9 +64,10 @@ def export():
     """The filtered list as an Excel workbook (names included: audited as an export)."""
     _form, filters = _filters()
     rows = listing(current_user, filters)
+    workbook = incidents_workbook(rows)  # before the commit expires the rows
     audit.record("incident_export", "incident", "", rows=len(rows), filters=request.args.to_dict())
     db.session.commit()
-    return send_file(incidents_workbook(rows), as_attachment=True, download_name="vu-viec.xlsx",
+    return send_file(workbook, as_attachment=True, download_name="vu-viec.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -98,7 +102,8 @@ def show(incident_id: int):
     incident = get_incident(current_user, incident_id)
     as_of, assigned_on = judged_days(incident)
     verdict = assess(incident.household, as_of, assigned_on)
+    page = render_template("accountability/incident.html", incident=incident, verdict=verdict,
+                           topic_labels=topic_labels())
     audit.record("incident_view", "incident", incident.id, household=str(incident.household_id))
     db.session.commit()
-    return render_template("accountability/incident.html", incident=incident, verdict=verdict,
-                           topic_labels=topic_labels())
+    return page

@@ -31,11 +31,12 @@ def _household(household_id: uuid.UUID):
 def data(household_id: uuid.UUID):
     """Everything held about the household, with the way to correct it."""
     household = _household(household_id)
-    held = holdings(household)
+    page = render_template("accountability/household_data.html", household=household,
+                           held=holdings(household), visits=history(household),
+                           incidents=incidents_of(household))
     audit.record("household_data_view", "household", household.id)
     db.session.commit()
-    return render_template("accountability/household_data.html", household=household, held=held,
-                           visits=history(household), incidents=incidents_of(household))
+    return page
 
 
 @bp.get("/<uuid:household_id>/data.json")
@@ -55,7 +56,8 @@ def data_json(household_id: uuid.UUID):
 def access(household_id: uuid.UUID):
     """Who viewed, exported or changed this household's data, newest first."""
     household = _household(household_id)
-    events = access_events(household)
+    page = render_template("accountability/household_access.html", household=household,
+                           events=access_events(household))
     audit.record("household_access_view", "household", household.id)
     db.session.commit()
-    return render_template("accountability/household_access.html", household=household, events=events)
+    return page

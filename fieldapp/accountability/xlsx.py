@@ -6,6 +6,7 @@ from io import BytesIO
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from ..i18n import vn_datetime
 from .incidents import kind_labels, verdict_labels
@@ -14,7 +15,9 @@ from .incidents import kind_labels, verdict_labels
 def _headers() -> list[str]:
     return [_("Date"), _("Village"), _("House no."), _("Head of household"), _("Kind"), _("Loss (VND)"),
             _("Verdict"), _("Warned at"), _("Warned by"), _("Topics"), _("Youths reached"),
-            _("Attempts"), _("Responsible that day"), _("Note")]
+            _("Attempts"), _("Responsible that day"), _("Note"), _("Visit id")]
+
+WIDTHS = (12, 22, 10, 24, 22, 14, 22, 17, 18, 8, 10, 10, 22, 40, 38)
 
 
 def _row(incident, verdict) -> list:
@@ -29,6 +32,7 @@ def _row(incident, verdict) -> list:
         len(warned.topics) if warned else "", warned.youth_reached if warned else "",
         len(verdict.attempts),
         ", ".join(a.user.username for a in verdict.responsible), incident.note,
+        str(warned.id) if warned else "",
     ]
 
 
@@ -41,8 +45,13 @@ def incidents_workbook(rows) -> BytesIO:
         cell.font = Font(bold=True)
     for incident, verdict in rows:
         sheet.append(_row(incident, verdict))
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # names and notes are text, never formulas
     for row in sheet.iter_rows(min_row=2, max_col=1):
         row[0].number_format = "DD/MM/YYYY"
+    for index, width in enumerate(WIDTHS, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     out = BytesIO()
     book.save(out)

@@ -17,7 +17,7 @@ from .visits import add_visit
 
 
 def record(auth, household, **values):
-    data = {"occurred_on": "2025-11-20", "kind": "online_kidnapping", "loss_vnd": "150000000",
+    data = {"occurred_on": "2025-11-20", "kind": "online_kidnapping", "loss_vnd": "150.000.000 đ",
             "victim_age": "17", "note": "Con bị dụ vào khách sạn, gia đình bị đòi tiền.", **values}
     return auth.post(f"/incidents/new/{household.id}", data)
 
@@ -71,7 +71,7 @@ def test_future_and_pre_register_dates_are_refused(client, auth, db_session):
     response = record(auth, household, occurred_on="2025-09-01")
     assert response.status_code == 422 and "01/10/2025" in response.get_data(as_text=True)
     for bad in ({"occurred_on": "20/11/2025"}, {"kind": "aliens"}, {"loss_vnd": "-5"},
-                {"victim_age": "200"}):
+                {"victim_age": "200"}, {"loss_vnd": "nhiều"}):
         assert record(auth, household, **bad).status_code == 422, bad
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Incident)) == 0
@@ -95,7 +95,8 @@ def test_list_filters_and_xlsx(client, auth, db_session):
     add_visit(warned_home, "cskv1", "warned", "2025-11-05 10:00")
     auth.login("chihuy")
     incident_id(record(auth, warned_home, occurred_on="2025-11-10", kind="scam"))
-    incident_id(record(auth, idle_home, occurred_on="2025-11-21", kind="sextortion"))
+    incident_id(record(auth, idle_home, occurred_on="2025-11-21", kind="sextortion",
+                       note='=HYPERLINK("http://evil.example","x")'))
     page = client.get("/incidents/").get_data(as_text=True)
     assert page.count("data-incident-id") == 2
     cases = {"verdict=warned": 1, "verdict=not_visited": 1, "verdict=attempted": 0, "kind=scam": 1,
@@ -109,6 +110,7 @@ def test_list_filters_and_xlsx(client, auth, db_session):
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][3] == idle_home.head_name and rows[1][6] == "Chưa từng đến"
     assert "cskv2" in rows[1][12]
+    assert sheet.cell(2, 14).data_type == "s" and rows[1][13].startswith("=HYPERLINK")  # text, not a formula
     db.session.rollback()
     assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "incident_export"))
 
@@ -118,3 +120,13 @@ def test_household_search_leads_to_the_form(client, auth, db_session):
     auth.login("chihuy")
     page = client.get("/incidents/new", query_string={"q": household.head_name}).get_data(as_text=True)
     assert f"/incidents/new/{household.id}" in page
+
+
+def test_menu_offers_incidents_and_access_log_to_commanders_only(client, auth, db_session):
+    auth.login("chihuy")
+    menu = client.get("/villages/").get_data(as_text=True)
+    assert 'href="/incidents/">Vụ việc<' in menu and 'href="/audit/">Nhật ký truy cập<' in menu
+    auth.post("/logout")
+    auth.login("cskv1")
+    menu = client.get("/villages/").get_data(as_text=True)
+    assert "/incidents/" not in menu and "/audit/" not in menu
