@@ -19,6 +19,7 @@ from ..timeutil import iso_utc, utcnow
 from . import batch as sync_batch
 from .models import QuarantinedEntry
 from .openapi import document
+from .client import client_labels
 from .pack import build_pack
 
 bp = Blueprint("sync", __name__)
@@ -118,3 +119,22 @@ def resolve(entry_id: int):
         audit.record("quarantine_resolve", "quarantined_entry", row.id)
         db.session.commit()
     return redirect(url_for("sync.quarantine"))
+
+
+@bp.get("/sync/shell")
+@login_required
+def shell():
+    """The offline shell: cached by the service worker, it draws my villages and households
+    from the pack on the phone when the server cannot be reached."""
+    return render_template("sync/shell.html")
+
+
+@bp.get("/offline")
+def offline():
+    """The page shown for anything else while the server cannot be reached (public)."""
+    return render_template("sync/offline.html")
+
+
+@bp.app_template_global("sync_labels")
+def sync_labels() -> dict:
+    return client_labels()

@@ -41,3 +41,25 @@ def test_commanders_review_quarantined_entries(client, auth, db_session):
     assert auth.post(action).status_code == 302
     assert "Đã xem xét" in client.get("/sync/quarantine").get_data(as_text=True)
     assert "/sync/quarantine" in client.get("/villages/").get_data(as_text=True)
+
+
+def test_the_pwa_files_are_served(client, auth):
+    import json
+
+    with client.get("/manifest.webmanifest") as manifest:
+        assert manifest.mimetype == "application/manifest+json"
+        body = json.loads(manifest.data)
+    assert body["lang"] == "vi" and body["display"] == "standalone" and body["theme_color"]
+    purposes = {(i["sizes"], i["purpose"]) for i in body["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("192x192", "maskable"), ("512x512", "maskable")} <= purposes
+    for icon in body["icons"]:
+        with client.get(icon["src"]) as response:
+            assert response.status_code == 200 and len(response.data) > 200
+    with client.get("/sw.js") as worker:
+        assert worker.status_code == 200 and "tn-static-" in worker.get_data(as_text=True)
+        assert worker.headers["Service-Worker-Allowed"] == "/"
+    assert "Không có kết nối" in client.get("/offline").get_data(as_text=True)
+    assert client.get("/sync/shell").status_code == 302  # personal: only for a signed-in user
+    auth.login("cskv1")
+    shell = client.get("/sync/shell").get_data(as_text=True)
+    assert 'id="offline-app"' in shell and 'id="tn-labels"' in shell and "data-outbox-count" in shell
