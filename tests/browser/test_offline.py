@@ -104,10 +104,12 @@ def test_visits_recorded_with_the_server_down_land_once(browser, server, sqlite_
     page.goto(f"{server.url}/villages/")
     page.locator(f'a[href="/villages/{t01}"]').click()
     page.wait_for_url(f"**/villages/{t01}")
+    page.locator("#offline-app [data-household-id]").first.wait_for()
     total = page.locator("[data-household-id]").count()
     page.locator("input[name=q]").fill(fold(name))  # no diacritics
     row = page.locator(f'[data-household-id="{warned_id}"]')
-    assert 1 <= page.locator("[data-household-id]").count() < total
+    page.wait_for_function(f"document.querySelectorAll('[data-household-id]').length < {total}")
+    assert page.locator("[data-household-id]").count() >= 1
     row.get_by_role("button", name="Đã cảnh báo", exact=True).click()
     page.locator(f'[data-household-id="{warned_id}"].st-warned.pending').wait_for()
     assert counter(page) == "1"
