@@ -18,7 +18,7 @@ def client_labels() -> dict:
         user=current_user.username, may_record=scoping.may_record(current_user),
         undo_seconds=current_app.config["UNDO_SECONDS"],
         my_villages=_("My villages"), search=_("Search name, address, house no."), status=_("Status"),
-        all=_("All"), households=_("households"), no_match=_("No household matches."),
+        all=_("All"), households=_("households"), more=_("Show more"), no_match=_("No household matches."),
         sync=_("Sync"), pending=_("Not sent yet"), saving=_("Saving…"),
         undo_failed=_("Could not undo; record a correction on the household page."),
         attention=_("Needs attention"), quarantined=_("Refused"), id_conflict=_("Id conflict"),

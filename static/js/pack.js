@@ -59,6 +59,7 @@
     if (f) { f.h.status = status; TN.outbox.setMeta("pack", pack); }
   };
   TN.pack = function () { return pack; };
+  TN.usePack = function (p) { pack = p; };
 
   function rowHtml(h, canRecord) {
     var st = h.status, addr = esc(h.address);
@@ -89,7 +90,7 @@
       '<ul class="villages">' + items.join("") + "</ul>";
   }
 
-  var LIMIT = 300;
+  var LIMIT = 150;  // rows drawn at once; "more" draws the next ones
   // Households of a village matching every folded word of q, youths first (the pack's order).
   TN.search = function (households, q, status) {
     var words = TN.fold(q).split(/\s+/).filter(Boolean);
@@ -108,14 +109,19 @@
       '" autocomplete="off"><select name="status" aria-label="' + esc(L.status) + '"><option value="">' + esc(L.all) + "</option>" + opts.join("") +
       '</select></form><div id="households"></div>';
     var form = app.querySelector("form"), box = app.querySelector("#households");
+    var shown = LIMIT;
     function draw() {
       var rows = TN.search(v.households, form.q.value, form.status.value);
       box.innerHTML = '<p class="muted small" aria-live="polite">' + rows.length + " " + esc(L.households) + "</p>" +
-        '<ul class="hh">' + (rows.slice(0, LIMIT).map(function (h) { return rowHtml(h, L.may_record); }).join("") ||
-        '<li class="empty">' + esc(L.no_match) + "</li>") + "</ul>";
+        '<ul class="hh">' + (rows.slice(0, shown).map(function (h) { return rowHtml(h, L.may_record); }).join("") ||
+        '<li class="empty">' + esc(L.no_match) + "</li>") + "</ul>" +
+        (rows.length > shown ? '<button type="button" class="btn btn-block" data-more>' + esc(L.more || "…") + "</button>" : "");
       TN.markPending && TN.markPending();
     }
-    form.addEventListener("input", draw);
+    box.addEventListener("click", function (e) {
+      if (e.target.hasAttribute("data-more")) { shown += LIMIT; draw(); }
+    });
+    form.addEventListener("input", function () { shown = LIMIT; draw(); });
     form.addEventListener("submit", function (e) { e.preventDefault(); draw(); });
     draw();
   }
@@ -127,11 +133,11 @@
   }
 
   // The shell page: draw what the address asks for from the pack.
-  TN.renderShell = function (labels) {
+  TN.renderShell = function (labels, path) {
     L = labels;
-    var app = document.getElementById("offline-app");
+    var app = document.getElementById("offline-app"), m;
     if (!app) return;
-    var path = location.pathname, m;
+    path = path || location.pathname;
     if (!pack) { app.innerHTML = '<p class="card">' + esc(L.no_pack) + "</p>"; return; }
     if ((m = path.match(/^\/villages\/(\d+)$/))) {
       var v = pack.villages.filter(function (x) { return String(x.id) === m[1]; })[0];

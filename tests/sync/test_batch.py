@@ -78,8 +78,8 @@ def test_an_exception_in_one_entry_does_not_fail_its_neighbours(client, auth, db
     batch = [visit_entry(h.id, cid, n) for n, h in enumerate(hs[:3], 1)]
     real = sync_entries.APPLY["visit"]
 
-    def exploding(entry_id, entry, user, device_id):
-        visit = real(entry_id, entry, user, device_id)  # written, then the failure
+    def exploding(entry_id, entry, lookups, device_id):
+        visit = real(entry_id, entry, lookups, device_id)  # written, then the failure
         if entry["data"]["household_id"] == str(hs[1].id):
             raise RuntimeError("injected")
         return visit
