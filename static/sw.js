@@ -50,9 +50,10 @@ function withTimeout(promise, ms) {
 }
 
 function page(request) {
-  var url = new URL(request.url);
-  return withTimeout(fetch(request), PAGE_TIMEOUT).catch(function () {
-    var shell = SHELL_PAGES.test(url.pathname) ? caches.match("/sync/shell", { cacheName: SHELL }) : Promise.resolve();
+  var url = new URL(request.url), drawable = SHELL_PAGES.test(url.pathname);
+  // Pages the shell can draw give the server a few seconds; others wait longer for a slow link.
+  return withTimeout(fetch(request), drawable ? PAGE_TIMEOUT : 20000).catch(function () {
+    var shell = drawable ? caches.match("/sync/shell", { cacheName: SHELL }) : Promise.resolve();
     return shell.then(function (r) { return r || caches.match("/offline", { cacheName: STATIC }); })
       .then(function (r) { return r || Response.error(); });
   });

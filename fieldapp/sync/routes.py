@@ -42,6 +42,7 @@ def pack():
         response = jsonify()
         response.status_code, response.data = 304, b""
     else:
+        db.session.rollback()  # end the long read first: SQLite cannot upgrade an old snapshot to write
         audit.record("pack_download", "user", current_user.id,
                      households=sum(len(v["households"]) for v in body["villages"]))
         db.session.commit()

@@ -152,8 +152,9 @@
       });
     }).then(function (html) {
       TN.setStatus(hid, before);
-      if (html) li.outerHTML = html;
-      else li.outerHTML = TN.rowHtml(TN.findHousehold(hid).h, true);
+      li.outerHTML = html || TN.rowHtml(TN.findHousehold(hid).h, true);
+      var fresh = document.getElementById("h-" + hid);
+      if (fresh && window.htmx) htmx.process(fresh);
       refreshUi();
     }).catch(function () { form.innerHTML = "<span>" + esc(L.undo_failed) + "</span>"; });
   }
@@ -208,6 +209,10 @@
         return window.caches ? caches.keys().then(function (keys) {
           return Promise.all(keys.filter(function (k) { return k.indexOf("tn-shell") === 0; }).map(function (k) { return caches.delete(k); }));
         }) : null;
+      }).then(function () {
+        // The page may be an old cached shell: sign out with the session's current token.
+        return fetch("/api/session", { credentials: "same-origin" }).then(function (r) { return r.json(); })
+          .then(function (s) { form.elements.csrf_token.value = s.csrf_token; }).catch(function () {});
       }).then(function () { form.dataset.confirmed = "1"; form.submit(); });
     });
   }
@@ -236,8 +241,12 @@
     }).then(withLocalHouseholds).then(function () {
       if (shell) TN.renderShell(L);
       refreshUi();
-      return TN.refreshPack(L.user);
-    }).then(withLocalHouseholds).then(function () {
+      return TN.outbox.meta("pack_at");
+    }).then(function (at) {
+      // A fresh pack is reused for a couple of minutes; a sync that sent something refreshes it.
+      if (TN.pack() && at && Date.now() - at < 120000) return;
+      return TN.refreshPack(L.user).then(withLocalHouseholds);
+    }).then(function () {
       document.documentElement.setAttribute("data-pack-ready", "");
       if (shell) TN.renderShell(L);
       if (navigator.storage && navigator.storage.persist) navigator.storage.persist();

@@ -93,7 +93,7 @@
     // Forget everything personal on this phone (logout): pack, outbox, user.
     clear: function () {
       return tx(["outbox", "meta"], "readwrite", function (o, m) {
-        o.clear(); ["pack", "pack_etag", "user"].forEach(function (k) { m.delete(k); });
+        o.clear(); ["pack", "pack_etag", "pack_at", "user"].forEach(function (k) { m.delete(k); });
       });
     },
     localIso: localIso

@@ -24,6 +24,7 @@
       if (etag && pack && pack.user === user) headers["If-None-Match"] = etag;
       return fetch("/api/me/pack", { credentials: "same-origin", headers: headers, cache: "no-store", redirect: "manual" });
     }).then(function (r) {
+      if (r.status === 304 || r.ok) TN.outbox.setMeta("pack_at", Date.now());
       if (r.status === 304) return pack;
       if (!r.ok || (r.headers.get("content-type") || "").indexOf("application/json") !== 0) throw new Error("pack " + r.status);
       var etag = r.headers.get("ETag");

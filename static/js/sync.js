@@ -47,6 +47,8 @@
       if (!pending.length) return [];
       return fetchJson("/api/session").then(function (session) {
         state.needLogin = false;
+        // Only the signed-in officer's own entries: a visit is credited to its sender.
+        pending = pending.filter(function (e) { return !e.user || e.user === session.user.username; });
         return TN.outbox.deviceId().then(function (deviceId) {
           var sent = [], chain = Promise.resolve();
           for (var i = 0; i < pending.length; i += CHUNK) {
