@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from ..auth.models import User
 from ..extensions import db
 from ..timeutil import utcnow
-from .entries import APPLY, Invalid, Lookups, _uuid
+from .entries import APPLY, Invalid, Lookups, as_uuid
 from .models import QuarantinedEntry, SyncReceipt
 
 MAX_ENTRIES = 200
@@ -88,7 +88,7 @@ def apply_batch(user: User, batch_id: str, device_id: str, entries: list[dict]) 
     """One result per entry, in order; flushes, never commits."""
     entries = [_nfc(entry) for entry in entries]
     lookups = Lookups(user, entries)
-    ids = {_uuid(e["id"]) for e in entries} - {None}
+    ids = {as_uuid(e["id"]) for e in entries} - {None}
     receipts = {r.entry_id: r for r in db.session.scalars(
         sa.select(SyncReceipt).where(SyncReceipt.entry_id.in_(ids)))} if ids else {}
     return [_apply_one(lookups, receipts, batch_id, device_id, entry) for entry in entries]
@@ -96,7 +96,7 @@ def apply_batch(user: User, batch_id: str, device_id: str, entries: list[dict]) 
 
 def _apply_one(lookups: Lookups, receipts: dict, batch_id: str, device_id: str, entry: dict) -> dict:
     user = lookups.user
-    entry_id = _uuid(entry["id"])
+    entry_id = as_uuid(entry["id"])
     if entry_id is None:
         return _quarantine(user, device_id, entry, {"id": _("The entry id is not a UUID.")})
     digest = content_hash(entry)

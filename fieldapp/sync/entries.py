@@ -71,10 +71,10 @@ class Lookups:
 
     def __init__(self, user: User, entries: list[dict]):
         self.user = user
-        keys = {_uuid(e["data"].get("household_id")) for e in entries if e.get("type") == "visit"} - {None}
+        keys = {as_uuid(e["data"].get("household_id")) for e in entries if e.get("type") == "visit"} - {None}
         self.households = {h.id: h for h in db.session.scalars(
             scoping.households(user).where(Household.id.in_(keys)).options(joinedload(Household.village)))} if keys else {}
-        ids = {_uuid(e.get("id")) for e in entries} - {None}
+        ids = {as_uuid(e.get("id")) for e in entries} - {None}
         self.visit_ids = set(db.session.scalars(sa.select(Visit.id).where(Visit.id.in_(ids)))) if ids else set()
         self.campaigns: dict = {}
         self.teams: dict = {}
@@ -107,7 +107,7 @@ class Lookups:
         return self.teams[village_id]
 
 
-def _uuid(value) -> uuid.UUID | None:
+def as_uuid(value) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
     except ValueError:
@@ -117,7 +117,7 @@ def _uuid(value) -> uuid.UUID | None:
 def apply_visit(entry_id: uuid.UUID, entry: dict, lookups: Lookups, device_id: str) -> Visit:
     data, user = entry["data"], lookups.user
     recorded_at = parse_recorded_at(entry.get("recorded_at"))
-    household = lookups.household(_uuid(data.get("household_id")))
+    household = lookups.household(as_uuid(data.get("household_id")))
     if household is None:
         raise Invalid({"household_id": _("This household does not exist or is outside your area.")})
     campaign = lookups.campaign(data.get("campaign_id"), household.village.commune_id)

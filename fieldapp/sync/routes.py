@@ -19,7 +19,9 @@ from ..timeutil import iso_utc, utcnow
 from . import batch as sync_batch
 from .models import QuarantinedEntry
 from .openapi import document
+from ..register.models import Household
 from .client import client_labels
+from .entries import as_uuid
 from .pack import build_pack
 
 bp = Blueprint("sync", __name__)
@@ -102,7 +104,17 @@ def quarantine():
         .order_by(QuarantinedEntry.resolved_at.is_not(None), QuarantinedEntry.received_at.desc())
         .limit(500)
     ).all()
-    return render_template("sync/quarantine.html", rows=rows)
+    return render_template("sync/quarantine.html", rows=rows, households=_named_households(rows))
+
+
+def _named_households(rows) -> dict[str, Household]:
+    """The households (in the caller's area) that quarantined visits name, by id text."""
+    keys = {as_uuid((q.raw.get("data") or {}).get("household_id")) for q, _who in rows
+            if isinstance(q.raw, dict) and isinstance(q.raw.get("data"), dict)} - {None}
+    if not keys:
+        return {}
+    found = db.session.scalars(scoping.households(current_user).where(Household.id.in_(keys)))
+    return {str(h.id): h for h in found}
 
 
 @bp.post("/sync/quarantine/<int:entry_id>/resolve")

@@ -104,8 +104,8 @@
   // Next attempt: soon after failures (with jitter), else the steady timer while open.
   TN.backoff = function (failures) {
     if (!failures) return 60000;
-    var base = Math.min(MAX, MIN * Math.pow(2, failures - 1));
-    return Math.round(base / 2 + Math.random() * base / 2);
+    var base = MIN * Math.pow(2, Math.min(failures, 20) - 1);
+    return Math.round(Math.min(MAX, base) * (0.75 + Math.random() / 4));  // jitter: phones do not retry in step
   };
   TN.schedule = function () {
     clearTimeout(timer);

@@ -172,6 +172,9 @@ def test_answers_that_are_not_receipts_keep_the_outbox(server, plain_page, sqlit
     page.get_by_role("button", name="Đồng bộ").click()
     page.wait_for_function("window.TN.syncState.failures >= 2")
     assert counter(page) == "1"
+    waits = page.evaluate("[1, 2, 5, 10, 30].map(n => Array.from({length: 20}, () => TN.backoff(n)))")
+    assert all(1500 <= w <= 2000 for w in waits[0]) and all(3000 <= w <= 4000 for w in waits[1])
+    assert all(675000 <= w <= 900000 for w in waits[4]) and len(set(waits[4])) > 1  # capped at 15 min, jittered
     with sqlite_app.app_context():
         assert visits_of(household_id) == []
 

@@ -36,6 +36,7 @@ def test_commanders_review_quarantined_entries(client, auth, db_session):
     page = client.get("/sync/quarantine").get_data(as_text=True)
     assert f'data-quarantined-id="{entry["id"]}"' in page and "cskv1" in page
     assert "<b>x</b>" not in page and "Mục cần xem xét" in page
+    assert households_of("T01")[0].head_name in page  # the visit names its household
     item = page.split(f'data-quarantined-id="{entry["id"]}"')[1]
     action = item.split('action="')[1].split('"')[0]
     assert auth.post(action).status_code == 302
