@@ -9,7 +9,7 @@ var ASSETS = ["/offline", "/static/css/app.css", "/static/css/sync.css", "/stati
   "/static/js/outbox.js", "/static/js/sync.js", "/static/js/pack.js", "/static/js/field.js",
   "/static/icons/icon.svg", "/static/icons/icon-192.png", "/manifest.webmanifest"];
 // Pages the shell can draw from the pack: my villages, one village, one household.
-var SHELL_PAGES = /^\/(villages\/(\d+)?|households\/[0-9a-f-]{36})$/;
+var SHELL_PAGES = /^\/(villages\/(\d+)?|households\/([0-9a-f-]{36}|new))$/;
 
 importScripts("/static/js/outbox.js", "/static/js/sync.js");
 

@@ -19,7 +19,10 @@ from ..timeutil import iso_utc, utcnow
 from . import batch as sync_batch
 from .models import QuarantinedEntry
 from .openapi import document
+from ..campaigns.services import active_campaign
+from ..households.forms import HouseholdForm
 from ..register.models import Household
+from ..visits.forms import VisitForm
 from .client import client_labels
 from .entries import as_uuid
 from .pack import build_pack
@@ -139,7 +142,13 @@ def resolve(entry_id: int):
 def shell():
     """The offline shell: cached by the service worker, it draws my villages and households
     from the pack on the phone when the server cannot be reached."""
-    return render_template("sync/shell.html")
+    campaign = active_campaign(current_user.commune_id)
+    visit_form = VisitForm(formdata=None, campaign=campaign)
+    if campaign:
+        visit_form.topics.data = [t.code for t in campaign.topics]
+        visit_form.materials.data, visit_form.people_reached.data = ["leaflet"], 1
+    return render_template("sync/shell.html", visit_form=visit_form, household_form=HouseholdForm(formdata=None),
+                           may_record=scoping.may_record(current_user))
 
 
 @bp.get("/offline")

@@ -32,8 +32,14 @@
     var ids = {};
     (pending || []).forEach(function (e) { if (e.type === "visit") ids[e.data.household_id] = true; });
     document.querySelectorAll("li[data-household-id]").forEach(function (li) {
-      li.classList.toggle("pending", !!ids[li.getAttribute("data-household-id")]);
-      li.title = ids[li.getAttribute("data-household-id")] ? L.pending : "";
+      var id = li.getAttribute("data-household-id"), f = ids[id] && TN.findHousehold(id);
+      li.classList.toggle("pending", !!ids[id]);
+      li.title = ids[id] ? L.pending : "";
+      if (f && !li.querySelector("[data-outbox-undo]")) {  // the phone knows better than the page
+        setRow(li, f.h.status);
+        var qa = li.querySelector("form.qa");
+        if (qa && (f.h.status === "warned" || f.h.status === "excluded")) qa.remove();
+      }
     });
   }
   TN.markPending = function () { TN.outbox.pending().then(markPending); };
@@ -89,6 +95,8 @@
   }
 
   function sync() { TN.syncNow(); }
+  // A send that ends quickly online, or gives up waiting when the server hangs.
+  function soon(promise) { return Promise.race([promise, new Promise(function (ok) { setTimeout(ok, 1500); })]); }
 
   // One tap: the standard visit into the outbox; the row changes at once.
   function quick(form, outcome) {
@@ -171,9 +179,26 @@
     TN.outbox.add("household", data, L.user).then(withLocalHouseholds).then(function () {
       return TN.outbox.setMeta("pack", TN.pack());
     }).then(function () {
-      TN.syncNow().then(function () { location.href = "/villages/" + vid; });
+      soon(TN.syncNow()).then(function () { location.href = "/villages/" + vid; });
     });
     return true;
+  }
+
+  // The full visit form drawn by the offline household page: into the outbox, back to the list.
+  function offlineVisit(form) {
+    if (!form.reportValidity()) return;
+    var hid = location.pathname.split("/").pop(), f = TN.findHousehold(hid), p = TN.pack();
+    var el = form.elements, num = function (n) { return el[n].value === "" ? 0 : Number(el[n].value); };
+    var picked = function (n) { return Array.prototype.filter.call(form.querySelectorAll("[name=" + n + "]:checked"), Boolean).map(function (i) { return i.value; }); };
+    var fix = window.tungNhaFix && window.tungNhaFix();
+    var data = { household_id: hid, campaign_id: p.campaign.id, outcome: picked("outcome")[0], topics: picked("topics"),
+      materials: picked("materials"), people_reached: num("people_reached"), youth_reached: num("youth_reached"),
+      commitment_signed: el.commitment_signed.checked, companions: [], note: el.note.value.trim(),
+      lat: fix ? fix.lat : null, lon: fix ? fix.lon : null, accuracy_m: fix ? fix.acc : null };
+    TN.patchStatus(hid, data.outcome);
+    TN.outbox.add("visit", data, L.user).then(function () { return soon(TN.syncNow()); }).then(function () {
+      location.href = "/villages/" + f.v.id + "#h-" + hid;
+    });
   }
 
   document.addEventListener("submit", function (e) {
@@ -181,6 +206,7 @@
     if (form.matches("form.qa") && e.submitter && e.submitter.value) handled = quick(form, e.submitter.value);
     else if (form.matches("[data-outbox-undo]")) { handled = true; if (form.getAttribute("data-outbox-undo")) undo(form); }
     else if (form.matches("[data-new-household]")) handled = newHousehold(form);
+    else if (form.matches("[data-offline-visit]")) { handled = true; offlineVisit(form); }
     else if (form.matches("[data-logout]") && !form.dataset.confirmed) { handled = true; logout(form); }
     if (handled) { e.preventDefault(); e.stopPropagation(); }
   }, true);

@@ -109,6 +109,11 @@
       '<form class="search" data-offline-search><input type="search" name="q" placeholder="' + esc(L.search) + '" aria-label="' + esc(L.search) +
       '" autocomplete="off"><select name="status" aria-label="' + esc(L.status) + '"><option value="">' + esc(L.all) + "</option>" + opts.join("") +
       '</select></form><div id="households"></div>';
+    var add = fromTemplate("tpl-add-household");
+    if (add) {
+      add.querySelector("a").href += v.id;
+      app.insertBefore(add, app.querySelector("#households"));
+    }
     var form = app.querySelector("form"), box = app.querySelector("#households");
     var shown = LIMIT;
     function draw() {
@@ -127,10 +132,24 @@
     draw();
   }
 
+  // A form the shell page carries in a <template>, or nothing (roles that only read).
+  function fromTemplate(id) {
+    var t = document.getElementById(id);
+    return t ? t.content.cloneNode(true) : null;
+  }
+
   function householdPage(app, f) {
     var h = f.h;
     app.innerHTML = '<nav class="crumbs"><a href="/villages/' + f.v.id + '">← ' + esc(f.v.name) + "</a></nav>" +
       '<ul class="hh">' + rowHtml(h, L.may_record) + '</ul><p class="card small">' + esc(L.offline_detail) + "</p>";
+    var form = fromTemplate("tpl-visit");
+    if (form) app.appendChild(form);
+  }
+
+  function newHouseholdPage(app, v) {
+    app.innerHTML = '<nav class="crumbs"><a href="/villages/' + v.id + '">← ' + esc(v.name) + "</a></nav>";
+    var form = fromTemplate("tpl-household");
+    if (form) app.appendChild(form);
   }
 
   // The shell page: draw what the address asks for from the pack.
@@ -143,6 +162,10 @@
     if ((m = path.match(/^\/villages\/(\d+)$/))) {
       var v = pack.villages.filter(function (x) { return String(x.id) === m[1]; })[0];
       if (v) return villagePage(app, v);
+    } else if (path === "/households/new") {
+      var id = new URLSearchParams(location.search).get("village");
+      var nv = pack.villages.filter(function (x) { return String(x.id) === id; })[0];
+      if (nv) return newHouseholdPage(app, nv);
     } else if ((m = path.match(/^\/households\/([0-9a-f-]{36})$/))) {
       var f = TN.findHousehold(m[1]);
       if (f) return householdPage(app, f);

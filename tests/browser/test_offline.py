@@ -187,3 +187,46 @@ def test_answers_that_are_not_receipts_keep_the_outbox(server, plain_page, sqlit
     page.locator('[data-outbox-count="0"]').wait_for(state="attached")
     with sqlite_app.app_context():
         assert [v.outcome for v in visits_of(household_id)] == ["warned"]
+
+
+def test_the_full_form_and_a_new_household_work_offline(browser, server, sqlite_app, tmp_path):
+    with sqlite_app.app_context():
+        t04 = village("T04").id
+        household_id = unvisited_household("T04").id
+    phone = open_phone(browser, tmp_path / "phone")
+    page = phone.new_page()
+    sign_in_remembered(page, server.url)
+    page.goto(f"{server.url}/villages/{t04}")
+    ready_for_offline(page)
+    server.stop()
+
+    page.goto(f"{server.url}/households/{household_id}")  # two taps: the full form
+    form = page.locator("form[data-offline-visit]")
+    form.get_by_text("Từ chối").click()
+    form.locator("textarea[name=note]").fill("Không mở cửa, hẹn tuần sau")
+    form.get_by_role("button", name="Lưu lượt đến nhà").click()
+    page.wait_for_url(f"**/villages/{t04}*")
+    page.locator(f'[data-household-id="{household_id}"].st-revisit.pending').wait_for()
+
+    page.get_by_role("link", name="+ Thêm hộ mới phát hiện").click()
+    page.fill("input[name=head_name]", "Đinh Văn Tú")
+    page.fill("input[name=members]", "5")
+    page.fill("input[name=youth]", "2")
+    page.get_by_role("button", name="Thêm hộ").click()
+    page.wait_for_url(f"**/villages/{t04}")
+    page.get_by_text("Đinh Văn Tú").wait_for()
+    page.locator('[data-outbox-count="2"]').wait_for(state="attached")
+
+    server.start()
+    page.get_by_role("button", name="Đồng bộ").click()
+    page.locator('[data-outbox-count="0"]').wait_for(state="attached", timeout=15000)
+    with sqlite_app.app_context():
+        [visit] = visits_of(household_id)
+        assert (visit.outcome, visit.note, visit.topics) == ("refused", "Không mở cửa, hẹn tuần sau", [])
+        from fieldapp.extensions import db
+        from fieldapp.models import Household
+        import sqlalchemy as sa
+
+        added = db.session.scalar(sa.select(Household).where(Household.head_name == "Đinh Văn Tú"))
+        assert added.village_id == t04 and (added.members, added.youth) == (5, 2)
+    phone.close()
