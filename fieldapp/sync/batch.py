@@ -11,6 +11,7 @@ import hashlib
 import json
 import unicodedata
 import uuid
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import current_app
@@ -23,6 +24,7 @@ from ..timeutil import utcnow
 from .entries import APPLY, Invalid, Lookups, as_uuid
 from .models import QuarantinedEntry, SyncReceipt
 
+RECEIPTS = SyncReceipt.__table__
 MAX_ENTRIES = 200
 MAX_BYTES = 1_000_000
 
@@ -103,20 +105,20 @@ def _apply_one(lookups: Lookups, receipts: dict, batch_id: str, device_id: str, 
     receipt = receipts.get(entry_id)
     if receipt is not None:
         return _answer_existing(user, device_id, entry, receipt, digest)
-    receipt = SyncReceipt(entry_id=entry_id, entry_type=entry["type"][:20], content_hash=digest,
-                          status="created", result={"status": "created"}, user_id=user.id,
-                          device_id=device_id, seq=entry.get("seq"), batch_id=batch_id, received_at=utcnow())
+    row = dict(entry_id=entry_id, entry_type=entry["type"][:20], content_hash=digest, status="created",
+               result={"status": "created"}, user_id=user.id, device_id=device_id, seq=entry.get("seq"),
+               batch_id=batch_id, received_at=utcnow())
+    receipt = SimpleNamespace(**row)
     try:
         with db.session.begin_nested():
             # The receipt goes in first, in one plain INSERT: a concurrent twin fails here.
-            db.session.connection().execute(sa.insert(SyncReceipt.__table__).values(_columns(receipt)))
+            db.session.connection().execute(RECEIPTS.insert(), row)
             receipts[entry_id] = receipt
             result = _attempt(lookups, entry_id, entry, device_id)
             if result["status"] == "quarantined":
                 receipt.status, receipt.result = "quarantined", result
                 db.session.connection().execute(
-                    sa.update(SyncReceipt.__table__).where(SyncReceipt.__table__.c.entry_id == entry_id)
-                    .values(status="quarantined", result=result))
+                    RECEIPTS.update().where(RECEIPTS.c.entry_id == entry_id).values(status="quarantined", result=result))
                 db.session.add(_quarantined_row(user, device_id, entry, result["errors"]))
             db.session.flush()
     except IntegrityError:
@@ -133,10 +135,6 @@ def _apply_one(lookups: Lookups, receipts: dict, batch_id: str, device_id: str, 
         current_app.logger.exception("Sync entry %s failed", entry_id)
         return _quarantine(user, device_id, entry, {"server": _("The server could not apply this entry.")})
     return {"id": entry["id"], **result}
-
-
-def _columns(receipt: SyncReceipt) -> dict:
-    return {c.key: getattr(receipt, c.key) for c in SyncReceipt.__table__.columns}
 
 
 def _attempt(lookups: Lookups, entry_id: uuid.UUID, entry: dict, device_id: str) -> dict:

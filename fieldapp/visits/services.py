@@ -58,7 +58,9 @@ def record_visit(household: Household, campaign: Campaign, user: User, values: d
         lat=values.get("lat"), lon=values.get("lon"), accuracy_m=values.get("accuracy_m"),
         supersedes_id=supersedes.id if supersedes else None,
     )
-    visit.companions = [u for u in users_by_username(values.get("companions") or []) if u.id != user.id]
+    companions = [u for u in users_by_username(values.get("companions") or []) if u.id != user.id]
+    if companions:  # an untouched relationship costs the flush nothing
+        visit.companions = companions
     if supersedes is not None and supersedes.replaced_at is None:
         supersedes.replaced_at, supersedes.replaced_reason = now, "corrected"
     db.session.add(visit)
