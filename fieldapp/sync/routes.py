@@ -2,9 +2,6 @@
 document, and the commanders' page of quarantined entries."""
 from __future__ import annotations
 
-import hashlib
-import json
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -14,18 +11,18 @@ from .. import nav
 from ..accountability import audit
 from ..auth import scoping
 from ..auth.models import User
-from ..extensions import csrf, db
-from ..timeutil import iso_utc, utcnow
-from . import batch as sync_batch
-from .models import QuarantinedEntry
-from .openapi import document
 from ..campaigns.services import active_campaign
+from ..extensions import csrf, db
 from ..households.forms import HouseholdForm
 from ..register.models import Household
+from ..timeutil import iso_utc, utcnow
 from ..visits.forms import VisitForm
+from . import batch as sync_batch
 from .client import client_labels
 from .entries import as_uuid
-from .pack import build_pack
+from .models import QuarantinedEntry
+from .openapi import document
+from .pack import build_pack, fingerprint
 
 bp = Blueprint("sync", __name__)
 nav.add("sync.quarantine", _l("Entries to review"), ("commander", "admin"), order=70)
@@ -40,13 +37,12 @@ def _json_error(code: int, error: str, message: str):
 def pack():
     """The caller's villages and households for offline use; 401 JSON when not signed in.
     An unchanged pack answers 304 to `If-None-Match` with its ETag."""
-    body = build_pack(current_user)
-    content = {k: v for k, v in body.items() if k != "generated_at"}
-    etag = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    etag = fingerprint(current_user)
     if etag in request.if_none_match:
         response = jsonify()
         response.status_code, response.data = 304, b""
     else:
+        body = build_pack(current_user)
         db.session.rollback()  # end the long read first: SQLite cannot upgrade an old snapshot to write
         audit.record("pack_download", "user", current_user.id,
                      households=sum(len(v["households"]) for v in body["villages"]))

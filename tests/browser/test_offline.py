@@ -3,6 +3,7 @@ closed and reopened, answers that are not receipts. Every visit lands exactly on
 from __future__ import annotations
 
 import socket
+import time
 
 import pytest
 from werkzeug.serving import make_server
@@ -78,10 +79,18 @@ def sign_in_remembered(page, base_url, username="cskv1"):
     page.wait_for_url(f"{base_url}/villages/")
 
 
+def until(page, script: str, seconds: float = 15):
+    """Wait until an async expression in the page is true (wait_for_function does not await)."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(script):
+        assert time.monotonic() < deadline, script
+        page.wait_for_timeout(100)
+
+
 def ready_for_offline(page):
     page.wait_for_selector("html[data-pack-ready][data-sw-ready]", state="attached")
     page.wait_for_function("navigator.serviceWorker.controller !== null")
-    page.wait_for_function("caches.match('/sync/shell').then(function (r) { return !!r; })")
+    until(page, "caches.match('/sync/shell').then(function (r) { return !!r; })")
 
 
 def counter(page) -> str:
@@ -133,7 +142,8 @@ def test_visits_recorded_with_the_server_down_land_once(browser, server, sqlite_
     page.locator('[data-outbox-count="0"]').wait_for(state="attached", timeout=15000)
     page.get_by_role("button", name="Đồng bộ").click()
     page.reload()
-    page.locator('[data-outbox-count="0"]').wait_for(state="attached")
+    page.wait_for_selector("html[data-pack-ready]", state="attached")
+    assert page.evaluate("TN.outbox.all().then(function (l) { return l.length; })") == 0
     with sqlite_app.app_context():
         assert [v.outcome for v in visits_of(warned_id)] == ["warned"]
         assert [v.outcome for v in visits_of(away_id)] == ["nobody_home"]
@@ -183,8 +193,8 @@ def test_answers_that_are_not_receipts_keep_the_outbox(server, plain_page, sqlit
     page.get_by_role("button", name="Đồng bộ").click()
     page.locator("#tn-login").wait_for()
     assert counter(page) == "1"
-    sign_in(page, server.url, "cskv1")
-    page.locator('[data-outbox-count="0"]').wait_for(state="attached")
+    sign_in(page, server.url, "cskv1")  # the page load sends what waited
+    until(page, "TN.outbox.pending().then(function (l) { return l.length === 0; })")
     with sqlite_app.app_context():
         assert [v.outcome for v in visits_of(household_id)] == ["warned"]
 

@@ -64,3 +64,22 @@ def test_the_pwa_files_are_served(client, auth):
     auth.login("cskv1")
     shell = client.get("/sync/shell").get_data(as_text=True)
     assert 'id="offline-app"' in shell and 'id="tn-labels"' in shell and "data-outbox-count" in shell
+
+
+def test_the_pack_etag_moves_with_a_withdrawal_and_stays_for_other_villages(client, auth, db_session):
+    auth.login("cskv1")
+    household = households_of("T02")[2]
+    entry = visit_entry(household.id, campaign_id(), outcome="nobody_home", topics=[])
+    send(client, [entry])
+    etag = client.get("/api/me/pack").headers["ETag"]
+    client.post("/logout", data={"csrf_token": auth.token()})
+    auth.login("cskv2")  # another officer's visit in another village: cskv1's pack is unchanged
+    send(client, [visit_entry(households_of("T06")[0].id, campaign_id(), outcome="nobody_home", topics=[])])
+    client.post("/logout", data={"csrf_token": auth.token()})
+    auth.login("cskv1")
+    assert client.get("/api/me/pack", headers={"If-None-Match": etag}).status_code == 304
+    assert auth.post(f"/households/visits/{entry['id']}/undo").status_code == 302
+    refreshed = client.get("/api/me/pack", headers={"If-None-Match": etag})
+    assert refreshed.status_code == 200
+    [row] = [h for v in refreshed.get_json()["villages"] for h in v["households"] if h["id"] == str(household.id)]
+    assert refreshed.headers["ETag"] != etag
