@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import nav
 from ..accountability import audit
@@ -60,11 +61,14 @@ def batch():
     or for roles that do not record, 400 on a malformed batch, 413 when too large."""
     if not current_user.is_authenticated:
         return _json_error(401, "unauthorized", _("Please log in again."))
+    request.max_content_length = sync_batch.MAX_BYTES  # before anything reads the body
+    try:
+        request.get_data()
+    except RequestEntityTooLarge:
+        return _json_error(413, "too_large", _("The batch is larger than 1 MB; send fewer entries."))
     csrf.protect()
     if not scoping.may_record(current_user):
         return _json_error(403, "forbidden", _("You do not have permission to do this."))
-    if (request.content_length or 0) > sync_batch.MAX_BYTES or len(request.get_data()) > sync_batch.MAX_BYTES:
-        return _json_error(413, "too_large", _("The batch is larger than 1 MB; send fewer entries."))
     try:
         batch_id, device_id, entries = sync_batch.check_shape(request.get_json(force=True, silent=True))
     except sync_batch.BadBatch as exc:

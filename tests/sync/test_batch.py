@@ -220,3 +220,4 @@ def test_status_tells_which_ids_the_server_holds(client, auth, db_session):
     auth.login("cskv2")  # another officer learns nothing about cskv1's entries
     assert client.get(f"/api/sync/status?ids={good['id']}").get_json()["results"][0]["status"] == "unknown"
     assert _count(db_session, Visit, Visit.id == uuid.UUID(good["id"])) == 1
+
