@@ -1,7 +1,7 @@
 """Extension objects, created unbound and attached to the app in `init_app`."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, has_request_context
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_htmx import HTMX
@@ -54,8 +54,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn) -> None:
+    # In a request, IMMEDIATE: a request that reads and then writes (most do: audit events)
+    # takes the write lock up front and waits its turn (busy_timeout). A deferred BEGIN fails
+    # at once with "database is locked" when another request committed between its first
+    # read and its write. Commands and migrations keep the deferred BEGIN.
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if has_request_context() else "BEGIN")
 
 
 def init_app(app: Flask) -> None:

@@ -52,6 +52,11 @@ def test_refused_entries_wait_in_the_attention_list_until_discarded(live_server,
     assert page.locator("[data-outbox-count]").get_attribute("data-outbox-count") == "0"
     page.reload()  # it stays, with the server's reason, and is not sent again
     box.wait_for()
+    first = box.locator("[data-entry]").get_attribute("data-entry")
+    box.get_by_role("button", name="Gửi lại thành mục mới").click()  # a fix is a new entry
+    page.wait_for_function(f"!document.querySelector('[data-entry=\"{first}\"]')")
+    box.locator("[data-entry]").wait_for()  # refused again, under its new id
+    assert page.evaluate(STORED)["outbox"] == 1
     page.once("dialog", lambda dialog: dialog.accept())
     box.get_by_role("button", name="Bỏ").click()
     box.wait_for(state="detached")
@@ -111,3 +116,18 @@ def test_a_household_added_in_the_field_goes_through_the_outbox(live_server, pla
         assert household.source == "field" and (household.members, household.youth) == (3, 1)
         receipt = db.session.get(SyncReceipt, household.id)
         assert receipt.entry_type == "household" and receipt.device_id.startswith("web-")
+
+
+def test_the_browser_offline_flag_then_online_sends_at_once(live_server, plain_page, sqlite_app):
+    page = plain_page
+    _open_village(page, live_server.url, "T01", sqlite_app)
+    with sqlite_app.app_context():
+        household_id = str(unvisited_household("T01").id)
+    page.context.set_offline(True)
+    page.locator(f'[data-household-id="{household_id}"]').get_by_role("button", name="Đã cảnh báo", exact=True).click()
+    page.locator(f'[data-household-id="{household_id}"].st-warned.pending').wait_for(timeout=1000)  # at once
+    assert page.locator("[data-outbox-count]").get_attribute("data-outbox-count") == "1"
+    page.context.set_offline(False)  # the "online" event sends it
+    page.locator(f'[data-household-id="{household_id}"]:not(.pending)').wait_for()
+    with sqlite_app.app_context():
+        assert [v.outcome for v in visits_of(uuid.UUID(household_id))] == ["warned"]
