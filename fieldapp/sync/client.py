@@ -30,6 +30,6 @@ def client_labels() -> dict:
                         "phone. Sign out anyway?", n="%(n)s"),
         no_pack=_("No offline data on this phone yet. Open the app once with a connection."),
         not_in_pack=_("This page is not available offline."),
-        offline_detail=_("Offline: details and the full form open when the server is reachable."),
+        offline_detail=_("Offline: the visit history opens when the server is reachable."),
     )
     return labels
