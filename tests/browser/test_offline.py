@@ -189,6 +189,12 @@ def test_answers_that_are_not_receipts_keep_the_outbox(server, plain_page, sqlit
         assert visits_of(household_id) == []
 
     page.unroute("**/api/sync/batch")
+    page.route("**/api/sync/batch", lambda route: route.fulfill(status=302, headers={"Location": "/login"}))
+    page.get_by_role("button", name="Đồng bộ").click()
+    page.wait_for_function("window.TN.syncState.failures >= 3")  # a redirect is no receipt either
+    assert counter(page) == "1"
+
+    page.unroute("**/api/sync/batch")
     page.context.clear_cookies()  # the session expired meanwhile: ask to log in, keep the entry
     page.get_by_role("button", name="Đồng bộ").click()
     page.locator("#tn-login").wait_for()
