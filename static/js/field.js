@@ -256,7 +256,7 @@
     if (!el) return;
     L = JSON.parse(el.textContent);
     var counter = $("[data-outbox-count]");
-    if (counter && !$("[data-sync-now]")) {
+    if (counter && L.may_record && !$("[data-sync-now]")) {
       counter.insertAdjacentHTML("afterend", '<button type="button" class="sync-btn" data-sync-now>' + esc(L.sync) + "</button>");
     }
     var form = $("form[method=post]:not([action])");
