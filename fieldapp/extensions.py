@@ -1,7 +1,7 @@
 """Extension objects, created unbound and attached to the app in `init_app`."""
 from __future__ import annotations
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g, has_request_context
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_htmx import HTMX
@@ -53,18 +53,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None
 
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn) -> None:
-    """A request that may write takes SQLite's write lock when its transaction begins:
-    in WAL a transaction that has read cannot start writing once another connection has
-    committed (SQLITE_BUSY_SNAPSHOT, no waiting), while BEGIN IMMEDIATE waits its turn."""
+    # In a request, IMMEDIATE: a request that reads and then writes (most do: audit events)
+    # takes the write lock up front and waits its turn (busy_timeout). A deferred BEGIN fails
+    # at once with "database is locked" when another request committed between its first
+    # read and its write. Commands and migrations keep the deferred BEGIN, and so does an
+    # error page drawn after the lock timed out (`g.read_only`).
     if conn.dialect.name == "sqlite":
-        writes = (has_request_context() and request.method not in SAFE_METHODS
-                  and not g.get("read_only"))
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+        immediate = has_request_context() and not g.get("read_only")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def init_app(app: Flask) -> None:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import unicodedata
 import uuid
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import current_app
@@ -19,9 +20,11 @@ from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
 from ..extensions import db
-from .entries import APPLY, Invalid
+from ..timeutil import utcnow
+from .entries import APPLY, Invalid, Lookups, as_uuid
 from .models import QuarantinedEntry, SyncReceipt
 
+RECEIPTS = SyncReceipt.__table__
 MAX_ENTRIES = 200
 MAX_BYTES = 1_000_000
 
@@ -85,48 +88,61 @@ def content_hash(entry: dict) -> str:
 
 def apply_batch(user: User, batch_id: str, device_id: str, entries: list[dict]) -> list[dict]:
     """One result per entry, in order; flushes, never commits."""
-    return [_apply_one(user, batch_id, device_id, _nfc(entry)) for entry in entries]
+    entries = [_nfc(entry) for entry in entries]
+    lookups = Lookups(user, entries)
+    ids = {as_uuid(e["id"]) for e in entries} - {None}
+    receipts = {r.entry_id: r for r in db.session.scalars(
+        sa.select(SyncReceipt).where(SyncReceipt.entry_id.in_(ids)))} if ids else {}
+    return [_apply_one(lookups, receipts, batch_id, device_id, entry) for entry in entries]
 
 
-def _apply_one(user: User, batch_id: str, device_id: str, entry: dict) -> dict:
-    try:
-        entry_id = uuid.UUID(entry["id"])
-    except ValueError:
+def _apply_one(lookups: Lookups, receipts: dict, batch_id: str, device_id: str, entry: dict) -> dict:
+    user = lookups.user
+    entry_id = as_uuid(entry["id"])
+    if entry_id is None:
         return _quarantine(user, device_id, entry, {"id": _("The entry id is not a UUID.")})
     digest = content_hash(entry)
-    receipt = db.session.get(SyncReceipt, entry_id)
+    receipt = receipts.get(entry_id)
     if receipt is not None:
         return _answer_existing(user, device_id, entry, receipt, digest)
+    row = dict(entry_id=entry_id, entry_type=entry["type"][:20], content_hash=digest, status="created",
+               result={"status": "created"}, user_id=user.id, device_id=device_id, seq=entry.get("seq"),
+               batch_id=batch_id, received_at=utcnow())
+    receipt = SimpleNamespace(**row)
     try:
         with db.session.begin_nested():
-            result = _attempt(user, entry_id, entry, device_id)
-            db.session.add(SyncReceipt(
-                entry_id=entry_id, entry_type=entry["type"][:20], content_hash=digest,
-                status=result["status"], result=result, user_id=user.id, device_id=device_id,
-                seq=entry.get("seq"), batch_id=batch_id))
+            # The receipt goes in first, in one plain INSERT: a concurrent twin fails here.
+            db.session.connection().execute(RECEIPTS.insert(), row)
+            receipts[entry_id] = receipt
+            result = _attempt(lookups, entry_id, entry, device_id)
             if result["status"] == "quarantined":
+                receipt.status, receipt.result = "quarantined", result
+                db.session.connection().execute(
+                    RECEIPTS.update().where(RECEIPTS.c.entry_id == entry_id).values(status="quarantined", result=result))
                 db.session.add(_quarantined_row(user, device_id, entry, result["errors"]))
             db.session.flush()
     except IntegrityError:
         # A concurrent request stored this entry first: answer from its receipt.
         receipt = db.session.scalar(sa.select(SyncReceipt).where(SyncReceipt.entry_id == entry_id)
                                     .execution_options(populate_existing=True))
-        if receipt is None:
-            raise
+        if receipt is None:  # some other constraint: keep the entry for review, retry later
+            receipts.pop(entry_id, None)
+            return _quarantine(user, device_id, entry, {"server": _("The server could not apply this entry.")})
+        receipts[entry_id] = receipt
         return _answer_existing(user, device_id, entry, receipt, digest)
     except Exception:  # a bug in one entry must not fail its neighbours; no receipt, so it may retry
+        receipts.pop(entry_id, None)
         current_app.logger.exception("Sync entry %s failed", entry_id)
         return _quarantine(user, device_id, entry, {"server": _("The server could not apply this entry.")})
     return {"id": entry["id"], **result}
 
 
-def _attempt(user: User, entry_id: uuid.UUID, entry: dict, device_id: str) -> dict:
+def _attempt(lookups: Lookups, entry_id: uuid.UUID, entry: dict, device_id: str) -> dict:
     apply = APPLY.get(entry["type"])
     if apply is None:
         return {"status": "quarantined", "errors": {"type": _("Unknown entry type.")}}
-    try:
-        with db.session.begin_nested():
-            apply(entry_id, entry, user, device_id)
+    try:  # entries are checked before anything is written, so a refusal leaves nothing behind
+        apply(entry_id, entry, lookups, device_id)
     except Invalid as exc:
         return {"status": "quarantined", "errors": exc.errors}
     return {"status": "created"}

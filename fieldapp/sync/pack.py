@@ -1,6 +1,10 @@
 """The offline pack: the caller's villages and households with their status."""
 from __future__ import annotations
 
+import hashlib
+import json
+
+import sqlalchemy as sa
 from flask_babel import get_locale
 
 from ..auth import scoping
@@ -11,6 +15,7 @@ from ..coverage.status import households_with_status
 from ..extensions import db
 from ..register.models import Household
 from ..timeutil import iso_utc, utcnow
+from ..visits.models import Visit
 
 
 def campaign_json(campaign: Campaign | None) -> dict | None:
@@ -50,3 +55,19 @@ def build_pack(user: User) -> dict:
     }
 
 
+def fingerprint(user: User) -> str:
+    """A short ETag for the pack from a few aggregates, so an unchanged pack answers 304
+    without being built: any visit, withdrawal, household change, assignment or campaign
+    change moves one of these."""
+    ids = scoping.village_ids(user)
+    households = db.session.execute(
+        sa.select(sa.func.count(Household.id), sa.func.max(Household.updated_at)).where(Household.village_id.in_(ids))
+    ).one()
+    visits = db.session.execute(
+        sa.select(sa.func.count(Visit.id), sa.func.max(Visit.received_at), sa.func.max(Visit.replaced_at))
+        .join(Household, Household.id == Visit.household_id).where(Household.village_id.in_(ids))
+    ).one()
+    villages = [(v.id, v.code, v.name) for v in db.session.scalars(scoping.villages(user))]
+    parts = [user.id, str(get_locale()), villages, campaign_json(active_campaign(user.commune_id)),
+             list(households), list(visits)]
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]

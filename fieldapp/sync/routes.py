@@ -2,24 +2,28 @@
 document, and the commanders' page of quarantined entries."""
 from __future__ import annotations
 
-import hashlib
-import json
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import nav
 from ..accountability import audit
 from ..auth import scoping
 from ..auth.models import User
+from ..campaigns.services import active_campaign
 from ..extensions import csrf, db
+from ..households.forms import HouseholdForm
+from ..register.models import Household
 from ..timeutil import iso_utc, utcnow
+from ..visits.forms import VisitForm
 from . import batch as sync_batch
+from .client import client_labels
+from .entries import as_uuid
 from .models import QuarantinedEntry
 from .openapi import document
-from .pack import build_pack
+from .pack import build_pack, fingerprint
 
 bp = Blueprint("sync", __name__)
 nav.add("sync.quarantine", _l("Entries to review"), ("commander", "admin"), order=70)
@@ -34,13 +38,13 @@ def _json_error(code: int, error: str, message: str):
 def pack():
     """The caller's villages and households for offline use; 401 JSON when not signed in.
     An unchanged pack answers 304 to `If-None-Match` with its ETag."""
-    body = build_pack(current_user)
-    content = {k: v for k, v in body.items() if k != "generated_at"}
-    etag = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    etag = fingerprint(current_user)
     if etag in request.if_none_match:
         response = jsonify()
         response.status_code, response.data = 304, b""
     else:
+        body = build_pack(current_user)
+        db.session.rollback()  # end the long read first: SQLite cannot upgrade an old snapshot to write
         audit.record("pack_download", "user", current_user.id,
                      households=sum(len(v["households"]) for v in body["villages"]))
         db.session.commit()
@@ -57,11 +61,14 @@ def batch():
     or for roles that do not record, 400 on a malformed batch, 413 when too large."""
     if not current_user.is_authenticated:
         return _json_error(401, "unauthorized", _("Please log in again."))
+    request.max_content_length = sync_batch.MAX_BYTES  # before anything reads the body
+    try:
+        request.get_data()
+    except RequestEntityTooLarge:
+        return _json_error(413, "too_large", _("The batch is larger than 1 MB; send fewer entries."))
     csrf.protect()
     if not scoping.may_record(current_user):
         return _json_error(403, "forbidden", _("You do not have permission to do this."))
-    if (request.content_length or 0) > sync_batch.MAX_BYTES or len(request.get_data()) > sync_batch.MAX_BYTES:
-        return _json_error(413, "too_large", _("The batch is larger than 1 MB; send fewer entries."))
     try:
         batch_id, device_id, entries = sync_batch.check_shape(request.get_json(force=True, silent=True))
     except sync_batch.BadBatch as exc:
@@ -100,7 +107,17 @@ def quarantine():
         .order_by(QuarantinedEntry.resolved_at.is_not(None), QuarantinedEntry.received_at.desc())
         .limit(500)
     ).all()
-    return render_template("sync/quarantine.html", rows=rows)
+    return render_template("sync/quarantine.html", rows=rows, households=_named_households(rows))
+
+
+def _named_households(rows) -> dict[str, Household]:
+    """The households (in the caller's area) that quarantined visits name, by id text."""
+    keys = {as_uuid((q.raw.get("data") or {}).get("household_id")) for q, _who in rows
+            if isinstance(q.raw, dict) and isinstance(q.raw.get("data"), dict)} - {None}
+    if not keys:
+        return {}
+    found = db.session.scalars(scoping.households(current_user).where(Household.id.in_(keys)))
+    return {str(h.id): h for h in found}
 
 
 @bp.post("/sync/quarantine/<int:entry_id>/resolve")
@@ -118,3 +135,28 @@ def resolve(entry_id: int):
         audit.record("quarantine_resolve", "quarantined_entry", row.id)
         db.session.commit()
     return redirect(url_for("sync.quarantine"))
+
+
+@bp.get("/sync/shell")
+@login_required
+def shell():
+    """The offline shell: cached by the service worker, it draws my villages and households
+    from the pack on the phone when the server cannot be reached."""
+    campaign = active_campaign(current_user.commune_id)
+    visit_form = VisitForm(formdata=None, campaign=campaign)
+    if campaign:
+        visit_form.topics.data = [t.code for t in campaign.topics]
+        visit_form.materials.data, visit_form.people_reached.data = ["leaflet"], 1
+    return render_template("sync/shell.html", visit_form=visit_form, household_form=HouseholdForm(formdata=None),
+                           may_record=scoping.may_record(current_user))
+
+
+@bp.get("/offline")
+def offline():
+    """The page shown for anything else while the server cannot be reached (public)."""
+    return render_template("sync/offline.html")
+
+
+@bp.app_template_global("sync_labels")
+def sync_labels() -> dict:
+    return client_labels()

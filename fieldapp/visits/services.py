@@ -58,13 +58,21 @@ def record_visit(household: Household, campaign: Campaign, user: User, values: d
         lat=values.get("lat"), lon=values.get("lon"), accuracy_m=values.get("accuracy_m"),
         supersedes_id=supersedes.id if supersedes else None,
     )
-    visit.topic_rows = [VisitTopic(topic_code=c) for c in dict.fromkeys(values.get("topics") or [])]
-    visit.material_rows = [VisitMaterial(code=c) for c in dict.fromkeys(values.get("materials") or [])]
-    visit.companions = [u for u in users_by_username(values.get("companions") or []) if u.id != user.id]
+    companions = [u for u in users_by_username(values.get("companions") or []) if u.id != user.id]
+    if companions:  # an untouched relationship costs the flush nothing
+        visit.companions = companions
     if supersedes is not None and supersedes.replaced_at is None:
         supersedes.replaced_at, supersedes.replaced_reason = now, "corrected"
     db.session.add(visit)
     db.session.flush()
+    # Topic and material rows in two plain INSERTs: sync applies 200 visits per request.
+    topics = [{"visit_id": visit.id, "topic_code": c} for c in dict.fromkeys(values.get("topics") or [])]
+    materials = [{"visit_id": visit.id, "code": c} for c in dict.fromkeys(values.get("materials") or [])]
+    connection = db.session.connection()
+    if topics:
+        connection.execute(VisitTopic.__table__.insert(), topics)
+    if materials:
+        connection.execute(VisitMaterial.__table__.insert(), materials)
     return visit
 
 

@@ -8,6 +8,7 @@ import sqlite3
 import sqlalchemy as sa
 
 from fieldapp.extensions import db
+from fieldapp.models import AuditEvent
 from tests.conftest import Auth
 from tests.helpers import unvisited_household, visits_of
 
@@ -76,3 +77,22 @@ def test_a_database_locked_past_the_timeout_answers_503(sqlite_app):
     assert "bận" in response.get_data(as_text=True)
     with sqlite_app.app_context():
         assert visits_of(household.id) == []
+
+
+def test_a_household_view_and_its_audit_event_survive_another_writer(sqlite_app):
+    """Viewing a household reads, then writes its audit event: the same race as a post."""
+    client = sqlite_app.test_client()
+    Auth(client).login("cskv1")
+    with sqlite_app.app_context():
+        household = unvisited_household("T01")
+        writer = CompetingWriter(_db_path(sqlite_app))
+        sa.event.listen(db.engine, "after_cursor_execute", writer)
+        writer.armed = True
+        response = client.get(f"/households/{household.id}")
+        sa.event.remove(db.engine, "after_cursor_execute", writer)
+        assert writer.outcome == "database is locked"
+        assert response.status_code == 200
+        db.session.rollback()
+        seen = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "household_view", AuditEvent.object_id == str(household.id)))
+        assert seen == 1

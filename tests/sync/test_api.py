@@ -36,8 +36,50 @@ def test_commanders_review_quarantined_entries(client, auth, db_session):
     page = client.get("/sync/quarantine").get_data(as_text=True)
     assert f'data-quarantined-id="{entry["id"]}"' in page and "cskv1" in page
     assert "<b>x</b>" not in page and "Mục cần xem xét" in page
+    assert households_of("T01")[0].head_name in page  # the visit names its household
     item = page.split(f'data-quarantined-id="{entry["id"]}"')[1]
     action = item.split('action="')[1].split('"')[0]
     assert auth.post(action).status_code == 302
     assert "Đã xem xét" in client.get("/sync/quarantine").get_data(as_text=True)
     assert "/sync/quarantine" in client.get("/villages/").get_data(as_text=True)
+
+
+def test_the_pwa_files_are_served(client, auth):
+    import json
+
+    with client.get("/manifest.webmanifest") as manifest:
+        assert manifest.mimetype == "application/manifest+json"
+        body = json.loads(manifest.data)
+    assert body["lang"] == "vi" and body["display"] == "standalone" and body["theme_color"]
+    purposes = {(i["sizes"], i["purpose"]) for i in body["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("192x192", "maskable"), ("512x512", "maskable")} <= purposes
+    for icon in body["icons"]:
+        with client.get(icon["src"]) as response:
+            assert response.status_code == 200 and len(response.data) > 200
+    with client.get("/sw.js") as worker:
+        assert worker.status_code == 200 and "tn-static-" in worker.get_data(as_text=True)
+        assert worker.headers["Service-Worker-Allowed"] == "/"
+    assert "Không có kết nối" in client.get("/offline").get_data(as_text=True)
+    assert client.get("/sync/shell").status_code == 302  # personal: only for a signed-in user
+    auth.login("cskv1")
+    shell = client.get("/sync/shell").get_data(as_text=True)
+    assert 'id="offline-app"' in shell and 'id="tn-labels"' in shell and "data-outbox-count" in shell
+
+
+def test_the_pack_etag_moves_with_a_withdrawal_and_stays_for_other_villages(client, auth, db_session):
+    auth.login("cskv1")
+    household = households_of("T02")[2]
+    entry = visit_entry(household.id, campaign_id(), outcome="nobody_home", topics=[])
+    send(client, [entry])
+    etag = client.get("/api/me/pack").headers["ETag"]
+    client.post("/logout", data={"csrf_token": auth.token()})
+    auth.login("cskv2")  # another officer's visit in another village: cskv1's pack is unchanged
+    send(client, [visit_entry(households_of("T06")[0].id, campaign_id(), outcome="nobody_home", topics=[])])
+    client.post("/logout", data={"csrf_token": auth.token()})
+    auth.login("cskv1")
+    assert client.get("/api/me/pack", headers={"If-None-Match": etag}).status_code == 304
+    assert auth.post(f"/households/visits/{entry['id']}/undo").status_code == 302
+    refreshed = client.get("/api/me/pack", headers={"If-None-Match": etag})
+    assert refreshed.status_code == 200
+    [row] = [h for v in refreshed.get_json()["villages"] for h in v["households"] if h["id"] == str(household.id)]
+    assert refreshed.headers["ETag"] != etag

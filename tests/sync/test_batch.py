@@ -78,8 +78,8 @@ def test_an_exception_in_one_entry_does_not_fail_its_neighbours(client, auth, db
     batch = [visit_entry(h.id, cid, n) for n, h in enumerate(hs[:3], 1)]
     real = sync_entries.APPLY["visit"]
 
-    def exploding(entry_id, entry, user, device_id):
-        visit = real(entry_id, entry, user, device_id)  # written, then the failure
+    def exploding(entry_id, entry, lookups, device_id):
+        visit = real(entry_id, entry, lookups, device_id)  # written, then the failure
         if entry["data"]["household_id"] == str(hs[1].id):
             raise RuntimeError("injected")
         return visit
@@ -220,3 +220,4 @@ def test_status_tells_which_ids_the_server_holds(client, auth, db_session):
     auth.login("cskv2")  # another officer learns nothing about cskv1's entries
     assert client.get(f"/api/sync/status?ids={good['id']}").get_json()["results"][0]["status"] == "unknown"
     assert _count(db_session, Visit, Visit.id == uuid.UUID(good["id"])) == 1
+

@@ -1,0 +1,101 @@
+/* Từng Nhà outbox and offline store in IndexedDB (plain, no library); also loaded by sw.js.
+   Stores: "outbox" (entries waiting for a receipt, or needing attention) and "meta"
+   (device id, sequence counter, the offline pack and its ETag). */
+(function (root) {
+  "use strict";
+  var TN = root.TN = root.TN || {};
+  var dbp = null;
+
+  function req(r) {
+    return new Promise(function (ok, ko) { r.onsuccess = function () { ok(r.result); }; r.onerror = function () { ko(r.error); }; });
+  }
+  function open() {
+    if (!dbp) {
+      var r = indexedDB.open("tungnha", 1);
+      r.onupgradeneeded = function () {
+        r.result.createObjectStore("outbox", { keyPath: "id" });
+        r.result.createObjectStore("meta");
+      };
+      dbp = req(r);
+    }
+    return dbp;
+  }
+  // Run fn(stores...) in one transaction; resolves with fn's result once committed.
+  function tx(names, mode, fn) {
+    return open().then(function (db) {
+      return new Promise(function (ok, ko) {
+        var t = db.transaction(names, mode), out;
+        t.oncomplete = function () { ok(out); };
+        t.onerror = t.onabort = function () { ko(t.error); };
+        Promise.resolve(fn.apply(null, names.map(function (n) { return t.objectStore(n); })))
+          .then(function (v) { out = v; }, function (e) { t.abort(); ko(e); });
+      });
+    });
+  }
+  function uuid() {
+    if (root.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = crypto.getRandomValues(new Uint8Array(16)), h = [];
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    for (var i = 0; i < 16; i++) h.push((b[i] + 256).toString(16).slice(1));
+    return h.slice(0, 4).join("") + "-" + h.slice(4, 6).join("") + "-" + h.slice(6, 8).join("") + "-" + h.slice(8, 10).join("") + "-" + h.slice(10).join("");
+  }
+  // The device's local time with its UTC offset, e.g. 2025-11-12T09:15:00+07:00.
+  function localIso(d) {
+    d = d || new Date();
+    var off = -d.getTimezoneOffset(), p = function (n) { return (n < 10 ? "0" : "") + n; };
+    var local = new Date(d.getTime() + off * 60000).toISOString().slice(0, 19);
+    return local + (off < 0 ? "-" : "+") + p(Math.floor(Math.abs(off) / 60)) + ":" + p(Math.abs(off) % 60);
+  }
+
+  var outbox = TN.outbox = {
+    uuid: uuid,
+    meta: function (key) { return tx(["meta"], "readonly", function (m) { return req(m.get(key)); }); },
+    setMeta: function (key, value) { return tx(["meta"], "readwrite", function (m) { return req(m.put(value, key)); }); },
+    deviceId: function () {
+      return tx(["meta"], "readwrite", function (m) {
+        return req(m.get("device_id")).then(function (id) {
+          if (!id) { id = "web-" + uuid(); m.put(id, "device_id"); }
+          return id;
+        });
+      });
+    },
+    // Queue an entry (type "visit" or "household"); the id is also the new record's id.
+    add: function (type, data, user) {
+      return tx(["outbox", "meta"], "readwrite", function (o, m) {
+        return req(m.get("seq")).then(function (seq) {
+          seq = (seq || 0) + 1;
+          m.put(seq, "seq");
+          var entry = { id: uuid(), type: type, seq: seq, recorded_at: localIso(), data: data,
+                        user: user || "", state: "pending", errors: null, queued_at: Date.now() };
+          o.put(entry);
+          return entry;
+        });
+      });
+    },
+    all: function () {
+      return tx(["outbox"], "readonly", function (o) { return req(o.getAll()); }).then(function (list) {
+        return list.sort(function (a, b) { return a.seq - b.seq; });
+      });
+    },
+    pending: function () { return outbox.all().then(function (l) { return l.filter(function (e) { return e.state === "pending"; }); }); },
+    get: function (id) { return tx(["outbox"], "readonly", function (o) { return req(o.get(id)); }); },
+    remove: function (ids) {
+      return tx(["outbox"], "readwrite", function (o) { ids.forEach(function (id) { o.delete(id); }); });
+    },
+    // The server refused the entry (quarantined / id_conflict): keep it for the officer.
+    attention: function (id, status, errors) {
+      return tx(["outbox"], "readwrite", function (o) {
+        return req(o.get(id)).then(function (e) {
+          if (e) { e.state = status; e.errors = errors || {}; o.put(e); }
+        });
+      });
+    },
+    // Forget everything personal on this phone (logout): pack, outbox, user.
+    clear: function () {
+      return tx(["outbox", "meta"], "readwrite", function (o, m) {
+        o.clear(); ["pack", "pack_etag", "pack_at", "user"].forEach(function (k) { m.delete(k); });
+      });
+    },
+    localIso: localIso
+  };
+})(self);

@@ -1,0 +1,81 @@
+/* Từng Nhà service worker: the app shell, static files and the offline page in versioned
+   caches; pages network-first with a short timeout, so a stopped or hanging server falls
+   back to the cached shell, which renders villages and households from the offline pack. */
+"use strict";
+var VERSION = "v1";
+var STATIC = "tn-static-" + VERSION, SHELL = "tn-shell-" + VERSION;
+var PAGE_TIMEOUT = 3500;
+var ASSETS = ["/offline", "/static/css/app.css", "/static/css/sync.css", "/static/vendor/htmx.min.js", "/static/js/app.js",
+  "/static/js/outbox.js", "/static/js/sync.js", "/static/js/pack.js", "/static/js/field.js",
+  "/static/icons/icon.svg", "/static/icons/icon-192.png", "/manifest.webmanifest"];
+// Pages the shell can draw from the pack: my villages, one village, one household.
+var SHELL_PAGES = /^\/(villages\/(\d+)?|households\/([0-9a-f-]{36}|new))$/;
+
+importScripts("/static/js/outbox.js", "/static/js/sync.js");
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(caches.open(STATIC).then(function (c) { return c.addAll(ASSETS); })
+    .then(cacheShell).then(function () { return self.skipWaiting(); }));
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (keys) {
+    return Promise.all(keys.filter(function (k) { return k.indexOf("tn-") === 0 && k !== STATIC && k !== SHELL; })
+      .map(function (k) { return caches.delete(k); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+// The shell is personal (it carries the menu of the signed-in user): cached only when
+// the server answers it, dropped on logout by the page.
+function cacheShell() {
+  return fetch("/sync/shell", { credentials: "same-origin", redirect: "manual" }).then(function (r) {
+    if (r.ok && r.type === "basic") return caches.open(SHELL).then(function (c) { return c.put("/sync/shell", r); });
+  }).catch(function () {});
+}
+
+self.addEventListener("message", function (event) {
+  if (event.data === "cache-shell") event.waitUntil(cacheShell());
+  if (event.data === "sync") event.waitUntil(TN.syncNow());
+});
+
+self.addEventListener("sync", function (event) {
+  if (event.tag === "outbox") event.waitUntil(TN.syncNow());
+});
+
+function withTimeout(promise, ms) {
+  return new Promise(function (ok, ko) {
+    var t = setTimeout(function () { ko(new Error("timeout")); }, ms);
+    promise.then(function (r) { clearTimeout(t); ok(r); }, function (e) { clearTimeout(t); ko(e); });
+  });
+}
+
+function page(request) {
+  var url = new URL(request.url), drawable = SHELL_PAGES.test(url.pathname);
+  // Pages the shell can draw give the server a few seconds; others wait longer for a slow link.
+  return withTimeout(fetch(request), drawable ? PAGE_TIMEOUT : 20000).catch(function () {
+    var shell = drawable ? caches.match("/sync/shell", { cacheName: SHELL }) : Promise.resolve();
+    return shell.then(function (r) { return r || caches.match("/offline", { cacheName: STATIC }); })
+      .then(function (r) { return r || Response.error(); });
+  });
+}
+
+// Static files: from the cache at once, refreshed in the background for the next load.
+function asset(request) {
+  return caches.open(STATIC).then(function (c) {
+    return c.match(request, { ignoreSearch: true }).then(function (hit) {
+      var fresh = fetch(request).then(function (r) {
+        if (r.ok) c.put(request, r.clone());
+        return r;
+      });
+      if (hit) { fresh.catch(function () {}); return hit; }
+      return withTimeout(fresh, PAGE_TIMEOUT);
+    });
+  });
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request, url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== location.origin) return;
+  if (request.mode === "navigate") event.respondWith(page(request));
+  else if (url.pathname.indexOf("/static/") === 0 || url.pathname === "/manifest.webmanifest") event.respondWith(asset(request));
+});
