@@ -37,6 +37,17 @@ def _db_path(app) -> str:
     return app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
 
 
+def _with_competing_writer(app, request):
+    """Run `request()` while another connection tries to commit after its first SELECT."""
+    writer = CompetingWriter(_db_path(app))
+    sa.event.listen(db.engine, "after_cursor_execute", writer)
+    writer.armed = True
+    try:
+        return request(), writer.outcome
+    finally:
+        sa.event.remove(db.engine, "after_cursor_execute", writer)
+
+
 def test_a_posted_visit_survives_another_writer_committing_mid_request(sqlite_app):
     client = sqlite_app.test_client()
     auth = Auth(client)
@@ -44,13 +55,9 @@ def test_a_posted_visit_survives_another_writer_committing_mid_request(sqlite_ap
     token = auth.token()
     with sqlite_app.app_context():
         household = unvisited_household("T01")
-        writer = CompetingWriter(_db_path(sqlite_app))
-        sa.event.listen(db.engine, "after_cursor_execute", writer)
-        writer.armed = True
-        response = client.post(f"/households/{household.id}/quick",
-                               data={"outcome": "warned", "csrf_token": token})
-        sa.event.remove(db.engine, "after_cursor_execute", writer)
-        assert writer.outcome == "database is locked"  # the request held the lock already
+        response, other = _with_competing_writer(sqlite_app, lambda: client.post(
+            f"/households/{household.id}/quick", data={"outcome": "warned", "csrf_token": token}))
+        assert other == "database is locked"  # the request held the lock already
         assert response.status_code in (200, 302, 303)
         assert [v.outcome for v in visits_of(household.id)] == ["warned"]
 
@@ -85,12 +92,9 @@ def test_a_household_view_and_its_audit_event_survive_another_writer(sqlite_app)
     Auth(client).login("cskv1")
     with sqlite_app.app_context():
         household = unvisited_household("T01")
-        writer = CompetingWriter(_db_path(sqlite_app))
-        sa.event.listen(db.engine, "after_cursor_execute", writer)
-        writer.armed = True
-        response = client.get(f"/households/{household.id}")
-        sa.event.remove(db.engine, "after_cursor_execute", writer)
-        assert writer.outcome == "database is locked"
+        response, other = _with_competing_writer(
+            sqlite_app, lambda: client.get(f"/households/{household.id}"))
+        assert other == "database is locked"
         assert response.status_code == 200
         db.session.rollback()
         seen = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
