@@ -29,8 +29,18 @@ def _compressible_static(app: Flask) -> None:
     def send_static_file(filename: str):
         response = original(filename)
         if response.direct_passthrough:
+            # Read and close the file now: a browser that drops the connection mid-answer
+            # (navigating away) must not leave the handle to the garbage collector.
+            wrapper = response.response
+            try:
+                body = b"" if response.status_code == 304 else b"".join(wrapper)
+            finally:
+                getattr(wrapper, "close", lambda: None)()
             response.direct_passthrough = False
-            response.make_sequence()
+            if response.status_code == 304:
+                response.response = []
+            else:
+                response.set_data(body)
         return response
 
     app.send_static_file = send_static_file
