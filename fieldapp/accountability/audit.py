@@ -7,14 +7,16 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from ..extensions import db
+from ..timeutil import utcnow
 from .models import AuditEvent
 
 
-def record(action: str, object_type: str = "", object_id: object = "", user=None, **detail) -> AuditEvent:
-    """Add an audit event to the session (it commits with the request's work)."""
+def row(action: str, object_type: str = "", object_id: object = "", user=None, **detail) -> dict:
+    """The column values of an audit event (by `user`, default the signed-in user)."""
     user = user if user is not None else (current_user if has_request_context() else None)
     authenticated = user is not None and getattr(user, "is_authenticated", False)
-    event = AuditEvent(
+    return dict(
+        at=utcnow(),
         user_id=user.id if authenticated else None,
         username=user.username if authenticated else detail.pop("username", ""),
         action=action,
@@ -23,8 +25,19 @@ def record(action: str, object_type: str = "", object_id: object = "", user=None
         detail=detail,
         ip=(request.remote_addr or "") if has_request_context() else "cli",
     )
+
+
+def record(action: str, object_type: str = "", object_id: object = "", user=None, **detail) -> AuditEvent:
+    """Add an audit event to the session (it commits with the request's work)."""
+    event = AuditEvent(**row(action, object_type, object_id, user, **detail))
     db.session.add(event)
     return event
+
+
+def insert_rows(rows: list[dict]) -> None:
+    """Insert many events built by `row` in one statement (the sync batch's visits)."""
+    if rows:
+        db.session.connection().execute(AuditEvent.__table__.insert(), rows)
 
 
 def action_labels() -> dict[str, str]:
@@ -34,7 +47,7 @@ def action_labels() -> dict[str, str]:
     return {
         "login": _l("Signed in"), "login_failed": _l("Failed sign-in"), "logout": _l("Signed out"),
         "household_create": _l("Added a household"), "household_view": _l("Viewed a household"),
-        "visit_withdraw": _l("Withdrew a visit"), "pack_download": _l("Downloaded the offline pack"),
+        "visit_create": _l("Recorded a visit"), "visit_withdraw": _l("Withdrew a visit"), "pack_download": _l("Downloaded the offline pack"),
         "assignment_change": _l("Changed an assignment"), "warned_check": _l("Checked whether warned"),
         "incident_create": _l("Recorded an incident"), "incident_view": _l("Viewed an incident"),
         "incident_list": _l("Listed incidents"),

@@ -79,7 +79,8 @@ def create_visit(household_id: uuid.UUID):
     form = VisitForm(campaign=campaign, team=visits.village_team(household.village_id, current_user))
     if not form.validate():
         return _render_show(household, form, 422)
-    visits.record_visit(household, campaign, current_user, form.clean())
+    visit = visits.record_visit(household, campaign, current_user, form.clean())
+    household = _shown(household, visit)
     db.session.commit()
     flash(_("Visit saved."), "success")
     return redirect(url_for("households.show", household_id=household.id))
@@ -101,6 +102,7 @@ def quick(household_id: uuid.UUID):
         abort(400)
     visit = visits.record_visit(household, campaign, current_user,
                                 visits.standard_values(campaign, outcome, _point()))
+    household = _shown(household, visit)
     db.session.commit()
     if htmx:
         return render_template("villages/_household_row.html", row=_row(household),
@@ -108,6 +110,15 @@ def quick(household_id: uuid.UUID):
     flash(_("Saved: %(name)s — %(outcome)s.", name=household.head_name,
             outcome=_("Warned") if outcome == "warned" else _("Nobody home")), "success")
     return redirect(url_for("villages.show", village_id=household.village_id) + f"#h-{household.id}")
+
+
+def _shown(household: Household, visit: Visit) -> Household:
+    """The household to show after recording: the survivor a merged household's visit went
+    to, when it lies in the caller's area; else the household addressed."""
+    if visit.household_id == household.id:
+        return household
+    survivor = db.session.scalar(scoping.households(current_user).where(Household.id == visit.household_id))
+    return survivor or household
 
 
 def _point() -> dict:

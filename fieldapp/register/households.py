@@ -23,6 +23,19 @@ EDITABLE = ("code", "head_name", "address", "phone", "members", "youth", "lat", 
 NEAR_METRES = 15.0
 
 
+def survivor(household: Household) -> Household:
+    """The live household a merged one now lives on (itself when not merged), following
+    `merged_into_id` through every hop of a chain of merges."""
+    seen = {household.id}
+    while household.status == "merged" and household.merged_into_id is not None:
+        following = db.session.get(Household, household.merged_into_id)
+        if following is None or following.id in seen:
+            break
+        seen.add(following.id)
+        household = following
+    return household
+
+
 def code_taken(household: Household, code: str) -> bool:
     """Another live household of the village already has this code."""
     if not code:

@@ -18,6 +18,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from ..accountability import audit
 from ..auth.models import User
 from ..extensions import db
 from ..timeutil import utcnow
@@ -93,7 +94,16 @@ def apply_batch(user: User, batch_id: str, device_id: str, entries: list[dict]) 
     ids = {as_uuid(e["id"]) for e in entries} - {None}
     receipts = {r.entry_id: r for r in db.session.scalars(
         sa.select(SyncReceipt).where(SyncReceipt.entry_id.in_(ids)))} if ids else {}
-    return [_apply_one(lookups, receipts, batch_id, device_id, entry) for entry in entries]
+    kept: list[dict] = []  # audit events of the entries that stood, inserted together
+    results = []
+    for entry in entries:
+        lookups.audit_rows = []
+        result = _apply_one(lookups, receipts, batch_id, device_id, entry)
+        if result["status"] == "created":
+            kept.extend(lookups.audit_rows)
+        results.append(result)
+    audit.insert_rows(kept)
+    return results
 
 
 def _apply_one(lookups: Lookups, receipts: dict, batch_id: str, device_id: str, entry: dict) -> dict:

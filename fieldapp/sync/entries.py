@@ -79,6 +79,7 @@ class Lookups:
         self.campaigns: dict = {}
         self.teams: dict = {}
         self.forms: dict = {}
+        self.audit_rows: list[dict] = []  # the current entry's audit events, kept by the batch once it stands
 
     def household(self, key: uuid.UUID | None) -> Household | None:
         if key is not None and key not in self.households:  # e.g. added earlier in this batch
@@ -131,7 +132,8 @@ def apply_visit(entry_id: uuid.UUID, entry: dict, lookups: Lookups, device_id: s
         raise Invalid(form_errors(form))
     lookups.visit_ids.add(entry_id)
     return visits.record_visit(household, campaign, user, form.clean(), visit_id=entry_id,
-                               recorded_at=recorded_at, device_id=device_id, seq=entry.get("seq"))
+                               recorded_at=recorded_at, device_id=device_id, seq=entry.get("seq"),
+                               audit_rows=lookups.audit_rows)
 
 
 def apply_household(entry_id: uuid.UUID, entry: dict, lookups: Lookups, device_id: str) -> Household:

@@ -30,12 +30,13 @@ def campaign_json(campaign: Campaign | None) -> dict | None:
 
 
 def build_pack(user: User) -> dict:
-    """Everything an officer needs offline, and nothing outside their area."""
+    """Everything an officer needs offline, and nothing outside their area; merged
+    households are left out (their visits and any new ones go to the survivor)."""
     campaign = active_campaign(user.commune_id)
     villages = db.session.scalars(scoping.villages(user)).all()
     query = households_with_status(
         campaign.id if campaign else None,
-        Household.village_id.in_(scoping.village_ids(user)),
+        sa.and_(Household.village_id.in_(scoping.village_ids(user)), Household.status != "merged"),
     ).order_by(Household.village_id, (Household.youth > 0).desc(), Household.sort_key)
     by_village: dict[int, list[dict]] = {v.id: [] for v in villages}
     for household, status, visit_count, last_visit_at in db.session.execute(query):

@@ -50,7 +50,7 @@ def show(village_id: int):
 
 
 def _household_rows(village_id: int, campaign, q: str, status: str):
-    where = Household.village_id == village_id
+    where = sa.and_(Household.village_id == village_id, Household.status != "merged")  # merged: counted on the survivor
     if q:
         for word in fold(q).split()[:5]:
             where = sa.and_(where, Household.search_key.contains(word, autoescape=True))

@@ -6,10 +6,12 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
+from ..accountability import audit
 from ..auth.models import Assignment, User
 from ..auth.scoping import assignment_in_force
 from ..campaigns.models import Campaign
 from ..extensions import db
+from ..register.households import survivor
 from ..register.models import Household
 from ..timeutil import to_utc_naive, today_vn, utcnow
 from .models import Visit, VisitMaterial, VisitTopic
@@ -37,12 +39,19 @@ def users_by_username(usernames: list[str]) -> list[User]:
 def record_visit(household: Household, campaign: Campaign, user: User, values: dict, *,
                  visit_id: uuid.UUID | None = None, recorded_at: datetime | None = None,
                  device_id: str = "web", seq: int | None = None,
-                 supersedes: Visit | None = None) -> Visit:
-    """Add a visit (and its topics, materials, companions); flush, never commit.
+                 supersedes: Visit | None = None, audit_rows: list[dict] | None = None) -> Visit:
+    """Add a visit (and its topics, materials, companions) and its `visit_create` audit
+    event; flush, never commit.
 
     `recorded_at` is the device's aware time; without one the server's clock is used.
     A visit that supersedes another marks the old one replaced; the old row stays.
+    A visit addressed to a merged household (a stale page, an old offline pack) is recorded
+    on its survivor, following `merged_into_id` through every hop; the audit event's detail
+    keeps the household addressed as `merged_from`.
+    The audit event is added to the session, or, when `audit_rows` is given (the sync
+    batch), appended there as a row for the caller to insert with its neighbours'.
     """
+    addressed, household = household, survivor(household)
     now = utcnow()
     moment = recorded_at or datetime.now(timezone.utc).astimezone()
     offset = moment.utcoffset() or timedelta(0)
@@ -73,6 +82,15 @@ def record_visit(household: Household, campaign: Campaign, user: User, values: d
         connection.execute(VisitTopic.__table__.insert(), topics)
     if materials:
         connection.execute(VisitMaterial.__table__.insert(), materials)
+    detail = {"household": str(household.id), "campaign": campaign.id, "outcome": visit.outcome}
+    if addressed.id != household.id:
+        detail["merged_from"] = str(addressed.id)
+    if supersedes is not None:
+        detail["supersedes"] = str(supersedes.id)
+    if audit_rows is None:
+        audit.record("visit_create", "visit", visit.id, user=user, **detail)
+    else:
+        audit_rows.append(audit.row("visit_create", "visit", visit.id, user, **detail))
     return visit
 
 
