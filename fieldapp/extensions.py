@@ -1,7 +1,9 @@
 """Extension objects, created unbound and attached to the app in `init_app`."""
 from __future__ import annotations
 
-from flask import Flask, g, has_request_context
+from contextlib import contextmanager
+
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_htmx import HTMX
@@ -58,16 +60,47 @@ def _sqlite_begin(conn) -> None:
     # In a request, IMMEDIATE: a request that reads and then writes (most do: audit events)
     # takes the write lock up front and waits its turn (busy_timeout). A deferred BEGIN fails
     # at once with "database is locked" when another request committed between its first
-    # read and its write. Commands and migrations keep the deferred BEGIN, and so does an
-    # error page drawn after the lock timed out (`g.read_only`).
+    # read and its write. Commands and migrations keep the deferred BEGIN, and so do views
+    # marked `reads_only` (between their `writing()` blocks) and an error page drawn after
+    # the lock timed out (`g.read_only`).
     if conn.dialect.name == "sqlite":
         immediate = has_request_context() and not g.get("read_only")
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def reads_only(view):
+    """Mark a view that never writes (no audit event either): on SQLite its transaction
+    begins deferred, so it reads its WAL snapshot at once instead of queueing behind writers
+    for the write lock (a busy morning of syncs answered these with 503 after the timeout).
+    Put it directly under the route decorator."""
+    view.reads_only = True
+    return view
+
+
+@contextmanager
+def writing():
+    """In a `reads_only` view that ends with a short write (an audit event): end the read
+    snapshot, write in a transaction of its own (on SQLite it takes the write lock only
+    now), commit, and read on without the lock. Long reads never hold up the writers."""
+    db.session.commit()  # nothing written yet: this only ends the read transaction
+    g.read_only = False
+    try:
+        yield
+        db.session.commit()
+    finally:
+        g.read_only = True
+
+
+def _mark_read_only() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "reads_only", False):
+        g.read_only = True
+
+
 def init_app(app: Flask) -> None:
     from . import ROOT
 
+    app.before_request(_mark_read_only)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from ..accountability import audit
-from ..extensions import db, limiter
+from ..extensions import db, limiter, reads_only
 from ..timeutil import iso_utc, utcnow
 from .forms import LoginForm
 from .services import find_user
@@ -65,6 +65,7 @@ def logout():
 
 
 @bp.get("/api/session")
+@reads_only
 def api_session():
     """Who is signed in, a fresh CSRF token and the server clock; 401 JSON when nobody is."""
     if not current_user.is_authenticated:

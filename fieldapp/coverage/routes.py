@@ -18,7 +18,7 @@ from ..accountability.models import VillageReview
 from ..auth import scoping
 from ..auth.models import User
 from ..campaigns.models import Campaign
-from ..extensions import db
+from ..extensions import db, reads_only
 from ..timeutil import today_vn
 from . import activity as activity_of, chart, params, queries, walk
 
@@ -30,6 +30,7 @@ SORTS = tuple(k for key in queries.SORT_KEYS for k in (key, "-" + key))
 
 
 @bp.get("/")
+@reads_only
 @login_required
 def dashboard():
     """Totals, villages (sortable with ?sort=), warned per day, and who is behind

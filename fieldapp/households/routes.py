@@ -15,7 +15,7 @@ from ..accountability import audit
 from ..auth import scoping
 from ..campaigns.services import active_campaign
 from ..coverage.status import households_with_status
-from ..extensions import db, htmx
+from ..extensions import db, htmx, reads_only, writing
 from ..register.models import Household
 from ..visits import services as visits
 from ..visits.forms import VisitForm
@@ -46,6 +46,7 @@ def _row(household: Household):
 
 
 @bp.get("/<uuid:household_id>")
+@reads_only
 @login_required
 def show(household_id: uuid.UUID):
     """Details, visit history and the full visit form (for those who record visits)."""
@@ -56,8 +57,8 @@ def show(household_id: uuid.UUID):
         form.topics.data = [t.code for t in campaign.topics]
         form.materials.data = ["leaflet"]
         form.people_reached.data = 1
-    audit.record("household_view", "household", household.id)
-    db.session.commit()
+    with writing():  # the reads hold no lock; the audit event takes it briefly
+        audit.record("household_view", "household", household.id)
     return _render_show(household, form)
 
 

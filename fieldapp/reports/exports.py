@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from ..accountability import audit
 from ..auth import scoping
 from ..coverage import params, queries
-from ..extensions import db
+from ..extensions import reads_only, writing
 from ..timeutil import iso_utc, utcnow
 from . import geo, sheets
 
@@ -50,6 +50,7 @@ def _meta(campaign, village) -> dict:
 
 
 @bp.get("/households.geojson")
+@reads_only
 @login_required
 def households_geojson():
     """Points of the households in the area with their status (404 outside the area)."""
@@ -58,9 +59,9 @@ def households_geojson():
     features = [geo.household_feature(row, personal)
                 for row in queries.households_in(campaign.id if campaign else None, ids)]
     if personal:
-        audit.record("export", "households", village.id if village else "", format="geojson",
-                     campaign=campaign.id if campaign else None, rows=len(features))
-        db.session.commit()
+        with writing():  # the long read above held no lock; the audit event takes it briefly
+            audit.record("export", "households", village.id if village else "", format="geojson",
+                         campaign=campaign.id if campaign else None, rows=len(features))
     body = json.dumps(geo.collection(features, **_meta(campaign, village)), ensure_ascii=False)
     return Response(body, mimetype="application/geo+json", headers={"Cache-Control": "no-store"})
 

@@ -13,7 +13,7 @@ from ..accountability import audit
 from ..auth import scoping
 from ..auth.models import User
 from ..campaigns.services import active_campaign
-from ..extensions import csrf, db
+from ..extensions import csrf, db, reads_only, writing
 from ..households.forms import HouseholdForm
 from ..register.models import Household
 from ..timeutil import iso_utc, utcnow
@@ -34,6 +34,7 @@ def _json_error(code: int, error: str, message: str):
 
 
 @bp.get("/api/me/pack")
+@reads_only
 @login_required
 def pack():
     """The caller's villages and households for offline use; 401 JSON when not signed in.
@@ -44,10 +45,9 @@ def pack():
         response.status_code, response.data = 304, b""
     else:
         body = build_pack(current_user)
-        db.session.rollback()  # end the long read first: SQLite cannot upgrade an old snapshot to write
-        audit.record("pack_download", "user", current_user.id,
-                     households=sum(len(v["households"]) for v in body["villages"]))
-        db.session.commit()
+        with writing():  # the long read above held no lock; the audit event takes it briefly
+            audit.record("pack_download", "user", current_user.id,
+                         households=sum(len(v["households"]) for v in body["villages"]))
         response = jsonify(body)
     response.set_etag(etag)
     response.headers["Cache-Control"] = "private, no-cache"
@@ -79,6 +79,7 @@ def batch():
 
 
 @bp.get("/api/sync/status")
+@reads_only
 @login_required
 def status():
     """Which of the caller's entry ids (`?ids=a,b`, at most 200) the server holds."""

@@ -10,7 +10,7 @@ from .. import nav
 from ..auth import scoping
 from ..campaigns.services import active_campaign
 from ..coverage.status import STATUSES, coverage_ratio, households_with_status, status_counts
-from ..extensions import db, htmx
+from ..extensions import db, htmx, reads_only
 from ..register.models import Household
 from ..text import fold
 
@@ -19,6 +19,7 @@ nav.add("villages.index", _l("My villages"), ("officer", "village_head", "comman
 
 
 @bp.get("/")
+@reads_only
 @login_required
 def index():
     """My villages with their progress in the active campaign (only villages in my area)."""
@@ -31,6 +32,7 @@ def index():
 
 
 @bp.get("/<int:village_id>")
+@reads_only
 @login_required
 def show(village_id: int):
     """Households of one village with their status; `?q=` searches without diacritics,
