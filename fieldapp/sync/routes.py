@@ -26,7 +26,7 @@ from .openapi import document
 from .pack import build_pack, fingerprint
 
 bp = Blueprint("sync", __name__)
-nav.add("sync.quarantine", _l("Entries to review"), ("commander", "admin"), order=70)
+nav.add("sync.quarantine", _l("Entries to review"), ("commander", "admin"), order=54)
 
 
 def _json_error(code: int, error: str, message: str):
