@@ -37,9 +37,15 @@ def _ids(app) -> dict:
 def _check(page, url: str, lang: str, banned: list[str]) -> list[str]:
     page.goto(url)
     page.wait_for_load_state("networkidle")
-    facts = page.evaluate("""() => ({width: document.documentElement.scrollWidth,
-        lang: document.documentElement.lang, title: document.title, text: document.body.innerText})""")
+    facts = page.evaluate("""() => {
+        const menu = document.querySelector('.menu summary'), bar = document.querySelector('.bar');
+        return {width: document.documentElement.scrollWidth, lang: document.documentElement.lang,
+                title: document.title, text: document.body.innerText,
+                menu: menu && [getComputedStyle(menu).color, getComputedStyle(bar).backgroundColor]};
+    }""")
     problems = []
+    if facts["menu"] and facts["menu"][0] == facts["menu"][1]:
+        problems.append(f"{url}: the menu button has the colour of the bar")
     if facts["width"] > 390:
         problems.append(f"{url}: {facts['width']} px wide")
     if facts["lang"] != lang or not facts["title"].endswith("Từng Nhà") or len(facts["title"]) < 12:
