@@ -67,6 +67,19 @@ def object_labels() -> dict[str, str]:
     }
 
 
+def detail_labels() -> dict[str, str]:
+    """Readable names of the detail keys shown under an audit event."""
+    from flask_babel import lazy_gettext as _l
+
+    return {
+        "rows": _l("rows"), "format": _l("format"), "campaign": _l("campaign"), "village": _l("village"),
+        "households": _l("households"), "user": _l("account"), "role": _l("role"), "fields": _l("fields"),
+        "topic": _l("topic"), "topics": _l("topics"), "created": _l("new"), "updated": _l("updated"),
+        "unchanged": _l("unchanged"), "filename": _l("file"), "into": _l("merged into"),
+        "retention_days": _l("days kept"), "pairs": _l("pairs"),
+    }
+
+
 class AppendOnlyError(RuntimeError):
     """Raised on any attempt to change or remove an audit event."""
 
