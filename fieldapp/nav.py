@@ -29,3 +29,14 @@ def items_for(user) -> list[tuple[str, object]]:
         return []
     chosen = sorted((i for i in _ITEMS if user.role in i.roles), key=lambda i: i.order)
     return [(url_for(i.endpoint), i.label) for i in chosen]
+
+
+def sections_for(user) -> list[list[tuple[str, object]]]:
+    """The menu in groups: field work (order < 40), incidents (40s), register data (50s),
+    administration (60s), the access log (70 and up); empty groups left out."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    sections: dict[int, list] = {}
+    for item in sorted((i for i in _ITEMS if user.role in i.roles), key=lambda i: i.order):
+        sections.setdefault(max(item.order // 10, 3), []).append((url_for(item.endpoint), item.label))
+    return list(sections.values())

@@ -55,6 +55,41 @@ def action_labels() -> dict[str, str]:
         "household_data_export": _l("Downloaded personal data"),
         "household_access_view": _l("Viewed who accessed a household"),
         "purge": _l("Blanked expired personal data"),
+        "export": _l("Exported data"), "household_update": _l("Corrected a household"),
+        "household_merge": _l("Merged duplicate households"), "duplicates_view": _l("Viewed likely duplicates"),
+        "households_import": _l("Imported households"), "households_import_check": _l("Checked a household file"),
+        "villages_import": _l("Imported villages"), "villages_import_check": _l("Checked a village file"),
+        "assignment_create": _l("Assigned a village"), "assignment_end": _l("Ended an assignment"),
+        "campaign_create": _l("Created a campaign"), "campaign_activate": _l("Started a campaign"),
+        "campaign_topic_add": _l("Added a topic to a campaign"), "campaign_topic_move": _l("Reordered topics"),
+        "topic_create": _l("Created a topic"), "rewarn_view": _l("Viewed the re-warning list"),
+        "user_create": _l("Created an account"), "user_update": _l("Changed an account"),
+        "quarantine_resolve": _l("Resolved an entry to review"), "village_review": _l("Reviewed a village"),
+    }
+
+
+def object_labels() -> dict[str, str]:
+    """Readable names of the kinds of record an audit event is about."""
+    from flask_babel import lazy_gettext as _l
+
+    return {
+        "household": _l("household"), "households": _l("households"), "village": _l("village"),
+        "incident": _l("incident"), "user": _l("account"), "visit": _l("visit"),
+        "assignment": _l("assignment"), "campaign": _l("campaign"), "topic": _l("topic"),
+        "quarantined_entry": _l("entry to review"), "import_run": _l("import"),
+    }
+
+
+def detail_labels() -> dict[str, str]:
+    """Readable names of the detail keys shown under an audit event."""
+    from flask_babel import lazy_gettext as _l
+
+    return {
+        "rows": _l("rows"), "format": _l("format"), "campaign": _l("campaign"), "village": _l("village"),
+        "households": _l("households"), "user": _l("account"), "role": _l("role"), "fields": _l("fields"),
+        "topic": _l("topic"), "topics": _l("topics"), "created": _l("new"), "updated": _l("updated"),
+        "unchanged": _l("unchanged"), "filename": _l("file"), "into": _l("merged into"),
+        "retention_days": _l("days kept"), "pairs": _l("pairs"),
     }
 
 

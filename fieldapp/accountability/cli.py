@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask_babel import gettext as _
 
 from ..extensions import db
 from .personal import purge
@@ -17,11 +18,12 @@ def purge_command(dry_run: bool, days: int | None):
     days = days or current_app.config["PERSONAL_DATA_RETENTION_DAYS"]
     counts = purge(days, dry_run=dry_run)
     db.session.commit()
-    verb = "Sẽ xoá" if dry_run else "Đã xoá"
-    click.echo(f"{verb} thông tin cá nhân của {counts['households']} hộ "
-               f"({counts['visits']} lượt đến nhà, {counts['incidents']} vụ việc; "
-               f"{counts['quarantined']} bản ghi đồng bộ bị giữ lại) "
-               f"không có hoạt động từ {counts['cutoff']} (lưu {days} ngày).")
+    text = (_("Would blank the personal data of %(households)s households") if dry_run
+            else _("Blanked the personal data of %(households)s households"))
+    click.echo(text % {"households": counts["households"]} + " " + _(
+        "(%(visits)s visits, %(incidents)s incidents; %(quarantined)s held sync entries) "
+        "idle since %(cutoff)s (kept %(days)s days).", visits=counts["visits"],
+        incidents=counts["incidents"], quarantined=counts["quarantined"], cutoff=counts["cutoff"], days=days))
 
 
 COMMANDS = [purge_command]

@@ -20,11 +20,12 @@ for child in (incident_routes.bp, audit_routes.bp, personal_routes.bp, api.bp):
 
 @bp.app_context_processor
 def _labels() -> dict:
-    from .audit import action_labels
+    from .audit import action_labels, detail_labels, object_labels
     from .incidents import kind_labels, verdict_labels
 
-    return {"kind_labels": kind_labels, "verdict_labels": verdict_labels, "action_labels": action_labels}
+    return {"kind_labels": kind_labels, "verdict_labels": verdict_labels, "action_labels": action_labels,
+            "object_labels": object_labels, "detail_labels": detail_labels}
 
 
-nav.add("accountability.incidents.index", _l("Incidents"), ("commander", "admin"), order=60)
+nav.add("accountability.incidents.index", _l("Incidents"), ("commander", "admin"), order=40)
 nav.add("accountability.audit.index", _l("Access log"), ("commander", "admin"), order=70)

@@ -26,8 +26,8 @@ from .models import ROLES, Assignment, User
 from .routes import bp
 from .services import assign, create_user, find_user
 
-nav.add("auth.users", _l("Users"), ("admin",), order=70)
-nav.add("auth.assignments", _l("Assignments"), ("admin", "commander"), order=65)
+nav.add("auth.users", _l("Users"), ("admin",), order=64)
+nav.add("auth.assignments", _l("Assignments"), ("admin", "commander"), order=62)
 
 
 def _managed_users() -> sa.Select:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from ..accountability import audit
 from ..extensions import db
@@ -23,18 +24,18 @@ def create_user_command(username, role, full_name, commune_code, password):
     from ..register.models import Commune
 
     if find_user(username):
-        raise click.ClickException(f"Tên đăng nhập '{username}' đã có.")
+        raise click.ClickException(_("The username '%(name)s' is already taken.", name=username))
     query = sa.select(Commune)
     if commune_code:
         query = query.where(Commune.code == commune_code)
     communes = db.session.scalars(query).all()
     commune_id = communes[0].id if len(communes) == 1 else None
     if role != "admin" and commune_id is None:
-        raise click.ClickException("Chọn xã bằng --commune (mã xã).")
+        raise click.ClickException(_("Choose the commune with --commune (its code)."))
     user = create_user(username, password, role, full_name=full_name, commune_id=commune_id)
     audit.record("user_create", "user", user.id, role=user.role)
     db.session.commit()
-    click.echo(f"Đã tạo {user.username} ({user.role}).")
+    click.echo(_("Created %(user)s (%(role)s).", user=user.username, role=user.role))
 
 
 @click.command("assign")
@@ -48,25 +49,26 @@ def assign_command(username, village_code, starts_on, ends_on):
     """Assign USERNAME to the village VILLAGE_CODE from a date (history is kept)."""
     user = find_user(username)
     if user is None:
-        raise click.ClickException(f"Không có người dùng '{username}'.")
+        raise click.ClickException(_("No user '%(name)s'.", name=username))
     query = sa.select(Village).where(Village.code == village_code)
     if user.commune_id:
         query = query.where(Village.commune_id == user.commune_id)
     village = db.session.scalar(query)
     if village is None:
-        raise click.ClickException(f"Không có thôn mã '{village_code}'.")
+        raise click.ClickException(_("No village has the code '%(code)s'.", code=village_code))
     start = starts_on.date() if starts_on else today_vn()
     end = ends_on.date() if ends_on else None
     if end and end < start:
-        raise click.ClickException("Ngày kết thúc trước ngày bắt đầu.")
+        raise click.ClickException(_("The last day is before the first day."))
     try:
         row = assign(user, village, start, end)
     except ValueError as exc:
-        raise click.ClickException(f"Không giao được: {exc}") from exc
+        raise click.ClickException(_("Could not assign: %(reason)s", reason=exc)) from exc
     audit.record("assignment_create", "assignment", row.id, user_name=user.username, village=village.code,
                  starts_on=start.isoformat(), ends_on=end.isoformat() if end else None)
     db.session.commit()
-    click.echo(f"Đã giao {village.code} cho {user.username} từ {start:%d/%m/%Y}.")
+    click.echo(_("Assigned %(village)s to %(user)s from %(day)s.", village=village.code, user=user.username,
+                 day=f"{start:%d/%m/%Y}"))
 
 
 COMMANDS = [create_user_command, assign_command]

@@ -21,7 +21,7 @@ from .models import Campaign, Topic
 from .services import active_campaign, get_campaign
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
-nav.add("campaigns.index", _l("Campaigns"), ("admin", "commander"), order=68)
+nav.add("campaigns.index", _l("Campaigns"), ("admin", "commander"), order=60)
 
 
 def _campaign(campaign_id: int) -> Campaign:

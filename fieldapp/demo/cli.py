@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import click
+from flask_babel import gettext as _
 
 from ..extensions import db, refresh_statistics
 from .seed import is_empty, seed_demo
@@ -16,14 +17,14 @@ def seed_demo_command(households, villages, seed, if_empty):
     """Fill an empty database with the An Phú demo (accounts use password demo1234)."""
     if not is_empty():
         if if_empty:
-            click.echo("Cơ sở dữ liệu đã có dữ liệu; bỏ qua dữ liệu mẫu.")
+            click.echo(_("The database already holds data; the demo was not loaded."))
             return
-        raise click.ClickException("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ nạp vào CSDL trống.")
+        raise click.ClickException(_("The database already holds data; the demo loads only into an empty one."))
     counts = seed_demo(households=households, villages=villages, seed=seed)
     refresh_statistics()
     db.session.commit()
-    click.echo("Đã nạp dữ liệu mẫu: {villages} thôn, {households} hộ, {users} tài khoản, "
-               "{visits} lượt đến nhà.".format(**counts))
+    click.echo(_("Demo loaded: %(villages)s villages, %(households)s households, %(users)s accounts, "
+                 "%(visits)s visits.", **counts))
 
 
 COMMANDS = [seed_demo_command]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from ..extensions import db
 from . import runs, villages_import
@@ -20,28 +21,32 @@ def _commune_id(code: str | None, *, required: bool) -> int | None:
         query = query.where(Commune.code == code)
     ids = db.session.scalars(query).all()
     if code and not ids:
-        raise click.ClickException(f"Không có xã mã '{code}'.")
+        raise click.ClickException(_("No commune has the code '%(code)s'.", code=code))
     if len(ids) == 1:
         return ids[0]
     if required or len(ids) > 1:
-        raise click.ClickException("Chọn xã bằng --commune (mã xã)." if ids else
-                                   "Chưa có xã nào: tạo xã bằng --commune MÃ --commune-name TÊN.")
+        raise click.ClickException(_("Choose the commune with --commune (its code).") if ids else
+                                   _("No commune yet: create one with --commune CODE --commune-name NAME."))
     return None
 
 
 def _progress(phase: str, done: int, total: int | None) -> None:
-    label = "Kiểm tra" if phase == "check" else "Ghi"
+    label = _("Checking") if phase == "check" else _("Writing")
     figure = f"{done:,}/{total:,}" if total else f"{done:,}"
-    click.echo(f"\r{label}: {figure} dòng".replace(",", "."), nl=False, err=True)
+    figure = figure.replace(",", ".")
+    click.echo("\r" + _("%(label)s: %(figure)s rows", label=label, figure=figure), nl=False, err=True)
 
 
 def _print_errors(errors, count: int) -> None:
     click.echo("", err=True)
     for error in errors:
-        column = f", cột {error.column}" if error.column else ""
-        click.echo(f"Dòng {error.line}{column}: {error.message}", err=True)
+        if error.column:
+            where = _("Row %(line)s, column %(column)s", line=error.line, column=error.column)
+        else:
+            where = _("Row %(line)s", line=error.line)
+        click.echo(f"{where}: {error.message}", err=True)
     if count > len(errors):
-        click.echo(f"… và {count - len(errors)} lỗi khác.", err=True)
+        click.echo(_("… and %(num)s more errors.", num=count - len(errors)), err=True)
 
 
 @click.command("import-households")
@@ -59,15 +64,16 @@ def import_households_command(file: Path, dry_run: bool, commune_code: str | Non
         raise click.ClickException(str(exc)) from None
     if checked.error_count:
         _print_errors(checked.errors, checked.error_count)
-        click.echo(f"Không nhập: {checked.error_count} lỗi trong tệp; chưa ghi gì.", err=True)
+        click.echo(_("Not imported: %(num)s errors in the file; nothing written.", num=checked.error_count), err=True)
         sys.exit(1)
     summary = db.session.get(runs.ImportRun, run.id).summary
     click.echo("", err=True)
     if dry_run:
-        click.echo(f"Tệp hợp lệ: {checked.rows} hộ (chỉ kiểm tra, chưa ghi).")
+        click.echo(_("The file is valid: %(num)s households (checked only, nothing written).", num=checked.rows))
     else:
-        click.echo(f"Đã nhập {summary['rows']} hộ: thêm mới {summary['created']}, "
-                   f"cập nhật {summary['updated']}, không đổi {summary['unchanged']}.")
+        click.echo(_("Imported %(rows)s households: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.",
+                     rows=summary["rows"], created=summary["created"], updated=summary["updated"],
+                     unchanged=summary["unchanged"]))
 
 
 @click.command("import-villages")
@@ -96,16 +102,17 @@ def import_villages_command(file: Path, dry_run: bool, commune_code: str | None,
         db.session.commit()
     if errors:
         _print_errors(errors, len(errors))
-        click.echo(f"Không nhập: {len(errors)} lỗi trong tệp; chưa ghi gì.", err=True)
+        click.echo(_("Not imported: %(num)s errors in the file; nothing written.", num=len(errors)), err=True)
         sys.exit(1)
     if dry_run:
-        click.echo(f"Tệp hợp lệ: {len(rows)} thôn (chỉ kiểm tra, chưa ghi).")
+        click.echo(_("The file is valid: %(num)s villages (checked only, nothing written).", num=len(rows)))
         return
     summary = villages_import.apply(rows, commune_id)
     runs.finish(run, "done", {"rows": len(rows), **summary})
     db.session.commit()
-    click.echo(f"Đã nhập {len(rows)} thôn: thêm mới {summary['created']}, "
-               f"cập nhật {summary['updated']}, không đổi {summary['unchanged']}.")
+    click.echo(_("Imported %(rows)s villages: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.",
+                 rows=len(rows), created=summary["created"], updated=summary["updated"],
+                 unchanged=summary["unchanged"]))
 
 
 COMMANDS = [import_households_command, import_villages_command]

@@ -23,7 +23,7 @@ from .validate import inside_vietnam
 from .routes import ADMINS, bp
 
 MAX_SCAN = 20_000  # households compared in one request; beyond that, one village at a time
-nav.add("register.duplicates", _l("Likely duplicates"), ADMINS, order=62)
+nav.add("register.duplicates", _l("Likely duplicates"), ADMINS, order=52)
 
 
 def _household(household_id) -> Household:

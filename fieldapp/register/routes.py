@@ -23,7 +23,7 @@ from .readers import FileRefused, kind_of
 from .services import import_households, max_bytes
 
 bp = Blueprint("register", __name__, url_prefix="/register")
-nav.add("register.index", _l("Import households"), ("admin", "commander"), order=60)
+nav.add("register.index", _l("Import households"), ("admin", "commander"), order=50)
 ADMINS = ("admin", "commander")
 
 

@@ -26,7 +26,7 @@ from .openapi import document
 from .pack import build_pack, fingerprint
 
 bp = Blueprint("sync", __name__)
-nav.add("sync.quarantine", _l("Entries to review"), ("commander", "admin"), order=70)
+nav.add("sync.quarantine", _l("Entries to review"), ("commander", "admin"), order=54)
 
 
 def _json_error(code: int, error: str, message: str):
@@ -108,7 +108,21 @@ def quarantine():
         .order_by(QuarantinedEntry.resolved_at.is_not(None), QuarantinedEntry.received_at.desc())
         .limit(500)
     ).all()
-    return render_template("sync/quarantine.html", rows=rows, households=_named_households(rows))
+    return render_template("sync/quarantine.html", rows=rows, households=_named_households(rows),
+                           field_labels=_field_labels())
+
+
+def _field_labels() -> dict[str, object]:
+    """Readable names of the entry fields a quarantine reason can be about."""
+    labels = {"household_id": _l("Household"), "campaign_id": _l("Campaign"), "village_id": _l("Village"),
+              "recorded_at": _l("Time recorded"), "lat": _l("Location"), "lon": _l("Location"),
+              "type": _l("Entry type"), "id": _l("Entry id"), "server": _l("Server")}
+    for form in (HouseholdForm, VisitForm):
+        for name in dir(form):
+            field = getattr(form, name)
+            if hasattr(field, "field_class") and field.args and name not in labels:
+                labels[name] = field.args[0]
+    return labels
 
 
 def _named_households(rows) -> dict[str, Household]:

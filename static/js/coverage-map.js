@@ -70,7 +70,8 @@
       var shown = 0;
       Object.keys(layers).forEach(function (s) { if (map.hasLayer(layers[s])) { shown += layers[s].getLayers().length; } });
       note.dataset.shown = shown;
-      note.textContent = shown + " " + labels.shown + (missing ? " · " + missing + " " + labels.nolocation : "");
+      var fmt = function (n) { return n.toLocaleString(document.documentElement.lang || "vi"); };
+      note.textContent = fmt(shown) + " " + labels.shown + (missing ? " · " + fmt(missing) + " " + labels.nolocation : "");
     }
 
     function drawHouseholds(data) {
