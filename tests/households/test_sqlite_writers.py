@@ -40,6 +40,14 @@ def _db_path(app) -> str:
     return app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
 
 
+def _officer(app):
+    """A client signed in as cskv1, and a CSRF token of its session."""
+    client = app.test_client()
+    auth = Auth(client)
+    auth.login("cskv1")
+    return client, auth.token()
+
+
 def _with_competing_writer(app, request):
     """Run `request()` while another connection tries to commit after its first SELECT."""
     writer = CompetingWriter(_db_path(app))
@@ -52,10 +60,7 @@ def _with_competing_writer(app, request):
 
 
 def test_a_posted_visit_survives_another_writer_committing_mid_request(sqlite_app):
-    client = sqlite_app.test_client()
-    auth = Auth(client)
-    auth.login("cskv1")
-    token = auth.token()
+    client, token = _officer(sqlite_app)
     with sqlite_app.app_context():
         household = unvisited_household("T01")
         response, other = _with_competing_writer(sqlite_app, lambda: client.post(
@@ -66,10 +71,7 @@ def test_a_posted_visit_survives_another_writer_committing_mid_request(sqlite_ap
 
 
 def test_a_database_locked_past_the_timeout_answers_503(sqlite_app):
-    client = sqlite_app.test_client()
-    auth = Auth(client)
-    auth.login("cskv1")
-    token = auth.token()
+    client, token = _officer(sqlite_app)
     with sqlite_app.app_context():
         household = unvisited_household("T01")
         db.session.remove()
