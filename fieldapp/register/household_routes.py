@@ -12,7 +12,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from .. import nav
+from .. import nav, paging
 from ..accountability import audit
 from ..auth import scoping
 from ..extensions import db
@@ -22,6 +22,7 @@ from .models import Household
 from .validate import inside_vietnam
 from .routes import ADMINS, bp
 
+DUPLICATES_PER_PAGE = 20
 MAX_SCAN = 20_000  # households compared in one request; beyond that, one village at a time
 nav.add("register.duplicates", _l("Likely duplicates"), ADMINS, order=52)
 
@@ -92,7 +93,9 @@ def merge(household_id: uuid.UUID):
 @bp.get("/duplicates")
 @login_required
 def duplicates():
-    """Likely duplicates in my area, or in one village (`?village=`)."""
+    """Likely duplicates in my area, or in one village (`?village=`), 20 pairs a page.
+
+    A village outside the area answers 404; a malformed `?page=` 400, one past the end 404."""
     scoping.require_roles(*ADMINS)
     village_id = request.args.get("village", type=int)
     villages = db.session.scalars(scoping.villages(current_user)).all()
@@ -103,10 +106,11 @@ def duplicates():
         where = Household.village_id.in_(scoping.village_ids(current_user))
     too_many = db.session.scalar(sa.select(sa.func.count(Household.id)).where(where)) > MAX_SCAN
     pairs = [] if too_many else service.likely_duplicates(where)
+    page = paging.of_list(pairs, DUPLICATES_PER_PAGE)
     audit.record("duplicates_view", "village", village_id or "", pairs=len(pairs))
     db.session.commit()
-    return render_template("register/duplicates.html", pairs=pairs, villages=villages, village_id=village_id,
-                           too_many=too_many)
+    return render_template("register/duplicates.html", pairs=page.items, page=page, villages=villages,
+                           village_id=village_id, too_many=too_many)
 
 
 def merge_candidates(household: Household) -> list[Household]:
