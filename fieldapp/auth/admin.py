@@ -27,7 +27,7 @@ from .routes import bp
 from .services import assign, create_user, find_user
 
 USERS_PER_PAGE = 25
-ASSIGNMENTS_PER_PAGE = 30
+ASSIGNMENTS_PER_PAGE = 20
 
 nav.add("auth.users", _l("Users"), ("admin",), order=64)
 nav.add("auth.assignments", _l("Assignments"), ("admin", "commander"), order=62)
@@ -100,7 +100,7 @@ def user(user_id: int):
 @bp.route("/assignments/", methods=["GET", "POST"])
 @login_required
 def assignments():
-    """Who answers for which village (30 rows a page), with the full history; the form to assign.
+    """Who answers for which village (20 rows a page), with the full history; the form to assign.
 
     A malformed `?page=` answers 400, one past the end 404."""
     scoping.require_roles("admin", "commander")
