@@ -14,7 +14,8 @@ from ..register.models import Household
 from ..text import fold
 from . import audit
 from .forms import IncidentFilterForm, IncidentForm
-from .incidents import Filters, create_incident, get_incident, judged_days, listing, register_started_on
+from .incidents import (Filters, create_incident, get_incident, judged_days, listing, listing_page,
+                        register_started_on)
 from .verdict import assess
 
 
@@ -29,6 +30,7 @@ from .xlsx import incidents_workbook
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 ROLES = ("commander", "admin")
+PER_PAGE = 50
 
 
 @bp.before_request
@@ -49,14 +51,15 @@ def _filters() -> tuple[IncidentFilterForm, Filters]:
 
 @bp.get("/")
 def index():
-    """Incidents in the caller's area with their verdicts, filtered by the query string."""
+    """Incidents in the caller's area with their verdicts, filtered by the query string, 50 a
+    page (a malformed `?page=` answers 400, one past the end 404)."""
     form, filters = _filters()
-    rows = listing(current_user, filters)
+    page = listing_page(current_user, filters, PER_PAGE)
     # Rendered before the commit, which would expire every loaded row and reload each one.
-    page = render_template("accountability/incidents.html", form=form, rows=rows)
-    audit.record("incident_list", "incident", "", rows=len(rows))  # names of victims' households
+    html = render_template("accountability/incidents.html", form=form, rows=page.items, page=page)
+    audit.record("incident_list", "incident", "", rows=len(page.items))  # names of victims' households
     db.session.commit()
-    return page
+    return html
 
 
 @bp.get("/export.xlsx")

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from .. import paging
 from ..auth import scoping
 from ..auth.models import Assignment, User
 from ..campaigns.models import Campaign
@@ -106,10 +107,8 @@ def with_verdicts(incidents: list[Incident]) -> list[tuple[Incident, Verdict]]:
     return list(zip(incidents, assess_many(cases)))
 
 
-def listing(user: User, filters: Filters) -> list[tuple[Incident, Verdict]]:
-    """The user's incidents matching `filters`, each with its verdict."""
-    query = visible(user).options(joinedload(Incident.household).joinedload(Household.village),
-                                  joinedload(Incident.created_by))
+def _matching(user: User, filters: Filters) -> sa.Select:
+    query = visible(user)
     if filters.village_id:
         query = query.where(Household.village_id == filters.village_id)
     if filters.kind:
@@ -118,7 +117,25 @@ def listing(user: User, filters: Filters) -> list[tuple[Incident, Verdict]]:
         query = query.where(Incident.occurred_on >= filters.date_from)
     if filters.date_to:
         query = query.where(Incident.occurred_on <= filters.date_to)
-    rows = with_verdicts(list(db.session.scalars(query).unique()))
+    return query
+
+
+_LOADS = (joinedload(Incident.household).joinedload(Household.village), joinedload(Incident.created_by))
+
+
+def listing(user: User, filters: Filters) -> list[tuple[Incident, Verdict]]:
+    """The user's incidents matching `filters`, each with its verdict."""
+    rows = with_verdicts(list(db.session.scalars(_matching(user, filters).options(*_LOADS)).unique()))
     if filters.verdict:
         rows = [(i, v) for i, v in rows if v.status == filters.verdict]
     return rows
+
+
+def listing_page(user: User, filters: Filters, per_page: int) -> paging.Page:
+    """The requested page of `listing`; verdicts are judged for that page only unless the
+    verdict itself is a filter (then every matching incident is judged, then paged)."""
+    if filters.verdict:
+        return paging.of_list(listing(user, filters), per_page)
+    page = paging.of_select(_matching(user, filters).options(*_LOADS), per_page)
+    page.items = with_verdicts(page.items)
+    return page

@@ -16,7 +16,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from .. import nav
+from .. import nav, paging
 from ..accountability import audit
 from ..extensions import db
 from ..register.models import Village
@@ -25,6 +25,9 @@ from .admin_forms import AssignForm, EndForm, NewUserForm, UserForm
 from .models import ROLES, Assignment, User
 from .routes import bp
 from .services import assign, create_user, find_user
+
+USERS_PER_PAGE = 25
+ASSIGNMENTS_PER_PAGE = 20
 
 nav.add("auth.users", _l("Users"), ("admin",), order=64)
 nav.add("auth.assignments", _l("Assignments"), ("admin", "commander"), order=62)
@@ -40,7 +43,9 @@ def _managed_users() -> sa.Select:
 @bp.route("/users/", methods=["GET", "POST"])
 @login_required
 def users():
-    """Every account, and the form to create one."""
+    """Every account (25 a page, `?role=` filters), and the form to create one.
+
+    A malformed `?page=` answers 400, one past the end 404."""
     scoping.require_roles("admin")
     form = NewUserForm()
     if form.validate_on_submit():
@@ -56,7 +61,8 @@ def users():
     status = 422 if form.is_submitted() else 200
     role = request.args.get("role") if request.args.get("role") in ROLES else None
     query = _managed_users().where(User.role == role) if role else _managed_users()
-    return render_template("auth/users.html", form=form, users=db.session.scalars(query).all(), role=role), status
+    page = paging.of_select(query, USERS_PER_PAGE)
+    return render_template("auth/users.html", form=form, users=page.items, page=page, role=role), status
 
 
 def _default_commune() -> int | None:
@@ -94,7 +100,9 @@ def user(user_id: int):
 @bp.route("/assignments/", methods=["GET", "POST"])
 @login_required
 def assignments():
-    """Who answers for which village, with the full history; the form to assign."""
+    """Who answers for which village (20 rows a page), with the full history; the form to assign.
+
+    A malformed `?page=` answers 400, one past the end 404."""
     scoping.require_roles("admin", "commander")
     villages = db.session.scalars(scoping.villages(current_user)).all()
     people = db.session.scalars(_managed_users().where(User.role.in_(("officer", "village_head")), User.active)).all()
@@ -124,8 +132,8 @@ def _render_assignments(form, villages):
         query = query.where(Assignment.village_id == village_id)
     else:  # all villages: who answers today and who will
         query = query.where(sa.or_(Assignment.ends_on.is_(None), Assignment.ends_on >= date.today()))
-    rows = db.session.scalars(query.limit(500)).all()
-    return render_template("auth/assignments.html", form=form, rows=rows, villages=villages,
+    page = paging.of_select(query, ASSIGNMENTS_PER_PAGE)
+    return render_template("auth/assignments.html", form=form, rows=page.items, page=page, villages=villages,
                            village_id=village_id, end_form=EndForm(), today=date.today())
 
 

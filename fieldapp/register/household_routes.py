@@ -6,13 +6,14 @@ caller's area answers 404 (through auth.scoping).
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from .. import nav
+from .. import nav, paging
 from ..accountability import audit
 from ..auth import scoping
 from ..extensions import db
@@ -22,6 +23,8 @@ from .models import Household
 from .validate import inside_vietnam
 from .routes import ADMINS, bp
 
+DUPLICATES_PER_PAGE = 10
+MAX_PAIRS = 5_000  # pairs listed (in pages) at most
 MAX_SCAN = 20_000  # households compared in one request; beyond that, one village at a time
 nav.add("register.duplicates", _l("Likely duplicates"), ADMINS, order=52)
 
@@ -92,7 +95,10 @@ def merge(household_id: uuid.UUID):
 @bp.get("/duplicates")
 @login_required
 def duplicates():
-    """Likely duplicates in my area, or in one village (`?village=`)."""
+    """Likely duplicates in my area (with the count per village), or in one village
+    (`?village=`), 10 pairs a page.
+
+    A village outside the area answers 404; a malformed `?page=` 400, one past the end 404."""
     scoping.require_roles(*ADMINS)
     village_id = request.args.get("village", type=int)
     villages = db.session.scalars(scoping.villages(current_user)).all()
@@ -102,11 +108,13 @@ def duplicates():
     else:
         where = Household.village_id.in_(scoping.village_ids(current_user))
     too_many = db.session.scalar(sa.select(sa.func.count(Household.id)).where(where)) > MAX_SCAN
-    pairs = [] if too_many else service.likely_duplicates(where)
+    pairs = [] if too_many else service.likely_duplicates(where, limit=MAX_PAIRS)
+    page = paging.of_list(pairs, DUPLICATES_PER_PAGE)
     audit.record("duplicates_view", "village", village_id or "", pairs=len(pairs))
     db.session.commit()
-    return render_template("register/duplicates.html", pairs=pairs, villages=villages, village_id=village_id,
-                           too_many=too_many)
+    per_village = Counter(a.village_id for a, _b, _why in pairs)
+    return render_template("register/duplicates.html", pairs=page.items, page=page, villages=villages,
+                           village_id=village_id, too_many=too_many, per_village=per_village)
 
 
 def merge_candidates(household: Household) -> list[Household]:
