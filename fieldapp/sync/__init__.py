@@ -3,7 +3,8 @@
 How it fits together:
 
 - `pack.py` builds `GET /api/me/pack` (the caller's villages and households, merged ones
-  left out) and a cheap fingerprint used as its ETag, so an unchanged pack answers 304
+  left out, and each village's team for the offline form's companions) and a cheap
+  fingerprint used as its ETag (teams included), so an unchanged pack answers 304
   without being built.
 - `batch.py` checks a batch as a whole (400/413), then applies each entry in its own
   savepoint. The receipt row (entry id, canonical-JSON hash, result) is inserted first, so

@@ -86,7 +86,8 @@ def _paths() -> dict:
                                                        "server_time": {"type": "string", "format": "date-time"}}},
                                        "Signed in"), **_errors(401)}}},
         "/api/me/pack": {"get": {
-            "summary": "The caller's villages, households and active campaign for offline use",
+            "summary": "The caller's villages (each with its households and its team today, the caller "
+                       "left out, for companions) and active campaign for offline use",
             "parameters": [{"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}],
             "responses": {"200": _json({"type": "object", "required": ["generated_at", "campaign", "villages"]},
                                        "The pack, with an ETag"),

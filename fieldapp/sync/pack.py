@@ -8,13 +8,13 @@ import sqlalchemy as sa
 from flask_babel import get_locale
 
 from ..auth import scoping
-from ..auth.models import User
+from ..auth.models import Assignment, User
 from ..campaigns.models import Campaign
 from ..campaigns.services import active_campaign
 from ..coverage.status import households_with_status
 from ..extensions import db
 from ..register.models import Household
-from ..timeutil import iso_utc, utcnow
+from ..timeutil import iso_utc, today_vn, utcnow
 from ..visits.models import Visit
 
 
@@ -27,6 +27,22 @@ def campaign_json(campaign: Campaign | None) -> dict | None:
         "starts_on": campaign.starts_on.isoformat(), "ends_on": campaign.ends_on.isoformat(),
         "topics": [{"code": t.code, "label": t.label(locale)} for t in campaign.topics],
     }
+
+
+def teams(user: User, village_ids: list[int]) -> dict[int, list[dict]]:
+    """Each village's team today (as `visits.village_team`: active officers and team
+    members assigned on today's date), the caller left out: the offline form's companions."""
+    rows = db.session.execute(
+        sa.select(Assignment.village_id, User.username, User.full_name)
+        .join(User, User.id == Assignment.user_id)
+        .where(Assignment.village_id.in_(village_ids), scoping.assignment_in_force(today_vn()),
+               User.role.in_(("officer", "commander")), User.active, User.id != user.id)
+        .distinct().order_by(Assignment.village_id, User.username)
+    )
+    by_village: dict[int, list[dict]] = {i: [] for i in village_ids}
+    for village_id, username, name in rows:
+        by_village[village_id].append({"username": username, "name": name or username})
+    return by_village
 
 
 def build_pack(user: User) -> dict:
@@ -46,11 +62,13 @@ def build_pack(user: User) -> dict:
             "status": status, "household_status": household.status,
             "visit_count": visit_count, "last_visit_at": iso_utc(last_visit_at),
         })
+    team = teams(user, list(by_village))
     return {
         "generated_at": iso_utc(utcnow()),
         "campaign": campaign_json(campaign),
         "villages": [
-            {"id": v.id, "code": v.code, "name": v.name, "households": by_village[v.id]}
+            {"id": v.id, "code": v.code, "name": v.name, "households": by_village[v.id],
+             "team": team[v.id]}
             for v in villages
         ],
     }
@@ -59,7 +77,7 @@ def build_pack(user: User) -> dict:
 def fingerprint(user: User) -> str:
     """A short ETag for the pack from a few aggregates, so an unchanged pack answers 304
     without being built: any visit, withdrawal, household change, assignment or campaign
-    change moves one of these."""
+    change moves one of these; the villages' teams (assignments, names) are part of it."""
     ids = scoping.village_ids(user)
     households = db.session.execute(
         sa.select(sa.func.count(Household.id), sa.func.max(Household.updated_at)).where(Household.village_id.in_(ids))
@@ -69,6 +87,6 @@ def fingerprint(user: User) -> str:
         .join(Household, Household.id == Visit.household_id).where(Household.village_id.in_(ids))
     ).one()
     villages = [(v.id, v.code, v.name) for v in db.session.scalars(scoping.villages(user))]
-    parts = [user.id, str(get_locale()), villages, campaign_json(active_campaign(user.commune_id)),
-             list(households), list(visits)]
+    parts = [user.id, str(get_locale()), villages, teams(user, [v[0] for v in villages]),
+             campaign_json(active_campaign(user.commune_id)), list(households), list(visits)]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]

@@ -193,7 +193,7 @@
     var fix = window.tungNhaFix && window.tungNhaFix();
     var data = { household_id: hid, campaign_id: p.campaign.id, outcome: picked("outcome")[0], topics: picked("topics"),
       materials: picked("materials"), people_reached: num("people_reached"), youth_reached: num("youth_reached"),
-      commitment_signed: el.commitment_signed.checked, companions: [], note: el.note.value.trim(),
+      commitment_signed: el.commitment_signed.checked, companions: picked("companions"), note: el.note.value.trim(),
       lat: fix ? fix.lat : null, lon: fix ? fix.lon : null, accuracy_m: fix ? fix.acc : null };
     TN.patchStatus(hid, data.outcome);
     TN.outbox.add("visit", data, L.user).then(function () { return soon(TN.syncNow()); }).then(function () {

@@ -142,8 +142,13 @@
     var h = f.h;
     app.innerHTML = '<nav class="crumbs"><a href="/villages/' + f.v.id + '">← ' + esc(f.v.name) + "</a></nav>" +
       '<ul class="hh">' + rowHtml(h, L.may_record) + '</ul><p class="card small">' + esc(L.offline_detail) + "</p>";
-    var form = fromTemplate("tpl-visit");
-    if (form) app.appendChild(form);
+    var form = fromTemplate("tpl-visit"), box = form && form.querySelector("[data-companions]"), team = f.v.team || [];
+    if (!form) return;
+    if (box) team.forEach(function (u) {  // the village's team from the pack, as on the online form
+      box.insertAdjacentHTML("beforeend", '<label class="check"><input type="checkbox" name="companions" value="' + esc(u.username) + '"> <span>' + esc(u.name) + "</span></label>");
+    });
+    if (box) box.hidden = !team.length;
+    app.appendChild(form);
   }
 
   function newHouseholdPage(app, v) {
