@@ -15,7 +15,7 @@ def client_labels() -> dict:
     labels = dict(row_labels())
     labels.update({f"o_{code}": str(label) for code, label in outcome_labels().items()})
     labels.update(
-        user=current_user.username, may_record=scoping.may_record(current_user),
+        user=current_user.username, user_name=current_user.display_name, may_record=scoping.may_record(current_user),
         undo_seconds=current_app.config["UNDO_SECONDS"],
         my_villages=_("My villages"), search=_("Search name, address, house no."), status=_("Status"),
         all=_("All"), households=_("households"), more=_("Show more"), no_match=_("No household matches."),
@@ -30,6 +30,7 @@ def client_labels() -> dict:
                         "phone. Sign out anyway?", n="%(n)s"),
         no_pack=_("No offline data on this phone yet. Open the app once with a connection."),
         not_in_pack=_("This page is not available offline."),
-        offline_detail=_("Offline: the visit history opens when the server is reachable."),
+        history=_("Visit history"), no_visit=_("No visit yet."),
+        offline_detail=_("Offline: the last five visits; topics and notes open when the server is reachable."),
     )
     return labels

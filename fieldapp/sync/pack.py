@@ -15,7 +15,9 @@ from ..coverage.status import households_with_status
 from ..extensions import db
 from ..register.models import Household
 from ..timeutil import iso_utc, today_vn, utcnow
-from ..visits.models import Visit
+from ..visits.models import Visit, visit_companions
+
+HISTORY = 5  # visits of the active campaign each household carries offline, newest first
 
 
 def campaign_json(campaign: Campaign | None) -> dict | None:
@@ -45,6 +47,40 @@ def teams(user: User, village_ids: list[int]) -> dict[int, list[dict]]:
     return by_village
 
 
+def histories(campaign_id: int | None, village_ids) -> dict:
+    """The last visits in force of the campaign per household: when, what, and who went
+    (the recorder and the companions, by display name as the online page shows them), for
+    the offline household page. Two queries."""
+    if campaign_id is None:
+        return {}
+    in_area = sa.and_(Visit.campaign_id == campaign_id, Visit.replaced_at.is_(None),
+                      Household.village_id.in_(village_ids))
+    rows = db.session.execute(
+        sa.select(Visit.id, Visit.household_id, Visit.recorded_at, Visit.outcome, User.full_name, User.username)
+        .join(Household, Household.id == Visit.household_id).join(User, User.id == Visit.user_id)
+        .where(in_area).order_by(Visit.household_id, Visit.recorded_at.desc(), Visit.id)
+    )
+    by_visit: dict = {}
+    by_household: dict = {}
+    for visit_id, household_id, recorded_at, outcome, name, username in rows:
+        kept = by_household.setdefault(household_id, [])
+        if len(kept) < HISTORY:
+            entry = {"at": iso_utc(recorded_at), "outcome": outcome, "by": [name or username]}
+            kept.append(entry)
+            by_visit[visit_id] = entry
+    companions = db.session.execute(
+        sa.select(visit_companions.c.visit_id, User.full_name, User.username)
+        .join(User, User.id == visit_companions.c.user_id)
+        .join(Visit, Visit.id == visit_companions.c.visit_id)
+        .join(Household, Household.id == Visit.household_id)
+        .where(in_area).order_by(User.username)
+    )
+    for visit_id, name, username in companions:
+        if visit_id in by_visit:
+            by_visit[visit_id]["by"].append(name or username)
+    return by_household
+
+
 def build_pack(user: User) -> dict:
     """Everything an officer needs offline, and nothing outside their area; merged
     households are left out (their visits and any new ones go to the survivor)."""
@@ -55,12 +91,14 @@ def build_pack(user: User) -> dict:
         sa.and_(Household.village_id.in_(scoping.village_ids(user)), Household.status != "merged"),
     ).order_by(Household.village_id, (Household.youth > 0).desc(), Household.sort_key)
     by_village: dict[int, list[dict]] = {v.id: [] for v in villages}
+    past = histories(campaign.id if campaign else None, scoping.village_ids(user))
     for household, status, visit_count, last_visit_at in db.session.execute(query):
         by_village[household.village_id].append({
             "id": str(household.id), "code": household.code, "head_name": household.head_name,
             "address": household.address, "youth": household.youth, "members": household.members,
             "status": status, "household_status": household.status,
             "visit_count": visit_count, "last_visit_at": iso_utc(last_visit_at),
+            "history": past.get(household.id, []),
         })
     team = teams(user, list(by_village))
     return {

@@ -138,10 +138,36 @@
     return t ? t.content.cloneNode(true) : null;
   }
 
+  // "dd/mm/yyyy HH:MM" in Vietnam time (UTC+7), whatever the phone's zone.
+  function vnTime(iso) {
+    var d = new Date(Date.parse(iso) + 7 * 3600e3), p = function (n) { return (n < 10 ? "0" : "") + n; };
+    return p(d.getUTCDate()) + "/" + p(d.getUTCMonth() + 1) + "/" + d.getUTCFullYear() + " " + p(d.getUTCHours()) + ":" + p(d.getUTCMinutes());
+  }
+  function historyItem(at, outcome, by, pending) {
+    return '<li class="o-' + esc(outcome) + (pending ? ' pending"' : '"') + "><b>" + esc(L["o_" + outcome] || outcome) + "</b> · " + esc(vnTime(at)) +
+      (pending ? ' <span class="chip">' + esc(L.pending) + "</span>" : "") + "<br><small>" + esc(by.join(", ")) + "</small></li>";
+  }
+
   function householdPage(app, f) {
     var h = f.h;
     app.innerHTML = '<nav class="crumbs"><a href="/villages/' + f.v.id + '">← ' + esc(f.v.name) + "</a></nav>" +
-      '<ul class="hh">' + rowHtml(h, L.may_record) + '</ul><p class="card small">' + esc(L.offline_detail) + "</p>";
+      '<ul class="hh">' + rowHtml(h, L.may_record) + '</ul><section class="card"><h2>' + esc(L.history) + "</h2>" +
+      '<ol class="history" id="offline-history">' + (h.history || []).map(function (x) {
+        return historyItem(x.at, x.outcome, x.by, false);
+      }).join("") + "</ol>" + (h.history && h.history.length ? "" : '<p class="muted" id="offline-none">' + esc(L.no_visit) + "</p>") +
+      '<p class="muted small">' + esc(L.offline_detail) + "</p></section>";
+    TN.outbox.all().then(function (list) {  // this phone's unsent visits of the household, first
+      var mine = list.filter(function (e) { return e.type === "visit" && e.data.household_id === h.id; }).reverse();
+      var names = {};
+      names[L.user] = L.user_name;
+      (f.v.team || []).forEach(function (u) { names[u.username] = u.name; });
+      var named = function (u) { return names[u] || u; };
+      document.getElementById("offline-history").insertAdjacentHTML("afterbegin", mine.map(function (e) {
+        return historyItem(e.recorded_at, e.data.outcome, [e.user].concat(e.data.companions || []).map(named), true);
+      }).join(""));
+      var none = document.getElementById("offline-none");
+      if (none && mine.length) none.remove();
+    });
     var form = fromTemplate("tpl-visit"), box = form && form.querySelector("[data-companions]"), team = f.v.team || [];
     if (!form) return;
     if (box) team.forEach(function (u) {  // the village's team from the pack, as on the online form

@@ -11,7 +11,7 @@ import threading
 
 from fieldapp.text import fold
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, sign_in
-from tests.helpers import households_of, unvisited_household, village, visits_of
+from tests.helpers import households_of, unvisited_household, user, village, visits_of
 
 pytestmark = pytest.mark.browser
 
@@ -152,6 +152,19 @@ def test_visits_recorded_with_the_server_down_land_once(browser, server, sqlite_
     phone.close()
 
 
+def warned_online_with_companion(village_code: str, username: str, companion: str):
+    """A warned visit already on the server (so in the pack), recorded with a companion."""
+    from fieldapp.campaigns.services import active_campaign
+    from fieldapp.extensions import db
+    from fieldapp.visits.services import record_visit, standard_values
+
+    household, officer = unvisited_household(village_code), user(username)
+    campaign = active_campaign(officer.commune_id)
+    record_visit(household, campaign, officer, {**standard_values(campaign, "warned"), "companions": [companion]})
+    db.session.commit()
+    return household.id
+
+
 @pytest.fixture
 def plain_page(browser):
     """No service worker, so every send comes from the page (where routes apply)."""
@@ -208,6 +221,7 @@ def test_answers_that_are_not_receipts_keep_the_outbox(server, plain_page, sqlit
 def test_the_full_form_and_a_new_household_work_offline(browser, server, sqlite_app, tmp_path):
     with sqlite_app.app_context():
         t04 = village("T04").id
+        visited_id = warned_online_with_companion("T04", "cskv1", "antt4")
         household_id = unvisited_household("T04").id
     phone = open_phone(browser, tmp_path / "phone")
     page = phone.new_page()
@@ -216,13 +230,27 @@ def test_the_full_form_and_a_new_household_work_offline(browser, server, sqlite_
     ready_for_offline(page)
     server.stop()
 
+    page.goto(f"{server.url}/households/{visited_id}")  # its history comes from the pack
+    visit = page.locator("#offline-history li")
+    visit.first.wait_for()
+    with sqlite_app.app_context():
+        went = f'{user("cskv1").display_name}, {user("antt4").display_name}'
+    assert visit.count() == 1 and "Đã cảnh báo" in visit.inner_text() and went in visit.inner_text()
+
     page.goto(f"{server.url}/households/{household_id}")  # two taps: the full form
+    assert page.locator("#offline-history li").count() == 0 and page.locator("#offline-none").is_visible()
     form = page.locator("form[data-offline-visit]")
     form.get_by_text("Từ chối").click()
     form.locator("textarea[name=note]").fill("Không mở cửa, hẹn tuần sau")
     form.get_by_role("button", name="Lưu lượt đến nhà").click()
     page.wait_for_url(f"**/villages/{t04}*")
     page.locator(f'[data-household-id="{household_id}"].st-revisit.pending').wait_for()
+    page.goto(f"{server.url}/households/{household_id}")  # the unsent visit heads its history
+    page.locator("#offline-history li.pending").get_by_text("Từ chối").wait_for()
+    unsent = page.locator("#offline-history li.pending").inner_text()
+    with sqlite_app.app_context():
+        assert "Chưa gửi" in unsent and user("cskv1").display_name in unsent
+    page.goto(f"{server.url}/villages/{t04}")
 
     page.get_by_role("link", name="+ Thêm hộ mới phát hiện").click()
     page.fill("input[name=head_name]", "Đinh Văn Tú")
