@@ -46,6 +46,7 @@ def index():
 def upload():
     """Store the file, start a run (check only, or check and import) and show its page."""
     scoping.require_roles(*ADMINS)
+    runs.sweep_uploads()
     if (request.content_length or 0) > max_bytes() + 65536:  # refuse before reading it all
         flash(_("The file is too large (%(size)s MB); the limit is %(limit)s MB.",
                 size=round(request.content_length / 1048576, 1), limit=max_bytes() // 1048576), "error")
@@ -92,7 +93,7 @@ def show_run(run_id: int):
     """A run: progress while running (the fragment polls itself), then preview, errors, summary."""
     scoping.require_roles(*ADMINS)
     run = db.session.get(ImportRun, run_id) or abort(404)
-    context = dict(run=run, progress=runs.progress(run.id))
+    context = dict(run=run, progress=runs.progress(run.id), keep_hours=int(runs.KEEP_CHECKED.total_seconds() // 3600))
     template = "register/_run.html" if htmx else "register/run.html"
     return render_template(template, **context), 200, {"Vary": "HX-Request"}
 

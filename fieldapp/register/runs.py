@@ -12,6 +12,7 @@ run must still see the figures move.
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from .models import ImportRun
 from .readers import FileRefused
 
 STALE_AFTER = timedelta(hours=2)
+KEEP_CHECKED = timedelta(hours=24)  # a checked, not imported file waits this long, then goes
 LIVE = ("running",)
 
 
@@ -33,6 +35,21 @@ def imports_dir() -> Path:
     path = Path(current_app.instance_path) / "imports"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def sweep_uploads(now: float | None = None) -> int:
+    """Delete stored uploads (households' names and phones) and progress files older than
+    `KEEP_CHECKED`: a file checked and never imported is not kept for ever. Returns how many."""
+    limit = (now or time.time()) - KEEP_CHECKED.total_seconds()
+    gone = 0
+    for path in list(imports_dir().glob("upload-*")) + list(imports_dir().glob("run-*.json")):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+                gone += 1
+        except FileNotFoundError:  # another worker swept it first
+            pass
+    return gone
 
 
 def start(kind: str, filename: str, user_id: int | None) -> ImportRun:

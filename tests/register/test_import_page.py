@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import time
 
@@ -9,6 +10,8 @@ import sqlalchemy as sa
 
 from fieldapp.extensions import db
 from fieldapp.models import Household, ImportRun
+from fieldapp.register import runs
+from fieldapp.register.routes import _upload_path
 from tests.conftest import Auth
 
 from .files import GOOD, csv_file
@@ -51,6 +54,25 @@ def test_check_then_import_in_the_background(client, auth, db_session, tmp_path)
     assert 'data-run-status="done"' in html and "3" in html
     assert _codes() == {"N1", "N2"}
     assert auth.post(f"/register/imports/{run_id}/confirm").status_code == 409
+
+
+def test_a_checked_file_never_imported_is_deleted_after_a_day(app, client, auth, db_session, tmp_path):
+    auth.login("quantri")
+    url = _upload(auth, tmp_path, GOOD, "check").headers["Location"]
+    assert "giữ trên máy chủ 24 giờ" in _wait(client, url)  # the page says how long the file is kept
+    run_id = int(re.search(r"/imports/(\d+)", url).group(1))
+    with app.app_context():
+        stored = _upload_path(run_id, "so-ho.csv")
+    assert stored.exists()
+    day_old = time.time() - runs.KEEP_CHECKED.total_seconds() - 60
+    os.utime(stored, (day_old, day_old))
+    fresh_url = _upload(auth, tmp_path, GOOD, "check").headers["Location"]  # any upload sweeps
+    _wait(client, fresh_url)
+    assert not stored.exists()
+    with app.app_context():
+        assert _upload_path(int(re.search(r"/imports/(\d+)", fresh_url).group(1)), "so-ho.csv").exists()
+    assert auth.post(f"/register/imports/{run_id}/confirm").status_code == 409  # upload it again
+    assert _codes() == set()
 
 
 def test_bad_rows_listed_on_the_page_nothing_written(client, auth, db_session, tmp_path):
