@@ -44,7 +44,8 @@ def index():
 @bp.post("/imports")
 @login_required
 def upload():
-    """Store the file, start a run (check only, or check and import) and show its page."""
+    """Store the file, start a run (check only, or check and import) and show its page.
+    403 unless admin or commander."""
     scoping.require_roles(*ADMINS)
     runs.sweep_uploads()
     if (request.content_length or 0) > max_bytes() + 65536:  # refuse before reading it all
@@ -55,47 +56,49 @@ def upload():
     if upload is None or not upload.filename:
         flash(_("Choose a file to import."), "error")
         return redirect(url_for(".index"))
-    try:
-        kind_of(upload.filename)
-        run = runs.start("households", upload.filename, current_user.id)
-    except FileRefused as exc:
-        flash(str(exc), "error")
-        return redirect(url_for(".index"))
-    path = _upload_path(run.id, run.filename)
-    upload.save(path)
-    _launch(run.id, path, dry_run=request.form.get("mode") != "import")
-    return redirect(url_for(".show_run", run_id=run.id))
+    return _run_file(upload.filename, upload.save, request.form.get("mode") != "import", url_for(".index"))
 
 
 @bp.post("/imports/<int:run_id>/confirm")
 @login_required
 def confirm(run_id: int):
-    """Import a file whose check passed (a new run over the same stored file)."""
+    """Import a file whose check passed (a new run over the same stored file). 403 unless
+    admin or commander; 404 for an unknown run; 409 when the run was not a passed check or
+    its file is gone (swept after a day)."""
     scoping.require_roles(*ADMINS)
     checked = db.session.get(ImportRun, run_id) or abort(404)
     source = _upload_path(checked.id, checked.filename)
     if checked.status != "checked" or not source.exists():
         abort(409, _("This file can no longer be imported; upload it again."))
-    try:
-        run = runs.start("households", checked.filename, current_user.id)
-    except FileRefused as exc:
-        flash(str(exc), "error")
-        return redirect(url_for(".show_run", run_id=run_id))
-    path = _upload_path(run.id, run.filename)
-    source.replace(path)
-    _launch(run.id, path, dry_run=False)
-    return redirect(url_for(".show_run", run_id=run.id))
+    return _run_file(checked.filename, source.replace, False, url_for(".show_run", run_id=run_id))
 
 
 @bp.get("/imports/<int:run_id>")
 @login_required
 def show_run(run_id: int):
-    """A run: progress while running (the fragment polls itself), then preview, errors, summary."""
+    """A run: progress while running (the fragment polls itself), then preview, errors, summary.
+    403 unless admin or commander; 404 for an unknown run."""
     scoping.require_roles(*ADMINS)
     run = db.session.get(ImportRun, run_id) or abort(404)
     context = dict(run=run, progress=runs.progress(run.id), keep_hours=int(runs.KEEP_CHECKED.total_seconds() // 3600))
     template = "register/_run.html" if htmx else "register/run.html"
     return render_template(template, **context), 200, {"Vary": "HX-Request"}
+
+
+def _run_file(filename: str, store, dry_run: bool, back: str):
+    """Start a run (one at a time), `store(path)` its file where the run reads it, work in the
+    background, and show the run's page; a refused start (wrong kind of file, another import
+    running) flashes why and goes `back`."""
+    try:
+        kind_of(filename)
+        run = runs.start("households", filename, current_user.id)
+    except FileRefused as exc:
+        flash(str(exc), "error")
+        return redirect(back)
+    path = _upload_path(run.id, run.filename)
+    store(path)
+    _launch(run.id, path, dry_run=dry_run)
+    return redirect(url_for(".show_run", run_id=run.id))
 
 
 def _launch(run_id: int, path: Path, dry_run: bool) -> None:

@@ -93,6 +93,17 @@ def ready_for_offline(page):
     until(page, "caches.match('/sync/shell').then(function (r) { return !!r; })")
 
 
+def phone_gone_offline(browser, server, profile, village_id: int):
+    """cskv1's phone that opened a village page online, then lost the server (refused)."""
+    phone = open_phone(browser, profile)
+    page = phone.new_page()
+    sign_in_remembered(page, server.url)
+    page.goto(f"{server.url}/villages/{village_id}")
+    ready_for_offline(page)
+    server.stop()
+    return phone, page
+
+
 def counter(page) -> str:
     return page.locator("[data-outbox-count]").get_attribute("data-outbox-count")
 
@@ -223,12 +234,7 @@ def test_the_full_form_and_a_new_household_work_offline(browser, server, sqlite_
         t04 = village("T04").id
         visited_id = warned_online_with_companion("T04", "cskv1", "antt4")
         household_id = unvisited_household("T04").id
-    phone = open_phone(browser, tmp_path / "phone")
-    page = phone.new_page()
-    sign_in_remembered(page, server.url)
-    page.goto(f"{server.url}/villages/{t04}")
-    ready_for_offline(page)
-    server.stop()
+    phone, page = phone_gone_offline(browser, server, tmp_path / "phone", t04)
 
     page.goto(f"{server.url}/households/{visited_id}")  # its history comes from the pack
     visit = page.locator("#offline-history li")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_offline import open_phone, ready_for_offline, server, sign_in_remembered  # noqa: F401
+from tests.browser.test_offline import phone_gone_offline, server  # noqa: F401
 from tests.helpers import unvisited_household, user, village, visits_of
 
 pytestmark = pytest.mark.browser
@@ -15,12 +15,7 @@ def test_a_companion_ticked_offline_is_on_the_synced_visit(browser, server, sqli
         t03 = village("T03").id
         household_id = unvisited_household("T03").id
         mate = user("antt3").display_name
-    phone = open_phone(browser, tmp_path / "phone")
-    page = phone.new_page()
-    sign_in_remembered(page, server.url)
-    page.goto(f"{server.url}/villages/{t03}")
-    ready_for_offline(page)
-    server.stop()
+    phone, page = phone_gone_offline(browser, server, tmp_path / "phone", t03)
 
     page.goto(f"{server.url}/households/{household_id}")
     form = page.locator("form[data-offline-visit]")
