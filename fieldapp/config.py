@@ -56,6 +56,10 @@ def load(app: Flask, overrides: dict | None) -> None:
         MAP_TILE_ATTRIBUTION=os.environ.get("MAP_TILE_ATTRIBUTION", ""),
         COVERAGE_TARGET_PCT=int(os.environ.get("COVERAGE_TARGET_PCT", "80")),
         RETENTION_DAYS=int(os.environ.get("RETENTION_DAYS", "1825")),
+        # Roles that see residents' names, addresses, phones and youth counts on coverage pages,
+        # walk lists, the map and exports; the others see house numbers and figures only.
+        PERSONAL_DATA_ROLES=tuple(r.strip() for r in os.environ.get(
+            "PERSONAL_DATA_ROLES", "officer,village_head,commander,admin").split(",") if r.strip()),
         # Personal fields of households idle this long are blanked by `flask purge`.
         PERSONAL_DATA_RETENTION_DAYS=int(os.environ.get(
             "PERSONAL_DATA_RETENTION_DAYS", os.environ.get("RETENTION_DAYS", "1825"))),

@@ -11,7 +11,7 @@ import uuid
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, current_app
 
 from ..extensions import db
 from ..register.models import Household, Village
@@ -94,8 +94,10 @@ def may_record(user: User) -> bool:
 
 
 def may_see_personal(user: User) -> bool:
-    """Names and phones of residents: everyone who works the area (all current roles)."""
-    return user.role in ("officer", "village_head", "commander", "admin")
+    """Names, addresses, phones and youth counts of residents on coverage pages, walk lists,
+    the map and exports: the roles of the PERSONAL_DATA_ROLES setting (by default every role
+    that works the area)."""
+    return user.role in current_app.config["PERSONAL_DATA_ROLES"]
 
 
 def may_see_activity(user: User) -> bool:
