@@ -44,7 +44,7 @@ test: install assets translations
 	source scripts/ensure-postgres.sh && $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: install assets translations
-	$(BIN)/python -m bench
+	source scripts/ensure-postgres.sh && $(BIN)/python -m bench $(BENCH)
 
 # Refresh the message catalogues after adding user-facing strings (sorted, file-only
 # locations, so branches that add strings merge cleanly; see .gitattributes).

@@ -16,34 +16,44 @@ from ..visits.models import Visit
 STATUSES = ("not_visited", "revisit", "warned", "excluded")
 
 
-def visit_summary(campaign_id: int, *, households: sa.Select | None = None) -> sa.Subquery:
-    """Per household: warned flag, attempts, moved-away flag, visit count, last visit time."""
-    def flag(*outcomes):
-        return sa.func.max(sa.case((Visit.outcome.in_(outcomes), 1), else_=0))
+# What a household's visits in force add up to, as one number (the lowest wins): 1 a visit
+# warned, 2 an attempt (nobody home, refused), 3 it moved away; NULL when never visited.
+WARNED, ATTEMPTED, MOVED_AWAY = 1, 2, 3
 
-    query = (
-        sa.select(
-            Visit.household_id.label("household_id"),
-            flag("warned").label("warned"),
-            flag("nobody_home", "refused").label("attempted"),
-            flag("moved_away").label("moved_away"),
-            sa.func.count().label("visit_count"),
-            sa.func.max(Visit.recorded_at).label("last_visit_at"),
-        )
-        .where(Visit.campaign_id == campaign_id, Visit.replaced_at.is_(None))
-        .group_by(Visit.household_id)
-    )
-    if households is not None:
-        query = query.where(Visit.household_id.in_(households))
+
+def _best_outcome() -> sa.ColumnElement[int]:
+    return sa.func.min(sa.case(
+        (Visit.outcome == "warned", WARNED),
+        (Visit.outcome.in_(("nobody_home", "refused")), ATTEMPTED),
+        (Visit.outcome == "moved_away", MOVED_AWAY),
+    )).label("best")
+
+
+def _in_force(campaign_id: int, households: sa.Select | None):
+    query = sa.select(Visit.household_id.label("household_id"), _best_outcome()).where(
+        Visit.campaign_id == campaign_id, Visit.replaced_at.is_(None)).group_by(Visit.household_id)
+    return query if households is None else query.where(Visit.household_id.in_(households))
+
+
+def visit_summary(campaign_id: int, *, households: sa.Select | None = None) -> sa.Subquery:
+    """Per household: its best outcome (see WARNED…), visit count, last visit time."""
+    query = _in_force(campaign_id, households).add_columns(
+        sa.func.count().label("visit_count"), sa.func.max(Visit.recorded_at).label("last_visit_at"))
     return query.subquery("visit_summary")
 
 
+def best_outcomes(campaign_id: int, *, households: sa.Select | None = None) -> sa.Subquery:
+    """Per household: only its best outcome; what the coverage rollups need, and cheap enough
+    for a province (a million households): one pass over the in-force index, no sort."""
+    return _in_force(campaign_id, households).subquery("visit_summary")
+
+
 def status_expr(summary: sa.Subquery) -> sa.ColumnElement[str]:
-    """The status of `Household` joined (outer) to `summary`."""
+    """The status of `Household` joined (outer) to `summary` (either of the two above)."""
     return sa.case(
-        (summary.c.warned == 1, "warned"),
-        (summary.c.attempted == 1, "revisit"),
-        (sa.or_(Household.status != "active", summary.c.moved_away == 1), "excluded"),
+        (summary.c.best == WARNED, "warned"),
+        (summary.c.best == ATTEMPTED, "revisit"),
+        (sa.or_(Household.status != "active", summary.c.best == MOVED_AWAY), "excluded"),
         else_="not_visited",
     ).label("coverage_status")
 
