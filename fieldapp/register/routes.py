@@ -97,6 +97,7 @@ def _run_file(filename: str, store, dry_run: bool, back: str):
         return redirect(back)
     path = _upload_path(run.id, run.filename)
     store(path)
+    path.touch()  # a confirmed file starts its day afresh: no sweep while it is being imported
     _launch(run.id, path, dry_run=dry_run)
     return redirect(url_for(".show_run", run_id=run.id))
 
