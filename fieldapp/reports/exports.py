@@ -49,6 +49,18 @@ def _meta(campaign, village) -> dict:
             "generated_at": iso_utc(utcnow())}
 
 
+def _village_rows():
+    """(campaign, village or None, coverage rows of the area's villages): what the three
+    village-level exports share."""
+    campaign, village, ids, whole = _scope()
+    return campaign, village, queries.village_coverage(campaign.id if campaign else None, ids, whole)
+
+
+def _geojson(features: list[dict], campaign, village) -> Response:
+    body = json.dumps(geo.collection(features, **_meta(campaign, village)), ensure_ascii=False)
+    return Response(body, mimetype="application/geo+json", headers={"Cache-Control": "no-store"})
+
+
 @bp.get("/households.geojson")
 @reads_only
 @login_required
@@ -62,41 +74,40 @@ def households_geojson():
         with writing():  # the long read above held no lock; the audit event takes it briefly
             audit.record("export", "households", village.id if village else "", format="geojson",
                          campaign=campaign.id if campaign else None, rows=len(features))
-    body = json.dumps(geo.collection(features, **_meta(campaign, village)), ensure_ascii=False)
-    return Response(body, mimetype="application/geo+json", headers={"Cache-Control": "no-store"})
+    return _geojson(features, campaign, village)
 
 
 @bp.get("/villages.geojson")
+@reads_only
 @login_required
 def villages_geojson():
-    """Village boundaries (or centroids) with their coverage figures."""
-    campaign, village, ids, whole = _scope()
-    rows = queries.village_coverage(campaign.id if campaign else None, ids, whole)
-    body = json.dumps(geo.collection([geo.village_feature(r) for r in rows], **_meta(campaign, village)),
-                      ensure_ascii=False)
-    return Response(body, mimetype="application/geo+json", headers={"Cache-Control": "no-store"})
+    """Village boundaries (or centroids) with their coverage figures (404 outside the area)."""
+    campaign, village, rows = _village_rows()
+    return _geojson([geo.village_feature(r) for r in rows], campaign, village)
 
 
 @bp.get("/coverage.csv")
+@reads_only
 @login_required
 def coverage_csv():
-    """One row per village: households, warned, revisit, not_visited, excluded, coverage %."""
-    campaign, village, ids, whole = _scope()
-    rows = queries.village_coverage(campaign.id if campaign else None, ids, whole)
+    """One row per village: households, warned, revisit, not_visited, excluded, coverage %
+    (404 outside the area)."""
+    campaign, village, rows = _village_rows()
     return download(sheets.to_csv(sheets.COVERAGE_COLUMNS, rows), "text/csv; charset=utf-8",
-                     _filename("coverage", campaign, village, "csv"))
+                    _filename("coverage", campaign, village, "csv"))
 
 
 @bp.get("/coverage.xlsx")
+@reads_only
 @login_required
 def coverage_xlsx():
-    """The same table as coverage.csv as a workbook, with Vietnamese headers and a totals row."""
-    campaign, village, ids, whole = _scope()
-    rows = queries.village_coverage(campaign.id if campaign else None, ids, whole)
+    """The same table as coverage.csv as a workbook, with Vietnamese headers and a totals row
+    (404 outside the area)."""
+    campaign, village, rows = _village_rows()
     body = sheets.to_xlsx(sheets.COVERAGE_COLUMNS, rows, queries.total(rows), _("Coverage"),
                           info_rows(campaign))
     return download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     _filename("coverage", campaign, village, "xlsx"))
+                    _filename("coverage", campaign, village, "xlsx"))
 
 
 def info_rows(campaign) -> list[tuple[str, str]]:
