@@ -104,6 +104,13 @@ def phone_gone_offline(browser, server, profile, village_id: int):
     return phone, page
 
 
+def back_online(page, server):
+    """Start the server again, tap "Đồng bộ", and wait until the outbox is empty."""
+    server.start()
+    page.get_by_role("button", name="Đồng bộ").click()
+    page.locator('[data-outbox-count="0"]').wait_for(state="attached", timeout=15000)
+
+
 def counter(page) -> str:
     return page.locator("[data-outbox-count]").get_attribute("data-outbox-count")
 
@@ -148,9 +155,7 @@ def test_visits_recorded_with_the_server_down_land_once(browser, server, sqlite_
     page.locator('[data-outbox-count="2"]').wait_for(state="attached")
     page.locator(f'[data-household-id="{warned_id}"].st-warned.pending').wait_for()
 
-    server.start()  # the server back
-    page.get_by_role("button", name="Đồng bộ").click()
-    page.locator('[data-outbox-count="0"]').wait_for(state="attached", timeout=15000)
+    back_online(page, server)  # the server back
     page.get_by_role("button", name="Đồng bộ").click()
     page.reload()
     page.wait_for_selector("html[data-pack-ready]", state="attached")
@@ -267,9 +272,7 @@ def test_the_full_form_and_a_new_household_work_offline(browser, server, sqlite_
     page.get_by_text("Đinh Văn Tú").wait_for()
     page.locator('[data-outbox-count="2"]').wait_for(state="attached")
 
-    server.start()
-    page.get_by_role("button", name="Đồng bộ").click()
-    page.locator('[data-outbox-count="0"]').wait_for(state="attached", timeout=15000)
+    back_online(page, server)
     with sqlite_app.app_context():
         [visit] = visits_of(household_id)
         assert (visit.outcome, visit.note, visit.topics) == ("refused", "Không mở cửa, hẹn tuần sau", [])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_offline import phone_gone_offline, server  # noqa: F401
+from tests.browser.test_offline import back_online, phone_gone_offline, server  # noqa: F401
 from tests.helpers import unvisited_household, user, village, visits_of
 
 pytestmark = pytest.mark.browser
@@ -30,9 +30,7 @@ def test_a_companion_ticked_offline_is_on_the_synced_visit(browser, server, sqli
     page.wait_for_url(f"**/villages/{t03}*")
     page.locator('[data-outbox-count="1"]').wait_for(state="attached")
 
-    server.start()
-    page.get_by_role("button", name="Đồng bộ").click()
-    page.locator('[data-outbox-count="0"]').wait_for(state="attached", timeout=15000)
+    back_online(page, server)
     with sqlite_app.app_context():
         [visit] = visits_of(household_id)
         assert visit.outcome == "nobody_home"
