@@ -18,7 +18,8 @@ def int_arg(name: str, default: int | None = None, low: int = 0, high: int = 2**
     raw = request.args.get(name, "").strip()
     if raw == "":
         return default
-    if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
+    # The length first: int() refuses strings of over 4,300 digits with a ValueError.
+    if not raw.isascii() or not raw.isdigit() or len(raw) > len(str(high)) or not low <= int(raw) <= high:
         abort(400, description=_("Parameter “%(name)s” must be a whole number from %(low)d to %(high)d.",
                                  name=name, low=low, high=high))
     return int(raw)

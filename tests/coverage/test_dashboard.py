@@ -67,7 +67,7 @@ def test_officer_sees_own_villages_without_colleagues_activity(client, auth, db_
 
 @pytest.mark.parametrize("query, code", [
     ("campaign=abc", 400), ("campaign=-1", 400), ("campaign=999", 404), ("sort=bogus", 400),
-    ("target=101", 400), ("idle=0", 400), ("idle=1e3", 400),
+    ("target=101", 400), ("idle=0", 400), ("idle=1e3", 400), ("target=" + "9" * 5000, 400),
 ])
 def test_bad_parameters(client, auth, query, code):
     auth.login("chihuy")
