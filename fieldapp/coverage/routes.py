@@ -18,7 +18,7 @@ from ..accountability.models import VillageReview
 from ..auth import scoping
 from ..auth.models import User
 from ..campaigns.models import Campaign
-from ..extensions import db, reads_only
+from ..extensions import db, reads_only, writing
 from ..timeutil import today_vn
 from . import activity as activity_of, chart, params, queries, walk
 
@@ -66,6 +66,7 @@ def _village_context(village_id: int):
 
 
 @bp.get("/villages/<int:village_id>")
+@reads_only
 @login_required
 def village(village_id: int):
     """Counts by status and the households, filtered by ?status=; 404 outside the area."""
@@ -90,6 +91,7 @@ def _last_review(village, campaign):
 
 
 @bp.get("/villages/<int:village_id>/walk")
+@reads_only
 @login_required
 def walk_list(village_id: int):
     """A printable walk list (A4) in alley order: the households still to warn, or ?status=."""
@@ -102,9 +104,9 @@ def walk_list(village_id: int):
                            groups=walk.in_walk_order(rows), count=len(rows),
                            personal=personal, today=today_vn())
     if personal:  # a printed list of names leaves the system: log it like an export
-        audit.record("export", "village", village.id, format="walk_list", rows=len(rows),
-                     campaign=campaign.id if campaign else None)
-        db.session.commit()  # after rendering, so the rows are not expired and reloaded
+        with writing():  # the reads held no lock; the audit event takes it briefly
+            audit.record("export", "village", village.id, format="walk_list", rows=len(rows),
+                         campaign=campaign.id if campaign else None)
     return page
 
 
@@ -127,6 +129,7 @@ def review(village_id: int):
 
 
 @bp.get("/map")
+@reads_only
 @login_required
 def map_page():
     """Households coloured by status and villages with their coverage (?village= one village).

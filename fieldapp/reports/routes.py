@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from .. import nav
 from ..auth import scoping
 from ..coverage import params, queries
+from ..extensions import reads_only
 from ..timeutil import today_vn, utcnow
 from . import exports, sheets
 
@@ -35,9 +36,11 @@ def _report(campaign_id: int):
 
 
 @bp.get("/campaign")
+@reads_only
 @login_required
 def current():
-    """The report of the active campaign (404 when there is none)."""
+    """The report of the active campaign (403 for officers and team members, 404 when there
+    is none)."""
     if not scoping.may_report(current_user):
         abort(403)
     campaign = params.default_campaign(current_user)
@@ -47,10 +50,12 @@ def current():
 
 
 @bp.get("/campaigns/<int:campaign_id>")
+@reads_only
 @login_required
 def campaign(campaign_id: int):
     """Per village: households, warned, revisit, not visited, people and youths reached,
-    leaflets, commitments; totals and the period. Print CSS gives an A4 landscape page."""
+    leaflets, commitments; totals and the period. Print CSS gives an A4 landscape page.
+    403 for officers and team members; 404 for a campaign outside the caller's commune."""
     campaign, rows, totals = _report(campaign_id)
     commune = rows[0].village.commune if rows else None
     return render_template("reports/campaign.html", campaign=campaign, rows=rows, totals=totals,
@@ -59,9 +64,10 @@ def campaign(campaign_id: int):
 
 
 @bp.get("/campaigns/<int:campaign_id>.xlsx")
+@reads_only
 @login_required
 def campaign_xlsx(campaign_id: int):
-    """The same table as the report page, as a workbook."""
+    """The same table as the report page, as a workbook (403 / 404 as the page)."""
     campaign, rows, totals = _report(campaign_id)
     body = sheets.to_xlsx(sheets.REPORT_COLUMNS, rows, totals, _("Results report"),
                           exports.info_rows(campaign))
