@@ -61,6 +61,15 @@ class Coverage:
     def youth_coverage(self) -> float | None:
         return self.youth["warned"] / self.youth_households if self.youth_households else None
 
+    @classmethod
+    def of_households(cls, village: Village, rows) -> Coverage:
+        """The figures of one village from its `household_rows` (no query of its own)."""
+        result = cls(village)
+        for household, status, *_ in rows:
+            result.counts[status] += 1
+            result.youth[status] += household.youth > 0
+        return result
+
     def add(self, other: Coverage) -> None:
         for status in STATUSES:
             self.counts[status] += other.counts[status]

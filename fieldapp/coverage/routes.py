@@ -71,9 +71,9 @@ def _village_context(village_id: int):
 def village(village_id: int):
     """Counts by status and the households, filtered by ?status=; 404 outside the area."""
     campaign, village, status = _village_context(village_id)
-    campaign_id = campaign.id if campaign else None
-    figures = queries.village_coverage(campaign_id, sa.select(sa.literal(village.id)))[0]
-    rows = queries.household_rows(campaign_id, village.id, status)
+    every = queries.household_rows(campaign.id if campaign else None, village.id)
+    figures = queries.Coverage.of_households(village, every)
+    rows = [r for r in every if r[1] == status] if status else every
     return render_template("coverage/village.html", campaign=campaign, village=village, status=status,
                            figures=figures, rows=rows, review=_last_review(village, campaign),
                            may_review=scoping.may_review(current_user) and campaign is not None,
