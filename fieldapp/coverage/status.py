@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..extensions import db
 from ..register.models import Household
 from ..visits.models import Visit
 
@@ -72,24 +71,6 @@ def households_with_status(campaign_id: int | None, where) -> sa.Select:
         .outerjoin(summary, summary.c.household_id == Household.id)
         .where(where)
     )
-
-
-def status_counts(campaign_id: int | None, village_ids: sa.Select) -> dict[int, dict[str, int]]:
-    """{village_id: {status: households}} for the given villages, in one query."""
-    rows = households_with_status(campaign_id, Household.village_id.in_(village_ids)).subquery()
-    query = sa.select(rows.c.village_id, rows.c.coverage_status, sa.func.count()).group_by(
-        rows.c.village_id, rows.c.coverage_status
-    )
-    counts: dict[int, dict[str, int]] = {}
-    for village_id, status, n in db.session.execute(query):
-        counts.setdefault(village_id, dict.fromkeys(STATUSES, 0))[status] = n
-    return counts
-
-
-def coverage_ratio(counts: dict[str, int]) -> float | None:
-    """warned ÷ (households − excluded); None when nothing counts."""
-    base = sum(counts.values()) - counts.get("excluded", 0)
-    return counts.get("warned", 0) / base if base else None
 
 
 def status_labels() -> dict[str, str]:

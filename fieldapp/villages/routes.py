@@ -9,7 +9,8 @@ from flask_login import current_user, login_required
 from .. import nav
 from ..auth import scoping
 from ..campaigns.services import active_campaign
-from ..coverage.status import STATUSES, coverage_ratio, households_with_status, status_counts
+from ..coverage.queries import village_coverage
+from ..coverage.status import STATUSES, households_with_status
 from ..extensions import db, htmx, reads_only
 from ..register.models import Household
 from ..text import fold
@@ -24,10 +25,8 @@ nav.add("villages.index", _l("My villages"), ("officer", "village_head", "comman
 def index():
     """My villages with their progress in the active campaign (only villages in my area)."""
     campaign = active_campaign(current_user.commune_id)
-    villages = db.session.scalars(scoping.villages(current_user)).all()
-    counts = status_counts(campaign.id if campaign else None, scoping.village_ids(current_user))
-    empty = dict.fromkeys(STATUSES, 0)
-    rows = [(v, counts.get(v.id, empty), coverage_ratio(counts.get(v.id, empty))) for v in villages]
+    figures = village_coverage(campaign.id if campaign else None, scoping.village_ids(current_user))
+    rows = [(f.village, f.counts, f.coverage) for f in figures]
     return render_template("villages/index.html", campaign=campaign, rows=rows)
 
 
@@ -42,9 +41,8 @@ def show(village_id: int):
     q = (request.args.get("q") or "").strip()[:100]
     status = request.args.get("status") if request.args.get("status") in STATUSES else ""
     rows = _household_rows(village.id, campaign, q, status)
-    counts = status_counts(campaign.id if campaign else None, sa.select(sa.literal(village.id)))
-    context = dict(village=village, campaign=campaign, rows=rows, q=q, status=status,
-                   counts=counts.get(village.id, dict.fromkeys(STATUSES, 0)),
+    [figures] = village_coverage(campaign.id if campaign else None, sa.select(sa.literal(village.id)))
+    context = dict(village=village, campaign=campaign, rows=rows, q=q, status=status, counts=figures.counts,
                    may_record=scoping.may_record(current_user))
     partial = htmx and not htmx.history_restore_request
     template = "villages/_household_list.html" if partial else "villages/show.html"

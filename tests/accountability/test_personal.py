@@ -5,7 +5,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from fieldapp.coverage.status import status_counts
+from fieldapp.coverage.queries import village_coverage
 from fieldapp.accountability.personal import PURGED_NAME
 from fieldapp.campaigns.services import active_campaign
 from fieldapp.extensions import db
@@ -57,7 +57,7 @@ def test_purge_blanks_old_personal_fields_but_keeps_counts(runner, db_session):
     campaign = active_campaign(village("T01").commune_id)
     t01 = village("T01")
     _age("T01", datetime(2024, 1, 1))
-    before = status_counts(campaign.id, sa.select(sa.literal(t01.id)))
+    before = village_coverage(campaign.id, sa.select(sa.literal(t01.id)))[0].counts
     visits_before = db.session.scalar(sa.select(sa.func.count()).select_from(Visit))
     events_before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
 
@@ -75,7 +75,7 @@ def test_purge_blanks_old_personal_fields_but_keeps_counts(runner, db_session):
                for h in purged)
     assert all(h.members >= 1 for h in purged)
     assert all(h.head_name != PURGED_NAME for h in households_of("T02"))  # recent: kept
-    assert status_counts(campaign.id, sa.select(sa.literal(t01.id))) == before
+    assert village_coverage(campaign.id, sa.select(sa.literal(t01.id)))[0].counts == before
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Visit)) == visits_before
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == events_before + 1
     [event] = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "purge"))
