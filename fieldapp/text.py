@@ -46,3 +46,8 @@ def normalise_phone(value: str | None) -> str | None:
     if not _PHONE.match(digits):
         raise ValueError(digits)
     return digits
+
+
+def natural_key(text: str) -> list:
+    """'antt2' before 'antt10', house '2' before '10'."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]

@@ -15,6 +15,11 @@ def today_vn() -> date:
     return datetime.now(VN).date()
 
 
+def vn_date(moment: datetime) -> date:
+    """The Vietnam calendar day of a naive-UTC column value."""
+    return moment.replace(tzinfo=timezone.utc).astimezone(VN).date()
+
+
 def to_utc_naive(moment: datetime) -> datetime:
     """An aware datetime as naive UTC (naive input is taken as UTC already)."""
     if moment.tzinfo is None:

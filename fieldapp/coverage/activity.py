@@ -2,9 +2,8 @@
 who has been idle. Part of the coverage query layer (see `queries`)."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
@@ -12,6 +11,8 @@ from ..auth import scoping
 from ..auth.models import Assignment, User
 from ..campaigns.models import Campaign
 from ..extensions import db
+from ..text import natural_key
+from ..timeutil import vn_date
 from ..visits.models import Visit, visit_companions
 
 
@@ -31,7 +32,7 @@ class Activity:
         """Whole days since the last visit (Vietnam time); None when never."""
         if self.last_at is None:
             return None
-        return (on - (self.last_at + timedelta(hours=7)).date()).days
+        return (on - vn_date(self.last_at)).days
 
 
 def officer_activity(campaign: Campaign, village_ids: sa.Select, on: date) -> list[Activity]:
@@ -76,11 +77,6 @@ def officer_activity(campaign: Campaign, village_ids: sa.Select, on: date) -> li
     for act in result.values():
         act.days = max(days, 1)
     return sorted(result.values(), key=lambda a: natural_key(a.user.username))
-
-
-def natural_key(text: str) -> list:
-    """'antt2' before 'antt10'."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
 
 def idle(activity: list[Activity], on: date, days: int) -> list[Activity]:

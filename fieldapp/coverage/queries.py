@@ -14,8 +14,8 @@ from ..auth.models import User
 from ..campaigns.models import Campaign
 from ..extensions import db
 from ..register.models import Household, Village
+from ..text import natural_key
 from ..visits.models import Visit, VisitMaterial
-from .activity import natural_key
 from .sqlfuncs import vn_day
 from .status import STATUSES, best_outcomes, households_with_status, status_expr
 
