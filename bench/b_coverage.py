@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from .common import Result, login, make_app, timed
+from .common import login, make_app, time_pages
 
 TARGET_VISITS = 20_000
 
@@ -70,26 +70,15 @@ def _pages(app):
     ]
 
 
-def _measure(client, pages, label: str, budget_for) -> list[Result]:
-    results = []
-    for name, url in pages:
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        times = timed(lambda: client.get(url), repeat=15)
-        results.append(Result(f"{label}: {name}, median", times["median"], "ms", budget_for(name),
-                              f"p95 {times['p95']:.0f} ms"))
-    return results
-
-
 def run(tmp):
     demo = make_app(tmp, households=200, villages=31, name="coverage-demo.sqlite3")
     client = demo.test_client()
     login(client, "chihuy")
-    results = _measure(client, _pages(demo), "demo", lambda name: 100)
+    results = time_pages(client, _pages(demo), "demo", 100)
     commune = make_app(tmp, households=275, villages=31, name="coverage-commune.sqlite3")
     visits = add_visits(commune)
     client = commune.test_client()
     login(client, "chihuy")
     dashboard = [p for p in _pages(commune) if p[0].startswith("dashboard")]
-    results += _measure(client, dashboard, f"8,500 hh / {visits:,} visits", lambda name: 100)
+    results += time_pages(client, dashboard, f"8,500 hh / {visits:,} visits", 100)
     return results

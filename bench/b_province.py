@@ -22,7 +22,7 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
-from .common import Result, login, timed
+from .common import Result, login, time_pages, timed
 
 BUDGET_ROLLUP = 1000
 BUDGET_COMMUNE = 100
@@ -141,14 +141,7 @@ def _query_layer(app, ids) -> list[Result]:
 def _pages(app, username, pages, budget, repeat) -> list[Result]:
     client = app.test_client()
     login(client, username)
-    results = []
-    for label, url in pages:
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-        times = timed(lambda: client.get(url), repeat=repeat, warmup=1)
-        results.append(Result(f"province: {label}, median", times["median"], "ms", budget,
-                              f"p95 {times['p95']:.0f} ms; {len(response.data) // 1024} KB"))
-    return results
+    return time_pages(client, pages, "province", budget, repeat=repeat, warmup=1)
 
 
 def _measure(app, info, generation) -> list[Result]:

@@ -42,6 +42,19 @@ def timed(fn, repeat: int = 20, warmup: int = 3) -> dict[str, float]:
             "min": samples[0]}
 
 
+def time_pages(client, pages, label: str, budget: float | None, repeat: int = 15, warmup: int = 3) -> list[Result]:
+    """Median (and p95, size) server time of each (name, url) through `client`, which must
+    answer 200 for each."""
+    results = []
+    for name, url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        times = timed(lambda: client.get(url), repeat=repeat, warmup=warmup)
+        results.append(Result(f"{label}: {name}, median", times["median"], "ms", budget,
+                              f"p95 {times['p95']:.0f} ms; {len(response.data) // 1024} KB"))
+    return results
+
+
 def compressed_sizes(body: bytes) -> dict[str, int]:
     return {"raw": len(body), "gzip": len(gzip.compress(body, 6)), "br": len(brotli.compress(body, quality=4))}
 
