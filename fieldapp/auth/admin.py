@@ -9,8 +9,6 @@ last day of an open row. Other people's assignments to the village are left as t
 """
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -20,6 +18,7 @@ from .. import nav, paging
 from ..accountability import audit
 from ..extensions import db
 from ..register.models import Village
+from ..timeutil import today_vn
 from . import scoping
 from .admin_forms import AssignForm, EndForm, NewUserForm, UserForm
 from .models import ROLES, Assignment, User
@@ -102,7 +101,8 @@ def user(user_id: int):
 def assignments():
     """Who answers for which village (20 rows a page), with the full history; the form to assign.
 
-    A malformed `?page=` answers 400, one past the end 404."""
+    403 unless admin or commander; a `?village=` outside the caller's area answers 404, a
+    malformed `?page=` 400, one past the end 404."""
     scoping.require_roles("admin", "commander")
     villages = db.session.scalars(scoping.villages(current_user)).all()
     people = db.session.scalars(_managed_users().where(User.role.in_(("officer", "village_head")), User.active)).all()
@@ -128,13 +128,13 @@ def _render_assignments(form, villages):
     village_id = request.args.get("village", type=int)
     query = (sa.select(Assignment).join(Village).where(Assignment.village_id.in_(scoping.village_ids(current_user)))
              .order_by(Village.code, Assignment.starts_on.desc(), Assignment.id.desc()))
-    if village_id:  # one village: its whole history
-        query = query.where(Assignment.village_id == village_id)
+    if village_id:  # one village: its whole history (404 outside the caller's area)
+        query = query.where(Assignment.village_id == scoping.get_village(current_user, village_id).id)
     else:  # all villages: who answers today and who will
-        query = query.where(sa.or_(Assignment.ends_on.is_(None), Assignment.ends_on >= date.today()))
+        query = query.where(sa.or_(Assignment.ends_on.is_(None), Assignment.ends_on >= today_vn()))
     page = paging.of_select(query, ASSIGNMENTS_PER_PAGE)
     return render_template("auth/assignments.html", form=form, rows=page.items, page=page, villages=villages,
-                           village_id=village_id, end_form=EndForm(), today=date.today())
+                           village_id=village_id, end_form=EndForm(), today=today_vn())
 
 
 @bp.post("/assignments/<int:assignment_id>/end")

@@ -133,3 +133,28 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(make_app, db_sess
     assert "Tệp quá lớn" in huge.get_data(as_text=True)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(ImportRun.id))) == runs_before
+
+
+def test_another_communes_runs_are_not_listed_opened_or_confirmed(app, client, auth, db_session):
+    """A run's preview holds names and phones: a commander sees only the runs of their commune."""
+    from fieldapp.models import Commune, User
+
+    other = Commune(code="XX", name="Khác")
+    db.session.add(other)
+    db.session.flush()
+    stranger = User(username="chihuy2", role="commander", commune_id=other.id, password_hash="x")
+    db.session.add(stranger)
+    db.session.flush()
+    run = ImportRun(kind="households", filename="xa-khac.csv", status="checked", user_id=stranger.id,
+                    summary={"rows": 1})
+    db.session.add(run)
+    db.session.commit()
+    _upload_path(run.id, run.filename).write_text("village_code,code\n")
+    auth.login("chihuy")
+    assert "xa-khac.csv" not in client.get("/register/").get_data(as_text=True)
+    assert client.get(f"/register/imports/{run.id}").status_code == 404
+    assert auth.post(f"/register/imports/{run.id}/confirm").status_code == 404
+    admin = Auth(app.test_client())
+    admin.login("quantri")
+    assert "xa-khac.csv" in admin.client.get("/register/").get_data(as_text=True)
+    assert admin.client.get(f"/register/imports/{run.id}").status_code == 200
