@@ -18,6 +18,7 @@ from .. import nav, paging
 from ..accountability import audit
 from ..extensions import db
 from ..register.models import Village
+from ..register.services import commune_or_only
 from ..timeutil import today_vn
 from . import scoping
 from .admin_forms import AssignForm, EndForm, NewUserForm, UserForm
@@ -33,10 +34,8 @@ nav.add("auth.assignments", _l("Assignments"), ("admin", "commander"), order=62)
 
 
 def _managed_users() -> sa.Select:
-    query = sa.select(User).order_by(User.role, User.username)
-    if current_user.role != "admin":
-        query = query.where(User.commune_id == current_user.commune_id)
-    return query
+    return (sa.select(User).where(User.id.in_(scoping.user_ids(current_user)))
+            .order_by(User.role, User.username))
 
 
 @bp.route("/users/", methods=["GET", "POST"])
@@ -52,7 +51,7 @@ def users():
             form.username.errors.append(_("This username is taken."))
         else:
             user = create_user(form.username.data, form.password.data, form.role.data, full_name=form.full_name.data,
-                               title=form.title.data, commune_id=_default_commune())
+                               title=form.title.data, commune_id=commune_or_only(current_user.commune_id))
             audit.record("user_create", "user", user.id, role=user.role)
             db.session.commit()
             flash(_("Account %(name)s created.", name=user.username), "success")
@@ -62,13 +61,6 @@ def users():
     query = _managed_users().where(User.role == role) if role else _managed_users()
     page = paging.of_select(query, USERS_PER_PAGE)
     return render_template("auth/users.html", form=form, users=page.items, page=page, role=role), status
-
-
-def _default_commune() -> int | None:
-    from ..register.models import Commune
-
-    ids = db.session.scalars(sa.select(Commune.id)).all()
-    return current_user.commune_id or (ids[0] if len(ids) == 1 else None)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -111,13 +103,11 @@ def assignments():
         village = scoping.get_village(current_user, form.village.data)
         person = next(p for p in people if p.id == form.user.data)
         try:
-            row = assign(person, village, form.starts_on.data, form.ends_on.data, by=current_user)
+            assign(person, village, form.starts_on.data, form.ends_on.data, by=current_user)
         except ValueError:
             form.starts_on.errors.append(_("%(name)s already has an assignment to this village starting on or "
                                            "after that day.", name=person.username))
         else:
-            audit.record("assignment_create", "assignment", row.id, user_name=person.username, village=village.code,
-                         starts_on=row.starts_on.isoformat(), ends_on=row.ends_on.isoformat() if row.ends_on else None)
             db.session.commit()
             flash(_("%(name)s assigned to %(village)s.", name=person.username, village=village.code), "success")
             return redirect(url_for(".assignments", village=village.id))

@@ -185,6 +185,5 @@ def audit_events(user: User) -> sa.Select:
     if user.role == "admin":
         return query
     if user.role == "commander":
-        own = sa.select(User.id).where(User.commune_id == user.commune_id)
-        return query.where(sa.or_(AuditEvent.user_id.in_(own), AuditEvent.user_id.is_(None)))
+        return query.where(sa.or_(AuditEvent.user_id.in_(user_ids(user)), AuditEvent.user_id.is_(None)))
     return query.where(sa.false())

@@ -88,3 +88,12 @@ def test_admin_adds_a_topic_then_uses_it(client, auth, db_session):
     page = client.get("/campaigns/").get_data(as_text=True)
     assert 'value="sim_rac"' in page and "Sim rác" in page
     assert auth.post("/campaigns/topics", {"code": "sim_rac", "label_vi": "Lần hai"}).status_code == 400
+
+
+def test_moving_an_unknown_topic_is_a_400_with_a_message(client, auth, db_session):
+    campaign = active_campaign(user("chihuy").commune_id)
+    auth.login("quantri")
+    for move in ("abc", str(10**6), "-1"):
+        response = auth.post(f"/campaigns/{campaign.id}/topics", {"move": move, "dir": "up"})
+        assert response.status_code == 400, move
+        assert "Chủ đề này không có trong chiến dịch" in response.get_data(as_text=True)

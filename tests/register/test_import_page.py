@@ -5,6 +5,7 @@ import io
 import os
 import re
 import time
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -91,11 +92,18 @@ def test_refusals_and_access(app, client, auth, db_session, tmp_path):
     bad_type = auth.post("/register/imports", {"file": (io.BytesIO(b"x"), "a.pdf"), "mode": "check"},
                          content_type="multipart/form-data", follow_redirects=True)
     assert "Không hỗ trợ loại tệp" in bad_type.get_data(as_text=True)
-    db.session.add(ImportRun(kind="households", filename="dang-chay.csv", status="running"))
+    running = ImportRun(kind="households", filename="dang-chay.csv", status="running")
+    db.session.add(running)
     db.session.commit()
+    started_vn = f"{running.started_at + timedelta(hours=7):%H:%M}"  # Vietnam time, not UTC
     busy = auth.post("/register/imports", {"file": (io.BytesIO(b"a,b\n"), "b.csv"), "mode": "check"},
                      content_type="multipart/form-data", follow_redirects=True)
     assert "dang-chay.csv" in busy.get_data(as_text=True) and "đang chạy" in busy.get_data(as_text=True)
+    assert f"lúc {started_vn})" in busy.get_data(as_text=True)
+    db.session.rollback()
+    refused = db.session.scalar(sa.select(ImportRun).where(ImportRun.filename == "b.csv"))
+    page = client.get(f"/register/imports/{refused.id}").get_data(as_text=True)  # the run's own page
+    assert "đang chạy" in page and f"lúc {started_vn})" in page and "busy" not in page
     officer = Auth(app.test_client())
     officer.login("cskv1")
     assert officer.client.get("/register/").status_code == 403
