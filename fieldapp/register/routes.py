@@ -21,6 +21,7 @@ from . import runs
 from .models import ImportRun
 from .readers import FileRefused, kind_of
 from .services import import_households, max_bytes
+from .validate import COLUMNS
 
 bp = Blueprint("register", __name__, url_prefix="/register")
 nav.add("register.index", _l("Import households"), ("admin", "commander"), order=50)
@@ -39,7 +40,7 @@ def index():
     scoping.require_roles(*ADMINS)
     latest = db.session.scalars(scoping.import_runs(current_user).where(ImportRun.kind == "households")
                                 .order_by(ImportRun.id.desc()).limit(10)).all()
-    return render_template("register/index.html", runs=latest)
+    return render_template("register/index.html", runs=latest, columns=COLUMNS)
 
 
 @bp.post("/imports")
@@ -81,7 +82,8 @@ def show_run(run_id: int):
     403 unless admin or commander; 404 for an unknown run or another commune's."""
     scoping.require_roles(*ADMINS)
     run = scoping.get_import_run(current_user, run_id)
-    context = dict(run=run, progress=runs.progress(run.id), keep_hours=int(runs.KEEP_CHECKED.total_seconds() // 3600))
+    context = dict(run=run, progress=runs.progress(run.id), columns=COLUMNS,
+                   keep_hours=int(runs.KEEP_CHECKED.total_seconds() // 3600))
     template = "register/_run.html" if htmx else "register/run.html"
     return render_template(template, **context), 200, {"Vary": "HX-Request"}
 
