@@ -30,7 +30,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.jinja_env.add_extension("jinja2.ext.do")
-    from . import config
+    from . import config, paging
+    from .auth.scoping import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter  # an out-of-range id answers 404, not 500
+    app.jinja_env.globals["page_url"] = paging.page_url
 
     config.load(app, test_config)
 

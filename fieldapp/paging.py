@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from typing import Any, Sequence
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import abort, request
@@ -63,6 +64,13 @@ def page_number() -> int:
     return int(raw)
 
 
+def page_url(number: int) -> str:
+    """This page's address with `?page=number`, keeping the query string's other arguments
+    (filters); a path, never a URL built from the arguments (they are the user's input)."""
+    args = [("page", number)] + [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+    return f"{request.script_root}{request.path}?{urlencode(args)}"
+
+
 def _check(number: int, total: int, per_page: int) -> None:
     if number > max(1, math.ceil(total / per_page)):
         abort(404, _("There is no page %(n)s: the list has fewer rows.", n=number))
@@ -76,11 +84,10 @@ def of_list(items: Sequence[Any], per_page: int) -> Page:
     return Page(list(items[start:start + per_page]), number, per_page, len(items))
 
 
-def of_select(query: sa.Select, per_page: int, *, scalars: bool = True) -> Page:
+def of_select(query: sa.Select, per_page: int) -> Page:
     """The requested page of a SELECT: one COUNT, then LIMIT/OFFSET (keep an ORDER BY on it)."""
     number = page_number()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     _check(number, total, per_page)
     paged = query.limit(per_page).offset((number - 1) * per_page)
-    result = db.session.scalars(paged) if scalars else db.session.execute(paged)
-    return Page(list(result.unique() if scalars else result), number, per_page, total)
+    return Page(list(db.session.scalars(paged).unique()), number, per_page, total)

@@ -9,8 +9,6 @@ last day of an open row. Other people's assignments to the village are left as t
 """
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -20,6 +18,8 @@ from .. import nav, paging
 from ..accountability import audit
 from ..extensions import db
 from ..register.models import Village
+from ..register.services import commune_or_only
+from ..timeutil import today_vn
 from . import scoping
 from .admin_forms import AssignForm, EndForm, NewUserForm, UserForm
 from .models import ROLES, Assignment, User
@@ -34,10 +34,8 @@ nav.add("auth.assignments", _l("Assignments"), ("admin", "commander"), order=62)
 
 
 def _managed_users() -> sa.Select:
-    query = sa.select(User).order_by(User.role, User.username)
-    if current_user.role != "admin":
-        query = query.where(User.commune_id == current_user.commune_id)
-    return query
+    return (sa.select(User).where(User.id.in_(scoping.user_ids(current_user)))
+            .order_by(User.role, User.username))
 
 
 @bp.route("/users/", methods=["GET", "POST"])
@@ -53,7 +51,7 @@ def users():
             form.username.errors.append(_("This username is taken."))
         else:
             user = create_user(form.username.data, form.password.data, form.role.data, full_name=form.full_name.data,
-                               title=form.title.data, commune_id=_default_commune())
+                               title=form.title.data, commune_id=commune_or_only(current_user.commune_id))
             audit.record("user_create", "user", user.id, role=user.role)
             db.session.commit()
             flash(_("Account %(name)s created.", name=user.username), "success")
@@ -63,13 +61,6 @@ def users():
     query = _managed_users().where(User.role == role) if role else _managed_users()
     page = paging.of_select(query, USERS_PER_PAGE)
     return render_template("auth/users.html", form=form, users=page.items, page=page, role=role), status
-
-
-def _default_commune() -> int | None:
-    from ..register.models import Commune
-
-    ids = db.session.scalars(sa.select(Commune.id)).all()
-    return current_user.commune_id or (ids[0] if len(ids) == 1 else None)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -102,7 +93,8 @@ def user(user_id: int):
 def assignments():
     """Who answers for which village (20 rows a page), with the full history; the form to assign.
 
-    A malformed `?page=` answers 400, one past the end 404."""
+    403 unless admin or commander; a `?village=` outside the caller's area answers 404, a
+    malformed `?page=` 400, one past the end 404."""
     scoping.require_roles("admin", "commander")
     villages = db.session.scalars(scoping.villages(current_user)).all()
     people = db.session.scalars(_managed_users().where(User.role.in_(("officer", "village_head")), User.active)).all()
@@ -111,13 +103,11 @@ def assignments():
         village = scoping.get_village(current_user, form.village.data)
         person = next(p for p in people if p.id == form.user.data)
         try:
-            row = assign(person, village, form.starts_on.data, form.ends_on.data, by=current_user)
+            assign(person, village, form.starts_on.data, form.ends_on.data, by=current_user)
         except ValueError:
             form.starts_on.errors.append(_("%(name)s already has an assignment to this village starting on or "
                                            "after that day.", name=person.username))
         else:
-            audit.record("assignment_create", "assignment", row.id, user_name=person.username, village=village.code,
-                         starts_on=row.starts_on.isoformat(), ends_on=row.ends_on.isoformat() if row.ends_on else None)
             db.session.commit()
             flash(_("%(name)s assigned to %(village)s.", name=person.username, village=village.code), "success")
             return redirect(url_for(".assignments", village=village.id))
@@ -128,13 +118,13 @@ def _render_assignments(form, villages):
     village_id = request.args.get("village", type=int)
     query = (sa.select(Assignment).join(Village).where(Assignment.village_id.in_(scoping.village_ids(current_user)))
              .order_by(Village.code, Assignment.starts_on.desc(), Assignment.id.desc()))
-    if village_id:  # one village: its whole history
-        query = query.where(Assignment.village_id == village_id)
+    if village_id:  # one village: its whole history (404 outside the caller's area)
+        query = query.where(Assignment.village_id == scoping.get_village(current_user, village_id).id)
     else:  # all villages: who answers today and who will
-        query = query.where(sa.or_(Assignment.ends_on.is_(None), Assignment.ends_on >= date.today()))
+        query = query.where(sa.or_(Assignment.ends_on.is_(None), Assignment.ends_on >= today_vn()))
     page = paging.of_select(query, ASSIGNMENTS_PER_PAGE)
     return render_template("auth/assignments.html", form=form, rows=page.items, page=page, villages=villages,
-                           village_id=village_id, end_form=EndForm(), today=date.today())
+                           village_id=village_id, end_form=EndForm(), today=today_vn())
 
 
 @bp.post("/assignments/<int:assignment_id>/end")

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from ..accountability import audit
 from ..extensions import db
 from ..register.models import Village
+from ..register.services import commune_or_only
 from ..timeutil import today_vn
 from .models import ROLES
 from .services import assign, create_user, find_user
@@ -21,15 +22,9 @@ from .services import assign, create_user, find_user
 @click.password_option()
 def create_user_command(username, role, full_name, commune_code, password):
     """Create a user with a role."""
-    from ..register.models import Commune
-
     if find_user(username):
         raise click.ClickException(_("The username '%(name)s' is already taken.", name=username))
-    query = sa.select(Commune)
-    if commune_code:
-        query = query.where(Commune.code == commune_code)
-    communes = db.session.scalars(query).all()
-    commune_id = communes[0].id if len(communes) == 1 else None
+    commune_id = commune_or_only(code=commune_code)
     if role != "admin" and commune_id is None:
         raise click.ClickException(_("Choose the commune with --commune (its code)."))
     user = create_user(username, password, role, full_name=full_name, commune_id=commune_id)
@@ -61,11 +56,9 @@ def assign_command(username, village_code, starts_on, ends_on):
     if end and end < start:
         raise click.ClickException(_("The last day is before the first day."))
     try:
-        row = assign(user, village, start, end)
+        assign(user, village, start, end)
     except ValueError as exc:
         raise click.ClickException(_("Could not assign: %(reason)s", reason=exc)) from exc
-    audit.record("assignment_create", "assignment", row.id, user_name=user.username, village=village.code,
-                 starts_on=start.isoformat(), ends_on=end.isoformat() if end else None)
     db.session.commit()
     click.echo(_("Assigned %(village)s to %(user)s from %(day)s.", village=village.code, user=user.username,
                  day=f"{start:%d/%m/%Y}"))

@@ -12,6 +12,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import abort, current_app
+from werkzeug.routing import IntegerConverter
 
 from ..extensions import db
 from ..register.models import Household, Village
@@ -21,6 +22,15 @@ from .models import Assignment, User
 FIELD_ROLES = ("officer", "commander")  # who may record visits and add households
 COMMUNE_ROLES = ("commander", "admin")
 MAX_ID = 2**31 - 1  # integer primary keys
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` in every route: an id the databases cannot hold (PostgreSQL's integer ends
+    at MAX_ID, SQLite's at 2**63) matches no route, so it answers 404 rather than 500."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def assignment_in_force(on: date):
@@ -68,7 +78,7 @@ def user_ids(user: User) -> sa.Select:
 
 def get_village(user: User, village_id: int) -> Village:
     """The village, or 404 when it does not exist or lies outside the user's area."""
-    if not 0 < village_id <= MAX_ID:  # PostgreSQL would fail on an out-of-range integer
+    if not 0 < village_id <= MAX_ID:  # form and query-string ids: PostgreSQL fails out of range
         abort(404)
     village = db.session.scalar(villages(user).where(Village.id == village_id))
     if village is None:
@@ -127,15 +137,35 @@ def campaigns(user: User) -> sa.Select:
 
 
 def get_campaign(user: User, campaign_id: int):
-    """The campaign, or 404 when missing or another commune's."""
+    """The campaign, or 404 when missing or another commune's. The id comes bounded (`<int:>`
+    routes, `coverage.params.int_arg`)."""
     from ..campaigns.models import Campaign
 
-    if not 0 < campaign_id <= MAX_ID:
-        abort(404)
     campaign = db.session.scalar(campaigns(user).where(Campaign.id == campaign_id))
     if campaign is None:
         abort(404)
     return campaign
+
+
+def import_runs(user: User) -> sa.Select:
+    """Import runs the user may open (previews hold names and phones): admins all, others those
+    started by the users of their commune."""
+    from ..register.models import ImportRun
+
+    query = sa.select(ImportRun)
+    if user.role == "admin":
+        return query
+    return query.where(ImportRun.user_id.in_(user_ids(user)))
+
+
+def get_import_run(user: User, run_id: int):
+    """The import run, or 404 when missing or started in another commune."""
+    from ..register.models import ImportRun
+
+    run = db.session.scalar(import_runs(user).where(ImportRun.id == run_id))
+    if run is None:
+        abort(404)
+    return run
 
 
 def require_roles(*roles: str):
@@ -155,6 +185,5 @@ def audit_events(user: User) -> sa.Select:
     if user.role == "admin":
         return query
     if user.role == "commander":
-        own = sa.select(User.id).where(User.commune_id == user.commune_id)
-        return query.where(sa.or_(AuditEvent.user_id.in_(own), AuditEvent.user_id.is_(None)))
+        return query.where(sa.or_(AuditEvent.user_id.in_(user_ids(user)), AuditEvent.user_id.is_(None)))
     return query.where(sa.false())

@@ -34,7 +34,7 @@ def assign(user: User, village: Village, starts_on: date, ends_on: date | None =
     """Give `user` the village from `starts_on`; an open assignment to it ends the day before.
 
     Past rows are kept as they are, so "who answered for this village on a date" stays
-    answerable.
+    answerable. Audited here, by `by` (default the signed-in user; "cli" outside a request).
     """
     open_rows = db.session.scalars(
         sa.select(Assignment).where(
@@ -53,7 +53,7 @@ def assign(user: User, village: Village, starts_on: date, ends_on: date | None =
     db.session.flush()
     from ..accountability import audit
 
-    audit.record("assignment_change", "village", village.id, user=by, assignee=user.username,
-                 assignment=assignment.id, starts_on=starts_on.isoformat(),
+    audit.record("assignment_create", "assignment", assignment.id, user=by, user_name=user.username,
+                 village=village.code, starts_on=starts_on.isoformat(),
                  ends_on=ends_on.isoformat() if ends_on else None)
     return assignment

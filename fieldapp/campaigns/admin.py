@@ -56,9 +56,12 @@ def add_topic(campaign: Campaign, topic: Topic, today: date) -> CampaignTopic:
 
 
 def move_topic(campaign: Campaign, topic_id: int, step: int) -> None:
-    """Swap a topic with its neighbour (step -1 up, +1 down)."""
+    """Swap a topic with its neighbour (step -1 up, +1 down); ValueError for a topic not in
+    the campaign."""
     links = list(campaign.campaign_topics)
-    index = next(i for i, ct in enumerate(links) if ct.topic_id == topic_id)
+    index = next((i for i, ct in enumerate(links) if ct.topic_id == topic_id), None)
+    if index is None:
+        raise ValueError("topic not in the campaign")
     other = index + step
     if 0 <= other < len(links):
         links[index].position, links[other].position = links[other].position, links[index].position

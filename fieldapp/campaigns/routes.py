@@ -8,25 +8,22 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
 from .. import nav
 from ..accountability import audit
 from ..auth import scoping
 from ..extensions import db
 from ..register.models import Household
+from ..register.services import commune_or_only
 from ..timeutil import today_vn
 from . import admin
 from .forms import CampaignForm, TopicForm
 from .models import Campaign, Topic
-from .services import active_campaign, get_campaign
+from .services import active_campaign
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 nav.add("campaigns.index", _l("Campaigns"), ("admin", "commander"), order=60)
-
-
-def _campaign(campaign_id: int) -> Campaign:
-    return get_campaign(campaign_id, current_user.commune_id) if current_user.role != "admin" \
-        else db.session.get(Campaign, campaign_id)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -40,14 +37,14 @@ def index():
         scoping.require_roles("admin")
         if form.validate_on_submit():
             campaign = admin.create_campaign(form.name.data, form.starts_on.data, form.ends_on.data,
-                                             form.ordered_topics(), _commune_id(), form.is_active.data)
+                                             form.ordered_topics(), commune_or_only(current_user.commune_id),
+                                             form.is_active.data)
             db.session.commit()
             flash(_("Campaign created."), "success")
             return redirect(url_for(".show", campaign_id=campaign.id))
-    query = sa.select(Campaign).order_by(Campaign.starts_on.desc())
-    if current_user.role != "admin":
-        query = query.where(sa.or_(Campaign.commune_id == current_user.commune_id, Campaign.commune_id.is_(None)))
-    active = active_campaign(current_user.commune_id or _commune_id())
+    query = (scoping.campaigns(current_user).options(selectinload(Campaign.campaign_topics))
+             .order_by(Campaign.starts_on.desc()))
+    active = active_campaign(commune_or_only(current_user.commune_id))
     return render_template("campaigns/index.html", form=form, campaigns=db.session.scalars(query).all(),
                            active=active, topics=topics, topic_form=TopicForm()), 422 if form.errors else 200
 
@@ -73,19 +70,12 @@ def new_topic():
     return redirect(url_for(".index"))
 
 
-def _commune_id():
-    from ..register.models import Commune
-
-    ids = db.session.scalars(sa.select(Commune.id)).all()
-    return current_user.commune_id or (ids[0] if len(ids) == 1 else None)
-
-
 @bp.get("/<int:campaign_id>")
 @login_required
 def show(campaign_id: int):
     """A campaign's topics in order, and re-warning counts for topics added mid-campaign."""
     scoping.require_roles("admin", "commander")
-    campaign = _campaign(campaign_id) or abort(404)
+    campaign = scoping.get_campaign(current_user, campaign_id)
     counts = admin.rewarn_counts(campaign, scoping.village_ids(current_user))
     present = {ct.topic_id for ct in campaign.campaign_topics}
     missing = [t for t in admin.all_topics() if t.id not in present]
@@ -96,9 +86,10 @@ def show(campaign_id: int):
 @bp.post("/<int:campaign_id>/topics")
 @login_required
 def topics(campaign_id: int):
-    """Add a topic (`add`), move one (`up`/`down`), or mark the campaign active (`activate`)."""
+    """Add a topic (`add`), move one (`up`/`down`), or mark the campaign active (`activate`).
+    403 unless admin; 404 for an unknown campaign; 400 for an unknown topic or action."""
     scoping.require_roles("admin")
-    campaign = _campaign(campaign_id) or abort(404)
+    campaign = scoping.get_campaign(current_user, campaign_id)
     if code := request.form.get("add"):
         topic = db.session.scalar(sa.select(Topic).where(Topic.code == code)) or abort(400)
         if any(ct.topic_id == topic.id for ct in campaign.campaign_topics):
@@ -106,7 +97,10 @@ def topics(campaign_id: int):
         admin.add_topic(campaign, topic, today_vn())
     elif request.form.get("move"):
         step = -1 if request.form.get("dir") == "up" else 1
-        admin.move_topic(campaign, request.form.get("move", type=int), step)
+        try:
+            admin.move_topic(campaign, request.form.get("move", type=int), step)
+        except ValueError:
+            abort(400, _("This topic is not in the campaign."))
     elif request.form.get("activate"):
         admin.make_active(campaign)
     else:
@@ -121,7 +115,7 @@ def rewarn(campaign_id: int):
     """Households in my area (or `?village=`) warned in the campaign but never on `?topic=`
     (a topic added later); 404 for a topic not in the campaign or a village outside my area."""
     scoping.require_roles("admin", "commander")
-    campaign = _campaign(campaign_id) or abort(404)
+    campaign = scoping.get_campaign(current_user, campaign_id)
     link = next((ct for ct in campaign.campaign_topics if ct.topic.code == request.args.get("topic")), None)
     if link is None:
         abort(404)

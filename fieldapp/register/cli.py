@@ -12,20 +12,18 @@ from ..extensions import db
 from . import runs, villages_import
 from .models import Commune
 from .readers import FileRefused
-from .services import import_households, max_bytes
+from .services import commune_or_only, import_households, max_bytes
 
 
 def _commune_id(code: str | None, *, required: bool) -> int | None:
-    query = sa.select(Commune.id)
+    commune_id = commune_or_only(code=code)
+    if commune_id is not None:
+        return commune_id
     if code:
-        query = query.where(Commune.code == code)
-    ids = db.session.scalars(query).all()
-    if code and not ids:
         raise click.ClickException(_("No commune has the code '%(code)s'.", code=code))
-    if len(ids) == 1:
-        return ids[0]
-    if required or len(ids) > 1:
-        raise click.ClickException(_("Choose the commune with --commune (its code).") if ids else
+    any_commune = db.session.scalar(sa.select(Commune.id).limit(1)) is not None
+    if required or any_commune:
+        raise click.ClickException(_("Choose the commune with --commune (its code).") if any_commune else
                                    _("No commune yet: create one with --commune CODE --commune-name NAME."))
     return None
 

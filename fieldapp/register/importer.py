@@ -22,7 +22,7 @@ from ..extensions import db
 from ..timeutil import utcnow
 from .models import Household, Village
 from .readers import MAX_BYTES, FileRefused, read_rows
-from .validate import HouseholdRows, RowError, header_errors
+from .validate import COLUMNS, HouseholdRows, RowError, header_errors
 
 CHUNK = 1000
 PREVIEW_ROWS = 10
@@ -89,8 +89,7 @@ def check(path: Path, kind: str, villages: dict[str, int], *, limit: int = MAX_B
         result.rows += 1
         result.add(errors)
         if len(result.preview) < PREVIEW_ROWS:
-            result.preview.append({"line": line, **{c: _shown(row.get(c)) for c in (
-                "village_code", "code", "head_name", "address", "phone", "members", "youth", "lat", "lon")}})
+            result.preview.append({"line": line, **{c: _shown(row.get(c)) for c in COLUMNS}})
         if progress and result.rows % CHUNK == 0:
             progress("check", result.rows, None)
     if result.rows == 0 and not result.errors:

@@ -21,6 +21,7 @@ from . import runs
 from .models import ImportRun
 from .readers import FileRefused, kind_of
 from .services import import_households, max_bytes
+from .validate import COLUMNS
 
 bp = Blueprint("register", __name__, url_prefix="/register")
 nav.add("register.index", _l("Import households"), ("admin", "commander"), order=50)
@@ -34,11 +35,12 @@ def _upload_path(run_id: int, filename: str) -> Path:
 @bp.get("/")
 @login_required
 def index():
-    """The upload form and the latest imports."""
+    """The upload form and the latest imports of the caller's commune (admins: all). 403 unless
+    admin or commander."""
     scoping.require_roles(*ADMINS)
-    latest = db.session.scalars(db.select(ImportRun).where(ImportRun.kind == "households")
+    latest = db.session.scalars(scoping.import_runs(current_user).where(ImportRun.kind == "households")
                                 .order_by(ImportRun.id.desc()).limit(10)).all()
-    return render_template("register/index.html", runs=latest)
+    return render_template("register/index.html", runs=latest, columns=COLUMNS)
 
 
 @bp.post("/imports")
@@ -63,10 +65,10 @@ def upload():
 @login_required
 def confirm(run_id: int):
     """Import a file whose check passed (a new run over the same stored file). 403 unless
-    admin or commander; 404 for an unknown run; 409 when the run was not a passed check or
+    admin or commander; 404 for an unknown run or another commune's; 409 when the run was not a passed check or
     its file is gone (swept after a day)."""
     scoping.require_roles(*ADMINS)
-    checked = db.session.get(ImportRun, run_id) or abort(404)
+    checked = scoping.get_import_run(current_user, run_id)
     source = _upload_path(checked.id, checked.filename)
     if checked.status != "checked" or not source.exists():
         abort(409, _("This file can no longer be imported; upload it again."))
@@ -77,10 +79,11 @@ def confirm(run_id: int):
 @login_required
 def show_run(run_id: int):
     """A run: progress while running (the fragment polls itself), then preview, errors, summary.
-    403 unless admin or commander; 404 for an unknown run."""
+    403 unless admin or commander; 404 for an unknown run or another commune's."""
     scoping.require_roles(*ADMINS)
-    run = db.session.get(ImportRun, run_id) or abort(404)
-    context = dict(run=run, progress=runs.progress(run.id), keep_hours=int(runs.KEEP_CHECKED.total_seconds() // 3600))
+    run = scoping.get_import_run(current_user, run_id)
+    context = dict(run=run, progress=runs.progress(run.id), columns=COLUMNS,
+                   keep_hours=int(runs.KEEP_CHECKED.total_seconds() // 3600))
     template = "register/_run.html" if htmx else "register/run.html"
     return render_template(template, **context), 200, {"Vary": "HX-Request"}
 

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 
 from ..accountability import audit
 from ..extensions import db
+from ..i18n import vn_time
 from ..timeutil import utcnow
 from .models import ImportRun
 from .readers import FileRefused
@@ -63,10 +64,10 @@ def start(kind: str, filename: str, user_id: int | None) -> ImportRun:
         .order_by(ImportRun.started_at)).first()
     db.session.rollback()  # end this read before any write (SQLite refuses to upgrade a stale read)
     if other is not None:
-        fail(run.id, "refused", {"message": "busy"})
-        raise FileRefused(_("Another import (%(file)s, started %(at)s UTC) is still running; "
-                            "try again when it has finished.", file=other.filename,
-                            at=other.started_at.strftime("%H:%M")))
+        message = _("Another import (%(file)s, started at %(at)s) is still running; "
+                    "try again when it has finished.", file=other.filename, at=vn_time(other.started_at))
+        fail(run.id, "refused", {"message": message})  # shown on the run's page as it is
+        raise FileRefused(message)
     return run
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
 from ..extensions import db, refresh_statistics
 from . import runs
 from .importer import Checked, check, village_codes, write
+from .models import Commune
 from .readers import FileRefused, kind_of
 
 ERRORS_KEPT = 500  # on the run row, for the page; the command line prints them all
@@ -17,6 +19,18 @@ ERRORS_KEPT = 500  # on the run row, for the page; the command line prints them 
 
 def max_bytes() -> int:
     return current_app.config.get("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+
+
+def commune_or_only(commune_id: int | None = None, *, code: str | None = None) -> int | None:
+    """The given commune (by id, or by `code`), else the only commune there is; None when the
+    code matches none, or none is given and there are several communes (or none)."""
+    if commune_id:
+        return commune_id
+    query = sa.select(Commune.id)
+    if code:
+        query = query.where(Commune.code == code)
+    ids = db.session.scalars(query.limit(2)).all()
+    return ids[0] if len(ids) == 1 else None
 
 
 def import_households(run_id: int, path: Path, *, commune_id: int | None, dry_run: bool = False,

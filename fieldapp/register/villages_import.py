@@ -14,7 +14,7 @@ from ..extensions import db
 from ..text import nfc
 from .models import Village
 from .readers import MAX_BYTES, FileRefused, features, kind_of, read_rows
-from .validate import LAT_RANGE, LON_RANGE, RowError
+from .validate import RowError, inside_vietnam
 
 
 def parse(path: Path, filename: str, limit: int = MAX_BYTES) -> tuple[list[dict], list[RowError]]:
@@ -62,7 +62,7 @@ def _features(path, limit):
             centre = _centre(geometry)
             if centre is None:
                 problems.append(("geometry", _("The geometry must be a Polygon or MultiPolygon of [lon, lat].")))
-            elif not (LAT_RANGE[0] <= centre[1] <= LAT_RANGE[1] and LON_RANGE[0] <= centre[0] <= LON_RANGE[1]):
+            elif not inside_vietnam(centre[1], centre[0]):
                 problems.append(("geometry", _("The boundary lies outside Vietnam (are lon and lat swapped?).")))
             else:
                 values.update(boundary=geometry, lon=centre[0], lat=centre[1])

@@ -112,7 +112,7 @@ def test_officers_come_from_the_assignment_history(client, auth, db_session):
     assert set(after) == {"cskv2", "antt1"} and after["cskv2"]["from"] == "2025-11-20"
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
-                             .where(AuditEvent.action == "assignment_change")) == 1
+                             .where(AuditEvent.action == "assignment_create")) == 1
 
 
 def test_as_of_defaults_to_today(client, auth, db_session):

@@ -136,6 +136,7 @@ def test_assignment_create_and_end_are_audited_once_each(client, auth, db_sessio
                                            "starts_on": today_vn().isoformat()})
     assert response.status_code == 302
     [created] = events("assignment_create")
+    assert not events("assignment_change")  # one row per assignment
     assert (created.username, created.object_type, created.detail["village"]) == ("chihuy", "assignment", "T10")
     auth.post(f"/assignments/{created.object_id}/end", {"ends_on": today_vn().isoformat()})
     only_event("assignment_end", "assignment", created.object_id, "chihuy")

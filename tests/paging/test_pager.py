@@ -99,3 +99,13 @@ def test_user_role_filter_keeps_its_pages(client, auth, db_session):
     shown = _marks(first, "data-username") + _marks(second, "data-username")
     assert set(shown) <= set(officers) and 'href="/users/?page=2&amp;role=officer"' in first
     assert client.get("/users/?role=admin&page=2").status_code == 404
+
+
+def test_pager_links_are_paths_whatever_the_query_string(client, auth, db_session):
+    """Query arguments are filters, never url_for's own (`endpoint`, `_method`, `_external`)."""
+    auth.login("quantri")
+    odd = client.get("/users/?endpoint=x")
+    assert odd.status_code == 200 and 'href="/users/?page=2&amp;endpoint=x"' in odd.get_data(as_text=True)
+    assert client.get("/assignments/?_method=PUT").status_code == 200
+    html = client.get("/users/?_external=1&page=2").get_data(as_text=True)
+    assert 'href="/users/?page=1&amp;_external=1"' in html and "http://" not in html.split('class="pager"')[1]

@@ -88,3 +88,35 @@ def test_admin_adds_a_topic_then_uses_it(client, auth, db_session):
     page = client.get("/campaigns/").get_data(as_text=True)
     assert 'value="sim_rac"' in page and "Sim rác" in page
     assert auth.post("/campaigns/topics", {"code": "sim_rac", "label_vi": "Lần hai"}).status_code == 400
+
+
+def test_moving_an_unknown_topic_is_a_400_with_a_message(client, auth, db_session):
+    campaign = active_campaign(user("chihuy").commune_id)
+    auth.login("quantri")
+    for move in ("abc", str(10**6), "-1"):
+        response = auth.post(f"/campaigns/{campaign.id}/topics", {"move": move, "dir": "up"})
+        assert response.status_code == 400, move
+        assert "Chủ đề này không có trong chiến dịch" in response.get_data(as_text=True)
+
+
+def test_the_campaign_list_counts_topics_in_one_query(app, client, auth, db_session):
+    commune_id = user("chihuy").commune_id
+    today = today_vn()
+    for n in range(4):
+        db.session.add(Campaign(name=f"Cũ {n}", commune_id=commune_id, starts_on=today - timedelta(days=400 + n),
+                                ends_on=today - timedelta(days=390 + n)))
+    db.session.commit()
+    auth.login("chihuy")
+    seen = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if "campaign_topics" in statement:
+            seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        html = client.get("/campaigns/").get_data(as_text=True)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+    assert "Cũ 3" in html and "0 nội dung" in html
+    assert len(seen) == 1, seen

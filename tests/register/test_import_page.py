@@ -5,6 +5,7 @@ import io
 import os
 import re
 import time
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -91,11 +92,18 @@ def test_refusals_and_access(app, client, auth, db_session, tmp_path):
     bad_type = auth.post("/register/imports", {"file": (io.BytesIO(b"x"), "a.pdf"), "mode": "check"},
                          content_type="multipart/form-data", follow_redirects=True)
     assert "Không hỗ trợ loại tệp" in bad_type.get_data(as_text=True)
-    db.session.add(ImportRun(kind="households", filename="dang-chay.csv", status="running"))
+    running = ImportRun(kind="households", filename="dang-chay.csv", status="running")
+    db.session.add(running)
     db.session.commit()
+    started_vn = f"{running.started_at + timedelta(hours=7):%H:%M}"  # Vietnam time, not UTC
     busy = auth.post("/register/imports", {"file": (io.BytesIO(b"a,b\n"), "b.csv"), "mode": "check"},
                      content_type="multipart/form-data", follow_redirects=True)
     assert "dang-chay.csv" in busy.get_data(as_text=True) and "đang chạy" in busy.get_data(as_text=True)
+    assert f"lúc {started_vn})" in busy.get_data(as_text=True)
+    db.session.rollback()
+    refused = db.session.scalar(sa.select(ImportRun).where(ImportRun.filename == "b.csv"))
+    page = client.get(f"/register/imports/{refused.id}").get_data(as_text=True)  # the run's own page
+    assert "đang chạy" in page and f"lúc {started_vn})" in page and "busy" not in page
     officer = Auth(app.test_client())
     officer.login("cskv1")
     assert officer.client.get("/register/").status_code == 403
@@ -133,3 +141,28 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(make_app, db_sess
     assert "Tệp quá lớn" in huge.get_data(as_text=True)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(ImportRun.id))) == runs_before
+
+
+def test_another_communes_runs_are_not_listed_opened_or_confirmed(app, client, auth, db_session):
+    """A run's preview holds names and phones: a commander sees only the runs of their commune."""
+    from fieldapp.models import Commune, User
+
+    other = Commune(code="XX", name="Khác")
+    db.session.add(other)
+    db.session.flush()
+    stranger = User(username="chihuy2", role="commander", commune_id=other.id, password_hash="x")
+    db.session.add(stranger)
+    db.session.flush()
+    run = ImportRun(kind="households", filename="xa-khac.csv", status="checked", user_id=stranger.id,
+                    summary={"rows": 1})
+    db.session.add(run)
+    db.session.commit()
+    _upload_path(run.id, run.filename).write_text("village_code,code\n")
+    auth.login("chihuy")
+    assert "xa-khac.csv" not in client.get("/register/").get_data(as_text=True)
+    assert client.get(f"/register/imports/{run.id}").status_code == 404
+    assert auth.post(f"/register/imports/{run.id}/confirm").status_code == 404
+    admin = Auth(app.test_client())
+    admin.login("quantri")
+    assert "xa-khac.csv" in admin.client.get("/register/").get_data(as_text=True)
+    assert admin.client.get(f"/register/imports/{run.id}").status_code == 200
