@@ -167,9 +167,7 @@ def shell():
     from the pack on the phone when the server cannot be reached."""
     campaign = active_campaign(current_user.commune_id)
     visit_form = VisitForm(formdata=None, campaign=campaign)
-    if campaign:
-        visit_form.topics.data = [t.code for t in campaign.topics]
-        visit_form.materials.data, visit_form.people_reached.data = ["leaflet"], 1
+    visit_form.prefill(campaign)
     return render_template("sync/shell.html", visit_form=visit_form, household_form=HouseholdForm(formdata=None),
                            may_record=scoping.may_record(current_user))
 
