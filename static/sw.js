@@ -35,7 +35,6 @@ function cacheShell() {
 
 self.addEventListener("message", function (event) {
   if (event.data === "cache-shell") event.waitUntil(cacheShell());
-  if (event.data === "sync") event.waitUntil(TN.syncNow());
 });
 
 self.addEventListener("sync", function (event) {

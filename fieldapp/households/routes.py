@@ -53,10 +53,8 @@ def show(household_id: uuid.UUID):
     household = scoping.get_household(current_user, household_id)
     campaign = active_campaign(household.village.commune_id)
     form = VisitForm(campaign=campaign, team=visits.village_team(household.village_id, current_user))
-    if campaign and not form.is_submitted():
-        form.topics.data = [t.code for t in campaign.topics]
-        form.materials.data = ["leaflet"]
-        form.people_reached.data = 1
+    if not form.is_submitted():
+        form.prefill(campaign)
     with writing():  # the reads hold no lock; the audit event takes it briefly
         audit.record("household_view", "household", household.id)
     return _render_show(household, form)

@@ -81,8 +81,9 @@ def _nfc(value):
 
 
 def content_hash(entry: dict) -> str:
-    """SHA-256 of the entry's meaning: type, device time and data, as canonical NFC JSON."""
-    content = _nfc({"type": entry["type"], "recorded_at": entry.get("recorded_at"), "data": entry["data"]})
+    """SHA-256 of the entry's meaning: type, device time and data, as canonical JSON (of an
+    entry `apply_batch` already normalised to NFC)."""
+    content = {"type": entry["type"], "recorded_at": entry.get("recorded_at"), "data": entry["data"]}
     text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -169,14 +170,14 @@ def _answer_existing(user, device_id, entry, receipt: SyncReceipt, digest: str) 
 
 
 def _quarantined_row(user, device_id, entry, errors) -> QuarantinedEntry:
-    return QuarantinedEntry(entry_id=entry["id"][:80], user_id=user.id, device_id=device_id,
+    return QuarantinedEntry(entry_id=entry["id"], user_id=user.id, device_id=device_id,
                             raw=entry, errors=errors)
 
 
 def _quarantine(user, device_id, entry, errors) -> dict:
     """Keep the raw entry for review, once per entry id while unresolved."""
     seen = db.session.scalar(sa.select(QuarantinedEntry.id).where(
-        QuarantinedEntry.entry_id == entry["id"][:80], QuarantinedEntry.resolved_at.is_(None)).limit(1))
+        QuarantinedEntry.entry_id == entry["id"], QuarantinedEntry.resolved_at.is_(None)).limit(1))
     if not seen:
         with db.session.begin_nested():
             db.session.add(_quarantined_row(user, device_id, entry, errors))
@@ -185,12 +186,7 @@ def _quarantine(user, device_id, entry, errors) -> dict:
 
 def statuses(user: User, ids: list[str]) -> list[dict]:
     """What the server holds for each of the caller's entry ids: created, quarantined or unknown."""
-    keys = {}
-    for raw in ids:
-        try:
-            keys[raw] = uuid.UUID(raw)
-        except ValueError:
-            keys[raw] = None
+    keys = {raw: as_uuid(raw) for raw in ids}
     found = dict(db.session.execute(
         sa.select(SyncReceipt.entry_id, SyncReceipt.status)
         .where(SyncReceipt.entry_id.in_([k for k in keys.values() if k]), SyncReceipt.user_id == user.id)

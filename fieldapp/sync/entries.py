@@ -56,13 +56,20 @@ def parse_recorded_at(value) -> datetime:
     """The device's time with its UTC offset (ISO 8601); a naive time is refused."""
     try:
         moment = datetime.fromisoformat(value)
-        moment.utcoffset()
         if moment.tzinfo is None:
             raise ValueError
         moment.astimezone()  # years at the edge of the calendar overflow here
     except (TypeError, ValueError, OverflowError):
         raise Invalid({"recorded_at": _("Not a valid date and time with a UTC offset.")})
     return moment
+
+
+def row_id(value) -> int | None:
+    """An integer primary key from JSON, or None: not a whole number (true is no id), or out
+    of the database's range (PostgreSQL would refuse to compare it, failing the entry)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= scoping.MAX_ID:
+        return value
+    return None
 
 
 class Lookups:
@@ -87,7 +94,7 @@ class Lookups:
         return self.households.get(key)
 
     def campaign(self, campaign_id, commune_id: int):
-        if not isinstance(campaign_id, int) or isinstance(campaign_id, bool):
+        if row_id(campaign_id) is None:
             return None
         if (campaign_id, commune_id) not in self.campaigns:
             self.campaigns[campaign_id, commune_id] = get_campaign(campaign_id, commune_id)
@@ -139,9 +146,8 @@ def apply_visit(entry_id: uuid.UUID, entry: dict, lookups: Lookups, device_id: s
 def apply_household(entry_id: uuid.UUID, entry: dict, lookups: Lookups, device_id: str) -> Household:
     data, user = entry["data"], lookups.user
     parse_recorded_at(entry.get("recorded_at"))
-    village_id = data.get("village_id")
-    village = None
-    if isinstance(village_id, int) and not isinstance(village_id, bool):
+    village_id, village = row_id(data.get("village_id")), None
+    if village_id is not None:
         village = db.session.scalar(scoping.villages(user).where(Village.id == village_id))
     if village is None:
         raise Invalid({"village_id": _("This village does not exist or is outside your area.")})

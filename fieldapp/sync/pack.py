@@ -8,14 +8,15 @@ import sqlalchemy as sa
 from flask_babel import get_locale
 
 from ..auth import scoping
-from ..auth.models import Assignment, User
+from ..auth.models import User
 from ..campaigns.models import Campaign
 from ..campaigns.services import active_campaign
 from ..coverage.status import households_with_status
 from ..extensions import db
 from ..register.models import Household
-from ..timeutil import iso_utc, today_vn, utcnow
+from ..timeutil import iso_utc, utcnow
 from ..visits.models import Visit, visit_companions
+from ..visits.services import village_teams
 
 HISTORY = 5  # visits of the active campaign each household carries offline, newest first
 
@@ -32,19 +33,10 @@ def campaign_json(campaign: Campaign | None) -> dict | None:
 
 
 def teams(user: User, village_ids: list[int]) -> dict[int, list[dict]]:
-    """Each village's team today (as `visits.village_team`: active officers and team
-    members assigned on today's date), the caller left out: the offline form's companions."""
-    rows = db.session.execute(
-        sa.select(Assignment.village_id, User.username, User.full_name)
-        .join(User, User.id == Assignment.user_id)
-        .where(Assignment.village_id.in_(village_ids), scoping.assignment_in_force(today_vn()),
-               User.role.in_(("officer", "commander")), User.active, User.id != user.id)
-        .distinct().order_by(Assignment.village_id, User.username)
-    )
-    by_village: dict[int, list[dict]] = {i: [] for i in village_ids}
-    for village_id, username, name in rows:
-        by_village[village_id].append({"username": username, "name": name or username})
-    return by_village
+    """Each village's team today (`visits.village_teams`), the caller left out: the offline
+    form's companions."""
+    return {village_id: [{"username": u.username, "name": u.display_name} for u in members]
+            for village_id, members in village_teams(village_ids, user).items()}
 
 
 def histories(campaign_id: int | None, village_ids) -> dict:

@@ -8,7 +8,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import nav
+from .. import nav, paging
 from ..accountability import audit
 from ..auth import scoping
 from ..auth.models import User
@@ -26,6 +26,7 @@ from .openapi import document
 from .pack import build_pack, fingerprint
 
 bp = Blueprint("sync", __name__)
+QUARANTINE_PER_PAGE = 50
 nav.add("sync.quarantine", _l("Entries to review"), ("commander", "admin"), order=54)
 
 
@@ -90,26 +91,32 @@ def status():
 
 
 @bp.get("/api/openapi.json")
+@reads_only
 def openapi():
     """The OpenAPI 3.1 description of /api/* (public: it holds no data)."""
     return jsonify(document())
 
 
 @bp.get("/sync/quarantine")
+@reads_only
 @login_required
 def quarantine():
     """Entries the server would not apply, from users in the caller's area (commanders,
-    admins); 403 for other roles."""
+    admins; unreviewed first, 50 a page); 403 for other roles. A malformed `?page=` answers
+    400, one past the end 404."""
     scoping.require_roles("commander", "admin")
-    rows = db.session.execute(
+    query = (
         sa.select(QuarantinedEntry, User)
         .join(User, User.id == QuarantinedEntry.user_id)
         .where(QuarantinedEntry.user_id.in_(scoping.user_ids(current_user)))
-        .order_by(QuarantinedEntry.resolved_at.is_not(None), QuarantinedEntry.received_at.desc())
-        .limit(500)
-    ).all()
-    return render_template("sync/quarantine.html", rows=rows, households=_named_households(rows),
-                           field_labels=_field_labels())
+        .order_by(QuarantinedEntry.resolved_at.is_not(None), QuarantinedEntry.received_at.desc(),
+                  QuarantinedEntry.id.desc())
+    )
+    with writing():  # raw entries show names and phones; before the reads, which it would expire
+        audit.record("quarantine_view", "quarantined_entry", page=paging.page_number())
+    page = paging.of_select(query, QUARANTINE_PER_PAGE, scalars=False)
+    return render_template("sync/quarantine.html", rows=page.items, page=page,
+                           households=_named_households(page.items), field_labels=_field_labels())
 
 
 def _field_labels() -> dict[str, object]:
@@ -153,15 +160,14 @@ def resolve(entry_id: int):
 
 
 @bp.get("/sync/shell")
+@reads_only
 @login_required
 def shell():
     """The offline shell: cached by the service worker, it draws my villages and households
     from the pack on the phone when the server cannot be reached."""
     campaign = active_campaign(current_user.commune_id)
     visit_form = VisitForm(formdata=None, campaign=campaign)
-    if campaign:
-        visit_form.topics.data = [t.code for t in campaign.topics]
-        visit_form.materials.data, visit_form.people_reached.data = ["leaflet"], 1
+    visit_form.prefill(campaign)
     return render_template("sync/shell.html", visit_form=visit_form, household_form=HouseholdForm(formdata=None),
                            may_record=scoping.may_record(current_user))
 

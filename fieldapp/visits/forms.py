@@ -51,6 +51,16 @@ class VisitForm(Form):
         self.topics.choices = choices({t.code: t.label(str(get_locale())) for t in topics})
         self.companions.choices = choices({u.username: u.display_name for u in team})
 
+    def prefill(self, campaign) -> None:
+        """Start a blank form as the one-tap warning (`services.standard_values`): all the
+        campaign's topics, a leaflet, one person reached. Nothing without a campaign."""
+        from .services import standard_values
+
+        if campaign is not None:
+            values = standard_values(campaign, "warned")
+            for name in ("topics", "materials", "people_reached"):
+                self[name].data = values[name]
+
     def validate_topics(self, field):
         if self.outcome.data == "warned" and not field.data:
             raise ValidationError(_l("Tick at least one topic for a warning."))

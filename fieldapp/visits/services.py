@@ -17,17 +17,26 @@ from ..timeutil import to_utc_naive, today_vn, utcnow
 from .models import Visit, VisitMaterial, VisitTopic
 
 
+def village_teams(village_ids, exclude: User | None = None) -> dict[int, list[User]]:
+    """Each village's team today (active officers and team members assigned on today's
+    date), by username, `exclude` left out: who may go along on a visit. One query."""
+    rows = db.session.execute(
+        sa.select(Assignment.village_id, User)
+        .join(Assignment, Assignment.user_id == User.id)
+        .where(Assignment.village_id.in_(village_ids), assignment_in_force(today_vn()),
+               User.role.in_(("officer", "commander")), User.active,
+               sa.true() if exclude is None else User.id != exclude.id)
+        .distinct().order_by(Assignment.village_id, User.username)
+    )
+    teams: dict[int, list[User]] = {village_id: [] for village_id in village_ids}
+    for village_id, member in rows:
+        teams[village_id].append(member)
+    return teams
+
+
 def village_team(village_id: int, exclude: User | None = None) -> list[User]:
     """People assigned to the village today (officers and team members), for companions."""
-    users = db.session.scalars(
-        sa.select(User)
-        .join(Assignment, Assignment.user_id == User.id)
-        .where(Assignment.village_id == village_id, assignment_in_force(today_vn()),
-               User.role.in_(("officer", "commander")), User.active)
-        .order_by(User.username)
-        .distinct()
-    ).all()
-    return [u for u in users if exclude is None or u.id != exclude.id]
+    return village_teams([village_id], exclude)[village_id]
 
 
 def users_by_username(usernames: list[str]) -> list[User]:

@@ -7,10 +7,7 @@
   var $ = function (s, el) { return (el || document).querySelector(s); };
   var esc = function (s) { return TN.esc(s); };
 
-  TN.emit = function (name, detail) {
-    if (name === "sync-end") afterSync(detail);
-    document.dispatchEvent(new CustomEvent("tn:" + name, { detail: detail }));
-  };
+  TN.onSyncEnd = afterSync;  // sync.js calls it after every run (not in the service worker)
 
   function refreshUi() {
     return TN.outbox.all().then(function (all) {

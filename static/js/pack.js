@@ -24,15 +24,15 @@
       if (etag && pack && pack.user === user) headers["If-None-Match"] = etag;
       return fetch("/api/me/pack", { credentials: "same-origin", headers: headers, cache: "no-store", redirect: "manual" });
     }).then(function (r) {
-      if (r.status === 304 || r.ok) TN.outbox.setMeta("pack_at", Date.now());
-      if (r.status === 304) return pack;
+      // Fresh only on a 304 or once a JSON pack is stored: a Wi-Fi login page answers 200 too.
+      if (r.status === 304) return TN.outbox.setMeta("pack_at", Date.now()).then(function () { return pack; });
       if (!r.ok || (r.headers.get("content-type") || "").indexOf("application/json") !== 0) throw new Error("pack " + r.status);
       var etag = r.headers.get("ETag");
       return r.json().then(function (p) {
         p.user = user;
         pack = p;
         return TN.outbox.setMeta("pack", p).then(function () { return TN.outbox.setMeta("pack_etag", etag); })
-          .then(function () { return p; });
+          .then(function () { return TN.outbox.setMeta("pack_at", Date.now()); }).then(function () { return p; });
       });
     });
   };
@@ -60,7 +60,7 @@
     if (f) { f.h.status = status; TN.outbox.setMeta("pack", pack); }
   };
   TN.pack = function () { return pack; };
-  TN.usePack = function (p) { pack = p; };
+  TN.usePack = function (p) { pack = p; };  // bench/b_sync.py draws the shell from a pack of its own
 
   function rowHtml(h, canRecord) {
     var st = h.status, addr = esc(h.address);

@@ -6,7 +6,7 @@
   "use strict";
   var TN = root.TN = root.TN || {};
   var MIN = 2000, MAX = 15 * 60000, CHUNK = 100, TIMEOUT = 20000;
-  var state = TN.syncState = { failures: 0, running: false, needLogin: false, lastError: "" };
+  var state = TN.syncState = { failures: 0, needLogin: false };
   var timer = null;
 
   function fetchJson(url, opts) {
@@ -82,21 +82,17 @@
   };
 
   function run() {
-    state.running = true;
     clearTimeout(timer);
-    TN.emit && TN.emit("sync-start");
     return withLock(sendAll).then(function (sent) {
-      state.failures = 0; state.lastError = "";
+      state.failures = 0;
       return sent;
     }, function (e) {
       state.needLogin = !!e.login;
-      state.lastError = String(e && e.message || e);
       if (!e.login) state.failures++;
       return null;
     }).then(function (sent) {
-      state.running = false;
       TN.schedule && TN.schedule();
-      TN.emit && TN.emit("sync-end", sent);
+      TN.onSyncEnd && TN.onSyncEnd(sent);
       return sent;
     });
   }

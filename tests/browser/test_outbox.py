@@ -131,3 +131,18 @@ def test_the_browser_offline_flag_then_online_sends_at_once(live_server, plain_p
     page.locator(f'[data-household-id="{household_id}"]:not(.pending)').wait_for()
     with sqlite_app.app_context():
         assert [v.outcome for v in visits_of(uuid.UUID(household_id))] == ["warned"]
+
+
+def test_a_wifi_login_page_is_no_fresh_pack(live_server, plain_page, sqlite_app):
+    """A captive portal answering 200 with HTML must not mark the pack fresh (which would
+    skip refreshing it for two minutes); a real pack does."""
+    page = plain_page
+    wifi_login = "<html><body><form action='/portal'>Đăng nhập Wi-Fi miễn phí</form></body></html>"
+    page.route("**/api/me/pack", lambda route: route.fulfill(status=200, content_type="text/html", body=wifi_login))
+    sign_in(page, live_server.url, "cskv1")
+    refresh = "TN.refreshPack('cskv1').then(() => 'stored', e => String(e))"
+    assert page.evaluate(refresh) == "Error: pack 200"
+    assert page.evaluate("TN.outbox.meta('pack_at')") is None
+    page.unroute("**/api/me/pack")
+    assert page.evaluate(refresh) == "stored"
+    assert isinstance(page.evaluate("TN.outbox.meta('pack_at')"), (int, float))

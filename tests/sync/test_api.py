@@ -44,6 +44,26 @@ def test_commanders_review_quarantined_entries(client, auth, db_session):
     assert "/sync/quarantine" in client.get("/villages/").get_data(as_text=True)
 
 
+def test_the_quarantine_page_is_audited_and_paged(client, auth, db_session):
+    import sqlalchemy as sa
+
+    from fieldapp.extensions import db
+    from fieldapp.models import AuditEvent
+
+    auth.login("cskv1")
+    send(client, [visit_entry(households_of("T01")[0].id, campaign_id(), seq=n, outcome="bogus") for n in range(51)])
+    client.post("/logout", data={"csrf_token": auth.token()})
+    auth.login("chihuy")
+    first = client.get("/sync/quarantine").get_data(as_text=True)
+    assert first.count("data-quarantined-id=") == 50 and 'rel="next"' in first
+    assert client.get("/sync/quarantine?page=2").get_data(as_text=True).count("data-quarantined-id=") == 1
+    assert client.get("/sync/quarantine?page=3").status_code == 404
+    assert client.get("/sync/quarantine?page=x").status_code == 400
+    db.session.rollback()  # end the test's read snapshot
+    views = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "quarantine_view")).all()
+    assert [v.detail["page"] for v in views] == [1, 2, 3]  # the malformed one never got that far
+
+
 def test_the_pwa_files_are_served(client, auth):
     import json
 

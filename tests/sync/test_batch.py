@@ -162,6 +162,18 @@ def test_bad_uuids(client, auth, db_session):
     assert _landed(db_session, bad_household) == [0]
 
 
+def test_ids_out_of_the_databases_range_are_quarantined(client, auth, db_session):
+    household = households_of("T01")[3]
+    batch = [visit_entry(household.id, cid) for cid in (2**31, 2**63, -1, 0, True)]
+    batch += [household_entry(vid) for vid in (2**31, 2**70, 0)]
+    auth.login("cskv1")
+    results = send(client, batch).get_json()["results"]
+    assert [r["status"] for r in results] == ["quarantined"] * 8
+    assert all(r["errors"]["campaign_id"] == "Chiến dịch này không tồn tại." for r in results[:5])
+    assert all("village_id" in r["errors"] for r in results[5:])
+    assert _count(db_session, QuarantinedEntry) == 8 and _landed(db_session, *batch[:5]) == [0] * 5
+
+
 def test_form_rules_apply_with_vietnamese_messages(client, auth, db_session):
     hs = households_of("T02")
     cid = campaign_id()
