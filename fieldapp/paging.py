@@ -84,10 +84,12 @@ def of_list(items: Sequence[Any], per_page: int) -> Page:
     return Page(list(items[start:start + per_page]), number, per_page, len(items))
 
 
-def of_select(query: sa.Select, per_page: int) -> Page:
-    """The requested page of a SELECT: one COUNT, then LIMIT/OFFSET (keep an ORDER BY on it)."""
+def of_select(query: sa.Select, per_page: int, *, scalars: bool = True) -> Page:
+    """The requested page of a SELECT: one COUNT, then LIMIT/OFFSET (keep an ORDER BY on it).
+    Items are the first column's objects, or whole rows with `scalars=False`."""
     number = page_number()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     _check(number, total, per_page)
     paged = query.limit(per_page).offset((number - 1) * per_page)
-    return Page(list(db.session.scalars(paged).unique()), number, per_page, total)
+    result = db.session.scalars(paged).unique() if scalars else db.session.execute(paged)
+    return Page(list(result), number, per_page, total)
