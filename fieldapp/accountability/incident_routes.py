@@ -5,7 +5,7 @@ Other roles get 403; an incident or household outside the caller's area answers 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from ..auth import scoping
@@ -66,8 +66,12 @@ def index():
 
 @bp.get("/export.xlsx")
 def export():
-    """The filtered list as an Excel workbook (names included: audited as an export)."""
-    _form, filters = _filters()
+    """The filtered list as an Excel workbook (names included: audited as an export); invalid
+    filters answer 400 with the form's messages rather than exporting everything."""
+    form, filters = _filters()
+    if form.errors:
+        abort(400, "; ".join(f"{form[name].label.text}: {' '.join(map(str, errors))}"
+                             for name, errors in form.errors.items()))
     rows = listing(current_user, filters)
     workbook = incidents_workbook(rows)  # before the commit expires the rows
     audit.record("incident_export", "incident", "", rows=len(rows), filters=request.args.to_dict())
