@@ -80,9 +80,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = lambda: str(get_locale())
 
     from .coverage.status import status_labels
-    from .nav import items_for, sections_for
+    from .nav import sections_for
 
-    app.jinja_env.globals["nav_items"] = items_for
     app.jinja_env.globals["nav_sections"] = sections_for
     app.jinja_env.globals["row_labels"] = row_labels
     from .visits.forms import material_labels, outcome_labels

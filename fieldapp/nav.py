@@ -23,14 +23,6 @@ def add(endpoint: str, label, roles: tuple[str, ...], order: int = 50) -> None:
         _ITEMS.append(NavItem(endpoint, label, roles, order))
 
 
-def items_for(user) -> list[tuple[str, object]]:
-    """(url, label) of the menu entries this user may open."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    chosen = sorted((i for i in _ITEMS if user.role in i.roles), key=lambda i: i.order)
-    return [(url_for(i.endpoint), i.label) for i in chosen]
-
-
 def sections_for(user) -> list[list[tuple[str, object]]]:
     """The menu in groups: field work (order < 40), incidents (40s), register data (50s),
     administration (60s), the access log (70 and up); empty groups left out."""

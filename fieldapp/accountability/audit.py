@@ -41,13 +41,14 @@ def insert_rows(rows: list[dict]) -> None:
 
 
 def action_labels() -> dict[str, str]:
-    """Readable names of the actions recorded so far (unknown ones show their code)."""
+    """Readable names of every action the code records (an unknown one shows its code)."""
     from flask_babel import lazy_gettext as _l
 
     return {
         "login": _l("Signed in"), "login_failed": _l("Failed sign-in"), "logout": _l("Signed out"),
         "household_create": _l("Added a household"), "household_view": _l("Viewed a household"),
-        "visit_create": _l("Recorded a visit"), "visit_withdraw": _l("Withdrew a visit"), "pack_download": _l("Downloaded the offline pack"),
+        "visit_create": _l("Recorded a visit"), "visit_withdraw": _l("Withdrew a visit"),
+        "pack_download": _l("Downloaded the offline pack"),
         "assignment_change": _l("Changed an assignment"), "warned_check": _l("Checked whether warned"),
         "incident_create": _l("Recorded an incident"), "incident_view": _l("Viewed an incident"),
         "incident_list": _l("Listed incidents"),
@@ -56,6 +57,8 @@ def action_labels() -> dict[str, str]:
         "household_access_view": _l("Viewed who accessed a household"),
         "purge": _l("Blanked expired personal data"),
         "export": _l("Exported data"), "household_update": _l("Corrected a household"),
+        "household_moved": _l("Marked a household as moved away"),
+        "household_returned": _l("Marked a household as back"),
         "household_merge": _l("Merged duplicate households"), "duplicates_view": _l("Viewed likely duplicates"),
         "households_import": _l("Imported households"), "households_import_check": _l("Checked a household file"),
         "villages_import": _l("Imported villages"), "villages_import_check": _l("Checked a village file"),
@@ -81,7 +84,7 @@ def object_labels() -> dict[str, str]:
 
 
 def detail_labels() -> dict[str, str]:
-    """Readable names of the detail keys shown under an audit event."""
+    """Readable names of every detail key the code records under an event."""
     from flask_babel import lazy_gettext as _l
 
     return {
@@ -90,7 +93,43 @@ def detail_labels() -> dict[str, str]:
         "topic": _l("topic"), "topics": _l("topics"), "created": _l("new"), "updated": _l("updated"),
         "unchanged": _l("unchanged"), "filename": _l("file"), "into": _l("merged into"),
         "retention_days": _l("days kept"), "pairs": _l("pairs"),
+        "household": _l("household"), "outcome": _l("outcome"), "supersedes": _l("replaces visit"),
+        "merged_from": _l("addressed to merged household"), "occurred_on": _l("day of the incident"),
+        "kind": _l("kind"), "as_of": _l("as of"), "filters": _l("filters"), "cutoff": _l("idle before"),
+        "dry_run": _l("trial run"), "visits": _l("visits"), "incidents": _l("incidents"),
+        "quarantined": _l("entries to review"), "assignee": _l("assigned to"),
+        "assignment": _l("assignment"), "starts_on": _l("from"), "ends_on": _l("until"),
+        "user_name": _l("account"), "visits_moved": _l("visits moved"), "code": _l("code"),
+        "topic_id": _l("topic"), "step": _l("moved by"),
     }
+
+
+def detail_items(detail: dict) -> list[tuple[str, str]]:
+    """An event's detail as (label, value) pairs to show: outcomes and incident kinds by name,
+    yes/no for booleans, numbers in the locale's format."""
+    from flask_babel import gettext
+
+    from ..i18n import number
+    from ..visits.forms import outcome_labels
+    from .incidents import kind_labels
+
+    names = {"outcome": outcome_labels(), "kind": kind_labels()}
+    keys = detail_labels()
+
+    def shown(key: str, value) -> str:
+        if isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
+        if isinstance(value, (int, float)):
+            return number(value)
+        if value is None:
+            return "–"
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        if isinstance(value, dict):
+            return ", ".join(f"{k}={v}" for k, v in value.items())
+        return str(names[key].get(value, value)) if key in names else str(value)
+
+    return [(str(keys.get(k, k)), shown(k, v)) for k, v in detail.items()]
 
 
 class AppendOnlyError(RuntimeError):

@@ -4,12 +4,11 @@ Commanders and admins only (others 403). There is no route that edits or deletes
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
+from .. import paging
 from ..auth import scoping
-from ..extensions import db
 from . import audit
 from .forms import AuditFilterForm
 from .models import AuditEvent
@@ -21,17 +20,15 @@ PER_PAGE = 50
 @bp.get("/")
 @login_required
 def index():
-    """Events the caller may read (see `scoping.audit_events`), newest first."""
+    """Events the caller may read (see `scoping.audit_events`), newest first, 50 a page (a
+    malformed `?page=` answers 400, one past the end 404); other roles get 403."""
     scoping.require_roles("commander", "admin")
-    actions = db.session.scalars(sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
-    form = AuditFilterForm(formdata=request.args, actions=actions)
+    form = AuditFilterForm(formdata=request.args, actions=audit.action_labels())
     query = scoping.audit_events(current_user)
     if form.validate():
         query = audit.search(query, user=form.user.data or "", action=form.action.data or "",
                              object_id=form.object.data or "", date_from=form.date_from.data,
                              date_to=form.date_to.data)
-    page = db.paginate(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
-                       page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
-                       error_out=False, count=True)
+    page = paging.of_select(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), PER_PAGE)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("accountability/audit.html", form=form, page=page, args=args)

@@ -92,9 +92,6 @@ class AuditFilterForm(_GetForm):
     date_from = DateField(_l("From"), validators=[Optional(), plausible_day])
     date_to = DateField(_l("To"), validators=[Optional(), plausible_day])
 
-    def __init__(self, *args, actions=(), **kwargs):
+    def __init__(self, *args, actions: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        from .audit import action_labels
-
-        labels = action_labels()
-        self.action.choices = [("", _l("All"))] + [(a, labels.get(a, a)) for a in actions]
+        self.action.choices = [("", _l("All"))] + sorted(actions.items(), key=lambda kv: str(kv[1]))

@@ -5,18 +5,20 @@ Other roles get 403; an incident or household outside the caller's area answers 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from ..auth import scoping
 from ..extensions import db
+from ..households.search import matching, search_words
+from ..register.households import survivor
 from ..register.models import Household
-from ..text import fold
 from . import audit
 from .forms import IncidentFilterForm, IncidentForm
 from .incidents import (Filters, create_incident, get_incident, judged_days, listing, listing_page,
                         register_started_on)
 from .verdict import assess
+from .xlsx import incidents_workbook
 
 
 def topic_labels() -> dict[str, str]:
@@ -26,7 +28,7 @@ def topic_labels() -> dict[str, str]:
 
     topics = db.session.scalars(sa.select(Topic).order_by(Topic.id))
     return {t.code: t.label(str(get_locale())) for t in topics}
-from .xlsx import incidents_workbook
+
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 ROLES = ("commander", "admin")
@@ -64,8 +66,12 @@ def index():
 
 @bp.get("/export.xlsx")
 def export():
-    """The filtered list as an Excel workbook (names included: audited as an export)."""
-    _form, filters = _filters()
+    """The filtered list as an Excel workbook (names included: audited as an export); invalid
+    filters answer 400 with the form's messages rather than exporting everything."""
+    form, filters = _filters()
+    if form.errors:
+        abort(400, "; ".join(f"{form[name].label.text}: {' '.join(map(str, errors))}"
+                             for name, errors in form.errors.items()))
     rows = listing(current_user, filters)
     workbook = incidents_workbook(rows)  # before the commit expires the rows
     audit.record("incident_export", "incident", "", rows=len(rows), filters=request.args.to_dict())
@@ -76,20 +82,24 @@ def export():
 
 @bp.get("/new")
 def find_household():
-    """Choose the victim's household: search by name, house number or phone (`?q=`)."""
-    q = fold(request.args.get("q", "")).strip()
+    """Choose the victim's household: search by name, house number or phone (`?q=`, every
+    word in any order). Merged households are left out: their visits live on the survivor."""
+    q = request.args.get("q", "")
     found = []
-    if len(q) >= 2:
+    if len("".join(search_words(q))) >= 2:
         found = db.session.scalars(
-            scoping.households(current_user).where(Household.search_key.contains(q, autoescape=True))
+            scoping.households(current_user).where(Household.status != "merged", matching(q))
             .order_by(Household.sort_key).limit(30)).all()
     return render_template("accountability/incident_find.html", q=request.args.get("q", ""), found=found)
 
 
 @bp.route("/new/<uuid:household_id>", methods=["GET", "POST"])
 def new(household_id):
-    """Record an incident for a household in the caller's area; 422 with messages on errors."""
+    """Record an incident for a household in the caller's area (a merged household's id
+    stands for its survivor); 404 outside the area, 422 with messages on errors."""
     household = scoping.get_household(current_user, household_id)
+    if household.status == "merged":
+        household = scoping.get_household(current_user, survivor(household).id)
     form = IncidentForm(first_day=register_started_on(household.village.commune_id))
     if form.validate_on_submit():
         incident = create_incident(household, form.values(), current_user)

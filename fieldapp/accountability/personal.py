@@ -10,15 +10,15 @@ do not change. Audit events are never touched: they hold ids, not residents' per
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..register.models import Household
 from ..timeutil import iso_utc, utcnow
 from ..visits.models import Visit
+from ..visits.services import history
 from . import audit
 from .models import AuditEvent, Incident
 
@@ -28,10 +28,7 @@ PERSONAL_KEYS = frozenset({"head_name", "address", "phone", "note", "lat", "lon"
 
 def holdings(household: Household) -> dict:
     """Everything the system holds about the household, as JSON-ready data."""
-    visits = db.session.scalars(
-        sa.select(Visit).where(Visit.household_id == household.id).order_by(Visit.received_at)
-        .options(selectinload(Visit.topic_rows), selectinload(Visit.material_rows),
-                 selectinload(Visit.companions), selectinload(Visit.user))).all()
+    visits = reversed(history(household))  # oldest received first
     incidents = incidents_of(household)
     h = household
     return {

@@ -13,8 +13,8 @@ from flask_login import current_user, login_required
 
 from ..auth import scoping
 from ..extensions import db
-from . import audit
 from ..visits.services import history
+from . import audit
 from .personal import access_events, holdings, incidents_of
 
 bp = Blueprint("personal", __name__, url_prefix="/households")
@@ -32,7 +32,7 @@ def data(household_id: uuid.UUID):
     """Everything held about the household, with the way to correct it."""
     household = _household(household_id)
     page = render_template("accountability/household_data.html", household=household,
-                           held=holdings(household), visits=history(household),
+                           visits=history(household),
                            incidents=incidents_of(household))
     audit.record("household_data_view", "household", household.id)
     db.session.commit()

@@ -36,13 +36,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import Assignment, User
-from ..auth.scoping import FIELD_ROLES, assignment_in_force
+from ..auth.scoping import FIELD_ROLES
 from ..extensions import db
 from ..register.models import Household
 from ..timeutil import end_of_day_utc
 from ..visits.models import Visit
 
-VERDICTS = ("warned", "attempted", "moved_away", "not_visited")
 ATTEMPTS = ("nobody_home", "refused")
 
 
@@ -75,16 +74,6 @@ class Verdict:
         return self.status == "warned"
 
 
-def in_force_by(day: date):
-    """SQL condition on Visit: in force by the end of `day` (see the module docstring)."""
-    cutoff = end_of_day_utc(day)
-    return sa.and_(
-        Visit.received_at < cutoff,
-        Visit.recorded_at < cutoff,
-        sa.or_(Visit.replaced_at.is_(None), Visit.replaced_at >= cutoff),
-    )
-
-
 def assess(household: Household, as_of: date, assigned_on: date | None = None) -> Verdict:
     """The verdict for one household by the end of `as_of` (responsible on `assigned_on`)."""
     return assess_many([(household, as_of, assigned_on or as_of)])[0]
@@ -109,7 +98,8 @@ def assess_many(cases: list[tuple[Household, date, date]]) -> list[Verdict]:
 
 
 def _in_force(visit: Visit, cutoff) -> bool:
-    """The Python twin of `in_force_by`, for visits already loaded up to the latest cutoff."""
+    """In force by `cutoff` (see the module docstring): received and recorded before it, not
+    replaced before it."""
     return (visit.received_at < cutoff and visit.recorded_at < cutoff
             and (visit.replaced_at is None or visit.replaced_at >= cutoff))
 

@@ -12,8 +12,8 @@ from ..campaigns.services import active_campaign
 from ..coverage.queries import village_coverage
 from ..coverage.status import STATUSES, households_with_status
 from ..extensions import db, htmx, reads_only
+from ..households.search import matching
 from ..register.models import Household
-from ..text import fold
 
 bp = Blueprint("villages", __name__, url_prefix="/villages")
 nav.add("villages.index", _l("My villages"), ("officer", "village_head", "commander", "admin"), order=10)
@@ -52,8 +52,7 @@ def show(village_id: int):
 def _household_rows(village_id: int, campaign, q: str, status: str):
     where = sa.and_(Household.village_id == village_id, Household.status != "merged")  # merged: counted on the survivor
     if q:
-        for word in fold(q).split()[:5]:
-            where = sa.and_(where, Household.search_key.contains(word, autoescape=True))
+        where = sa.and_(where, matching(q))
     query = households_with_status(campaign.id if campaign else None, where)
     if status:
         query = query.where(query.selected_columns.coverage_status == status)

@@ -105,3 +105,82 @@ def test_household_view_is_recorded(client, auth, db_session):
     client.get(f"/households/{household.id}")
     [event] = events("household_view")
     assert event.object_id == str(household.id) and event.username == "cskv1"
+
+
+def recorded_in_code() -> tuple[set[str], set[str]]:
+    """The actions and detail keys every `audit.record(…)`/`audit.row(…)` in fieldapp records:
+    keyword arguments, and the keys of a dict passed as `**name` built in the same function."""
+    import ast
+    from pathlib import Path
+
+    import fieldapp
+
+    actions, keys = set(), set()
+    for path in Path(fieldapp.__file__).parent.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, (ast.FunctionDef, ast.Module)):
+                continue
+            built: dict[str, set[str]] = {}
+            for node in ast.walk(function):
+                if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
+                    for target in node.targets:
+                        if isinstance(target, ast.Name):
+                            built.setdefault(target.id, set()).update(
+                                k.value for k in node.value.keys if isinstance(k, ast.Constant))
+                if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript):
+                    target = node.targets[0]
+                    if isinstance(target.value, ast.Name) and isinstance(target.slice, ast.Constant):
+                        built.setdefault(target.value.id, set()).add(target.slice.value)
+            for node in ast.walk(function):
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and isinstance(node.func.value, ast.Name) and node.func.value.id == "audit"
+                        and node.func.attr in ("record", "row")):
+                    continue
+                first = node.args[0]
+                if isinstance(first, ast.Constant):
+                    actions.add(first.value)
+                elif isinstance(first, ast.IfExp):
+                    actions.update(b.value for b in (first.body, first.orelse) if isinstance(b, ast.Constant))
+                for keyword in node.keywords:
+                    if keyword.arg is None and isinstance(keyword.value, ast.Name):
+                        keys |= built.get(keyword.value.id, set())
+                    elif keyword.arg not in (None, "user", "username"):
+                        keys.add(keyword.arg)
+    # register/runs.py: f"{kind}_import[_check]" with the summary's counts
+    actions |= {f"{kind}_import{check}" for kind in ("households", "villages") for check in ("", "_check")}
+    keys |= {"rows", "created", "updated", "unchanged"}
+    return actions, keys
+
+
+def test_every_recorded_action_and_detail_key_has_a_label(app):
+    actions, keys = recorded_in_code()
+    assert {"visit_create", "household_moved", "household_returned", "purge"} <= actions
+    assert {"outcome", "merged_from", "supersedes", "dry_run", "cutoff", "step"} <= keys
+    with app.test_request_context():
+        assert actions - set(audit.action_labels()) == set()
+        assert keys - set(audit.detail_labels()) == set()
+
+
+def test_a_visit_event_shows_no_raw_code(client, auth, db_session):
+    from .visits import add_visit
+
+    household = unvisited_household("T01")
+    add_visit(household, "cskv1", "warned", "2025-11-15 10:00")
+    audit.record("purge", "household", "", dry_run=False, households=1234)
+    db.session.commit()
+    auth.login("chihuy")
+    page = client.get("/audit/?action=visit_create").get_data(as_text=True)
+    detail = page.split('class="muted detail">', 1)[1].split("</small>", 1)[0]
+    assert "Đã cảnh báo" in detail and "warned" not in detail
+    assert all(f"{key}:" not in detail for key in ("household", "campaign", "outcome"))
+    page = client.get("/audit/?action=purge").get_data(as_text=True)
+    assert "Không" in page and "1.234" in page and "False" not in page
+
+
+def test_audit_pages_strictly_and_offers_every_labelled_action(client, auth, db_session):
+    auth.login("chihuy")
+    assert client.get("/audit/?page=x").status_code == 400
+    assert client.get("/audit/?page=99").status_code == 404
+    page = client.get("/audit/").get_data(as_text=True)
+    assert 'value="household_returned"' in page  # offered before any such event exists

@@ -130,3 +130,13 @@ def test_menu_offers_incidents_and_access_log_to_commanders_only(client, auth, d
     auth.login("cskv1")
     menu = client.get("/villages/").get_data(as_text=True)
     assert "/incidents/" not in menu and "/audit/" not in menu
+
+
+def test_export_with_invalid_filters_answers_400_with_the_message(client, auth, db_session):
+    auth.login("chihuy")
+    response = client.get("/incidents/export.xlsx?date_from=bad")
+    assert response.status_code == 400 and "spreadsheet" not in response.content_type
+    page = response.get_data(as_text=True)
+    assert "Từ ngày" in page or "From" in page
+    db.session.rollback()
+    assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "incident_export")) is None

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from fieldapp.accountability import verdict
 from fieldapp.extensions import db
-from fieldapp.models import AuditEvent, Household
+from fieldapp.models import AuditEvent, Household, Incident
 from fieldapp.register import households as register
 from tests.helpers import households_of, visits_of
 from tests.sync.helpers import campaign_id, send, statuses, visit_entry
@@ -91,3 +91,31 @@ def test_the_survivors_verdict_counts_the_visits_moved_to_it(client, auth, db_se
     auth.login("chihuy")
     body = client.get(f"/api/households/{survivor.id}/warned?as_of=2025-11-12").get_json()
     assert body["warned"] is True and [v["id"] for v in body["visits"]] == [str(visit.id)]
+
+
+def test_incident_search_leaves_merged_households_out_and_matches_words_in_any_order(client, auth, db_session):
+    first, second, survivor = chain("T03")
+    auth.login("chihuy")
+
+    def found(q: str) -> str:
+        return client.get("/incidents/new", query_string={"q": q}).get_data(as_text=True)
+
+    assert f"/incidents/new/{first.id}" not in found(first.head_name)
+    assert f"/incidents/new/{second.id}" not in found(second.head_name)
+    words = survivor.head_name.split()
+    assert f"/incidents/new/{survivor.id}" in found(" ".join(reversed(words)))
+
+
+def test_an_incident_for_a_merged_household_is_recorded_on_the_survivor(client, auth, db_session):
+    first, _second, survivor = chain("T04")
+    auth.login("chihuy")
+    page = client.get(f"/incidents/new/{first.id}").get_data(as_text=True)
+    assert survivor.head_name in page
+    response = auth.post(f"/incidents/new/{first.id}", {"occurred_on": "2025-11-20", "kind": "online_kidnapping",
+                                                        "loss_vnd": "", "victim_age": "17", "note": ""})
+    assert response.status_code == 302
+    db.session.rollback()
+    assert len(db.session.scalars(sa.select(Incident).where(Incident.household_id == survivor.id)).all()) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Incident)
+                             .where(Incident.household_id == first.id)) == 0
+
