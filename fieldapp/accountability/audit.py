@@ -49,6 +49,7 @@ def action_labels() -> dict[str, str]:
         "household_create": _l("Added a household"), "household_view": _l("Viewed a household"),
         "visit_create": _l("Recorded a visit"), "visit_withdraw": _l("Withdrew a visit"),
         "pack_download": _l("Downloaded the offline pack"),
+        "quarantine_view": _l("Viewed sync entries to review"),
         "assignment_change": _l("Changed an assignment"), "warned_check": _l("Checked whether warned"),
         "incident_create": _l("Recorded an incident"), "incident_view": _l("Viewed an incident"),
         "incident_list": _l("Listed incidents"),
@@ -100,7 +101,7 @@ def detail_labels() -> dict[str, str]:
         "quarantined": _l("entries to review"), "assignee": _l("assigned to"),
         "assignment": _l("assignment"), "starts_on": _l("from"), "ends_on": _l("until"),
         "user_name": _l("account"), "visits_moved": _l("visits moved"), "code": _l("code"),
-        "topic_id": _l("topic"), "step": _l("moved by"),
+        "topic_id": _l("topic"), "step": _l("moved by"), "page": _l("page"),
     }
 
 
