@@ -84,7 +84,8 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["nav_sections"] = sections_for
     app.jinja_env.globals["row_labels"] = row_labels
+    from .campaigns.forms import state_labels
     from .visits.forms import material_labels, outcome_labels
 
     app.jinja_env.globals.update(status_labels=status_labels, outcome_labels=outcome_labels,
-                                 material_labels=material_labels)
+                                 material_labels=material_labels, campaign_state_labels=state_labels)

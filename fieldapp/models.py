@@ -4,10 +4,10 @@ from .auth.models import Assignment, User
 from .campaigns.models import Campaign, CampaignTopic, Topic
 from .register.models import Commune, Household, ImportRun, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
-from .visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
+from .visits.models import Visit, VisitMaterial, VisitTopic, VisitWithdrawal, visit_companions
 
 __all__ = [
     "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "Household",
     "ImportRun", "Incident", "QuarantinedEntry", "SyncReceipt", "Topic", "User", "Village",
-    "VillageReview", "Visit", "VisitMaterial", "VisitTopic", "visit_companions",
+    "VillageReview", "Visit", "VisitMaterial", "VisitTopic", "VisitWithdrawal", "visit_companions",
 ]

@@ -65,6 +65,8 @@ def action_labels() -> dict[str, str]:
         "villages_import": _l("Imported villages"), "villages_import_check": _l("Checked a village file"),
         "assignment_create": _l("Assigned a village"), "assignment_end": _l("Ended an assignment"),
         "campaign_create": _l("Created a campaign"), "campaign_activate": _l("Started a campaign"),
+        "campaign_standard": _l("Set a campaign's standard package"), "campaign_close": _l("Closed a campaign"),
+        "village_route": _l("Set a village's route order"),
         "campaign_topic_add": _l("Added a topic to a campaign"), "campaign_topic_move": _l("Reordered topics"),
         "topic_create": _l("Created a topic"), "rewarn_view": _l("Viewed the re-warning list"),
         "user_create": _l("Created an account"), "user_update": _l("Changed an account"),
@@ -102,6 +104,7 @@ def detail_labels() -> dict[str, str]:
         "assignment": _l("assignment"), "starts_on": _l("from"), "ends_on": _l("until"),
         "user_name": _l("account"), "visits_moved": _l("visits moved"), "code": _l("code"),
         "topic_id": _l("topic"), "step": _l("moved by"), "page": _l("page"),
+        "materials": _l("materials"), "reason": _l("reason"), "visit": _l("visit"),
     }
 
 

@@ -12,7 +12,7 @@ from ..accountability import audit
 from ..extensions import db, limiter, reads_only
 from ..timeutil import iso_utc, utcnow
 from .forms import LoginForm
-from .services import find_user
+from .services import find_user, home_url
 
 bp = Blueprint("auth", __name__)
 
@@ -28,7 +28,18 @@ def _login_key() -> str:
 def _safe_next(target: str | None) -> str:
     if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("villages.index")
+    return url_for("auth.home")
+
+
+@bp.get("/")
+@reads_only
+def home():
+    """Each role's home: officers their villages (the village itself when they have one),
+    a village head his village's coverage, commanders, province staff and admins the
+    dashboard; anonymous visitors the login page. Never a 404."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(home_url(current_user))
 
 
 @bp.route("/login", methods=["GET", "POST"])

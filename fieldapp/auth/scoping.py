@@ -33,14 +33,6 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def assignment_in_force(on: date):
-    """SQL condition: an assignment covering the day `on`."""
-    return sa.and_(
-        Assignment.starts_on <= on,
-        sa.or_(Assignment.ends_on.is_(None), Assignment.ends_on >= on),
-    )
-
-
 def village_ids(user: User, on: date | None = None) -> sa.Select:
     """A SELECT of the ids of the villages `user` may see (on the day `on`, default today)."""
     if user.role == "admin":
@@ -49,7 +41,7 @@ def village_ids(user: User, on: date | None = None) -> sa.Select:
         return sa.select(Village.id).where(Village.commune_id == user.commune_id)
     on = on or today_vn()
     return sa.select(Assignment.village_id).where(
-        Assignment.user_id == user.id, assignment_in_force(on)
+        Assignment.user_id == user.id, Assignment.covers(on)
     )
 
 
@@ -119,6 +111,13 @@ def may_see_activity(user: User) -> bool:
 def may_report(user: User) -> bool:
     """The campaign results report: commanders and admins (commune), village heads (village)."""
     return user.role in ("village_head", "commander", "admin")
+
+
+def may_manage_campaign(user: User, campaign) -> bool:
+    """Set a campaign's standard package and close it: admins, and the commander of the
+    campaign's commune (a province-wide campaign: admins only)."""
+    return user.role == "admin" or (user.role == "commander" and campaign.commune_id is not None
+                                    and campaign.commune_id == user.commune_id)
 
 
 def may_review(user: User) -> bool:

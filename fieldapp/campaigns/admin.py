@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from ..accountability import audit
 from ..extensions import db
 from ..register.models import Household
-from ..visits.models import Visit, VisitTopic
+from ..timeutil import utcnow
+from ..visits.models import MATERIALS, Visit, VisitTopic
 from .models import Campaign, CampaignTopic, Topic
 
 
@@ -21,27 +22,36 @@ def all_topics() -> list[Topic]:
 
 
 def create_campaign(name: str, starts_on: date, ends_on: date, topic_codes: list[str],
-                    commune_id: int | None, is_active: bool = False) -> Campaign:
-    """A campaign whose topics keep the order of `topic_codes`."""
+                    commune_id: int | None) -> Campaign:
+    """A campaign whose topics keep the order of `topic_codes`, all in its standard package
+    with a leaflet (edited later on the campaign page)."""
     topics = {t.code: t for t in all_topics()}
     campaign = Campaign(name=name, starts_on=starts_on, ends_on=ends_on, commune_id=commune_id)
     campaign.campaign_topics = [CampaignTopic(topic_id=topics[c].id, position=n)
                                 for n, c in enumerate(topic_codes)]
     db.session.add(campaign)
     db.session.flush()
-    if is_active:
-        make_active(campaign)
     audit.record("campaign_create", "campaign", campaign.id, topics=topic_codes)
     return campaign
 
 
-def make_active(campaign: Campaign) -> None:
-    """Mark this campaign the active one of its commune (others lose the mark)."""
-    db.session.execute(sa.update(Campaign).where(Campaign.commune_id == campaign.commune_id, Campaign.id != campaign.id)
-                       .values(is_active=False))
-    campaign.is_active = True
+def set_standard(campaign: Campaign, topic_codes: list[str], materials: list[str]) -> None:
+    """What the one-tap "Đã cảnh báo" records from now on: these topics (of the campaign's)
+    and materials. Visits already recorded keep what they recorded."""
+    chosen = set(topic_codes)
+    for link in campaign.campaign_topics:
+        link.in_standard = link.topic.code in chosen
+    campaign.standard_materials = [m for m in MATERIALS if m in set(materials)]
     db.session.flush()
-    audit.record("campaign_activate", "campaign", campaign.id)
+    audit.record("campaign_standard", "campaign", campaign.id, **campaign.standard)
+
+
+def close(campaign: Campaign, user) -> None:
+    """Close an ended campaign: its record is final, no visit, correction or withdrawal is
+    accepted any more. The caller checks that it has ended."""
+    campaign.closed_at, campaign.closed_by_id = utcnow(), user.id
+    db.session.flush()
+    audit.record("campaign_close", "campaign", campaign.id)
 
 
 def add_topic(campaign: Campaign, topic: Topic, today: date) -> CampaignTopic:
@@ -71,7 +81,7 @@ def move_topic(campaign: Campaign, topic_id: int, step: int) -> None:
 
 def rewarn_where(campaign_id: int, topic_code: str):
     """SQL condition on Household: warned in the campaign, but never on `topic_code`."""
-    in_force = sa.and_(Visit.campaign_id == campaign_id, Visit.replaced_at.is_(None))
+    in_force = Visit.counted_in(campaign_id)
     warned = sa.select(Visit.household_id).where(in_force, Visit.outcome == "warned")
     covered = (sa.select(Visit.household_id).join(VisitTopic, VisitTopic.visit_id == Visit.id)
                .where(in_force, VisitTopic.topic_code == topic_code))

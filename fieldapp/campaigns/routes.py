@@ -1,4 +1,5 @@
-"""Campaigns pages: list and create (admin), topics and their order (admin), and the
+"""Campaigns pages: list and create (admin), topics and their order (admin), the standard
+package and closing an ended campaign (admin, or the commander of its commune), and the
 households that need a re-warning on a topic added mid-campaign (admin, commander; the
 list is scoped to the caller's area). 403 for other roles; 404 for an unknown campaign.
 """
@@ -6,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
@@ -18,9 +19,9 @@ from ..register.models import Household
 from ..register.services import commune_or_only
 from ..timeutil import today_vn
 from . import admin
-from .forms import CampaignForm, TopicForm
+from .forms import CampaignForm, StandardForm, TopicForm
 from .models import Campaign, Topic
-from .services import active_campaign
+from .services import current_campaign
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 nav.add("campaigns.index", _l("Campaigns"), ("admin", "commander"), order=60)
@@ -29,7 +30,8 @@ nav.add("campaigns.index", _l("Campaigns"), ("admin", "commander"), order=60)
 @bp.route("/", methods=["GET", "POST"])
 @login_required
 def index():
-    """Campaigns of my commune with the active one marked; admins create them here."""
+    """Campaigns of my commune with their state and the current one marked; admins create
+    them here."""
     scoping.require_roles("admin", "commander")
     topics = admin.all_topics()
     form = CampaignForm(topics=topics)
@@ -37,16 +39,15 @@ def index():
         scoping.require_roles("admin")
         if form.validate_on_submit():
             campaign = admin.create_campaign(form.name.data, form.starts_on.data, form.ends_on.data,
-                                             form.ordered_topics(), commune_or_only(current_user.commune_id),
-                                             form.is_active.data)
+                                             form.ordered_topics(), commune_or_only(current_user.commune_id))
             db.session.commit()
             flash(_("Campaign created."), "success")
             return redirect(url_for(".show", campaign_id=campaign.id))
     query = (scoping.campaigns(current_user).options(selectinload(Campaign.campaign_topics))
              .order_by(Campaign.starts_on.desc()))
-    active = active_campaign(commune_or_only(current_user.commune_id))
     return render_template("campaigns/index.html", form=form, campaigns=db.session.scalars(query).all(),
-                           active=active, topics=topics, topic_form=TopicForm()), 422 if form.errors else 200
+                           current=current_campaign(current_user), topics=topics,
+                           topic_form=TopicForm()), 422 if form.errors else 200
 
 
 @bp.post("/topics")
@@ -73,20 +74,66 @@ def new_topic():
 @bp.get("/<int:campaign_id>")
 @login_required
 def show(campaign_id: int):
-    """A campaign's topics in order, and re-warning counts for topics added mid-campaign."""
+    """A campaign's state, topics in order, standard package, and re-warning counts for
+    topics added mid-campaign."""
     scoping.require_roles("admin", "commander")
     campaign = scoping.get_campaign(current_user, campaign_id)
+    return _render_show(campaign, StandardForm(campaign=campaign, locale=str(get_locale())))
+
+
+def _render_show(campaign, standard_form, status: int = 200):
     counts = admin.rewarn_counts(campaign, scoping.village_ids(current_user))
     present = {ct.topic_id for ct in campaign.campaign_topics}
     missing = [t for t in admin.all_topics() if t.id not in present]
     return render_template("campaigns/show.html", campaign=campaign, counts=counts, missing=missing,
-                           active=active_campaign(campaign.commune_id))
+                           current=current_campaign(current_user, commune_id=campaign.commune_id),
+                           standard_form=standard_form,
+                           may_manage=scoping.may_manage_campaign(current_user, campaign)), status
+
+
+@bp.post("/<int:campaign_id>/standard")
+@login_required
+def standard(campaign_id: int):
+    """Set the standard package (admin, or the commander of the campaign's commune; 403
+    otherwise); 422 with the form's message when no topic is ticked."""
+    campaign = _managed(campaign_id)
+    form = StandardForm(campaign=campaign, locale=str(get_locale()))
+    if not form.validate():
+        return _render_show(campaign, form, 422)
+    admin.set_standard(campaign, form.topics.data, form.materials.data)
+    db.session.commit()
+    flash(_("Standard package saved: one tap on “Warned” now records it."), "success")
+    return redirect(url_for(".show", campaign_id=campaign.id))
+
+
+@bp.route("/<int:campaign_id>/close", methods=["GET", "POST"])
+@login_required
+def close(campaign_id: int):
+    """Close an ended campaign, after a confirmation page (no JavaScript needed). Admin or
+    the commander of its commune (403 otherwise); 409 while it has not ended."""
+    campaign = _managed(campaign_id)
+    if campaign.state != "ended":
+        abort(409, _("Only a campaign that has ended can be closed."))
+    if request.method == "POST":
+        admin.close(campaign, current_user)
+        db.session.commit()
+        flash(_("Campaign closed: its record is final."), "success")
+        return redirect(url_for(".show", campaign_id=campaign.id))
+    return render_template("campaigns/close.html", campaign=campaign)
+
+
+def _managed(campaign_id: int):
+    scoping.require_roles("admin", "commander")
+    campaign = scoping.get_campaign(current_user, campaign_id)
+    if not scoping.may_manage_campaign(current_user, campaign):
+        abort(403)
+    return campaign
 
 
 @bp.post("/<int:campaign_id>/topics")
 @login_required
 def topics(campaign_id: int):
-    """Add a topic (`add`), move one (`up`/`down`), or mark the campaign active (`activate`).
+    """Add a topic (`add`) or move one (`up`/`down`).
     403 unless admin; 404 for an unknown campaign; 400 for an unknown topic or action."""
     scoping.require_roles("admin")
     campaign = scoping.get_campaign(current_user, campaign_id)
@@ -101,8 +148,6 @@ def topics(campaign_id: int):
             admin.move_topic(campaign, request.form.get("move", type=int), step)
         except ValueError:
             abort(400, _("This topic is not in the campaign."))
-    elif request.form.get("activate"):
-        admin.make_active(campaign)
     else:
         abort(400)
     db.session.commit()

@@ -7,18 +7,23 @@ from __future__ import annotations
 
 import uuid
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accountability import audit
 from ..auth import scoping
-from ..campaigns.services import active_campaign
+from ..campaigns.services import current_campaign
 from ..coverage.status import households_with_status
+from ..coverage.queries import village_coverage
+from ..coverage.walk import next_to_visit
 from ..extensions import db, htmx, reads_only, writing
 from ..register.models import Household
-from ..visits import services as visits
+from ..timeutil import today_vn
+from ..visits import corrections, services as visits
 from ..visits.forms import VisitForm
+from ..villages.services import household_rows
 from ..visits.models import OUTCOMES, Visit
 from .forms import HouseholdForm
 from .services import add_household
@@ -27,9 +32,12 @@ bp = Blueprint("households", __name__, url_prefix="/households")
 
 
 def _campaign_or_409(household: Household):
-    campaign = active_campaign(household.village.commune_id)
+    """The campaign a visit made now goes to; 409 with the reason when none takes it."""
+    campaign = current_campaign(commune_id=household.village.commune_id)
     if campaign is None:
         abort(409, _("There is no campaign to record visits in."))
+    if reason := visits.refusal(campaign, today_vn()):
+        abort(409, reason)
     return campaign
 
 
@@ -39,7 +47,7 @@ def _require_recorder():
 
 
 def _row(household: Household):
-    campaign = active_campaign(household.village.commune_id)
+    campaign = current_campaign(commune_id=household.village.commune_id)
     return db.session.execute(
         households_with_status(campaign.id if campaign else None, Household.id == household.id)
     ).one()
@@ -51,7 +59,7 @@ def _row(household: Household):
 def show(household_id: uuid.UUID):
     """Details, visit history and the full visit form (for those who record visits)."""
     household = scoping.get_household(current_user, household_id)
-    campaign = active_campaign(household.village.commune_id)
+    campaign = current_campaign(commune_id=household.village.commune_id)
     form = VisitForm(campaign=campaign, team=visits.village_team(household.village_id, current_user))
     if not form.is_submitted():
         form.prefill(campaign)
@@ -61,10 +69,14 @@ def show(household_id: uuid.UUID):
 
 
 def _render_show(household, form, status=200):
-    row = _row(household)
+    campaign = current_campaign(commune_id=household.village.commune_id)
+    past = visits.history(household)
     return render_template(
-        "households/show.html", household=household, row=row, form=form,
-        history=visits.history(household), may_record=scoping.may_record(current_user),
+        "households/show.html", household=household, row=_row(household), form=form, history=past,
+        changes=corrections.superseding(v.id for v in past if not v.in_force),
+        changeable={v.id for v in past if corrections.refusal(v, current_user) is None},
+        may_record=scoping.may_record(current_user),
+        campaign_running=campaign is not None and campaign.state == "running",
     ), status
 
 
@@ -81,8 +93,8 @@ def create_visit(household_id: uuid.UUID):
     visit = visits.record_visit(household, campaign, current_user, form.clean())
     household = _shown(household, visit)
     db.session.commit()
-    flash(_("Visit saved."), "success")
-    return redirect(url_for("households.show", household_id=household.id))
+    flash(_("Visit saved: %(name)s — %(what)s.", name=household.head_name, what=visits.recorded_text(visit)), "success")
+    return redirect(_next_house_url(household, campaign))
 
 
 @bp.post("/<uuid:household_id>/quick")
@@ -103,12 +115,20 @@ def quick(household_id: uuid.UUID):
                                 visits.standard_values(campaign, outcome, _point()))
     household = _shown(household, visit)
     db.session.commit()
-    if htmx:
-        return render_template("villages/_household_row.html", row=_row(household),
-                               may_record=True, undo=visit)
-    flash(_("Saved: %(name)s — %(outcome)s.", name=household.head_name,
-            outcome=_("Warned") if outcome == "warned" else _("Nobody home")), "success")
-    return redirect(url_for("villages.show", village_id=household.village_id) + f"#h-{household.id}")
+    if htmx:  # the row with its undo, and the village's counters out of band
+        [figures] = village_coverage(campaign.id, sa.select(sa.literal(household.village_id)))
+        return (render_template("villages/_household_row.html", row=_row(household), may_record=True, undo=visit,
+                                recorded=visits.recorded_text(visit))
+                + render_template("villages/_counters.html", village=household.village, counts=figures.counts,
+                                  status="", oob=True))
+    flash(_("Saved: %(name)s — %(what)s.", name=household.head_name, what=visits.recorded_text(visit)), "success")
+    return redirect(_next_house_url(household, campaign))
+
+
+def _next_house_url(household: Household, campaign) -> str:
+    """Back to the village's list, at the next house to visit after this one."""
+    following = next_to_visit(household_rows(household.village_id, campaign), household.id)
+    return url_for("villages.show", village_id=household.village_id) + f"#h-{(following or household).id}"
 
 
 def _shown(household: Household, visit: Visit) -> Household:
@@ -138,9 +158,8 @@ def undo(visit_id: uuid.UUID):
     """Withdraw a tap within the undo window; 404 outside the area, 409 when too late."""
     visit = db.session.get(Visit, visit_id) or abort(404)
     household = scoping.get_household(current_user, visit.household_id)
-    if not visits.withdraw(visit, current_user, current_app.config["UNDO_SECONDS"]):
+    if not corrections.undo(visit, current_user, current_app.config["UNDO_SECONDS"]):
         abort(409, _("This visit can no longer be undone; record a correction instead."))
-    audit.record("visit_withdraw", "visit", visit.id)
     db.session.commit()
     if htmx:
         return render_template("villages/_household_row.html", row=_row(household), may_record=True)

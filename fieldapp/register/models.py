@@ -66,6 +66,9 @@ class Household(db.Model):
     lat: Mapped[float | None]
     lon: Mapped[float | None]
     status: Mapped[str] = mapped_column(sa.String(10), default="active", index=True)
+    # The household's place on the village's own walking route (set by dragging or by the
+    # import's `route` column); None: walk order by alley and house number.
+    route: Mapped[int | None]
     merged_into_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("households.id"))
     # Diacritic-free text for search and a given-name-first sort key (see fieldapp.text).
     search_key: Mapped[str] = mapped_column(sa.String(400), default="")

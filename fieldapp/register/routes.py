@@ -130,7 +130,7 @@ def _work(app, run_id: int, path: Path, commune_id: int | None, dry_run: bool) -
 @bp.app_template_global()
 def run_status(status: str) -> str:
     return {"running": _("Running"), "checked": _("Checked, not imported"), "done": _("Imported"),
-            "refused": _("Refused"), "failed": _("Failed")}.get(status, status)
+            "refused": _("File rejected"), "failed": _("Failed")}.get(status, status)
 
 
 from . import household_routes  # noqa: E402,F401  (views on this blueprint)

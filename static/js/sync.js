@@ -83,6 +83,7 @@
 
   function run() {
     clearTimeout(timer);
+    TN.onSyncStart && TN.onSyncStart();
     return withLock(sendAll).then(function (sent) {
       state.failures = 0;
       return sent;
