@@ -8,12 +8,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from .. import nav
 from ..accountability import audit
 from ..auth import scoping
+from ..auth.permissions import requires
 from ..extensions import db
 from ..register.models import Household
 from ..register.services import commune_or_only
@@ -24,37 +25,42 @@ from .models import Campaign, Topic
 from .services import current_campaign
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
-nav.add("campaigns.index", _l("Campaigns"), ("admin", "commander"), order=60)
+nav.add("campaigns.index", _l("Campaigns"), order=60)
 
 
-@bp.route("/", methods=["GET", "POST"])
-@login_required
+@bp.get("/")
+@requires("view_campaigns")
 def index():
-    """Campaigns of my commune with their state and the current one marked; admins create
-    them here."""
-    scoping.require_roles("admin", "commander")
-    topics = admin.all_topics()
-    form = CampaignForm(topics=topics)
-    if request.method == "POST":
-        scoping.require_roles("admin")
-        if form.validate_on_submit():
-            campaign = admin.create_campaign(form.name.data, form.starts_on.data, form.ends_on.data,
-                                             form.ordered_topics(), commune_or_only(current_user.commune_id))
-            db.session.commit()
-            flash(_("Campaign created."), "success")
-            return redirect(url_for(".show", campaign_id=campaign.id))
+    """Campaigns of my commune with their state and the current one marked, and (admins)
+    the form to create one; 403 for roles that do not run campaigns."""
+    return _render_index(CampaignForm(topics=admin.all_topics()))
+
+
+@bp.post("/")
+@requires("manage_campaigns")
+def create():
+    """Create a campaign (403 unless admin); errors re-render the list with the form (422)."""
+    form = CampaignForm(topics=admin.all_topics())
+    if not form.validate_on_submit():
+        return _render_index(form), 422
+    campaign = admin.create_campaign(form.name.data, form.starts_on.data, form.ends_on.data,
+                                     form.ordered_topics(), commune_or_only(current_user.commune_id))
+    db.session.commit()
+    flash(_("Campaign created."), "success")
+    return redirect(url_for(".show", campaign_id=campaign.id))
+
+
+def _render_index(form: CampaignForm):
     query = (scoping.campaigns(current_user).options(selectinload(Campaign.campaign_topics))
              .order_by(Campaign.starts_on.desc()))
     return render_template("campaigns/index.html", form=form, campaigns=db.session.scalars(query).all(),
-                           current=current_campaign(current_user), topics=topics,
-                           topic_form=TopicForm()), 422 if form.errors else 200
+                           current=current_campaign(current_user), topic_form=TopicForm())
 
 
 @bp.post("/topics")
-@login_required
+@requires("manage_campaigns")
 def new_topic():
-    """Add a warning topic to the list campaigns choose from (admin)."""
-    scoping.require_roles("admin")
+    """Add a warning topic to the list campaigns choose from (403 unless admin)."""
     form = TopicForm()
     if form.validate_on_submit():
         if db.session.scalar(sa.select(Topic).where(Topic.code == form.code.data)):
@@ -72,11 +78,11 @@ def new_topic():
 
 
 @bp.get("/<int:campaign_id>")
-@login_required
+@requires("view_campaigns")
 def show(campaign_id: int):
     """A campaign's state, topics in order, standard package, and re-warning counts for
-    topics added mid-campaign."""
-    scoping.require_roles("admin", "commander")
+    topics added mid-campaign; 403 for roles that do not run campaigns, 404 for another
+    commune's campaign."""
     campaign = scoping.get_campaign(current_user, campaign_id)
     return _render_show(campaign, StandardForm(campaign=campaign, locale=str(get_locale())))
 
@@ -88,11 +94,11 @@ def _render_show(campaign, standard_form, status: int = 200):
     return render_template("campaigns/show.html", campaign=campaign, counts=counts, missing=missing,
                            current=current_campaign(current_user, commune_id=campaign.commune_id),
                            standard_form=standard_form,
-                           may_manage=scoping.may_manage_campaign(current_user, campaign)), status
+                           may_manage=scoping.covers_commune(current_user, campaign.commune_id)), status
 
 
 @bp.post("/<int:campaign_id>/standard")
-@login_required
+@requires("run_campaign")
 def standard(campaign_id: int):
     """Set the standard package (admin, or the commander of the campaign's commune; 403
     otherwise); 422 with the form's message when no topic is ticked."""
@@ -107,7 +113,7 @@ def standard(campaign_id: int):
 
 
 @bp.route("/<int:campaign_id>/close", methods=["GET", "POST"])
-@login_required
+@requires("run_campaign")
 def close(campaign_id: int):
     """Close an ended campaign, after a confirmation page (no JavaScript needed). Admin or
     the commander of its commune (403 otherwise); 409 while it has not ended."""
@@ -123,19 +129,18 @@ def close(campaign_id: int):
 
 
 def _managed(campaign_id: int):
-    scoping.require_roles("admin", "commander")
+    """The campaign, if the caller runs its commune (404 outside the area, 403 otherwise)."""
     campaign = scoping.get_campaign(current_user, campaign_id)
-    if not scoping.may_manage_campaign(current_user, campaign):
+    if not scoping.covers_commune(current_user, campaign.commune_id):
         abort(403)
     return campaign
 
 
 @bp.post("/<int:campaign_id>/topics")
-@login_required
+@requires("manage_campaigns")
 def topics(campaign_id: int):
     """Add a topic (`add`) or move one (`up`/`down`).
     403 unless admin; 404 for an unknown campaign; 400 for an unknown topic or action."""
-    scoping.require_roles("admin")
     campaign = scoping.get_campaign(current_user, campaign_id)
     if code := request.form.get("add"):
         topic = db.session.scalar(sa.select(Topic).where(Topic.code == code)) or abort(400)
@@ -155,11 +160,11 @@ def topics(campaign_id: int):
 
 
 @bp.get("/<int:campaign_id>/rewarn")
-@login_required
+@requires("view_campaigns")
 def rewarn(campaign_id: int):
     """Households in my area (or `?village=`) warned in the campaign but never on `?topic=`
-    (a topic added later); 404 for a topic not in the campaign or a village outside my area."""
-    scoping.require_roles("admin", "commander")
+    (a topic added later); 403 for roles that do not run campaigns, 404 for a topic not in
+    the campaign or a village outside my area."""
     campaign = scoping.get_campaign(current_user, campaign_id)
     link = next((ct for ct in campaign.campaign_topics if ct.topic.code == request.args.get("topic")), None)
     if link is None:

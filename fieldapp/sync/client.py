@@ -5,7 +5,7 @@ from flask import current_app
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
-from ..auth import scoping
+from ..auth.permissions import can
 from ..i18n import row_labels
 from ..visits.forms import material_labels, outcome_labels
 
@@ -34,8 +34,8 @@ def client_labels() -> dict:
     labels.update({f"o_{code}": str(label) for code, label in outcome_labels().items()})
     labels.update({f"m_{code}": str(label) for code, label in material_labels().items()})
     labels.update(
-        user=current_user.username, user_name=current_user.display_name, role=current_user.role,
-        may_record=scoping.may_record(current_user), undo_seconds=current_app.config["UNDO_SECONDS"],
+        user=current_user.username, user_name=current_user.display_name, may_record=can(current_user, "record"),
+        corrects_any=can(current_user, "correct_any"), undo_seconds=current_app.config["UNDO_SECONDS"],
         fields={name: str(label) for name, label in field_labels().items()},
         my_villages=_("My villages"), search=_("Search name, address, house no."), status=_("Status"),
         all=_("All"), households=_("households"), more=_("Show more"), no_match=_("No household matches."),

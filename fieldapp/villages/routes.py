@@ -5,10 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import nav
 from ..auth import scoping
+from ..auth.permissions import can, requires
 from ..campaigns.services import current_campaign
 from ..coverage.queries import area, village_coverage
 from ..coverage.status import STATUSES
@@ -16,13 +17,12 @@ from ..extensions import db, htmx, reads_only
 from .services import RouteRefused, household_rows, parse_order, set_route
 
 bp = Blueprint("villages", __name__, url_prefix="/villages")
-nav.add("villages.index", _l("My villages"), ("officer", "village_head", "commander", "admin"), order=10)
-ROUTE_ROLES = ("village_head", "commander", "admin")
+nav.add("villages.index", _l("My villages"), order=10)
 
 
 @bp.get("/")
 @reads_only
-@login_required
+@requires("view_area")
 def index():
     """My villages with their progress in the current campaign (only villages in my area)."""
     campaign = current_campaign(current_user)
@@ -33,7 +33,7 @@ def index():
 
 @bp.get("/<int:village_id>")
 @reads_only
-@login_required
+@requires("view_area")
 def show(village_id: int):
     """Households of one village in walking order with their status; `?q=` searches without
     diacritics, `?status=` filters. 404 when the village is outside the caller's area."""
@@ -44,24 +44,21 @@ def show(village_id: int):
     rows = household_rows(village.id, campaign, q, status)
     [figures] = village_coverage(campaign.id if campaign else None, sa.select(sa.literal(village.id)))
     context = dict(village=village, campaign=campaign, rows=rows, q=q, status=status, counts=figures.counts,
-                   may_record=scoping.may_record(current_user) and campaign is not None
-                   and campaign.state == "running",
-                   may_route=current_user.role in ROUTE_ROLES)
+                   may_record=can(current_user, "record") and campaign is not None and campaign.state == "running",
+                   may_route=can(current_user, "order_route"))
     partial = htmx and not htmx.history_restore_request
     template = "villages/_household_list.html" if partial else "villages/show.html"
     return render_template(template, **context), 200, {"Vary": "HX-Request"}
 
 
 @bp.route("/<int:village_id>/route", methods=["GET", "POST"])
-@login_required
+@requires("order_route")
 def route(village_id: int):
     """The village's own walking route: households dragged into order and saved (`order`,
     every household id once), or cleared (`clear`). Commanders, village heads and admins
     (403 for officers); 404 outside the area; 400 with the reason for an order naming a
     household of another village or one twice (nothing written)."""
     village = scoping.get_village(current_user, village_id)
-    if current_user.role not in ROUTE_ROLES:
-        abort(403)
     if request.method == "POST":
         try:
             ids = [] if request.form.get("clear") else parse_order(request.form.getlist("order"), village)

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from ..accountability import audit
 from ..auth import scoping
+from ..auth.permissions import can
 from ..auth.models import User
 from ..extensions import db
 from ..register.models import Household
@@ -27,7 +28,7 @@ from .services import record_visit
 def refusal(visit: Visit, user: User) -> tuple[str, str] | None:
     """(field, why) when `user` may not correct or withdraw `visit` (in the caller's area),
     else None: only its author or a commander, only while in force, not once closed."""
-    if visit.user_id != user.id and user.role != "commander":
+    if visit.user_id != user.id and not can(user, "correct_any"):
         return "visit_id", _("Only the officer who recorded this visit, or the commander, can correct or withdraw it.")
     if not visit.in_force:
         return "visit_id", _("This visit has already been corrected or withdrawn; change the record in force instead.")

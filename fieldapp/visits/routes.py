@@ -9,8 +9,9 @@ import uuid
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from ..auth.permissions import requires
 from ..extensions import db, reads_only
 from ..timeutil import iso_utc
 from . import corrections, services
@@ -29,7 +30,7 @@ def _changeable(visit_id: uuid.UUID):
 
 
 @bp.route("/visits/<uuid:visit_id>/correct", methods=["GET", "POST"])
-@login_required
+@requires("record")
 def correct(visit_id: uuid.UUID):
     """The visit's form filled with its record; saving adds the corrected record (422 with
     the form's messages when invalid)."""
@@ -46,7 +47,7 @@ def correct(visit_id: uuid.UUID):
 
 
 @bp.route("/visits/<uuid:visit_id>/withdraw", methods=["GET", "POST"])
-@login_required
+@requires("record")
 def withdraw(visit_id: uuid.UUID):
     """Ask for the reason and a confirmation, then withdraw (422 without a reason)."""
     visit = _changeable(visit_id)
@@ -61,7 +62,7 @@ def withdraw(visit_id: uuid.UUID):
 
 @bp.get("/api/visits/<uuid:visit_id>", endpoint="api")
 @reads_only
-@login_required
+@requires("view_area")
 def api_visit(visit_id: uuid.UUID):
     """The visit as JSON (design.md "Visit"); 404 JSON outside the caller's area."""
     visit = corrections.visit_in_area(current_user, visit_id)

@@ -277,7 +277,7 @@
         if (e.type === "withdrawal") gone[e.data.visit_id] = L.withdrawn;
         if (e.type === "visit" && e.data.supersedes) gone[e.data.supersedes] = L.corrected;
       });
-      var may = function (x) { return x.user === L.user || L.role === "commander"; };
+      var may = function (x) { return x.user === L.user || L.corrects_any; };
       var items = mine.filter(function (e) { return e.type === "visit"; }).reverse().map(function (e) {
         return historyItem({ id: e.id, at: e.recorded_at, outcome: e.data.outcome, by: [e.user].concat(e.data.companions || []).map(named) }, true, false);
       }).concat((h.history || []).map(function (x) {
