@@ -14,7 +14,6 @@ from ..auth.models import User
 from ..campaigns.models import Campaign
 from ..extensions import db
 from ..register.models import Household, Village
-from ..text import natural_key
 from ..visits.models import Visit, VisitMaterial, VisitTopic
 from .sqlfuncs import vn_day
 from .status import STATUSES, best_outcomes, households_with_status, status_expr
@@ -227,12 +226,14 @@ def topic_counts(campaign_id: int, village_ids: sa.Select) -> dict[str, tuple[in
 
 
 def household_rows(campaign_id: int | None, village_id: int, status: str | None = None):
-    """(Household, status, visit_count, last_visit_at) of one village, optionally one status."""
+    """(Household, status, visit_count, last_visit_at) of one village in walking order,
+    optionally one status."""
+    from .walk import in_order
+
     query = households_with_status(campaign_id, Household.village_id == village_id)
     if status:
         query = query.where(query.selected_columns.coverage_status == status)
-    rows = db.session.execute(query).all()
-    return sorted(rows, key=lambda r: (natural_key(r[0].code), str(r[0].id)))
+    return in_order(db.session.execute(query).all())
 
 
 EXPORT_COLUMNS = ("id", "village_id", "code", "status", "lat", "lon",

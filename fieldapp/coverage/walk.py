@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
-from ..text import fold, natural_key
+from ..text import fold
 
 ALLEY = re.compile(r"\b(ngo|hem|kiet|ngach|to)\s*(\d+)", re.IGNORECASE)
 NUMBER = re.compile(r"\d+")
@@ -25,13 +25,27 @@ def house_number(code: str, address: str) -> int:
     return int(match.group()) if match else 10**9
 
 
+def walk_string(code: str, address: str) -> str:
+    """The alley-and-number part of the walking order as text that sorts right (stored as
+    `Household.walk_key`, so lists order in SQL): the alley's kind and number, the house
+    number, then the code with its numbers padded ("Số 2" before "Số 10"). Houses on no
+    named alley (the main road) come after every alley."""
+    alley = alley_of(address)
+    head = f"0{alley[0]:<5}{alley[1]:06d}" if alley else "1" + " " * 11
+    code = NUMBER.sub(lambda m: m.group().zfill(9)[-9:], (code or "")[:24])
+    return f"{head}{min(house_number(code, address), 10**9 - 1):09d}{code}"[:80]
+
+
 def walk_key(household) -> tuple:
-    alley = alley_of(household.address)
-    route = getattr(household, "route", None)
-    # Houses on no named alley (the main road) come after every alley.
-    return (route is None, route or 0, alley is None, alley or ("", 0),
-            house_number(household.code, household.address), natural_key(household.code or ""),
-            str(household.id))
+    """A household's place in walking order: its route place first, then `walk_key`."""
+    return (household.route is None, household.route or 0, household.walk_key, str(household.id))
+
+
+def order_by():
+    """The same order in SQL."""
+    from ..register.models import Household
+
+    return (Household.route.is_(None), Household.route, Household.walk_key, Household.id)
 
 
 def in_order(rows) -> list:

@@ -13,10 +13,11 @@ from werkzeug.security import generate_password_hash
 
 from ..auth.models import Assignment, User
 from ..campaigns.defaults import create_default_campaign
+from ..coverage.walk import walk_string
 from ..extensions import db
 from ..register.models import Commune, Household, Village
 from ..text import fold, given_name_key
-from ..timeutil import VN, to_utc_naive, today_vn
+from ..timeutil import VN, to_utc_naive, today_vn, utcnow
 from ..visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
 from . import data
 
@@ -98,7 +99,7 @@ def _households(rng, demo_villages, village_rows, per_village) -> list[dict]:
                 "phone": h.phone, "members": h.members, "youth": h.youth,
                 "lat": h.lat, "lon": h.lon, "status": "active", "source": "register",
                 "search_key": fold(f"{h.code} {h.head_name} {h.address} {h.phone or ''}"),
-                "sort_key": given_name_key(h.head_name)[:260],
+                "sort_key": given_name_key(h.head_name)[:260], "walk_key": walk_string(h.code, h.address),
                 "village_code": demo.code,
             })
     db.session.execute(sa.insert(Household), [{k: v for k, v in r.items() if k != "village_code"}
@@ -115,6 +116,7 @@ def _visits(rng, campaign, homes, users, until: date) -> int:
     plan = officer_villages(len({h["village_code"] for h in homes}))
     lead_of = {f"T{i:02d}": f"cskv{k}" for k, ids in plan.items() for i in ids}
     visits, topic_rows, material_rows, companions = [], [], [], []
+    now = utcnow()
     for home in homes:
         roll = rng.random()
         outcomes = (["warned"] if roll < 0.30 else ["nobody_home", "warned"] if roll < 0.36
@@ -132,7 +134,7 @@ def _visits(rng, campaign, homes, users, until: date) -> int:
                 "id": visit_id, "household_id": home["id"], "campaign_id": campaign.id,
                 "user_id": lead.id, "outcome": outcome, "recorded_at": to_utc_naive(moment),
                 "recorded_offset_min": 420,
-                "received_at": to_utc_naive(moment + timedelta(minutes=rng.randint(1, 600))),
+                "received_at": min(to_utc_naive(moment + timedelta(minutes=rng.randint(1, 600))), now),
                 "device_id": f"demo-{lead.username}", "seq": None,
                 "people_reached": rng.randint(1, home["members"]) if warned else 0,
                 "youth_reached": min(home["youth"], rng.randint(0, 2)) if warned else 0,

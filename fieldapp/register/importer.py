@@ -157,5 +157,6 @@ def _new_row(values: dict, user_id: int | None) -> dict:
     now = utcnow()
     return {**values, "id": uuid.uuid4(), "head_name": household.head_name, "address": household.address,
             "code": household.code, "search_key": household.search_key, "sort_key": household.sort_key,
+            "walk_key": household.walk_key,
             "status": "active", "source": "register", "created_by_id": user_id,
             "created_at": now, "updated_at": now}

@@ -73,6 +73,7 @@ class Household(db.Model):
     # Diacritic-free text for search and a given-name-first sort key (see fieldapp.text).
     search_key: Mapped[str] = mapped_column(sa.String(400), default="")
     sort_key: Mapped[str] = mapped_column(sa.String(260), default="")
+    walk_key: Mapped[str] = mapped_column(sa.String(80), default="", server_default="")  # see coverage.walk
     source: Mapped[str] = mapped_column(sa.String(10), default="register")  # register|field
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -81,12 +82,15 @@ class Household(db.Model):
     village: Mapped[Village] = relationship()
 
     def refresh_keys(self) -> None:
-        """Normalise names to NFC and recompute the search and sort keys."""
+        """Normalise names to NFC and recompute the search, sort and walking-order keys."""
+        from ..coverage.walk import walk_string
+
         self.head_name = nfc(self.head_name)
         self.address = nfc(self.address)
         self.code = nfc(self.code)
         self.search_key = fold(f"{self.code} {self.head_name} {self.address} {self.phone or ''}")
         self.sort_key = given_name_key(self.head_name)[:260]
+        self.walk_key = walk_string(self.code, self.address)
 
 
 @sa.event.listens_for(Household, "before_insert")

@@ -94,7 +94,9 @@ def household_json(household: Household, status: str, visit_count: int, last_vis
         "id": str(household.id), "code": household.code, "head_name": household.head_name,
         "address": household.address, "youth": household.youth, "members": household.members,
         "status": status, "household_status": household.status, "route": household.route,
-        "lat": household.lat, "lon": household.lon,
+        # six decimals (about 10 cm) are more than a phone's fix can tell apart
+        "lat": None if household.lat is None else round(household.lat, 6),
+        "lon": None if household.lon is None else round(household.lon, 6),
         "visit_count": visit_count, "last_visit_at": iso_utc(last_visit_at),
         "history": past.get(household.id, []),
     }
@@ -153,8 +155,11 @@ def delta(user: User, since: str) -> dict | None:
     if cutoff is None:
         return None
     ids = [v.id for v in villages]
+    recent = sa.and_(Household.village_id.in_(ids), Household.updated_at >= cutoff)
     touched = sa.union(
-        sa.select(Household.id).where(Household.village_id.in_(ids), Household.updated_at >= cutoff),
+        sa.select(Household.id).where(recent),
+        # a merge moves the duplicate's visits to the survivor: its status may change too
+        sa.select(Household.merged_into_id).where(recent, Household.merged_into_id.is_not(None)),
         sa.select(Visit.household_id).join(Household, Household.id == Visit.household_id)
         .where(Household.village_id.in_(ids), sa.or_(Visit.received_at >= cutoff, Visit.replaced_at >= cutoff)),
     )

@@ -174,12 +174,6 @@ def offline():
     return render_template("sync/offline.html")
 
 
-@bp.app_template_global("records_visits")
-def records_visits() -> bool:
-    """Whether the signed-in user records visits (and so sees the sync status bar)."""
-    return can(current_user, "record")
-
-
 @bp.app_template_global("sync_labels")
 def sync_labels() -> dict:
     return client_labels()

@@ -151,7 +151,7 @@ def recorded_text(visit: Visit) -> str:
     parts = [str(outcome_labels()[visit.outcome])]
     if visit.topics:
         parts.append(ngettext("%(num)d topic", "%(num)d topics", len(visit.topics)))
-    parts += [str(material_labels()[m]) for m in visit.materials if m in material_labels()]
+    parts += [str(label) for code, label in material_labels().items() if code in visit.materials]
     return " · ".join(parts)
 
 

@@ -1,5 +1,6 @@
-"""Field loop v2: campaign lifecycle (closed) and standard package, route order,
-standard/detailed visits with correction reasons, withdrawals as records
+"""Field loop v2: campaign lifecycle (closed) and standard package, walking order (a stored
+walk key and the village's route), standard/detailed visits with correction reasons,
+withdrawals as records
 
 The "marked active" flag gives way to the dates: a campaign is upcoming, running or ended
 by its dates in Vietnam time, and closed once closed.
@@ -29,6 +30,8 @@ def upgrade():
         batch.add_column(sa.Column("in_standard", sa.Boolean(), nullable=False, server_default=sa.true()))
     with op.batch_alter_table("households") as batch:
         batch.add_column(sa.Column("route", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("walk_key", sa.String(length=80), nullable=False, server_default=""))
+    _fill_walk_keys()
     with op.batch_alter_table("visits") as batch:
         batch.add_column(sa.Column("reason", sa.Text(), nullable=True))
         batch.add_column(sa.Column("standard", sa.Boolean(), nullable=False, server_default=sa.false()))
@@ -48,12 +51,34 @@ def upgrade():
     )
 
 
+def _fill_walk_keys() -> None:
+    """Every household's walking-order key, from its code and address, in batches."""
+    from fieldapp.coverage.walk import walk_string
+
+    bind = op.get_bind()
+    households = sa.table("households", sa.column("id", sa.Uuid()), sa.column("code", sa.String()),
+                          sa.column("address", sa.String()), sa.column("walk_key", sa.String()))
+    last = None
+    while True:
+        query = sa.select(households.c.id, households.c.code, households.c.address).order_by(households.c.id).limit(5000)
+        if last is not None:
+            query = query.where(households.c.id > last)
+        rows = bind.execute(query).all()
+        if not rows:
+            return
+        bind.execute(households.update().where(households.c.id == sa.bindparam("hid"))
+                     .values(walk_key=sa.bindparam("key")),
+                     [{"hid": r.id, "key": walk_string(r.code, r.address)} for r in rows])
+        last = rows[-1].id
+
+
 def downgrade():
     op.drop_table("visit_withdrawals")
     with op.batch_alter_table("visits") as batch:
         batch.drop_column("standard")
         batch.drop_column("reason")
     with op.batch_alter_table("households") as batch:
+        batch.drop_column("walk_key")
         batch.drop_column("route")
     with op.batch_alter_table("campaign_topics") as batch:
         batch.drop_column("in_standard")
