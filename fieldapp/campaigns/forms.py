@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, StringField
-from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+from wtforms import StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
 
-from ..forms import Form, MultiCheckboxField, choices
+from ..forms import Form, MultiCheckboxField, VnDateField, choices
 
 
 class CampaignForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the campaign's name.")), Length(max=200)])
-    starts_on = DateField(_l("First day"), validators=[DataRequired(_l("Enter the first day."))])
-    ends_on = DateField(_l("Last day"), validators=[DataRequired(_l("Enter the last day."))])
+    starts_on = VnDateField(_l("First day"), validators=[InputRequired(_l("Enter the first day."))])
+    ends_on = VnDateField(_l("Last day"), validators=[InputRequired(_l("Enter the last day."))])
     topics = MultiCheckboxField(_l("Topics (in this order; reorder later)"))
 
     def __init__(self, *args, topics=(), **kwargs):

@@ -27,9 +27,12 @@
     if (el) {
       el.setAttribute("data-outbox-count", pending);
       TN.outbox.meta("sent_at").then(function (at) {
-        var text = sending && pending ? L.sending : !online ? L.offline : pending ? L.unsent.replace("%(n)s", pending) + (failed ? " · " + L.not_sent : "")
-          : at ? L.sent_at.replace("%(time)s", hhmm(at)) : L.nothing_sent;
-        el.textContent = text;
+        var parts = online ? [] : [L.offline];
+        if (sending && pending) parts.push(L.sending);
+        else if (pending) parts.push(L.unsent.replace("%(n)s", pending) + (failed && online ? " · " + L.not_sent : ""));
+        else if (online) parts.push(at ? L.sent_at.replace("%(time)s", hhmm(at)) : L.nothing_sent);
+        el.textContent = parts.join(" · ");
+        el.title = online ? "" : L.offline_hint;
         el.className = "outbox" + (pending ? " waiting" : "") + (!online ? " offline" : "") + (sending ? " sending" : "");
       });
     }
