@@ -39,7 +39,7 @@ def client_labels() -> dict:
         fields={name: str(label) for name, label in field_labels().items()},
         my_villages=_("My villages"), search=_("Search name, address, house no."), status=_("Status"),
         all=_("All"), households=_("households"), more=_("Show more"), no_match=_("No household matches."),
-        sync=_("Sync"), pending=_("Not sent yet"), saving=_("Saving…"), topics_word=_("topics"),
+        sync=_("Sync"), syncing=_("Syncing…"), pending=_("Not sent yet"), saving=_("Saving…"), topics_word=_("topics"),
         unsent=_("%(n)s visits not sent yet", n="%(n)s"), sending=_("Sending…"),
         sent_at=_("All sent at %(time)s", time="%(time)s"), nothing_sent=_("Nothing waiting to be sent"),
         not_sent=_("not sent yet, will retry"), offline=_("No connection"),

@@ -242,7 +242,13 @@
   document.addEventListener("click", function (e) {
     var b = e.target.closest("[data-sync-now],[data-correct],[data-withdraw],[data-nearest]");
     if (!b) return;
-    if (b.hasAttribute("data-sync-now")) return syncAndRefresh();
+    if (b.hasAttribute("data-sync-now")) {  // visible feedback while it runs
+      if (b.disabled) return;
+      var label = b.textContent;
+      b.disabled = true;
+      b.textContent = L.syncing;
+      return syncAndRefresh().then(function () { b.disabled = false; b.textContent = label; });
+    }
     if (b.hasAttribute("data-nearest")) return nearest(b);
     if (!document.getElementById("offline-app")) return;  // online pages have their own forms
     e.preventDefault();
