@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from .. import paging
+from ..labels import AUDIT_ACTIONS
 from ..auth import scoping
 from ..auth.permissions import requires
 from . import audit
@@ -23,7 +24,7 @@ PER_PAGE = 50
 def index():
     """Events the caller may read (see `scoping.audit_events`), newest first, 50 a page (a
     malformed `?page=` answers 400, one past the end 404); other roles get 403."""
-    form = AuditFilterForm(formdata=request.args, actions=audit.action_labels())
+    form = AuditFilterForm(formdata=request.args, actions=AUDIT_ACTIONS)
     query = scoping.audit_events(current_user)
     if form.validate():
         query = audit.search(query, user=form.user.data or "", action=form.action.data or "",

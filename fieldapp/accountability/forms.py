@@ -9,9 +9,9 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from ..forms import Form, choices
+from ..forms import Form
 from ..timeutil import today_vn
-from .incidents import kind_labels, verdict_labels
+from ..labels import INCIDENT_KINDS, VERDICTS
 
 
 class MoneyField(IntegerField):
@@ -39,7 +39,7 @@ class IncidentForm(Form):
         super().__init__(*args, **kwargs)
         self.first_day = first_day
         self.today = today_vn()
-        self.kind.choices = choices(kind_labels())
+        self.kind.choices = INCIDENT_KINDS.choices()
 
     def validate_occurred_on(self, field):
         if field.data is None:  # unparsable: the field already says so
@@ -80,8 +80,8 @@ class IncidentFilterForm(_GetForm):
     def __init__(self, *args, villages=(), **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _l("All"))]
-        self.verdict.choices = everything + choices(verdict_labels())
-        self.kind.choices = everything + choices(kind_labels())
+        self.verdict.choices = everything + VERDICTS.choices()
+        self.kind.choices = everything + INCIDENT_KINDS.choices()
         self.village.choices = everything + [(str(v.id), f"{v.code} {v.name}") for v in villages]
 
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from .. import paging
@@ -19,31 +18,8 @@ from ..campaigns.models import Campaign
 from ..extensions import db
 from ..register.models import Household, Village
 from . import audit
-from .models import INCIDENT_KINDS, Incident
+from .models import Incident
 from .verdict import Verdict, assess_many
-
-
-def kind_labels() -> dict[str, str]:
-    return {
-        "scam": _l("Scam (property taken)"),
-        "online_kidnapping": _l("Online kidnapping"),
-        "sextortion": _l("Sextortion"),
-        "impersonation": _l("Impersonation of police or relatives"),
-        "investment": _l("Fake investment or online tasks"),
-        "other": _l("Other"),
-    }
-
-
-def verdict_labels() -> dict[str, str]:
-    return {
-        "warned": _l("Warned before"),
-        "attempted": _l("Only attempted"),
-        "moved_away": _l("Found moved away"),
-        "not_visited": _l("Never visited"),
-    }
-
-
-assert set(kind_labels()) == set(INCIDENT_KINDS)
 
 
 def register_started_on(commune_id: int | None) -> date | None:

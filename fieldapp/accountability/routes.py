@@ -17,16 +17,5 @@ for child in (incident_routes.bp, audit_routes.bp, personal_routes.bp, api.bp):
     bp.register_blueprint(child)
 
 
-@bp.record_once
-def _label_globals(state) -> None:
-    """The label helpers as Jinja globals, registered once (as `i18n.init_app` does)."""
-    from .audit import action_labels, detail_items, object_labels
-    from .incidents import kind_labels, verdict_labels
-
-    state.app.jinja_env.globals.update(kind_labels=kind_labels, verdict_labels=verdict_labels,
-                                       action_labels=action_labels, object_labels=object_labels,
-                                       detail_items=detail_items)
-
-
 nav.add("accountability.incidents.index", _l("Incidents"), order=40)
 nav.add("accountability.audit.index", _l("Access log"), order=70)

@@ -1,30 +1,42 @@
-"""A household: details and history, the full visit form, one-tap actions, adding one.
+"""A household: details and history, the full visit form, one-tap actions, adding one;
+and the register's corrections: edit, moved away, merge, likely duplicates.
 
-Every view answers 404 for a household outside the caller's area, and 403 for writes by
-roles that only read (village heads, admins).
+Every view answers 404 for a household outside the caller's area, and 403 for roles the
+view's permission leaves out (writes by roles that only read; register corrections for
+anyone but commanders and admins). The register's URLs live under /register/ (a contract).
 """
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
+from .. import nav, paging
 from ..accountability import audit
 from ..auth import scoping
 from ..auth.permissions import can, requires
 from ..campaigns.services import active_campaign
 from ..coverage.status import households_with_status
 from ..extensions import db, htmx, reads_only, writing
+from ..register import households as service
 from ..register.models import Household
+from ..register.validate import inside_vietnam
 from ..visits import services as visits
 from ..visits.forms import VisitForm
-from ..visits.models import OUTCOMES, Visit
+from ..labels import OUTCOMES
+from ..visits.models import Visit
 from .forms import HouseholdForm
 from .services import add_household
 
-bp = Blueprint("households", __name__, url_prefix="/households")
+bp = Blueprint("households", __name__)
+DUPLICATES_PER_PAGE = 10
+MAX_PAIRS = 5_000  # pairs listed (in pages) at most
+MAX_SCAN = 20_000  # households compared in one request; beyond that, one village at a time
+nav.add("households.duplicates", _l("Likely duplicates"), order=52)
 
 
 def _campaign_or_409(household: Household):
@@ -41,7 +53,7 @@ def _row(household: Household):
     ).one()
 
 
-@bp.get("/<uuid:household_id>")
+@bp.get("/households/<uuid:household_id>")
 @reads_only
 @requires("view_area")
 def show(household_id: uuid.UUID):
@@ -58,13 +70,15 @@ def show(household_id: uuid.UUID):
 
 def _render_show(household, form, status=200):
     row = _row(household)
+    candidates = (service.merge_candidates(household)
+                  if can(current_user, "manage_register") and household.status == "active" else [])
     return render_template(
         "households/show.html", household=household, row=row, form=form,
-        history=visits.history(household), may_record=can(current_user, "record"),
+        history=visits.history(household), may_record=can(current_user, "record"), candidates=candidates,
     ), status
 
 
-@bp.post("/<uuid:household_id>/visits")
+@bp.post("/households/<uuid:household_id>/visits")
 @requires("record")
 def create_visit(household_id: uuid.UUID):
     """Record a visit from the full form; errors re-render the form (422) with messages."""
@@ -80,7 +94,7 @@ def create_visit(household_id: uuid.UUID):
     return redirect(url_for("households.show", household_id=household.id))
 
 
-@bp.post("/<uuid:household_id>/quick")
+@bp.post("/households/<uuid:household_id>/quick")
 @requires("record")
 def quick(household_id: uuid.UUID):
     """One tap: the standard visit with `outcome` (warned or nobody_home), now, GPS if sent.
@@ -126,7 +140,7 @@ def _point() -> dict:
     return {"lat": lat, "lon": lon, "accuracy_m": accuracy}
 
 
-@bp.post("/visits/<uuid:visit_id>/undo")
+@bp.post("/households/visits/<uuid:visit_id>/undo")
 @requires("record")
 def undo(visit_id: uuid.UUID):
     """Withdraw a tap within the undo window; 404 outside the area, 409 when too late."""
@@ -142,7 +156,7 @@ def undo(visit_id: uuid.UUID):
     return redirect(url_for("villages.show", village_id=household.village_id))
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/households/new", methods=["GET", "POST"])
 @requires("record")
 def new():
     """Add a household found in the field to one of my villages (`?village=`)."""
@@ -155,3 +169,85 @@ def new():
         return redirect(url_for("households.show", household_id=household.id))
     status = 422 if form.is_submitted() else 200
     return render_template("households/new.html", form=form, village=village), status
+
+
+def _back(household: Household):
+    return redirect(url_for("households.show", household_id=household.id))
+
+
+@bp.route("/register/households/<uuid:household_id>/edit", methods=["GET", "POST"])
+@requires("manage_register")
+def edit(household_id: uuid.UUID):
+    """Edit a household with the same checks as adding one; the change is audited."""
+    household = scoping.get_household(current_user, household_id)
+    form = HouseholdForm(obj=household)
+    form.lat.label.text, form.lon.label.text = _("Latitude"), _("Longitude")
+    if form.validate_on_submit():
+        if service.code_taken(household, (form.code.data or "").strip()):
+            form.code.errors.append(_("Another household of this village has this code."))
+        elif form.lat.data is not None and not inside_vietnam(form.lat.data, form.lon.data):
+            form.lat.errors.append(_("The point (%(lat)s, %(lon)s) is outside Vietnam.",
+                                     lat=form.lat.data, lon=form.lon.data))
+        else:
+            changed = service.edit(household, form.data)
+            db.session.commit()
+            flash(_("Saved.") if changed else _("Nothing changed."), "success")
+            return _back(household)
+    status = 422 if form.is_submitted() else 200
+    return render_template("households/edit.html", form=form, household=household), status
+
+
+@bp.post("/register/households/<uuid:household_id>/status")
+@requires("manage_register")
+def set_status(household_id: uuid.UUID):
+    """Mark a household moved away (or living here again)."""
+    household = scoping.get_household(current_user, household_id)
+    try:
+        service.set_status(household, request.form.get("status", ""))
+    except ValueError:
+        abort(400, _("This household's status cannot be changed here."))
+    db.session.commit()
+    flash(_("Marked as moved away.") if household.status == "moved" else _("Marked as living here."), "success")
+    return _back(household)
+
+
+@bp.post("/register/households/<uuid:household_id>/merge")
+@requires("manage_register")
+def merge(household_id: uuid.UUID):
+    """Merge this household into the survivor `into` (both in my area, neither merged)."""
+    duplicate = scoping.get_household(current_user, household_id)
+    into = request.form.get("into") or ""
+    if not into:
+        abort(400, _("Choose the household to keep."))
+    survivor = scoping.get_household(current_user, into)
+    try:
+        moved = service.merge(duplicate, survivor)
+    except ValueError:
+        abort(400, _("These two households cannot be merged."))
+    db.session.commit()
+    flash(_("Merged into %(name)s; %(n)s visits moved.", name=survivor.head_name, n=moved), "success")
+    return _back(survivor)
+
+
+@bp.get("/register/duplicates")
+@requires("manage_register")
+def duplicates():
+    """Likely duplicates in my area (with the count per village), or in one village
+    (`?village=`), 10 pairs a page.
+
+    A village outside the area answers 404; a malformed `?page=` 400, one past the end 404."""
+    village_id = request.args.get("village", type=int)
+    villages = db.session.scalars(scoping.villages(current_user)).all()
+    if village_id:
+        village = scoping.get_village(current_user, village_id)
+        where = Household.village_id == village.id
+    else:
+        where = Household.village_id.in_(scoping.village_ids(current_user))
+    too_many = db.session.scalar(sa.select(sa.func.count(Household.id)).where(where)) > MAX_SCAN
+    pairs = [] if too_many else service.likely_duplicates(where, limit=MAX_PAIRS)
+    page = paging.of_list(pairs, DUPLICATES_PER_PAGE)
+    audit.record("duplicates_view", "village", village_id or "", pairs=len(pairs))
+    db.session.commit()
+    per_village = Counter(a.village_id for a, _b, _why in pairs)
+    return render_template("households/duplicates.html", pairs=page.items, page=page, villages=villages,
+                           village_id=village_id, too_many=too_many, per_village=per_village)

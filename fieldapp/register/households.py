@@ -119,3 +119,10 @@ def _metres(a: Household, b: Household) -> float:
     dlat = math.radians(b.lat - a.lat)
     dlon = math.radians(b.lon - a.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
     return 6_371_000 * math.hypot(dlat, dlon)
+
+
+def merge_candidates(household: Household) -> list[Household]:
+    """Other live households of the same village, for the merge picker."""
+    return db.session.scalars(sa.select(Household).where(
+        Household.village_id == household.village_id, Household.id != household.id,
+        Household.status == "active").order_by(Household.sort_key)).all()

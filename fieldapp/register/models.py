@@ -11,8 +11,6 @@ from ..extensions import db
 from ..text import fold, given_name_key, nfc
 from ..timeutil import utcnow
 
-HOUSEHOLD_STATUSES = ("active", "moved", "merged")
-
 
 class Commune(db.Model):
     __tablename__ = "communes"
