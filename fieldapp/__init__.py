@@ -12,6 +12,7 @@ FEATURES = (
     "auth",
     "villages",
     "households",
+    "visits",
     "sync",
     "coverage",
     "reports",

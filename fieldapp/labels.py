@@ -57,7 +57,7 @@ INCIDENT_KINDS = Codes(
     investment=_l("Fake investment or online tasks"), other=_l("Other"),
 )
 
-# Was the household warned before an incident (`accountability.verdict`).
+# Was the household warned before an incident (`accountability.queries`).
 VERDICTS = Codes(
     warned=_l("Warned before"), attempted=_l("Only attempted"),
     moved_away=_l("Found moved away"), not_visited=_l("Never visited"),

@@ -14,7 +14,8 @@ from ..auth.models import User
 from ..campaigns.models import Campaign
 from ..extensions import db
 from ..labels import STATUSES
-from ..register.models import Household, Village
+from ..households.models import Household
+from ..register.models import Village
 from ..text import natural_key
 from ..visits.models import Visit, VisitMaterial
 from .sqlfuncs import vn_day

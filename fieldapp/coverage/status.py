@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..register.models import Household
+from ..households.models import Household
 from ..visits.models import Visit
 
 

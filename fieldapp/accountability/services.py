@@ -1,4 +1,4 @@
-"""Recording incidents and listing them with their verdicts (see `verdict`).
+"""Recording incidents and listing them with their verdicts (see `queries`).
 
 An incident on day D is judged on the visits in force by the end of D − 1 (a warning on
 the day of the incident may have come after it), and on who was assigned to the village on D.
@@ -16,10 +16,11 @@ from ..auth import scoping
 from ..auth.models import Assignment, User
 from ..campaigns.models import Campaign
 from ..extensions import db
-from ..register.models import Household, Village
+from ..households.models import Household
+from ..register.models import Village
 from . import audit
 from .models import Incident
-from .verdict import Verdict, assess_many
+from .queries import Verdict, assess_many
 
 
 def register_started_on(commune_id: int | None) -> date | None:
