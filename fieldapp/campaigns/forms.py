@@ -5,7 +5,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
 
-from ..forms import Form, MultiCheckboxField, VnDateField, choices
+from ..forms import Form, MultiCheckboxField, VnDateField
+from ..labels import MATERIALS
 
 
 class CampaignForm(Form):
@@ -47,11 +48,9 @@ class StandardForm(Form):
     materials = MultiCheckboxField(_l("Materials it records as handed over"))
 
     def __init__(self, *args, campaign=None, locale: str = "vi", **kwargs):
-        from ..visits.forms import material_labels
-
         super().__init__(*args, **kwargs)
         self.topics.choices = [(t.code, t.label(locale)) for t in campaign.topics]
-        self.materials.choices = choices(material_labels())
+        self.materials.choices = MATERIALS.choices()
         if not self.is_submitted():
             self.topics.data, self.materials.data = campaign.standard["topics"], campaign.standard["materials"]
 
@@ -59,6 +58,3 @@ class StandardForm(Form):
         if not field.data:
             raise ValidationError(_l("A warning covers at least one topic."))
 
-
-def state_labels() -> dict[str, str]:
-    return {"upcoming": _l("Upcoming"), "running": _l("In progress"), "ended": _l("Ended"), "closed": _l("Closed")}

@@ -16,13 +16,12 @@ from ..accountability import audit
 from ..auth import scoping
 from ..auth.permissions import requires
 from ..extensions import db
-from ..register.models import Household
+from ..households.models import Household
 from ..register.services import commune_or_only
 from ..timeutil import today_vn
-from . import admin
+from . import services
 from .forms import CampaignForm, StandardForm, TopicForm
 from .models import Campaign, Topic
-from .services import current_campaign
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 nav.add("campaigns.index", _l("Campaigns"), order=60)
@@ -33,17 +32,17 @@ nav.add("campaigns.index", _l("Campaigns"), order=60)
 def index():
     """Campaigns of my commune with their state and the current one marked, and (admins)
     the form to create one; 403 for roles that do not run campaigns."""
-    return _render_index(CampaignForm(topics=admin.all_topics()))
+    return _render_index(CampaignForm(topics=services.all_topics()))
 
 
 @bp.post("/")
 @requires("manage_campaigns")
 def create():
     """Create a campaign (403 unless admin); errors re-render the list with the form (422)."""
-    form = CampaignForm(topics=admin.all_topics())
+    form = CampaignForm(topics=services.all_topics())
     if not form.validate_on_submit():
         return _render_index(form), 422
-    campaign = admin.create_campaign(form.name.data, form.starts_on.data, form.ends_on.data,
+    campaign = services.create_campaign(form.name.data, form.starts_on.data, form.ends_on.data,
                                      form.ordered_topics(), commune_or_only(current_user.commune_id))
     db.session.commit()
     flash(_("Campaign created."), "success")
@@ -54,7 +53,7 @@ def _render_index(form: CampaignForm):
     query = (scoping.campaigns(current_user).options(selectinload(Campaign.campaign_topics))
              .order_by(Campaign.starts_on.desc()))
     return render_template("campaigns/index.html", form=form, campaigns=db.session.scalars(query).all(),
-                           current=current_campaign(current_user), topic_form=TopicForm())
+                           current=services.current_campaign(current_user), topic_form=TopicForm())
 
 
 @bp.post("/topics")
@@ -88,11 +87,11 @@ def show(campaign_id: int):
 
 
 def _render_show(campaign, standard_form, status: int = 200):
-    counts = admin.rewarn_counts(campaign, scoping.village_ids(current_user))
+    counts = services.rewarn_counts(campaign, scoping.village_ids(current_user))
     present = {ct.topic_id for ct in campaign.campaign_topics}
-    missing = [t for t in admin.all_topics() if t.id not in present]
+    missing = [t for t in services.all_topics() if t.id not in present]
     return render_template("campaigns/show.html", campaign=campaign, counts=counts, missing=missing,
-                           current=current_campaign(current_user, commune_id=campaign.commune_id),
+                           current=services.current_campaign(current_user, commune_id=campaign.commune_id),
                            standard_form=standard_form,
                            may_manage=scoping.covers_commune(current_user, campaign.commune_id)), status
 
@@ -106,7 +105,7 @@ def standard(campaign_id: int):
     form = StandardForm(campaign=campaign, locale=str(get_locale()))
     if not form.validate():
         return _render_show(campaign, form, 422)
-    admin.set_standard(campaign, form.topics.data, form.materials.data)
+    services.set_standard(campaign, form.topics.data, form.materials.data)
     db.session.commit()
     flash(_("Standard package saved: one tap on “Warned” now records it."), "success")
     return redirect(url_for(".show", campaign_id=campaign.id))
@@ -121,7 +120,7 @@ def close(campaign_id: int):
     if campaign.state != "ended":
         abort(409, _("Only a campaign that has ended can be closed."))
     if request.method == "POST":
-        admin.close(campaign, current_user)
+        services.close(campaign, current_user)
         db.session.commit()
         flash(_("Campaign closed: its record is final."), "success")
         return redirect(url_for(".show", campaign_id=campaign.id))
@@ -146,11 +145,11 @@ def topics(campaign_id: int):
         topic = db.session.scalar(sa.select(Topic).where(Topic.code == code)) or abort(400)
         if any(ct.topic_id == topic.id for ct in campaign.campaign_topics):
             abort(400, _("This topic is already in the campaign."))
-        admin.add_topic(campaign, topic, today_vn())
+        services.add_topic(campaign, topic, today_vn())
     elif request.form.get("move"):
         step = -1 if request.form.get("dir") == "up" else 1
         try:
-            admin.move_topic(campaign, request.form.get("move", type=int), step)
+            services.move_topic(campaign, request.form.get("move", type=int), step)
         except ValueError:
             abort(400, _("This topic is not in the campaign."))
     else:
@@ -172,7 +171,7 @@ def rewarn(campaign_id: int):
     area = Household.village_id.in_(scoping.village_ids(current_user))
     if village_id := request.args.get("village", type=int):
         area = Household.village_id == scoping.get_village(current_user, village_id).id
-    rows = db.session.scalars(sa.select(Household).where(admin.rewarn_where(campaign.id, link.topic.code), area)
+    rows = db.session.scalars(sa.select(Household).where(services.rewarn_where(campaign.id, link.topic.code), area)
                               .order_by(Household.village_id, Household.sort_key).limit(1000)).all()
     villages = db.session.scalars(scoping.villages(current_user)).all()
     audit.record("rewarn_view", "campaign", campaign.id, topic=link.topic.code, village=village_id, rows=len(rows))

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from ..auth import scoping
 from ..campaigns.models import Campaign
 from ..campaigns.services import current_campaign
-from .status import STATUSES
+from ..labels import STATUSES
 
 
 def int_arg(name: str, default: int | None = None, low: int = 0, high: int = 2**31 - 1) -> int | None:

@@ -13,10 +13,12 @@ from ..auth import scoping
 from ..auth.models import User
 from ..campaigns.models import Campaign
 from ..extensions import db
-from ..register.models import Household, Village
+from ..households.models import Household
+from ..labels import STATUSES
+from ..register.models import Village
 from ..visits.models import Visit, VisitMaterial, VisitTopic
 from .sqlfuncs import vn_day
-from .status import STATUSES, best_outcomes, households_with_status, status_expr
+from .status import best_outcomes, households_with_status, status_expr
 
 
 def area(user: User, campaign: Campaign | None) -> sa.Select:

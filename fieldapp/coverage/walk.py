@@ -41,13 +41,6 @@ def walk_key(household) -> tuple:
     return (household.route is None, household.route or 0, household.walk_key, str(household.id))
 
 
-def order_by():
-    """The same order in SQL."""
-    from ..register.models import Household
-
-    return (Household.route.is_(None), Household.route, Household.walk_key, Household.id)
-
-
 def in_order(rows) -> list:
     """Rows whose first item is a Household, in walking order."""
     return sorted(rows, key=lambda r: walk_key(r[0]))

@@ -15,7 +15,8 @@ from ..auth.models import Assignment, User
 from ..campaigns.defaults import create_default_campaign
 from ..coverage.walk import walk_string
 from ..extensions import db
-from ..register.models import Commune, Household, Village
+from ..households.models import Household
+from ..register.models import Commune, Village
 from ..text import fold, given_name_key
 from ..timeutil import VN, to_utc_naive, today_vn, utcnow
 from ..visits.models import Visit, VisitMaterial, VisitTopic, visit_companions

@@ -6,8 +6,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.permissions import can
-from ..i18n import row_labels
-from ..visits.forms import material_labels, outcome_labels
+from ..labels import MATERIALS, OUTCOMES, row_labels
 
 
 def field_labels() -> dict[str, object]:
@@ -31,8 +30,8 @@ def field_labels() -> dict[str, object]:
 def client_labels() -> dict:
     """Translated labels for the outbox, the "cần xử lý" list and the offline shell."""
     labels = dict(row_labels())
-    labels.update({f"o_{code}": str(label) for code, label in outcome_labels().items()})
-    labels.update({f"m_{code}": str(label) for code, label in material_labels().items()})
+    labels.update({f"o_{code}": str(label) for code, label in OUTCOMES.items()})
+    labels.update({f"m_{code}": str(label) for code, label in MATERIALS.items()})
     labels.update(
         user=current_user.username, user_name=current_user.display_name, may_record=can(current_user, "record"),
         corrects_any=can(current_user, "correct_any"), undo_seconds=current_app.config["UNDO_SECONDS"],

@@ -21,7 +21,8 @@ from ..campaigns.services import get_campaign
 from ..extensions import db
 from ..households.forms import HouseholdForm
 from ..households.services import add_household
-from ..register.models import Household, Village
+from ..households.models import Household
+from ..register.models import Village
 from ..timeutil import to_utc_naive, vn_date
 from ..visits import corrections, services as visits
 from ..visits.forms import VisitForm

@@ -19,7 +19,8 @@ from ..campaigns.services import current_campaign
 from ..coverage.status import RULE, households_with_status
 from ..coverage.walk import in_order
 from ..extensions import db
-from ..register.models import Household, Village
+from ..households.models import Household
+from ..register.models import Village
 from ..timeutil import iso_utc, today_vn, utcnow
 from ..visits.models import Visit, visit_companions
 from ..visits.services import village_teams

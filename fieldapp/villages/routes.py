@@ -12,8 +12,8 @@ from ..auth import scoping
 from ..auth.permissions import can, requires
 from ..campaigns.services import current_campaign
 from ..coverage.queries import area, village_coverage
-from ..coverage.status import STATUSES
 from ..extensions import db, htmx, reads_only
+from ..labels import STATUSES
 from .services import RouteRefused, household_rows, parse_order, set_route
 
 bp = Blueprint("villages", __name__, url_prefix="/villages")

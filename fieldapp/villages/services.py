@@ -11,8 +11,9 @@ from ..accountability import audit
 from ..coverage.status import households_with_status
 from ..coverage.walk import in_order
 from ..extensions import db
-from ..households.search import matching
-from ..register.models import Household, Village
+from ..households.models import Household
+from ..households.queries import matching
+from ..register.models import Village
 
 
 def household_rows(village_id: int, campaign, q: str = "", status: str = ""):

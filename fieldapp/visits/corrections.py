@@ -19,7 +19,7 @@ from ..auth import scoping
 from ..auth.permissions import can
 from ..auth.models import User
 from ..extensions import db
-from ..register.models import Household
+from ..households.models import Household
 from ..timeutil import utcnow
 from .models import Visit, VisitWithdrawal
 from .services import record_visit

@@ -18,9 +18,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..timeutil import utcnow
 
-OUTCOMES = ("warned", "nobody_home", "refused", "moved_away")
-MATERIALS = ("leaflet", "handbook", "qr_fanpage", "hotline_sticker")
-
 visit_companions = sa.Table(
     "visit_companions",
     db.metadata,
@@ -116,7 +113,7 @@ class Visit(db.Model):
     @hybrid_method
     def in_force_by(self, cutoff: datetime) -> bool:
         """In force as the record stood at `cutoff` (naive UTC): received and recorded before
-        it, not replaced before it (see accountability.verdict)."""
+        it, not replaced before it (see accountability.queries)."""
         return (self.received_at < cutoff and self.recorded_at < cutoff
                 and (self.replaced_at is None or self.replaced_at >= cutoff))
 

@@ -1,27 +1,138 @@
-"""A visit's record put right: correct it (a new record superseding it, with a reason) or
-withdraw it (with a reason, after a confirmation page that needs no JavaScript); and the
-visit as JSON. Its author or a commander may change a visit in force, any time while its
-campaign is not closed; 404 for a visit outside the caller's area, 403 for anyone else,
-409 for a visit no longer in force or of a closed campaign (with the reason)."""
+"""Recording visits on a household's page: the full form, the one-tap actions, undo; and
+putting a visit's record right: correct it (a new record superseding it, with a reason) or
+withdraw it (with a reason, after a confirmation page that needs no JavaScript).
+
+403 for roles that do not record visits, and for a visit neither one's own nor in a
+commander's area; 404 for a household (or visit) outside the caller's area; 409 when no
+campaign takes a visit now (with the reason), an undo comes too late, or the visit is no
+longer in force. The URLs sit under /households/ (a contract): a visit is always to a household.
+"""
 from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..auth import scoping
 from ..auth.permissions import requires
-from ..extensions import db, reads_only
-from ..timeutil import iso_utc
-from . import corrections, services
-from .forms import CorrectionForm, WithdrawForm
-from .models import Visit, VisitWithdrawal
+from ..campaigns.services import current_campaign
+from ..coverage.queries import village_coverage
+from ..coverage.walk import next_to_visit
+from ..extensions import db, htmx
+from ..households.models import Household
+from ..households.queries import status_row
+from ..households.routes import render_show
+from ..labels import OUTCOMES
+from ..timeutil import today_vn
+from ..villages.services import household_rows
+from . import corrections, services as visits
+from .forms import CorrectionForm, VisitForm, WithdrawForm
+from .models import Visit
 
-bp = Blueprint("visits", __name__)
+bp = Blueprint("visits", __name__, url_prefix="/households")
 
 
-def _changeable(visit_id: uuid.UUID):
+def _campaign_or_409(household: Household):
+    """The campaign a visit made now goes to; 409 with the reason when none takes it."""
+    campaign = current_campaign(commune_id=household.village.commune_id)
+    if campaign is None:
+        abort(409, _("There is no campaign to record visits in."))
+    if reason := visits.refusal(campaign, today_vn()):
+        abort(409, reason)
+    return campaign
+
+
+@bp.post("/<uuid:household_id>/visits")
+@requires("record")
+def create(household_id: uuid.UUID):
+    """Record a visit from the full form, then back to the list at the next house; errors
+    re-render the form (422) with messages."""
+    household = scoping.get_household(current_user, household_id)
+    campaign = _campaign_or_409(household)
+    form = VisitForm(campaign=campaign, team=visits.village_team(household.village_id, current_user))
+    if not form.validate():
+        return render_show(household, form, 422)
+    visit = visits.record_visit(household, campaign, current_user, form.clean())
+    household = _shown(household, visit)
+    db.session.commit()
+    flash(_("Visit saved: %(name)s — %(what)s.", name=household.head_name, what=visits.recorded_text(visit)), "success")
+    return redirect(_next_house_url(household, campaign))
+
+
+@bp.post("/<uuid:household_id>/quick")
+@requires("record")
+def quick(household_id: uuid.UUID):
+    """One tap: the standard visit with `outcome` (the campaign's standard package when
+    warned, nothing otherwise), now, GPS if sent.
+
+    htmx gets the household's row back with an undo button and what it recorded, and the
+    village's counters; a plain form post goes back to the list at the next house.
+    """
+    household = scoping.get_household(current_user, household_id)
+    campaign = _campaign_or_409(household)
+    outcome = request.form.get("outcome")
+    if outcome not in OUTCOMES:
+        abort(400)
+    visit = visits.record_visit(household, campaign, current_user,
+                                visits.standard_values(campaign, outcome, _point()))
+    household = _shown(household, visit)
+    db.session.commit()
+    if htmx:  # the row with its undo, and the village's counters out of band
+        [figures] = village_coverage(campaign.id, sa.select(sa.literal(household.village_id)))
+        return (render_template("villages/_household_row.html", row=status_row(household), may_record=True,
+                                undo=visit, recorded=visits.recorded_text(visit))
+                + render_template("villages/_counters.html", village=household.village, counts=figures.counts,
+                                  status="", oob=True))
+    flash(_("Saved: %(name)s — %(what)s.", name=household.head_name, what=visits.recorded_text(visit)), "success")
+    return redirect(_next_house_url(household, campaign))
+
+
+def _next_house_url(household: Household, campaign) -> str:
+    """Back to the village's list, at the next house to visit after this one."""
+    following = next_to_visit(household_rows(household.village_id, campaign), household.id)
+    return url_for("villages.show", village_id=household.village_id) + f"#h-{(following or household).id}"
+
+
+def _shown(household: Household, visit: Visit) -> Household:
+    """The household to show after recording: the survivor a merged household's visit went
+    to, when it lies in the caller's area; else the household addressed."""
+    if visit.household_id == household.id:
+        return household
+    survivor = db.session.scalar(scoping.households(current_user).where(Household.id == visit.household_id))
+    return survivor or household
+
+
+def _point() -> dict:
+    """GPS from the form when the phone gave one and it makes sense; else nothing."""
+    try:
+        lat, lon = float(request.form["lat"]), float(request.form["lon"])
+        accuracy = float(request.form.get("accuracy_m") or 0) or None
+    except (KeyError, ValueError):
+        return {}
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return {}
+    return {"lat": lat, "lon": lon, "accuracy_m": accuracy}
+
+
+@bp.post("/visits/<uuid:visit_id>/undo")
+@requires("record")
+def undo(visit_id: uuid.UUID):
+    """Withdraw a tap within the undo window; 404 outside the area, 409 when too late."""
+    visit = db.session.get(Visit, visit_id) or abort(404)
+    household = scoping.get_household(current_user, visit.household_id)
+    if not corrections.undo(visit, current_user, current_app.config["UNDO_SECONDS"]):
+        abort(409, _("This visit can no longer be undone; record a correction instead."))
+    db.session.commit()
+    if htmx:
+        return render_template("villages/_household_row.html", row=status_row(household), may_record=True)
+    flash(_("Undone."), "info")
+    return redirect(url_for("villages.show", village_id=household.village_id))
+
+
+def _changeable(visit_id: uuid.UUID) -> Visit:
     visit = corrections.visit_in_area(current_user, visit_id) or abort(404)
     refused = corrections.refusal(visit, current_user)
     if refused:
@@ -35,13 +146,13 @@ def correct(visit_id: uuid.UUID):
     """The visit's form filled with its record; saving adds the corrected record (422 with
     the form's messages when invalid)."""
     visit = _changeable(visit_id)
-    form = CorrectionForm(campaign=visit.campaign, team=services.village_team(visit.household.village_id, current_user))
+    form = CorrectionForm(campaign=visit.campaign, team=visits.village_team(visit.household.village_id, current_user))
     if not form.is_submitted():
         form.fill_from(visit)
     elif form.validate():
         newer = corrections.correct(visit, current_user, form.clean(), form.reason.data)
         db.session.commit()
-        flash(_("Corrected: %(what)s.", what=services.recorded_text(newer)), "success")
+        flash(_("Corrected: %(what)s.", what=visits.recorded_text(newer)), "success")
         return redirect(url_for("households.show", household_id=newer.household_id) + "#history")
     return render_template("visits/correct.html", visit=visit, form=form), 422 if form.errors else 200
 
@@ -58,26 +169,3 @@ def withdraw(visit_id: uuid.UUID):
         flash(_("Visit withdrawn; it stays in the history."), "success")
         return redirect(url_for("households.show", household_id=visit.household_id) + "#history")
     return render_template("visits/withdraw.html", visit=visit, form=form), 422 if form.errors else 200
-
-
-@bp.get("/api/visits/<uuid:visit_id>", endpoint="api")
-@reads_only
-@requires("view_area")
-def api_visit(visit_id: uuid.UUID):
-    """The visit as JSON (design.md "Visit"); 404 JSON outside the caller's area."""
-    visit = corrections.visit_in_area(current_user, visit_id)
-    if visit is None:
-        return jsonify(error="not_found", message=_("Not found, or outside your area.")), 404
-    change = corrections.superseding([visit.id]).get(visit.id)
-    newer = change if isinstance(change, Visit) else None
-    withdrawal = change if isinstance(change, VisitWithdrawal) else None
-    return jsonify({
-        "id": str(visit.id), "household_id": str(visit.household_id), "campaign_id": visit.campaign_id,
-        "outcome": visit.outcome, "recorded_at": iso_utc(visit.recorded_at), "received_at": iso_utc(visit.received_at),
-        "by": [u.username for u in visit.people], "topics": visit.topics, "materials": visit.materials,
-        "standard": visit.standard, "in_force": visit.in_force, "supersedes": str(visit.supersedes_id) if visit.supersedes_id else None,
-        "reason": visit.reason,
-        "superseded_by": str(newer.id) if newer else None,
-        "withdrawn": {"by": withdrawal.user.username, "at": iso_utc(withdrawal.received_at),
-                      "reason": withdrawal.reason} if withdrawal else None,
-    })

@@ -11,8 +11,8 @@ from ..auth.models import Assignment, User
 from ..auth.permissions import roles_with
 from ..campaigns.models import Campaign
 from ..extensions import db
-from ..register.households import survivor
-from ..register.models import Household
+from ..households.queries import survivor
+from ..households.models import Household
 from ..timeutil import to_utc_naive, today_vn, utcnow
 from .models import Visit, VisitMaterial, VisitTopic
 
@@ -146,12 +146,12 @@ def recorded_text(visit: Visit) -> str:
     """What a visit recorded, in words: "Đã cảnh báo · 12 nội dung · Tờ rơi"."""
     from flask_babel import ngettext
 
-    from .forms import material_labels, outcome_labels
+    from ..labels import MATERIALS, OUTCOMES
 
-    parts = [str(outcome_labels()[visit.outcome])]
+    parts = [OUTCOMES.label(visit.outcome)]
     if visit.topics:
         parts.append(ngettext("%(num)d topic", "%(num)d topics", len(visit.topics)))
-    parts += [str(label) for code, label in material_labels().items() if code in visit.materials]
+    parts += [str(label) for code, label in MATERIALS.items() if code in visit.materials]
     return " · ".join(parts)
 
 

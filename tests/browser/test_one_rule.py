@@ -80,7 +80,7 @@ def test_the_phone_and_the_server_give_every_history_the_same_status(live_server
 def test_the_phone_builds_the_one_tap_visit_the_server_would(live_server, page, sqlite_app):
     with sqlite_app.app_context():
         campaign = current_campaign(user("cskv1"))
-        from fieldapp.campaigns.admin import set_standard
+        from fieldapp.campaigns.services import set_standard
 
         set_standard(campaign, ["link_la_otp", "tu_co_lap"], ["handbook"])
         db.session.commit()

@@ -12,7 +12,7 @@ from datetime import timedelta
 from fieldapp.extensions import db
 from fieldapp.models import Household, Visit
 from fieldapp.timeutil import utcnow
-from fieldapp.register.households import merge
+from fieldapp.households.services import merge
 from tests.helpers import households_of, unvisited_household, user
 from tests.sync.helpers import campaign_id, send, statuses, visit_entry
 

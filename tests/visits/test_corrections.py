@@ -29,11 +29,11 @@ def test_the_author_corrects_a_visit_online_and_history_keeps_both(client, auth,
     household = unvisited_household("T01")
     auth.login("cskv1")
     visit = _tap(auth, household)
-    form = client.get(f"/visits/{visit.id}/correct").get_data(as_text=True)
+    form = client.get(f"/households/visits/{visit.id}/correct").get_data(as_text=True)
     assert re.search(r'<input checked[^>]*value="warned"', form) and 'name="reason"' in form
-    bad = auth.post(f"/visits/{visit.id}/correct", {"outcome": "nobody_home"})
+    bad = auth.post(f"/households/visits/{visit.id}/correct", {"outcome": "nobody_home"})
     assert bad.status_code == 422 and "Ghi lý do đính chính" in bad.get_data(as_text=True)
-    answer = auth.post(f"/visits/{visit.id}/correct", {"outcome": "nobody_home", "reason": "Bấm nhầm, nhà vắng"})
+    answer = auth.post(f"/households/visits/{visit.id}/correct", {"outcome": "nobody_home", "reason": "Bấm nhầm, nhà vắng"})
     assert answer.status_code == 302
     old, new = sorted(visits_of(household.id), key=lambda v: v.received_at)
     assert (old.in_force, old.replaced_reason) == (False, "corrected")
@@ -53,19 +53,19 @@ def test_only_the_author_or_the_commander_and_only_a_visit_in_force(client, auth
     visit = _tap(auth, household)
     client.post("/logout", data={"csrf_token": auth.token()})
     auth.login("cskv1")  # same village, not the author
-    assert client.get(f"/visits/{visit.id}/correct").status_code == 403
-    assert auth.post(f"/visits/{visit.id}/withdraw", {"reason": "x"}).status_code == 403
+    assert client.get(f"/households/visits/{visit.id}/correct").status_code == 403
+    assert auth.post(f"/households/visits/{visit.id}/withdraw", {"reason": "x"}).status_code == 403
     client.post("/logout", data={"csrf_token": auth.token()})
     auth.login("cskv2")  # another officer's area
-    assert client.get(f"/visits/{visit.id}/withdraw").status_code == 404
+    assert client.get(f"/households/visits/{visit.id}/withdraw").status_code == 404
     assert client.get(f"/api/visits/{visit.id}").status_code == 404
     client.post("/logout", data={"csrf_token": auth.token()})
     auth.login("chihuy")
-    confirm = client.get(f"/visits/{visit.id}/withdraw").get_data(as_text=True)
+    confirm = client.get(f"/households/visits/{visit.id}/withdraw").get_data(as_text=True)
     assert "Rút lại lượt đến nhà này?" in confirm and 'method="post"' in confirm  # no JavaScript needed
-    assert auth.post(f"/visits/{visit.id}/withdraw", {"reason": ""}).status_code == 422
-    assert auth.post(f"/visits/{visit.id}/withdraw", {"reason": "Hộ đã chuyển đi từ trước"}).status_code == 302
-    answer = client.get(f"/visits/{visit.id}/correct")
+    assert auth.post(f"/households/visits/{visit.id}/withdraw", {"reason": ""}).status_code == 422
+    assert auth.post(f"/households/visits/{visit.id}/withdraw", {"reason": "Hộ đã chuyển đi từ trước"}).status_code == 302
+    answer = client.get(f"/households/visits/{visit.id}/correct")
     assert answer.status_code == 409 and "đã được đính chính hoặc rút lại" in answer.get_data(as_text=True)
     db.session.rollback()
     record = db.session.scalar(sa.select(VisitWithdrawal).where(VisitWithdrawal.visit_id == visit.id))
@@ -133,7 +133,7 @@ def test_the_verdict_and_its_export_use_the_record_in_force_and_say_it_was_corre
     household = unvisited_household("T04")
     auth.login("cskv1")
     visit = _tap(auth, household, "nobody_home")
-    assert auth.post(f"/visits/{visit.id}/correct", {"outcome": "warned", "topics": ["tu_co_lap"],
+    assert auth.post(f"/households/visits/{visit.id}/correct", {"outcome": "warned", "topics": ["tu_co_lap"],
                                                       "people_reached": "2", "reason": "Đã cảnh báo thật"}).status_code == 302
     db.session.rollback()
     old, new = sorted(visits_of(household.id), key=lambda v: v.received_at)
@@ -168,7 +168,7 @@ def test_a_visit_corrected_after_the_day_judged_says_so(client, auth, db_session
     visit = db.session.get(Visit, visit.id)
     visit.recorded_at = visit.received_at = utcnow() - timedelta(days=3)
     db.session.commit()
-    assert auth.post(f"/visits/{visit.id}/withdraw", {"reason": "Không đến nhà này"}).status_code == 302
+    assert auth.post(f"/households/visits/{visit.id}/withdraw", {"reason": "Không đến nhà này"}).status_code == 302
     client.post("/logout", data={"csrf_token": auth.token()})
     auth.login("chihuy")
     response = auth.post(f"/incidents/new/{household.id}", {"occurred_on": today_vn().isoformat(), "kind": "scam",
