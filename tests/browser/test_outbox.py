@@ -135,7 +135,7 @@ def test_the_browser_offline_flag_then_online_sends_at_once(live_server, plain_p
     page.context.set_offline(True)
     page.locator(f'[data-household-id="{household_id}"]').get_by_role("button", name="Đã cảnh báo", exact=True).click()
     page.locator(f'[data-household-id="{household_id}"].st-warned.pending').wait_for(timeout=1000)  # at once
-    assert page.locator("[data-outbox-count]").get_attribute("data-outbox-count") == "1"
+    page.locator('[data-outbox-count="1"]').wait_for(state="attached")  # queued on the phone
     page.context.set_offline(False)  # the "online" event sends it
     page.locator(f'[data-household-id="{household_id}"]:not(.pending)').wait_for()
     with sqlite_app.app_context():

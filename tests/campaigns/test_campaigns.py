@@ -38,7 +38,7 @@ def test_create_campaign_with_ordered_topics(client, auth, db_session):
 def _topic_added_later(auth, code: str = "dau_tu_ao") -> Campaign:
     """The campaign with `code` taken out and added again after its start (by quantri, signed
     in): every household warned in it needs a re-warning on that topic."""
-    campaign = active_campaign(user("chihuy").commune_id)
+    campaign = current_campaign(user("chihuy"))
     if code in {t.code for t in campaign.topics}:  # make room for a mid-campaign addition
         link = next(ct for ct in campaign.campaign_topics if ct.topic.code == code)
         campaign.campaign_topics.remove(link)
