@@ -16,6 +16,7 @@ from ..auth import scoping
 from ..campaigns.services import active_campaign
 from ..coverage.status import households_with_status
 from ..extensions import db, htmx, reads_only, writing
+from ..proof import checks
 from ..register.models import Household
 from ..visits import services as visits
 from ..visits.forms import VisitForm
@@ -79,6 +80,7 @@ def create_visit(household_id: uuid.UUID):
     if not form.validate():
         return _render_show(household, form, 422)
     visit = visits.record_visit(household, campaign, current_user, form.clean())
+    checks.after_store([visit.id])
     household = _shown(household, visit)
     db.session.commit()
     flash(_("Visit saved."), "success")
@@ -101,6 +103,7 @@ def quick(household_id: uuid.UUID):
         abort(400)
     visit = visits.record_visit(household, campaign, current_user,
                                 visits.standard_values(campaign, outcome, _point()))
+    checks.after_store([visit.id])
     household = _shown(household, visit)
     db.session.commit()
     if htmx:
