@@ -69,6 +69,10 @@ def action_labels() -> dict[str, str]:
         "topic_create": _l("Created a topic"), "rewarn_view": _l("Viewed the re-warning list"),
         "user_create": _l("Created an account"), "user_update": _l("Changed an account"),
         "quarantine_resolve": _l("Resolved an entry to review"), "village_review": _l("Reviewed a village"),
+        "check_review": _l("Reviewed a flagged visit"), "point_accept": _l("Accepted a learnt location"),
+        "point_clear": _l("Cleared a learnt location"), "sample_draw": _l("Drew the verification sample"),
+        "verification_record": _l("Recorded a verification"), "photo_upload": _l("Sent a commitment photo"),
+        "photo_view": _l("Viewed a commitment photo"),
     }
 
 
@@ -81,6 +85,7 @@ def object_labels() -> dict[str, str]:
         "incident": _l("incident"), "user": _l("account"), "visit": _l("visit"),
         "assignment": _l("assignment"), "campaign": _l("campaign"), "topic": _l("topic"),
         "quarantined_entry": _l("entry to review"), "import_run": _l("import"),
+        "verification": _l("verification"),
     }
 
 
@@ -102,6 +107,8 @@ def detail_labels() -> dict[str, str]:
         "assignment": _l("assignment"), "starts_on": _l("from"), "ends_on": _l("until"),
         "user_name": _l("account"), "visits_moved": _l("visits moved"), "code": _l("code"),
         "topic_id": _l("topic"), "step": _l("moved by"), "page": _l("page"),
+        "verdict": _l("verdict"), "visit": _l("visit"), "result": _l("result"), "sampled": _l("sampled"),
+        "bytes": _l("bytes"),
     }
 
 
@@ -111,10 +118,12 @@ def detail_items(detail: dict) -> list[tuple[str, str]]:
     from flask_babel import gettext
 
     from ..i18n import number
+    from ..proof.labels import result_labels, verdict_labels
     from ..visits.forms import outcome_labels
     from .incidents import kind_labels
 
-    names = {"outcome": outcome_labels(), "kind": kind_labels()}
+    names = {"outcome": outcome_labels(), "kind": kind_labels(), "verdict": verdict_labels(),
+             "result": result_labels()}
     keys = detail_labels()
 
     def shown(key: str, value) -> str:

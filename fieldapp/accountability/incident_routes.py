@@ -30,6 +30,14 @@ def topic_labels() -> dict[str, str]:
     return {t.code: t.label(str(get_locale())) for t in topics}
 
 
+def proof_of(visits) -> dict:
+    """The checks and verification of the warning visits a verdict rests on."""
+    from ..proof.review import checks_of
+    from ..proof.verification import of_visit
+
+    return {"checks": checks_of([v.id for v in visits]), "verifications": {v.id: of_visit(v) for v in visits}}
+
+
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 ROLES = ("commander", "admin")
 PER_PAGE = 50
@@ -116,7 +124,7 @@ def show(incident_id: int):
     as_of, assigned_on = judged_days(incident)
     verdict = assess(incident.household, as_of, assigned_on)
     page = render_template("accountability/incident.html", incident=incident, verdict=verdict,
-                           topic_labels=topic_labels())
+                           topic_labels=topic_labels(), **proof_of(verdict.warned_visits))
     audit.record("incident_view", "incident", incident.id, household=str(incident.household_id))
     db.session.commit()
     return page

@@ -56,3 +56,24 @@ def decide(point: LearntPoint, accept: bool, user) -> None:
         household.lat = household.lon = None
     audit.record("point_accept" if accept else "point_clear", "household", household.id, visit=str(point.visit_id))
     db.session.flush()
+
+
+def in_area(user) -> sa.Select:
+    """Learnt points of households in the user's area: waiting ones first, newest first."""
+    from ..auth import scoping
+
+    return (sa.select(LearntPoint).join(Household, Household.id == LearntPoint.household_id)
+            .where(Household.village_id.in_(scoping.village_ids(user)))
+            .order_by(LearntPoint.state != "pending", LearntPoint.learnt_at.desc(), LearntPoint.id.desc())
+            .options(sa.orm.joinedload(LearntPoint.household).joinedload(Household.village),
+                     sa.orm.joinedload(LearntPoint.user)))
+
+
+def get(user, point_id: int) -> LearntPoint:
+    """The learnt point, or 404 outside the user's area."""
+    from flask import abort
+
+    point = db.session.scalar(in_area(user).where(LearntPoint.id == point_id))
+    if point is None:
+        abort(404)
+    return point

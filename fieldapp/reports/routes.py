@@ -30,8 +30,9 @@ def _report(campaign_id: int):
     if not scoping.may_report(current_user):
         abort(403)
     campaign = scoping.get_campaign(current_user, campaign_id)
-    rows = queries.report_rows(campaign.id, queries.area(current_user, campaign),
-                               queries.whole_commune(current_user, campaign))
+    area = queries.area(current_user, campaign)
+    rows = queries.with_verification(
+        queries.report_rows(campaign.id, area, queries.whole_commune(current_user, campaign)), campaign.id, area)
     return campaign, rows, queries.total(rows)
 
 
