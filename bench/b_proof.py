@@ -1,5 +1,5 @@
-"""Proof of visits: what the checks add to a 200-visit sync batch, and the review page of
-1,000 flagged visits."""
+"""Proof of visits: what the checks add to a 200-visit sync batch, the review page of 1,000
+flagged visits, and a commitment photo shrunk on the phone and sent in one request."""
 from __future__ import annotations
 
 import json
@@ -97,5 +97,101 @@ def _review_page(tmp) -> list[Result]:
     return results
 
 
+def _document_photo(path) -> None:
+    """A 12-megapixel phone photo of a signed paper form: lines of text on uneven light,
+    sensor noise."""
+    import random
+
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = random.Random(5)
+    paper = Image.linear_gradient("L").resize((4000, 3000)).point(lambda v: 170 + v // 4)
+    draw = ImageDraw.Draw(paper)
+    for y in range(300, 2800, 70):
+        x = 300
+        while x < 3600:
+            width = rng.randint(40, 220)
+            draw.rectangle((x, y, x + width, y + 28), fill=rng.randint(20, 70))
+            x += width + rng.randint(20, 40)
+    noise = Image.effect_noise((4000, 3000), 18)
+    image = Image.blend(paper, noise, 0.12).filter(ImageFilter.GaussianBlur(1)).convert("RGB")
+    image.save(path, "JPEG", quality=92)
+
+
+def _photo_upload(tmp) -> list[Result]:
+    """The phone's shrink (photo.js in Chromium) of a 12-megapixel photo, and its upload:
+    one PUT, its size on the wire and the server's time."""
+    import base64
+    from pathlib import Path
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        return [Result("photo shrink (Chromium missing)", 0, "KB", None, "skipped")]
+    from playwright.sync_api import sync_playwright
+
+    static = Path(__file__).resolve().parent.parent / "static" / "js"
+    source = tmp / "document.jpg"
+    _document_photo(source)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.set_content("<main></main>")
+        for name in ("outbox.js", "photo.js"):
+            page.add_script_tag(content=(static / name).read_text())
+        shrunk = page.evaluate("""async (b64) => {
+            const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+            const started = performance.now();
+            const blob = await TN.photos.shrink(new Blob([bytes], {type: 'image/jpeg'}));
+            const ms = performance.now() - started;
+            const data = new Uint8Array(await blob.arrayBuffer());
+            let text = ''; for (const b of data) text += String.fromCharCode(b);
+            return [btoa(text), ms];
+        }""", base64.b64encode(source.read_bytes()).decode())
+        browser.close()
+    body, shrink_ms = base64.b64decode(shrunk[0]), shrunk[1]
+    app = make_app(tmp, households=20, villages=6, name="proof-photo.sqlite3")
+    client = app.test_client()
+    login(client, "cskv1")
+    token = client.get("/api/session").get_json()["csrf_token"]
+    visit_ids = _visits_of_cskv1(app, client, token, 12)
+    times = []
+    for visit_id in visit_ids:
+        started = time.perf_counter()
+        answer = client.put(f"/api/visits/{visit_id}/photo", data=body, content_type="image/jpeg",
+                            headers={"X-CSRFToken": token})
+        times.append((time.perf_counter() - started) * 1000)
+        assert answer.status_code == 201, answer.get_json()
+    wire = len(body) + 600  # request line, cookie, CSRF and content headers
+    return [
+        Result("photo on the wire, one PUT", wire / 1024, "KB", 300,
+               f"{source.stat().st_size / 1024 / 1024:.1f} MB 4000×3000 camera JPEG shrunk by photo.js "
+               f"in {shrink_ms:.0f} ms to {len(body) / 1024:.0f} KB"),
+        Result("photo upload, server time, median", sorted(times)[len(times) // 2], "ms", None),
+    ]
+
+
+def _visits_of_cskv1(app, client, token, count: int) -> list[str]:
+    from fieldapp.auth import scoping
+    from fieldapp.extensions import db
+    from fieldapp.models import Campaign, User
+
+    with app.app_context():
+        campaign = db.session.scalar(sa.select(Campaign))
+        officer = db.session.scalar(sa.select(User).where(User.username == "cskv1"))
+        homes = [str(h.id) for h in db.session.scalars(scoping.households(officer).limit(count))]
+        campaign_id = campaign.id
+    entries = [{"id": str(uuid.uuid4()), "type": "visit", "seq": n, "recorded_at": "2025-11-12T09:15:00+07:00",
+                "data": {"household_id": h, "campaign_id": campaign_id, "outcome": "warned", "topics": [],
+                         "materials": [], "people_reached": 1, "commitment_signed": True}}
+               for n, h in enumerate(homes)]
+    for entry in entries:
+        entry["data"]["topics"] = ["tu_co_lap"]
+    answer = client.post("/api/sync/batch", json={"batch_id": str(uuid.uuid4()), "device_id": "bench",
+                                                  "entries": entries}, headers={"X-CSRFToken": token})
+    assert all(r["status"] == "created" for r in answer.get_json()["results"])
+    return [e["id"] for e in entries]
+
+
 def run(tmp):
-    return [*_checks_share(tmp), *_review_page(tmp)]
+    return [*_checks_share(tmp), *_review_page(tmp), *_photo_upload(tmp)]

@@ -19,6 +19,7 @@ FEATURES = (
     "campaigns",
     "accountability",
     "proof",
+    "photos",
 )
 
 

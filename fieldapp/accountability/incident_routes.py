@@ -32,10 +32,14 @@ def topic_labels() -> dict[str, str]:
 
 def proof_of(visits) -> dict:
     """The checks and verification of the warning visits a verdict rests on."""
+    from ..photos.services import with_photos
     from ..proof.review import checks_of
     from ..proof.verification import of_visit
 
-    return {"checks": checks_of([v.id for v in visits]), "verifications": {v.id: of_visit(v) for v in visits}}
+    ids = [v.id for v in visits]
+    personal = scoping.may_see_personal(current_user)
+    return {"checks": checks_of(ids), "verifications": {v.id: of_visit(v) for v in visits},
+            "photos": with_photos(ids) if personal else set()}
 
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")

@@ -16,7 +16,8 @@ from ..auth import scoping
 from ..campaigns.services import active_campaign
 from ..coverage.status import households_with_status
 from ..extensions import db, htmx, reads_only, writing
-from ..proof import checks
+from ..photos import services as photos
+from ..proof import checks, points
 from ..register.models import Household
 from ..visits import services as visits
 from ..visits.forms import VisitForm
@@ -63,9 +64,13 @@ def show(household_id: uuid.UUID):
 
 def _render_show(household, form, status=200):
     row = _row(household)
+    history = visits.history(household)
+    personal = scoping.may_see_personal(current_user)
     return render_template(
         "households/show.html", household=household, row=row, form=form,
-        history=visits.history(household), may_record=scoping.may_record(current_user),
+        history=history, may_record=scoping.may_record(current_user),
+        photos=photos.with_photos(v.id for v in history) if personal else set(),
+        learnt=points.latest(household.id) if household.lat is not None else None,
     ), status
 
 
@@ -84,6 +89,7 @@ def create_visit(household_id: uuid.UUID):
     household = _shown(household, visit)
     db.session.commit()
     flash(_("Visit saved."), "success")
+    _photo_from_form(visit)
     return redirect(url_for("households.show", household_id=household.id))
 
 
@@ -112,6 +118,20 @@ def quick(household_id: uuid.UUID):
     flash(_("Saved: %(name)s — %(outcome)s.", name=household.head_name,
             outcome=_("Warned") if outcome == "warned" else _("Nobody home")), "success")
     return redirect(url_for("villages.show", village_id=household.village_id) + f"#h-{household.id}")
+
+
+def _photo_from_form(visit: Visit) -> None:
+    """The commitment photo posted with the form (without JavaScript; with it the phone
+    sends the shrunk photo after the visit). A refused photo is said, the visit stays."""
+    upload = request.files.get("photo")
+    if upload is None or not upload.filename:
+        return
+    try:
+        photos.store(visit, current_user, upload.read(current_app.config["PHOTO_MAX_BYTES"] + 1))
+        db.session.commit()
+    except photos.Refused as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
 
 
 def _shown(household: Household, visit: Visit) -> Household:
