@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..accountability import audit
-from ..auth import scoping
+from ..auth.permissions import requires
 from ..extensions import csrf, db
 from ..proof.api import get_visit
 from . import services
@@ -23,14 +23,13 @@ def _refused(code: int, message: str):
 
 @bp.put("/api/visits/<visit_id>/photo")
 @csrf.exempt  # checked below, after the login check, so an expired session answers 401
+@requires("record")
 def upload(visit_id: str):
     """Store the photo (the request body: a JPEG, PNG or WebP of at most PHOTO_MAX_BYTES) of
     one's own visit: 201 `created`, 200 `duplicate` for the same photo again. 401 signed
     out; 403 bad CSRF token, a role that does not record or another officer's visit; 404 a
     visit outside the area; 409 another photo already stored; 413 too large; 422 not a photo.
     A refused photo leaves the visit as it was."""
-    if not current_user.is_authenticated:
-        return _refused(401, _("Please log in again."))
     limit = current_app.config["PHOTO_MAX_BYTES"]
     request.max_content_length = limit  # before anything reads the body
     try:
@@ -38,8 +37,6 @@ def upload(visit_id: str):
     except RequestEntityTooLarge:
         return _refused(413, _("The photo is larger than %(mb)s MB; take it again.", mb=round(limit / 1024 / 1024, 1)))
     csrf.protect()
-    if not scoping.may_record(current_user):
-        return _refused(403, _("You do not have permission to do this."))
     visit = get_visit(current_user, visit_id)
     try:
         photo, created = services.store(visit, current_user, data)
@@ -52,12 +49,10 @@ def upload(visit_id: str):
 
 
 @bp.get("/photos/<uuid:visit_id>.jpg")
-@login_required
+@requires("see_personal")
 def show(visit_id):
     """The photo, for roles that may see personal data (403 for others), of a visit in the
     caller's area (404 outside it or without a photo). Each view is in the audit log."""
-    if not scoping.may_see_personal(current_user):
-        abort(403)
     visit = get_visit(current_user, visit_id)
     photo = db.session.get(CommitmentPhoto, visit.id)
     if photo is None:

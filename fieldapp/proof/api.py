@@ -6,9 +6,10 @@ from datetime import timedelta, timezone
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, jsonify
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..auth import scoping
+from ..auth.permissions import requires
 from ..extensions import db, reads_only
 from ..register.models import Household
 from ..timeutil import iso_utc
@@ -55,7 +56,7 @@ def as_json(visit: Visit) -> dict:
 
 @bp.get("/api/visits/<visit_id>")
 @reads_only
-@login_required
+@requires("view_area")
 def visit(visit_id: str):
     """The visit with its checks and verification; 401 JSON when signed out, 404 JSON for a
     visit outside the caller's area or a malformed id."""

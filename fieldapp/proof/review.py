@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from ..accountability import audit
 from ..auth import scoping
 from ..auth.models import User
+from ..auth.permissions import roles_with
 from ..extensions import db
 from ..register.models import Household, Village
 from ..timeutil import end_of_day_utc
@@ -112,7 +113,7 @@ def officers(user: User) -> list[User]:
     if user.role == "officer":
         return [user]
     return list(db.session.scalars(sa.select(User).where(
-        User.id.in_(scoping.user_ids(user)), User.role.in_(scoping.FIELD_ROLES)).order_by(User.username)))
+        User.id.in_(scoping.user_ids(user)), User.role.in_(roles_with("record"))).order_by(User.username)))
 
 
 def mark(visit: Visit, user: User, verdict: str, note: str) -> CheckReview:

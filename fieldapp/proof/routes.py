@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 import sqlalchemy as sa
 
 from .. import nav, paging
 from ..auth import scoping
+from ..auth.permissions import can, requires
 from ..auth.models import User
 from ..coverage import params
 from ..extensions import db, htmx, reads_only
@@ -27,11 +28,9 @@ from .forms import MarkForm, ReviewFilterForm, VerifyForm
 from .models import VerificationDraw
 
 bp = Blueprint("proof", __name__, url_prefix="/proof")
-nav.add("proof.index", _l("Visit checks"), ("officer", "commander", "admin"), order=35)
-nav.add("proof.learnt", _l("Learnt locations"), ("commander", "admin"), order=36)
-nav.add("proof.sample_page", _l("Verification"), ("village_head", "commander", "admin"), order=37)
-REVIEWERS = scoping.COMMUNE_ROLES
-VERIFIERS = ("village_head", *scoping.COMMUNE_ROLES)
+nav.add("proof.index", _l("Visit checks"), order=35)
+nav.add("proof.learnt", _l("Learnt locations"), order=36)
+nav.add("proof.sample_page", _l("Verification"), order=37)
 PER_PAGE = 25
 
 
@@ -52,7 +51,7 @@ def _filters() -> tuple[ReviewFilterForm, review.Filters]:
     if request.args.keys() - {"page"} and not form.validate():
         abort(400, "; ".join(f"{form[name].label.text}: {' '.join(map(str, errors))}"
                              for name, errors in form.errors.items()))
-    default_state = "open" if current_user.role in REVIEWERS else "all"
+    default_state = "open" if can(current_user, "review_checks") else "all"
     return form, review.Filters(
         village_id=int(form.village.data) if form.village.data else None, officer=form.officer.data or None,
         flag=form.flag.data or None, state=request.args.get("state") or default_state,
@@ -61,27 +60,25 @@ def _filters() -> tuple[ReviewFilterForm, review.Filters]:
 
 @bp.get("/")
 @reads_only
-@login_required
+@requires("see_checks")
 def index():
     """Flagged visits in force, grouped by officer and check, filtered by village, dates,
     officer, check and review state, 25 a page; commanders mark them, officers see their own.
     403 for village heads; 400 for malformed filters (a bad `?page=` too), 404 past the end."""
-    scoping.require_roles("officer", *REVIEWERS)
     form, filters = _filters()
     page = paging.of_select(review.flagged(current_user, filters), PER_PAGE, scalars=False)
     ids = [row[0].id for row in page.items]
     return render_template(
         "proof/index.html", form=form, filters=filters, page=page, groups=review.groups(current_user, filters),
-        checks=review.checks_of(ids), marks=review.marks_of(ids), may_mark=current_user.role in REVIEWERS,
+        checks=review.checks_of(ids), marks=review.marks_of(ids), may_mark=can(current_user, "review_checks"),
         mark_form=MarkForm(formdata=None), tile_url=current_app.config.get("MAP_TILE_URL", ""))
 
 
 @bp.post("/visits/<uuid:visit_id>/mark")
-@login_required
+@requires("review_checks")
 def mark(visit_id):
     """Mark a flagged visit fine or a problem (with a note); htmx gets the item back. 403 for
     roles other than commanders and admins, 404 outside the area, 422 with messages."""
-    scoping.require_roles(*REVIEWERS)
     visit = api.get_visit(current_user, visit_id)
     form = MarkForm()
     if not form.validate():
@@ -113,21 +110,19 @@ def _back(default: str = ".index") -> str:
 
 @bp.get("/points")
 @reads_only
-@login_required
+@requires("review_checks")
 def learnt():
     """Households' points learnt from visits, waiting for the commander first, 25 a page;
     403 for roles other than commanders and admins."""
-    scoping.require_roles(*REVIEWERS)
     page = paging.of_select(points.in_area(current_user), PER_PAGE)
     return render_template("proof/points.html", page=page, tile_url=current_app.config.get("MAP_TILE_URL", ""))
 
 
 @bp.post("/points/<int:point_id>")
-@login_required
+@requires("review_checks")
 def decide(point_id: int):
     """Accept a learnt point (`decision=accept`) or clear it (`decision=clear`): 403 for
     other roles, 404 outside the area, 400 for another decision, 409 once decided."""
-    scoping.require_roles(*REVIEWERS)
     point = points.get(current_user, point_id)
     decision = request.form.get("decision")
     if decision not in ("accept", "clear"):
@@ -149,13 +144,12 @@ def _commune_id(campaign) -> int:
 
 
 @bp.get("/sample")
-@login_required
+@requires("verify")
 def sample_page():
     """The verification sample of the campaign (`?campaign=`): per officer and village the
     visits flagged, the sample and its confirmation rate; the sampled households to check,
     25 a page, not yet checked first. Opening it draws a week that has ended. Village heads
     see their village. 403 for officers; 404 for a campaign outside the area."""
-    scoping.require_roles(*VERIFIERS)
     campaign = params.campaign_arg(current_user)
     if campaign is None:
         abort(404)
@@ -166,13 +160,13 @@ def sample_page():
     flagged_by_officer, flagged_by_village = verification.flagged_counts(campaign.id, area)
     officers, villages = verification.officer_rates(campaign.id, area), verification.village_rates(campaign.id, area)
     return render_template(
-        "proof/sample.html", campaign=campaign, page=page, may_draw=current_user.role in REVIEWERS,
+        "proof/sample.html", campaign=campaign, page=page, may_draw=can(current_user, "review_checks"),
         people=_by_id(User, officers.keys() | flagged_by_officer.keys()), places=_by_id(Village, villages.keys() | flagged_by_village.keys()),
         officers=officers, villages=villages, flagged_by_officer=flagged_by_officer, flagged_by_village=flagged_by_village,
         draws=db.session.scalars(sa.select(VerificationDraw).where(
             VerificationDraw.campaign_id == campaign.id, VerificationDraw.commune_id == _commune_id(campaign))
             .order_by(VerificationDraw.window_to.desc()).limit(5)).all(),
-        form=VerifyForm(formdata=None), personal=scoping.may_see_personal(current_user))
+        form=VerifyForm(formdata=None), personal=can(current_user, "see_personal"))
 
 
 def _by_id(model, ids) -> list:
@@ -184,11 +178,10 @@ def _by_id(model, ids) -> list:
 
 
 @bp.post("/sample/draw")
-@login_required
+@requires("review_checks")
 def draw():
     """Draw the sample of the warnings received since the last draw, now. 403 for roles other
     than commanders and admins; 404 for a campaign outside the area."""
-    scoping.require_roles(*REVIEWERS)
     campaign = params.campaign_arg(current_user)
     if campaign is None:
         abort(404)
@@ -204,12 +197,11 @@ def draw():
 
 
 @bp.post("/sample/<int:item_id>")
-@login_required
+@requires("verify")
 def verify(item_id: int):
     """Record what the household said about the sampled warning: confirmed, denied or
     unreachable, with a note. Commanders, admins and the village's head; 403 for others,
     404 for a household outside the caller's area, 422 with messages."""
-    scoping.require_roles(*VERIFIERS)
     item = verification.get_item(current_user, item_id)
     form = VerifyForm()
     if not form.validate():
@@ -229,4 +221,4 @@ def _sample_item(item, form):
     item = db.session.scalar(verification.items(current_user, item.draw.campaign_id)
                              .where(verification.Verification.id == item.id))
     return render_template("proof/_sample_item.html", item=item, form=form, may_verify=True,
-                           personal=scoping.may_see_personal(current_user))
+                           personal=can(current_user, "see_personal"))
