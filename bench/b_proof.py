@@ -76,7 +76,6 @@ def _checks_share(tmp) -> list[Result]:
 def _review_page(tmp) -> list[Result]:
     """The commander's review page over a commune with 1,000 flagged visits (the demo's own
     flags topped up with `far`), first page, a filtered page and a later page."""
-    from .common import time_pages
     from fieldapp.extensions import db
     from fieldapp.models import Visit, VisitCheck
 
@@ -93,7 +92,18 @@ def _review_page(tmp) -> list[Result]:
     login(client, "chihuy")
     pages = [("first page", "/proof/"), ("one check", "/proof/?flag=far"), ("page 20", "/proof/?page=20"),
              ("all states, one officer", "/proof/?state=all&officer=cskv3")]
-    results = time_pages(client, pages, f"review page, {total:,} flagged visits", 150)
+    results = []
+    for name, url in pages:
+        answer = client.get(url)
+        assert answer.status_code == 200, (url, answer.status_code)
+        wall, cpu = [], []
+        for _ in range(15):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            client.get(url)
+            wall.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+        results.append(Result(f"review page, {total:,} flagged: {name}, median", sorted(wall)[7], "ms", 150,
+                              f"CPU {sorted(cpu)[7]:.0f} ms; {len(answer.data) // 1024} KB, 25 a page"))
     return results
 
 

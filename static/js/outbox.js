@@ -19,7 +19,11 @@
         if (!names.contains("meta")) r.result.createObjectStore("meta");
         if (!names.contains("photos")) r.result.createObjectStore("photos", { keyPath: "visit_id" });
       };
-      dbp = req(r);
+      dbp = req(r).then(function (db) {
+        // A newer page or service worker upgrades the store: let it, and reopen next time.
+        db.onversionchange = function () { db.close(); dbp = null; };
+        return db;
+      });
     }
     return dbp;
   }

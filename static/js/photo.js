@@ -51,6 +51,11 @@
     note(box, L.photo_shrinking || "…");
     form._photoJob = shrink(file).then(function (blob) {
       form._photo = blob;
+      try {  // a form posted as it is (no offline pack for this house) then carries the small photo
+        var swap = new DataTransfer();
+        swap.items.add(new File([blob], "cam-ket.jpg", { type: "image/jpeg" }));
+        input.files = swap.files;
+      } catch (e) { /* older browsers post the original; the server shrinks or refuses it */ }
       preview.src = URL.createObjectURL(blob);
       preview.hidden = false;
       note(box, (L.photo_ready || "") + " " + Math.round(blob.size / 1024) + " KB");

@@ -99,3 +99,20 @@ def test_the_commander_accepts_or_clears_a_learnt_location(client, auth, db_sess
     assert db_session.get(LearntPoint, dropped.id).state == "cleared"
     assert db_session.get(Household, homes[1].id).lat is None
     assert auth.post("/proof/points/999999", {"decision": "accept"}).status_code == 404
+
+
+from tests.coverage.conftest import count_queries  # noqa: E402,F401 (fixture)
+
+
+def test_the_review_page_runs_a_fixed_number_of_queries(client, auth, db_session, count_queries):  # noqa: F811
+    auth.login("chihuy")
+    client.get("/proof/?state=all")
+    with count_queries() as few:
+        assert client.get("/proof/?state=all").status_code == 200
+    client.post("/logout", data={"csrf_token": auth.token()})
+    homes = households_of("T01") + households_of("T02")
+    _sync_as(client, auth, "cskv1", [_far(h, n % 12, minute=n) for n, h in enumerate(homes)])
+    auth.login("chihuy")
+    with count_queries() as many:
+        page = client.get("/proof/?state=all").get_data(as_text=True)
+    assert page.count("data-visit-id=") >= 12 and many[0] == few[0]
