@@ -18,7 +18,7 @@ from ..campaigns.services import active_campaign
 from ..coverage.status import households_with_status
 from ..extensions import db, htmx, reads_only, writing
 from ..photos import services as photos
-from ..proof import checks, points
+from ..proof import checks, points, review
 from ..register.models import Household
 from ..visits import services as visits
 from ..visits.forms import VisitForm
@@ -66,6 +66,7 @@ def _render_show(household, form, status=200):
         "households/show.html", household=household, row=row, form=form,
         history=history, may_record=can(current_user, "record"),
         photos=photos.with_photos(v.id for v in history) if personal else set(),
+        visit_checks=review.checks_of(v.id for v in history),
         learnt=points.latest(household.id) if household.lat is not None else None,
     ), status
 

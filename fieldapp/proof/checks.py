@@ -12,8 +12,9 @@ visit for the commander's review; they never refuse one.
 A correction changes what was recorded, not where and when the door was knocked: it carries
 the checks of the visit it supersedes (each with `carried_from`) instead of its own.
 
-`flag(ids)` runs for a list of visits in a few queries (a 200-visit sync batch: four), and
-first lets households without a point learn one (`points.learn`).
+`flag(ids)` runs for a list of visits in a few queries (a 200-visit sync batch: four), then
+lets households without a point learn one from a visit that is not part of a burst
+(`points.learn`; that visit's own `far` cannot be judged, the next ones' can).
 """
 from __future__ import annotations
 
@@ -108,9 +109,10 @@ def flag(ids) -> dict:
     rows = load(ids)
     if not rows:
         return {}
-    learn([r for r in rows if r.supersedes_id is None])
     fresh = [r for r in rows if r.supersedes_id is None]
     found = compute(fresh, _timelines(fresh)) if fresh else {}
+    # A burst of taps at the station must not teach houses the station's point.
+    learn([r for r in fresh if not any(code == "burst" for code, _figures in found[r.id])])
     found.update(_carried([r for r in rows if r.supersedes_id is not None], found))
     store(found)
     return found

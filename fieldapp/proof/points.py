@@ -15,8 +15,8 @@ from .models import LearntPoint
 
 
 def learn(rows) -> list[dict]:
-    """Give households without a point the first good fix among `rows` (checks.Row), and
-    update the rows in memory; two statements."""
+    """Give households without a point the first good fix among `rows` (checks.Row); two
+    statements."""
     limit = current_app.config["LEARN_POINT_ACCURACY_M"]
     first: dict = {}
     for r in sorted(rows, key=lambda r: r.recorded_at):
@@ -35,9 +35,6 @@ def learn(rows) -> list[dict]:
         table.update().where(table.c.id == sa.bindparam("hid"), table.c.lat.is_(None))
         .values(lat=sa.bindparam("plat"), lon=sa.bindparam("plon"), updated_at=now),
         [{"hid": h, "plat": r.lat, "plon": r.lon} for h, r in first.items()])
-    for r in rows:
-        if r.household_id in first:
-            r.home_lat, r.home_lon = first[r.household_id].lat, first[r.household_id].lon
     return learnt
 
 

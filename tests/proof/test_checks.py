@@ -42,6 +42,8 @@ def test_far_no_fix_poor_fix_late_and_night_visits_are_flagged_not_refused(clien
     assert set(_codes(client, nofix)) == {"no_fix", "late_entry"}
     assert _codes(client, poor)["poor_fix"]["accuracy_m"] == 250 and "far" not in _codes(client, poor)
     assert _codes(client, night)["odd_hours"] == {"code": "odd_hours", "local_time": "23:30"}
+    history = client.get(f"/households/{homes[0].id}").get_data(as_text=True)  # the flags in the history
+    assert 'data-check="far"' in history and 'data-check="late_entry"' in history
 
 
 def test_a_burst_of_taps_flags_every_visit_in_it(client, auth, db_session):
@@ -164,3 +166,17 @@ def test_a_correction_carries_the_checks_of_the_visit_it_replaces(client, auth, 
     assert all(c["carried_from"] == entry["id"] for c in body["checks"])
     before = client.get(f"/api/visits/{entry['id']}").get_json()
     assert before["in_force"] is False and before["superseded_by"] == str(fixed.id)
+
+
+def test_a_burst_at_the_station_teaches_no_house_its_point(client, auth, db_session):
+    homes = households_of("T05")[2:6]
+    db_session.execute(sa.update(Household).where(Household.id.in_([h.id for h in homes])).values(lat=None, lon=None))
+    db_session.commit()
+    station = [visit_entry(h.id, campaign_id(), n, recorded_at=_at(14, 0, n * 5), lat=15.4, lon=108.6, accuracy_m=5)
+               for n, h in enumerate(homes)]
+    auth.login("cskv1")
+    assert statuses(send(client, station)) == ["created"] * 4
+    assert all("burst" in _codes(client, e) for e in station)
+    db_session.rollback()
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(LearntPoint)) == 0
+    assert all(db_session.get(Household, h.id).lat is None for h in homes)
