@@ -15,8 +15,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from ..extensions import db
+from ..households.models import Household
 from ..photos.services import purge_of as purge_photos
-from ..register.models import Household
 from ..timeutil import iso_utc, utcnow
 from ..visits.models import Visit
 from ..visits.services import history

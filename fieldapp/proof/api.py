@@ -11,7 +11,7 @@ from flask_login import current_user
 from ..auth import scoping
 from ..auth.permissions import requires
 from ..extensions import db, reads_only
-from ..register.models import Household
+from ..households.models import Household
 from ..timeutil import iso_utc
 from ..visits.models import Visit
 from . import review, verification

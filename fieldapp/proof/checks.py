@@ -27,13 +27,14 @@ from datetime import datetime, timedelta, timezone
 import sqlalchemy as sa
 from flask import current_app
 
+from .. import labels
 from ..extensions import db
-from ..register.models import Household
+from ..households.models import Household
 from ..timeutil import VN
 from ..visits.models import Visit
 from .models import VisitCheck
 
-CHECKS = ("far", "no_fix", "poor_fix", "burst", "late_entry", "odd_hours")
+CHECKS = tuple(labels.CHECKS)  # far, no_fix, poor_fix, burst, late_entry, odd_hours
 NEIGHBOURS = timedelta(hours=1)  # visits further apart in time cannot show a walk too fast
 EARTH_M = 6_371_000
 

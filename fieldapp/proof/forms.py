@@ -7,15 +7,10 @@ from wtforms.fields import DateField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..accountability.forms import plausible_day
-from ..forms import Form, choices
-from .checks import CHECKS
-from .labels import check_labels, result_labels, verdict_labels
+from ..forms import Form
+from ..labels import CHECKS, REVIEW_VERDICTS, VERIFICATION_RESULTS, Codes
 
-STATES = ("open", "fine", "problem", "all")
-
-
-def state_labels() -> dict[str, object]:
-    return {"open": _l("Not reviewed"), "fine": _l("Fine"), "problem": _l("Problem"), "all": _l("All")}
+REVIEW_STATES = Codes(open=_l("Not reviewed"), fine=_l("Fine"), problem=_l("Problem"), all=_l("All"))
 
 
 class ReviewFilterForm(Form):
@@ -36,14 +31,14 @@ class ReviewFilterForm(Form):
         everything = [("", _l("All"))]
         self.village.choices = everything + [(str(v.id), f"{v.code} {v.name}") for v in villages]
         self.officer.choices = everything + [(u.username, f"{u.display_name} ({u.username})") for u in officers]
-        self.flag.choices = everything + [(c, check_labels()[c]) for c in CHECKS]
-        self.state.choices = choices(state_labels())
+        self.flag.choices = everything + CHECKS.choices()
+        self.state.choices = REVIEW_STATES.choices()
 
 
 class MarkForm(Form):
     """A commander's reading of a flagged visit; a problem needs a note."""
 
-    verdict = RadioField(_l("Verdict"), choices=choices(verdict_labels()),
+    verdict = RadioField(_l("Verdict"), choices=REVIEW_VERDICTS.choices(),
                          validators=[InputRequired(_l("Choose fine or problem."))])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=1000, message=_l("At most %(max)d characters."))])
 
@@ -58,6 +53,6 @@ class MarkForm(Form):
 class VerifyForm(Form):
     """The result of checking one sampled warning with the household."""
 
-    result = RadioField(_l("Result"), choices=choices(result_labels()),
+    result = RadioField(_l("Result"), choices=VERIFICATION_RESULTS.choices(),
                         validators=[InputRequired(_l("Choose confirmed, denied or unreachable."))])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=1000, message=_l("At most %(max)d characters."))])

@@ -8,12 +8,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import labels
 from ..extensions import db
 from ..timeutil import utcnow
 
-REVIEW_VERDICTS = ("fine", "problem")
-POINT_STATES = ("pending", "accepted", "cleared")
-RESULTS = ("confirmed", "denied", "unreachable")
+RESULTS = tuple(labels.VERIFICATION_RESULTS)  # confirmed, denied, unreachable
 
 
 class VisitCheck(db.Model):

@@ -9,7 +9,7 @@ from flask import current_app
 
 from ..accountability import audit
 from ..extensions import db
-from ..register.models import Household
+from ..households.models import Household
 from ..timeutil import utcnow
 from .models import LearntPoint
 

@@ -14,7 +14,8 @@ from ..auth import scoping
 from ..auth.models import User
 from ..auth.permissions import roles_with
 from ..extensions import db
-from ..register.models import Household, Village
+from ..households.models import Household
+from ..register.models import Village
 from ..timeutil import end_of_day_utc
 from ..visits.models import Visit
 from .checks import CHECKS

@@ -36,13 +36,12 @@ PER_PAGE = 25
 
 @bp.record_once
 def _register(state) -> None:
-    """The visit API as its own blueprint (its URL is /api/…), and the label helpers."""
-    from . import labels
+    """The visit API as its own blueprint (its URL is /api/…), and checks' figures in words
+    for templates (their labels are `fieldapp.labels`' globals)."""
+    from .figures import describe
 
     state.app.register_blueprint(api.bp, name="visit_api")
-    state.app.jinja_env.globals.update(
-        check_labels=labels.check_labels, describe_check=labels.describe, review_labels=labels.verdict_labels,
-        result_labels=labels.result_labels, point_state_labels=labels.point_state_labels)
+    state.app.jinja_env.globals["describe_check"] = describe
 
 
 def _filters() -> tuple[ReviewFilterForm, review.Filters]:

@@ -13,7 +13,8 @@ from flask import current_app
 
 from ..accountability import audit
 from ..extensions import db
-from ..register.models import Household, Village
+from ..households.models import Household
+from ..register.models import Village
 from ..timeutil import VN, to_utc_naive, today_vn, utcnow
 from ..visits.models import Visit
 from .models import Verification, VerificationDraw

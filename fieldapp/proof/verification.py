@@ -30,7 +30,7 @@ from flask import abort
 from ..accountability import audit
 from ..auth import scoping
 from ..extensions import db
-from ..register.models import Household
+from ..households.models import Household
 from ..timeutil import utcnow
 from ..visits.models import Visit
 from .models import RESULTS, Verification, VerificationDraw

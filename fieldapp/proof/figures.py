@@ -1,35 +1,9 @@
-"""Codes and their labels: checks, review verdicts, verification results, learnt points.
-
-Pages, exports and tests read these; a check's figures are told in words by `describe`.
-"""
+"""A check's figures told in words (the checks' codes and labels are in `fieldapp.labels`)."""
 from __future__ import annotations
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 
 from ..i18n import number
-
-
-def check_labels() -> dict[str, object]:
-    return {
-        "far": _l("Far from the house"),
-        "no_fix": _l("No location"),
-        "poor_fix": _l("Poor location fix"),
-        "burst": _l("Too fast"),
-        "late_entry": _l("Entered late"),
-        "odd_hours": _l("At night"),
-    }
-
-
-def verdict_labels() -> dict[str, object]:
-    return {"fine": _l("Fine"), "problem": _l("Problem")}
-
-
-def result_labels() -> dict[str, object]:
-    return {"confirmed": _l("Confirmed"), "denied": _l("Denied"), "unreachable": _l("Unreachable")}
-
-
-def point_state_labels() -> dict[str, object]:
-    return {"pending": _l("Waiting for the commander"), "accepted": _l("Accepted"), "cleared": _l("Cleared")}
 
 
 def _m(value) -> str:
