@@ -19,6 +19,8 @@ FEATURES = (
     "register",
     "campaigns",
     "accountability",
+    "proof",
+    "photos",
 )
 
 

@@ -60,6 +60,18 @@ def load(app: Flask, overrides: dict | None) -> None:
         # walk lists, the map and exports; the others see house numbers and figures only.
         PERSONAL_DATA_ROLES=tuple(r.strip() for r in os.environ.get(
             "PERSONAL_DATA_ROLES", "officer,village_head,commander,admin").split(",") if r.strip()),
+        # Checks on every visit (fieldapp.proof.checks): they flag, never refuse.
+        CHECK_FAR_M=float(os.environ.get("CHECK_FAR_M", "150")),
+        CHECK_POOR_FIX_M=float(os.environ.get("CHECK_POOR_FIX_M", "100")),
+        CHECK_WALK_KMH=float(os.environ.get("CHECK_WALK_KMH", "6")),
+        CHECK_BURST_PER_MINUTE=int(os.environ.get("CHECK_BURST_PER_MINUTE", "3")),
+        CHECK_LATE_HOURS=float(os.environ.get("CHECK_LATE_HOURS", "48")),
+        CHECK_ODD_HOURS=os.environ.get("CHECK_ODD_HOURS", "22-6"),
+        LEARN_POINT_ACCURACY_M=float(os.environ.get("LEARN_POINT_ACCURACY_M", "30")),
+        # The weekly verification sample: per officer, the larger of a count and a share.
+        VERIFY_SAMPLE_MIN=int(os.environ.get("VERIFY_SAMPLE_MIN", "3")),
+        VERIFY_SAMPLE_PCT=float(os.environ.get("VERIFY_SAMPLE_PCT", "5")),
+        PHOTO_MAX_BYTES=int(os.environ.get("PHOTO_MAX_BYTES", str(2 * 1024 * 1024))),
         # Personal fields of households idle this long are blanked by `flask purge`.
         PERSONAL_DATA_RETENTION_DAYS=int(os.environ.get(
             "PERSONAL_DATA_RETENTION_DAYS", os.environ.get("RETENTION_DAYS", "1825"))),

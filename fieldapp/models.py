@@ -3,6 +3,8 @@ from .accountability.models import AuditEvent, Incident, VillageReview
 from .auth.models import Assignment, User
 from .campaigns.models import Campaign, CampaignTopic, Topic
 from .households.models import Household
+from .photos.models import CommitmentPhoto
+from .proof.models import CheckReview, LearntPoint, Verification, VerificationDraw, VisitCheck
 from .register.models import Commune, ImportRun, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
 from .visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
@@ -11,4 +13,5 @@ __all__ = [
     "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "Household",
     "ImportRun", "Incident", "QuarantinedEntry", "SyncReceipt", "Topic", "User", "Village",
     "VillageReview", "Visit", "VisitMaterial", "VisitTopic", "visit_companions",
+    "CheckReview", "CommitmentPhoto", "LearntPoint", "Verification", "VerificationDraw", "VisitCheck",
 ]
