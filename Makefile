@@ -36,8 +36,10 @@ db: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 
+# One job worker beside the web server; both stop together (Ctrl-C or SIGTERM).
 serve:
-	$(BIN)/gunicorn --workers 2 --threads 4 --bind 0.0.0.0:$(PORT) 'fieldapp:create_app()'
+	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	$(BIN)/gunicorn --workers 2 --threads 4 --no-control-socket --bind 0.0.0.0:$(PORT) 'fieldapp:create_app()'
 
 test: install assets translations
 	bash scripts/ensure-chromium.sh

@@ -18,6 +18,7 @@ FEATURES = (
     "register",
     "campaigns",
     "accountability",
+    "ops",
 )
 
 
@@ -38,8 +39,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     config.load(app, test_config)
 
-    from . import cli, errors, extensions, i18n, models, pwa, security  # noqa: F401 (models: for Alembic)
+    from . import cli, errors, extensions, i18n, jobs, models, pwa, security  # noqa: F401 (models: for Alembic)
+    from .ops import requestlog
 
+    requestlog.init_app(app)
     extensions.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
@@ -51,4 +54,5 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for name in FEATURES:
         app.register_blueprint(import_module(f"{__name__}.{name}.routes").bp)
+    jobs.load_tasks(FEATURES)
     return app
