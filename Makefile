@@ -45,8 +45,12 @@ test: install assets translations
 	bash scripts/ensure-chromium.sh
 	source scripts/ensure-postgres.sh && $(BIN)/pytest $(PYTEST_ARGS)
 
-bench: install assets translations
+bench: install assets translations $(VENV)/.bench-installed
 	source scripts/ensure-postgres.sh && $(BIN)/python -m bench $(BENCH)
+
+$(VENV)/.bench-installed: pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
 
 # Refresh the message catalogues after adding user-facing strings (sorted, file-only
 # locations, so branches that add strings merge cleanly; see .gitattributes).
