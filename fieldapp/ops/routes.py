@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from ..auth.permissions import public
 from ..extensions import reads_only
 from . import readiness
 
@@ -10,12 +11,14 @@ bp = Blueprint("ops", __name__)
 
 
 @bp.get("/healthz")
+@public
 def healthz():
     """The process answers (it does not touch the database): 200 always."""
     return jsonify(status="ok"), 200, {"Cache-Control": "no-store"}
 
 
 @bp.get("/readyz")
+@public
 @reads_only
 def readyz():
     """200 when the database answers, its migrations are the code's and a worker was seen in
