@@ -107,7 +107,8 @@ def _register_file(path: Path, villages: list[str]) -> None:
         writer = csv.writer(out)
         writer.writerow(["village_code", "code", "head_name", "address", "phone", "members", "youth", "lat", "lon"])
         for n in range(IMPORT_ROWS):
-            writer.writerow([villages[n % len(villages)], f"N{n:05d}", f"Nguyễn Văn Nhập {n}",
+            name = f"{('Nguyễn', 'Trần', 'Lê', 'Phạm')[n % 4]} {('Văn', 'Thị', 'Minh')[n // 4 % 3]} {('An', 'Bình', 'Lan', 'Mai', 'Nam')[n // 12 % 5]}"
+            writer.writerow([villages[n % len(villages)], f"N{n:05d}", name,
                              f"Số {n}, ngõ {n % 40}", "", 1 + n % 6, n % 2, "", ""])
 
 

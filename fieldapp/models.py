@@ -2,13 +2,13 @@
 from .accountability.models import AuditEvent, Incident, VillageReview
 from .auth.models import Assignment, User
 from .campaigns.models import Campaign, CampaignTopic, Topic
-from .jobs.models import Job, Worker
+from .jobs.models import Job, StoredFile, Worker
 from .register.models import Commune, Household, ImportRun, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
 from .visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
 
 __all__ = [
     "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "Household",
-    "ImportRun", "Incident", "Job", "QuarantinedEntry", "SyncReceipt", "Topic", "User", "Village",
+    "ImportRun", "Incident", "Job", "QuarantinedEntry", "StoredFile", "SyncReceipt", "Topic", "User", "Village",
     "VillageReview", "Visit", "VisitMaterial", "VisitTopic", "Worker", "visit_companions",
 ]

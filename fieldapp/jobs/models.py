@@ -53,3 +53,16 @@ class Worker(db.Model):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     job_id: Mapped[int | None]
+
+
+class StoredFile(db.Model):
+    """A file a job reads (an uploaded register), in the database: every app server and every
+    worker reads it, and none keeps it on its own disk."""
+
+    __tablename__ = "stored_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(255), default="")
+    size: Mapped[int] = mapped_column(default=0)
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -71,9 +71,11 @@ def claim(worker: str) -> Job | None:
     job_id = db.session.execute(
         sa.update(Job).where(Job.id == ready, Job.status == "queued")
         .values(status="running", worker=worker, lease_until=now + lease(),
-                attempts=Job.attempts + 1, started_at=now, error="")
+                attempts=Job.attempts + 1, started_at=now, error="", progress=None)
         .returning(Job.id)).scalar()
     db.session.commit()
+    if job_id and _progress_dir():
+        (_progress_dir() / f"job-{job_id}.json").unlink(missing_ok=True)  # a previous attempt's
     return db.session.get(Job, job_id) if job_id else None
 
 

@@ -16,6 +16,8 @@ import time
 import uuid
 from pathlib import Path
 
+import sqlalchemy as sa
+
 ROOT = Path(__file__).resolve().parents[2]
 LEASE_SECONDS = 3
 
@@ -69,6 +71,7 @@ class Cluster:
         proc.wait(10)
 
     def close(self) -> None:
+        """Stop every process, then end the database sessions a killed one left behind."""
         for proc in self.procs:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
@@ -78,6 +81,11 @@ class Cluster:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(5)
+        engine = sa.create_engine(self.db_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        engine.dispose()
 
 
 def request(port: int, method: str, path: str, body: bytes | None = None,
@@ -126,3 +134,17 @@ class Phone:
         status, data = self.call(port, "POST", "/api/sync/batch", body, {
             "Content-Type": "application/json", "X-CSRFToken": self.token(port)})
         return status, json.loads(data) if status == 200 else None
+
+    def upload(self, port: int, path: str, name: str, data: bytes, fields: dict) -> tuple[int, str]:
+        """POST a multipart form with one file (as the upload page does); returns the
+        status and where it redirects."""
+        boundary = uuid.uuid4().hex
+        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+                 for k, v in fields.items()]
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+                     f"Content-Type: text/csv\r\n\r\n".encode() + data + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        status, answer_headers, _ = request(port, "POST", path, body, {
+            "Content-Type": f"multipart/form-data; boundary={boundary}", "Cookie": cookie})
+        return status, answer_headers.get("Location", "")
