@@ -130,6 +130,11 @@ def _attempt_at(engine) -> tuple | None:
     return row and (row.attempts, (row.progress or {}).get("phase"), (row.progress or {}).get("done"))
 
 
+def _job_state(engine) -> tuple:
+    with engine.connect() as conn:
+        return tuple(conn.execute(sa.text("SELECT status, attempts FROM jobs WHERE kind = 'import_households'")).one())
+
+
 def _count_new(engine) -> int:
     with engine.connect() as conn:
         return conn.scalar(sa.text("SELECT count(*) FROM households WHERE code LIKE 'K%'"))
@@ -211,8 +216,8 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_import_finishes_after
     page = _until(lambda: (html := _run_page(commander, port_a, location)) and 'data-run-status="done"' in html and html)
     assert "thêm mới 6.000" in page
     assert _count_new(engine) == 6000
+    _until(lambda: _job_state(engine) == ("done", 2))  # marked done just after the import commits
     with engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT status, attempts FROM jobs WHERE kind = 'import_households'")).one() == ("done", 2)
         assert conn.scalar(sa.text("SELECT count(*) FROM stored_files")) == 0
 
 
