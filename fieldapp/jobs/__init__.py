@@ -10,7 +10,7 @@ from importlib import import_module
 
 
 def load_tasks(features: tuple[str, ...]) -> None:
-    for name in features:
+    for name in ("jobs", *features):
         try:
             import_module(f"fieldapp.{name}.tasks")
         except ModuleNotFoundError as exc:

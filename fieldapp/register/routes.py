@@ -1,4 +1,4 @@
-"""Register pages: household import (upload, check, progress) and the household admin views.
+"""Register pages: household import (upload, check, progress).
 
 An upload is stored in the database and checked or imported by a job (`register.tasks`),
 which any worker runs; the page answers at once and polls the run (htmx, every second) on
@@ -99,10 +99,3 @@ def _run_file(filename: str, dry_run: bool, back: str, *, data: bytes | None = N
     return redirect(url_for(".show_run", run_id=run.id))
 
 
-@bp.app_template_global()
-def run_status(status: str) -> str:
-    return {"running": _("Running"), "checked": _("Checked, not imported"), "done": _("Imported"),
-            "refused": _("Refused"), "failed": _("Failed")}.get(status, status)
-
-
-from . import household_routes  # noqa: E402,F401  (views on this blueprint)
