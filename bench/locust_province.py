@@ -10,7 +10,7 @@ Every user starts with the session cookies the harness got by signing in before 
   the offline client does (GET /api/session for the CSRF token, POST /api/sync/batch; the
   same batch again on the other server after a failure, with backoff; an entry leaves the
   outbox only on its own `created`/`duplicate` receipt), then refreshes its pack
-  (`/api/me/pack?since=`).
+  (`/api/me/pack` with `If-None-Match`: 304 when unchanged).
 - Village head: its village's coverage page; commander: its commune's dashboard.
 - Importer: one commander uploads a register file at the start and follows the import's
   progress on the other server until it ends.
@@ -84,8 +84,9 @@ class Officer(Phone):
 
     def on_start(self):
         super().on_start()
-        pack = self.get("/api/me/pack", "pack (full)").json()
-        self.version, self.campaign = pack["version"], pack["campaign"]
+        answer = self.get("/api/me/pack", "pack (full)")
+        pack = answer.json()
+        self.etag, self.campaign = answer.headers.get("ETag", ""), pack["campaign"]
         self.households = [h["id"] for v in pack["villages"] for h in v["households"]]
         self.device, self.seq, self.outbox = f"locust-{next(_devices)}-{uuid.uuid4().hex[:6]}", 0, []
 
@@ -93,9 +94,9 @@ class Officer(Phone):
     def round_of_visits(self):
         self.outbox += [self.visit() for _ in range(random.randint(1, 20))]
         self.send_outbox()
-        answer = self.get(f"/api/me/pack?since={self.version}", "pack refresh")
-        if answer.ok:
-            self.version = answer.json().get("version", self.version)
+        answer = self.get("/api/me/pack", "pack refresh", headers={"If-None-Match": self.etag})
+        if answer.status_code == 200:  # 304 when nothing changed for this officer
+            self.etag = answer.headers.get("ETag", self.etag)
 
     def visit(self) -> dict:
         self.seq += 1
@@ -164,7 +165,7 @@ class Importer(Phone):
     def on_start(self):
         super().on_start()
         html = self.get("/register/", "import form").text
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
         with open(PLAN["import_file"], "rb") as upload:
             answer = self.post("/register/imports", "import upload", allow_redirects=False,
                                data={"csrf_token": token, "mode": "import"},
