@@ -52,6 +52,11 @@ def load(app: Flask, overrides: dict | None) -> None:
         COMPRESS_MIN_SIZE=500,
         COMPRESS_STREAMS=False,
         UNDO_SECONDS=8,
+        LOG_LEVEL=os.environ.get("LOG_LEVEL", "INFO"),
+        # A job's worker renews its lease every third of this; a lease left to expire means
+        # the worker died, and the job is queued again (or failed after its last attempt).
+        JOB_LEASE_SECONDS=float(os.environ.get("JOB_LEASE_SECONDS", "30")),
+        WORKER_POLL_SECONDS=float(os.environ.get("WORKER_POLL_SECONDS", "1")),
         MAP_TILE_URL=os.environ.get("MAP_TILE_URL", ""),
         MAP_TILE_ATTRIBUTION=os.environ.get("MAP_TILE_ATTRIBUTION", ""),
         COVERAGE_TARGET_PCT=int(os.environ.get("COVERAGE_TARGET_PCT", "80")),

@@ -6,7 +6,7 @@ pending until accepted or cleared), verification_draws and verifications (the we
 sample per officer and its confirmed / denied / unreachable results).
 
 Revision ID: 372637876aa4
-Revises: 3f6d2b8e41c7
+Revises: 9d4a7f2c1e85
 Create Date: 2026-12-01 16:44:21.041154
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '372637876aa4'
-down_revision = '3f6d2b8e41c7'
+down_revision = '9d4a7f2c1e85'
 branch_labels = None
 depends_on = None
 
