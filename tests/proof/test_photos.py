@@ -123,7 +123,7 @@ def test_the_retention_purge_removes_photos(client, auth, runner, db_session):
     db_session.execute(sa.update(Visit).where(Visit.household_id == home.id).values(received_at=old))
     db_session.execute(sa.update(Household).where(Household.id == home.id).values(created_at=old, updated_at=old))
     db_session.commit()
-    assert runner.invoke(args=["purge"]).exit_code == 0
+    assert runner.invoke(args=["purge", "--yes"]).exit_code == 0
     db_session.rollback()
     assert db_session.get(CommitmentPhoto, uuid.UUID(visit_id)) is None
 
