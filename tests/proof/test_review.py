@@ -103,7 +103,8 @@ def test_the_commander_accepts_or_clears_a_learnt_location(client, auth, db_sess
 
 
 
-def test_the_review_page_runs_a_fixed_number_of_queries(client, auth, db_session, count_queries):  # noqa: F811
+
+def test_the_review_page_runs_a_fixed_number_of_queries(client, auth, db_session, count_queries):
     auth.login("chihuy")
     client.get("/proof/?state=all")
     with count_queries() as few:
