@@ -18,6 +18,7 @@ FEATURES = (
     "register",
     "campaigns",
     "accountability",
+    "tiles",
 )
 
 

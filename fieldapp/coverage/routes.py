@@ -19,6 +19,7 @@ from ..auth import scoping
 from ..auth.models import User
 from ..campaigns.models import Campaign
 from ..extensions import db, reads_only, writing
+from ..tiles.services import base_map, refusal as tiles_refusal
 from ..timeutil import today_vn
 from . import activity as activity_of, chart, params, queries, walk
 
@@ -139,4 +140,4 @@ def map_page():
     q = {"campaign": campaign.id if campaign else None, "village": village.id if village else None}
     return render_template("coverage/map.html", campaign=campaign, village=village,
                            q={k: v for k, v in q.items() if v is not None},
-                           tile_url=current_app.config.get("MAP_TILE_URL", ""))
+                           base_map=base_map(), tiles_refused=tiles_refusal())

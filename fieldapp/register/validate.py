@@ -43,9 +43,10 @@ def header_errors(header: list[str] | None) -> list[RowError]:
 class HouseholdRows:
     """Checks rows one at a time; remembers only (village, code) → line to catch repeats."""
 
-    def __init__(self, villages: dict[str, int], geojson: bool = False):
+    def __init__(self, villages: dict[str, int], geojson: bool = False, system=None):
         self.villages = villages
         self.geojson = geojson
+        self.system = system  # a register.crs.Reprojection when the file is not in WGS 84
         self.seen: dict[tuple[str, str], int] = {}
 
     def check(self, line: int, row: dict) -> tuple[dict | None, list[RowError]]:
@@ -66,7 +67,7 @@ class HouseholdRows:
         if clean["members"] is not None and clean["youth"] > clean["members"]:
             bad("youth", _("Aged 12–24 (%(youth)s) cannot be more than the members (%(members)s).",
                            youth=clean["youth"], members=clean["members"]))
-        clean["lat"], clean["lon"] = _point(row, bad)
+        clean["lat"], clean["lon"] = _point(row, bad, self.system)
         return (None if errors else clean), errors
 
     def _geojson_shape(self, row: dict, bad) -> None:
@@ -162,8 +163,13 @@ def _coordinate(row: dict, column: str, bad) -> float | None:
         return None
 
 
-def _point(row: dict, bad) -> tuple[float | None, float | None]:
+def _point(row: dict, bad, system=None) -> tuple[float | None, float | None]:
     lat, lon = _coordinate(row, "lat", bad), _coordinate(row, "lon", bad)
+    if system is not None and system.transformer is not None and lat is not None and lon is not None:
+        if not system.inside(lon, lat):  # lon holds the easting (x), lat the northing (y)
+            bad("lat", system.why_outside(lon, lat))
+            return None, None
+        lon, lat = (round(v, 7) for v in system.to_wgs84(lon, lat))
     if lat is None and lon is None:
         return None, None
     if (lat is None) != (lon is None):
@@ -174,7 +180,12 @@ def _point(row: dict, bad) -> tuple[float | None, float | None]:
     if inside_vietnam(lon, lat):
         bad("lat", _("Latitude and longitude look swapped (%(lat)s, %(lon)s).", lat=lat, lon=lon))
     elif not inside_vietnam(lat, lon):
-        bad("lat", _("The point (%(lat)s, %(lon)s) is outside Vietnam.", lat=lat, lon=lon))
+        from .crs import WGS84, Reprojection, looks_metric  # crs reads this module's bounds
+
+        if looks_metric(lon, lat):  # metres: a VN-2000 file imported without its --crs
+            bad("lat", Reprojection(WGS84).why_outside(lon, lat))
+        else:
+            bad("lat", _("The point (%(lat)s, %(lon)s) is outside Vietnam.", lat=lat, lon=lon))
     else:
         return lat, lon
     return None, None

@@ -2,6 +2,7 @@
    a status filter. Data comes from the GeoJSON exports; tiles only when MAP_TILE_URL is set. */
 (function () {
   "use strict";
+  var TN = window.TN;
   var COLORS = { warned: "#0a7a3d", revisit: "#e0a100", not_visited: "#b00020", excluded: "#777" };
 
   function coverageColor(c) {
@@ -19,9 +20,7 @@
     var labels = JSON.parse(box.dataset.labels), statusLabels = JSON.parse(box.dataset.statusLabels);
     var note = document.getElementById("map-note");
     var map = L.map(box, { preferCanvas: true, zoomSnap: 0.5 });
-    if (box.dataset.tiles) {
-      L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: box.dataset.attribution || "" }).addTo(map);
-    }
+    TN.baseLayer(map, box);
     map.setView([15.1, 108.8], 13);
     var layers = {};
     Object.keys(COLORS).forEach(function (s) { layers[s] = L.layerGroup().addTo(map); });
