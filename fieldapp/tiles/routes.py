@@ -6,9 +6,11 @@ hold or when no file is set; 503 with the reason when the file was refused.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
+from .offline import plan
 from .services import refusal, tileset
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
@@ -34,3 +36,12 @@ def tile(z: int, x: int, y: int, ext: str | None = None):
     if data is None:
         abort(404, _("The base map has no tile there."))
     return data, 200, {**headers, "Content-Type": tiles.mimetype}
+
+
+@bp.get("/offline.json")
+@login_required
+def offline_plan():
+    """The tiles this user's phone keeps offline (their villages, the offline zoom levels,
+    within the budget); `{"tiles": []}` when there is no MBTiles file. Signed-in users only."""
+    return jsonify(plan(current_user) or {"key": "", "tiles": [], "bytes": 0, "complete": True}), 200, {
+        "Cache-Control": "no-store"}

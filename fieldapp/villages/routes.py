@@ -58,3 +58,6 @@ def _household_rows(village_id: int, campaign, q: str, status: str):
         query = query.where(query.selected_columns.coverage_status == status)
     query = query.order_by((Household.youth > 0).desc(), Household.sort_key)
     return db.session.execute(query).all()
+
+
+from . import map_routes  # noqa: E402,F401  (the map view, on this blueprint)

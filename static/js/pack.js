@@ -106,6 +106,7 @@
   function villagePage(app, v) {
     var opts = ["not_visited", "revisit", "warned", "excluded"].map(function (s) { return '<option value="' + s + '">' + esc(L[s]) + "</option>"; });
     app.innerHTML = '<nav class="crumbs"><a href="/villages/">← ' + esc(L.my_villages) + "</a></nav><h1>" + esc(v.code) + " · " + esc(v.name) + "</h1>" +
+      '<p class="view-switch"><a class="btn" href="/villages/' + v.id + '/map" data-map-link>' + esc(L.map) + "</a></p>" +
       '<form class="search" data-offline-search><input type="search" name="q" placeholder="' + esc(L.search) + '" aria-label="' + esc(L.search) +
       '" autocomplete="off"><select name="status" aria-label="' + esc(L.status) + '"><option value="">' + esc(L.all) + "</option>" + opts.join("") +
       '</select></form><div id="households"></div>';
