@@ -14,8 +14,9 @@
     return String(s || "").replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   };
 
+  var reading = null;  // one read of the stored pack for every page script that asks at once
   TN.loadPack = function () {
-    return TN.outbox.meta("pack").then(function (p) { pack = p || null; return pack; });
+    return reading || (reading = TN.outbox.meta("pack").then(function (p) { reading = null; pack = p || null; return pack; }));
   };
   // Fetch the pack when it changed (304 costs a few bytes); resolves with the pack in use.
   TN.refreshPack = function (user) {

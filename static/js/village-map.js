@@ -1,12 +1,12 @@
 /* The officer's village map: the village's households from the offline pack (so it works with
-   no signal), coloured by status, unsent visits ringed, the officer's own position. A tap on a
+   no signal), coloured by status, unsent visits ringed, the officer's own position. Each house is
+   a page element (a 44 px target, as a person and a test see it); a tap on a
    house opens its row, drawn by the list's own renderer (TN.rowHtml), so "Đã cảnh báo" and
    "Vắng nhà" go through the list's quick-tap code (field.js) and outbox; a village outside the
    pack (a commander's) is read from the households export instead. Map pages only. */
 (function () {
   "use strict";
-  var TN = window.TN, COLORS = { warned: "#0a7a3d", revisit: "#e0a100", not_visited: "#b00020", excluded: "#777" };
-  var PENDING = "#7b2fd0", box, map, layer, edge, labels, vid, list = null, markers = {}, pending = {}, drawn = false;
+  var TN = window.TN, box, map, layer, edge, labels, vid, list = null, markers = {}, pending = {}, drawn = false;
   var $ = function (id) { return document.getElementById(id); };
 
   function households() {
@@ -18,9 +18,11 @@
     var f = TN.findHousehold(id), d = households();
     return f ? f.h : d.list.filter(function (h) { return h.id === id; })[0];
   }
-  function style(h) {
-    var p = pending[h.id];
-    return { radius: 9, weight: p ? 4 : 2, color: p ? PENDING : "#fff", fillColor: COLORS[h.status] || "#777", fillOpacity: 0.95 };
+  // A house: a 44 px tap target (the marker's element) around a dot coloured by status, ringed
+  // while a visit to it waits in the outbox; houses still to visit above the others.
+  function todo(h) { return h.status === "not_visited" || h.status === "revisit"; }
+  function icon(h) {
+    return L.divIcon({ className: "house st-" + h.status + (pending[h.id] ? " pending" : ""), iconSize: [44, 44], html: "" });
   }
   function popup(h) {
     var div = document.createElement("div"), geo = h.lat + "," + h.lon;
@@ -33,26 +35,42 @@
     var d = households(), missing = 0, counts = { warned: 0, revisit: 0, not_visited: 0, excluded: 0 };
     if (!d) return;
     if (d.name) $("vmap-title").textContent = d.name;
-    d.list.forEach(function (h) {
+    if (!drawn) frame(d);
+    // Houses still to visit first in the page (and above the others on the map).
+    d.list.slice().sort(function (a, b) { return todo(b) - todo(a); }).forEach(function (h) {
       counts[h.status] = (counts[h.status] || 0) + 1;
       if (h.lat == null || h.lon == null) { missing += 1; return; }
-      var m = markers[h.id];
-      if (m) return m.setStyle(style(h));
-      m = markers[h.id] = L.circleMarker([+h.lat, +h.lon], style(h)).addTo(layer);
-      m.bindPopup(function () { return popup(current(h.id)); }, { maxWidth: 320, autoPanPadding: [10, 60] });
+      var m = markers[h.id], key = h.status + (pending[h.id] ? "+" : "");
+      if (!m) markers[h.id] = place(h, key);
+      else if (m.key !== key) {
+        m.key = key;
+        m.setIcon(icon(h)).setZIndexOffset(todo(h) ? 1000 : 0);
+        m.getElement().setAttribute("aria-label", h.head_name || h.code || "");
+      }
     });
     legend(counts);
     $("vmap-note").textContent = missing ? missing + " " + labels.no_location : "";
     if (d.boundary && !edge) edge = L.geoJSON(d.boundary, { interactive: false, style: { color: "#0d3b66", weight: 2, fillOpacity: 0.04 } }).addTo(map);
-    if (!drawn) first();
+    if (!drawn) shown();
   }
-  function first() {
+  // The view before the first house is placed (Leaflet draws a layer once the map has one).
+  function frame(d) {
+    var points = d.list.filter(function (h) { return h.lat != null && h.lon != null; }).map(function (h) { return [+h.lat, +h.lon]; });
+    var bounds = points.length ? L.latLngBounds(points) : (d.boundary && L.geoJSON(d.boundary).getBounds());
+    if (bounds && bounds.isValid()) map.fitBounds(bounds.pad(0.05), { maxZoom: 18, animate: false }); else map.setView([15.1, 108.8], 14);
+  }
+  function shown() {
     drawn = true;
-    var bounds = layer.getBounds().isValid() ? layer.getBounds() : (edge && edge.getBounds());
-    if (bounds && bounds.isValid()) map.fitBounds(bounds.pad(0.05), { maxZoom: 18 }); else map.setView([15.1, 108.8], 14);
     box.setAttribute("data-paint-ms", Math.round(performance.now()));  // since the navigation began
     box.setAttribute("data-draw-ms", Math.round(performance.now() - started));  // since this script began
     box.setAttribute("data-ready", "1");
+  }
+  function place(h, key) {
+    var m = L.marker([+h.lat, +h.lon], { icon: icon(h), keyboard: true, zIndexOffset: todo(h) ? 1000 : 0 });
+    m.key = key;
+    m.bindPopup(function () { return popup(current(h.id)); }, { maxWidth: 320, autoPanPadding: [10, 60], offset: [0, -8] });
+    m.addTo(layer).getElement().setAttribute("aria-label", h.head_name || h.code || "");
+    return m;
   }
   function legend(counts) {
     var n = Object.keys(pending).length;
@@ -127,7 +145,7 @@
     vid = box.getAttribute("data-village-id") || (location.pathname.match(/^\/villages\/(\d+)\/map$/) || [])[1];
     $("vmap-list").href = "/villages/" + vid;
     // TN.villageMap: the Leaflet map, for tests and the bench to find a house on the screen.
-    map = TN.villageMap = L.map(box, { renderer: L.canvas({ tolerance: 8 }), zoomSnap: 0.5, closePopupOnClick: true });
+    map = TN.villageMap = L.map(box, { zoomSnap: 0.5, closePopupOnClick: true });
     TN.baseLayer(map, box);
     layer = L.featureGroup().addTo(map);
     follow("patchStatus", function (id) { pending[id] = true; draw(); });

@@ -79,6 +79,11 @@ def test_the_map_works_offline_and_records_a_visit_from_a_tap(browser, server, t
     server.stop()  # no signal
     open_map(page, server.url, t01)
     until(page, "document.querySelectorAll('.leaflet-tile-loaded').length > 0")  # tiles from the phone
+    houses = page.locator("#vmap .leaflet-interactive")
+    assert houses.count() == page.evaluate("TN.pack().villages.filter(function (v) { return v.id === %d; })[0]"
+                                           ".households.filter(function (h) { return h.lat; }).length" % t01)
+    first = houses.first  # houses still to visit come first, each a 44 px target named for the household
+    assert page.evaluate("el => el.getBoundingClientRect().width", first.element_handle()) >= 44
     tap_house(page, target)
     popup = page.locator(".leaflet-popup")
     popup.get_by_text(name).wait_for()
