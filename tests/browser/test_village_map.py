@@ -5,6 +5,7 @@ visit recorded from a map tap that lands once the server is back."""
 from __future__ import annotations
 
 import shutil
+from datetime import date
 
 import pytest
 
@@ -114,4 +115,30 @@ def test_logout_drops_the_offline_map(browser, server, tiled_app, tmp_path):
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_url("**/login**")
     assert page.evaluate("caches.keys().then(function (k) { return k.filter(function (n) { return n.indexOf('tiles') >= 0; }); })") == []
+    phone.close()
+
+
+def test_new_villages_drop_the_tiles_kept_for_the_old_ones(browser, server, tiled_app, tmp_path):
+    import sqlalchemy as sa
+
+    from fieldapp.extensions import db
+    from fieldapp.models import Assignment
+    from tests.helpers import user
+
+    with tiled_app.app_context():
+        t01 = village("T01").id
+    phone = open_phone(browser, tmp_path / "phone3")
+    page = phone.new_page()
+    sign_in_remembered(page, server.url, "antt1")
+    open_map(page, server.url, t01)
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    until(page, "caches.match('/tiles/offline-summary').then(function (r) { return r && r.json(); })"
+                ".then(function (s) { return s && s.count > 0; })", 30)
+    with tiled_app.app_context():  # antt1 moves to T20, where the base map file has no tiles
+        me = user("antt1")
+        db.session.execute(sa.delete(Assignment).where(Assignment.user_id == me.id))
+        db.session.add(Assignment(user_id=me.id, village_id=village("T20").id, starts_on=date(2020, 1, 1)))
+        db.session.commit()
+    page.goto(f"{server.url}/villages/")
+    until(page, "caches.keys().then(function (k) { return k.indexOf('tn-shell-tiles') < 0; })", 30)
     phone.close()
