@@ -7,17 +7,17 @@ import uuid
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import nav
-from ..auth import scoping
+from ..auth.permissions import requires
 from . import runs, villages_import
 from .crs import ACCEPTED, label
 from .readers import FileRefused, kind_of
-from .routes import ADMINS, bp
+from .routes import bp
 from .services import commune_or_only, max_bytes
 
-nav.add("register.villages", _l("Import village boundaries"), ADMINS, order=51)
+nav.add("register.villages", _l("Import village boundaries"), order=51)
 
 
 def _systems() -> list[tuple[str, str]]:
@@ -25,19 +25,17 @@ def _systems() -> list[tuple[str, str]]:
 
 
 @bp.get("/villages")
-@login_required
+@requires("manage_register")
 def villages():
     """The village file form. 403 unless admin or commander."""
-    scoping.require_roles(*ADMINS)
     return render_template("register/villages.html", systems=_systems(), crs="", result=None)
 
 
 @bp.post("/villages")
-@login_required
+@requires("manage_register")
 def villages_upload():
     """Check, or check and import, a village file; the page lists every error (422) or what was
-    written. 403 unless admin or commander; 409 when the caller's commune is not known."""
-    scoping.require_roles(*ADMINS)
+    written. 403 unless admin or commander."""
     upload, crs = request.files.get("file"), (request.form.get("crs") or "").strip()
     if upload is None or not upload.filename:
         flash(_("Choose a file to import."), "error")

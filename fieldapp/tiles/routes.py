@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from ..auth.permissions import public, requires
 from .offline import plan
 from .services import refusal, tileset
 
@@ -19,6 +20,7 @@ MAX_AGE = 7 * 24 * 3600  # a province refreshes its base map rarely; the ETag ca
 
 @bp.get("/<int:z>/<int:x>/<int:y>")
 @bp.get("/<int:z>/<int:x>/<int:y>.<any(png, jpg, jpeg, webp):ext>")
+@public
 def tile(z: int, x: int, y: int, ext: str | None = None):
     """One tile of the base map. 404 outside the file (or with no file set); 503 when the
     file was refused (damaged or not raster tiles), with the reason."""
@@ -39,7 +41,7 @@ def tile(z: int, x: int, y: int, ext: str | None = None):
 
 
 @bp.get("/offline.json")
-@login_required
+@requires("view_area")
 def offline_plan():
     """The tiles this user's phone keeps offline (their villages, the offline zoom levels,
     within the budget); `{"tiles": []}` when there is no MBTiles file. Signed-in users only."""

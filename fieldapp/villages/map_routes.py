@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from flask import render_template
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..auth import scoping
+from ..auth.permissions import requires
 from ..extensions import reads_only
 from ..tiles.services import base_map
 from .routes import bp
@@ -22,7 +23,7 @@ def _labels() -> dict:
 
 @bp.get("/<int:village_id>/map")
 @reads_only
-@login_required
+@requires("view_area")
 def village_map(village_id: int):
     """The map view of one village. 404 when the village is outside the caller's area."""
     village = scoping.get_village(current_user, village_id)
@@ -31,7 +32,7 @@ def village_map(village_id: int):
 
 @bp.get("/map")
 @reads_only
-@login_required
+@requires("view_area")
 def map_shell():
     """The map page with no village in it, kept by the service worker: offline, any village's
     map address draws from it and the pack."""
