@@ -20,7 +20,7 @@ from ..auth.permissions import can, requires
 from ..auth.models import User
 from ..campaigns.models import Campaign
 from ..extensions import db, reads_only, writing
-from ..i18n import row_labels
+from ..labels import row_labels
 from ..reports.exports import download
 from ..tiles.services import base_map, refusal as tiles_refusal
 from ..timeutil import today_vn

@@ -17,18 +17,18 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
+from .refusal import FileRefused  # noqa: F401  (the import modules catch it from here)
+
 MAX_BYTES = 50 * 1024 * 1024
 KINDS = ("csv", "xlsx", "geojson", "shapefile")
 
 
-class FileRefused(Exception):
-    """The file as a whole cannot be imported; `str(exc)` says why, in the user's language."""
 
 
 def kind_of(filename: str) -> str:
     """csv / xlsx / geojson from the file name, or FileRefused."""
     suffix = Path(filename).suffix.lower().lstrip(".")
-    kind = {"json": "geojson", "txt": "csv", "zip": "shapefile"}.get(suffix, suffix)
+    kind = {"json": "geojson", "txt": "csv", "zip": "shapefile", "shp": "shapefile"}.get(suffix, suffix)
     if kind not in KINDS:
         raise FileRefused(_("Unsupported file type “.%(ext)s”: use CSV, XLSX, GeoJSON or a zipped "
                             "Shapefile (.zip).", ext=suffix))

@@ -1,4 +1,4 @@
-"""Register pages: household import (upload, check, progress) and the household admin views.
+"""Register pages: household import (upload, check, progress), and village boundaries.
 
 The import runs in a background thread with its own app context, so the page answers at
 once and polls the run (htmx, every second) for its progress; the run row and its progress
@@ -8,6 +8,7 @@ file are the only state shared with the thread. Every view is for admins and com
 from __future__ import annotations
 
 import threading
+import uuid
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -18,14 +19,16 @@ from .. import nav
 from ..auth import scoping
 from ..auth.permissions import requires
 from ..extensions import db, htmx
-from . import runs
+from . import runs, villages_import
+from .crs import ACCEPTED, label
 from .models import ImportRun
 from .readers import FileRefused, kind_of
-from .services import import_households, max_bytes
+from .services import commune_or_only, import_households, max_bytes
 from .validate import COLUMNS
 
 bp = Blueprint("register", __name__, url_prefix="/register")
 nav.add("register.index", _l("Import households"), order=50)
+nav.add("register.villages", _l("Import village boundaries"), order=51)
 
 
 def _upload_path(run_id: int, filename: str) -> Path:
@@ -123,10 +126,51 @@ def _work(app, run_id: int, path: Path, commune_id: int | None, dry_run: bool) -
             db.session.remove()
 
 
-@bp.app_template_global()
-def run_status(status: str) -> str:
-    return {"running": _("Running"), "checked": _("Checked, not imported"), "done": _("Imported"),
-            "refused": _("Refused"), "failed": _("Failed")}.get(status, status)
+# Village boundaries: GeoJSON or a zipped Shapefile (WGS 84 or VN-2000), or a CSV/XLSX list of
+# codes and names; checked whole, then written in one go (villages are few: the page answers at once).
 
 
-from . import household_routes, village_routes  # noqa: E402,F401  (views on this blueprint)
+def _systems() -> list[tuple[str, str]]:
+    return [(f"EPSG:{code}", label(code)) for code in ACCEPTED]
+
+
+@bp.get("/villages")
+@requires("manage_register")
+def villages():
+    """The village file form. 403 unless admin or commander."""
+    return render_template("register/villages.html", systems=_systems(), crs="", result=None)
+
+
+@bp.post("/villages")
+@requires("manage_register")
+def villages_upload():
+    """Check, or check and import, a village file; the page lists every error (422) or what was
+    written. 403 unless admin or commander."""
+    upload, crs = request.files.get("file"), (request.form.get("crs") or "").strip()
+    if upload is None or not upload.filename:
+        flash(_("Choose a file to import."), "error")
+        return redirect(url_for(".villages"))
+    commune_id = commune_or_only(current_user.commune_id)
+    if commune_id is None:
+        flash(_("Choose the commune with --commune (its code)."), "error")
+        return redirect(url_for(".villages"))
+    result = _village_file(upload, crs, commune_id, dry_run=request.form.get("mode") != "import")
+    failed = "refused" in result or result["errors"]
+    return render_template("register/villages.html", systems=_systems(), crs=crs, result=result,
+                           filename=upload.filename), 422 if failed else 200
+
+
+def _village_file(upload, crs: str, commune_id: int, dry_run: bool) -> dict:
+    """What the village page shows of one uploaded file: refused, its errors, or what was written."""
+    try:
+        path = runs.imports_dir() / f"villages-{uuid.uuid4().hex}.{kind_of(upload.filename)}"
+        upload.save(path)
+        try:
+            rows, errors, summary = villages_import.run(path, upload.filename, commune_id, crs=crs or None,
+                                                        dry_run=dry_run, user_id=current_user.id, limit=max_bytes())
+        finally:
+            path.unlink(missing_ok=True)
+    except FileRefused as exc:
+        return {"refused": str(exc)}
+    return {"rows": len(rows), "errors": errors, "summary": summary, "dry_run": dry_run,
+            "with_boundary": sum(1 for r in rows if r.get("boundary"))}

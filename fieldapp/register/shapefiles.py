@@ -1,5 +1,6 @@
-"""Zipped ESRI Shapefiles (the land offices' format): .shp, .shx and .dbf, with or without a
-.prj (its coordinate system) and a .cpg (the attribute table's encoding), read by pyshp.
+"""ESRI Shapefiles (the land offices' format), zipped (or, on the command line, a .shp with its
+parts beside it): .shp, .shx and .dbf, with or without a .prj (its coordinate system) and a
+.cpg (the attribute table's encoding), read by pyshp.
 
 `layer(path)` checks the parts and yields features as GeoJSON-like dicts (geometry from the
 shape, properties from the attribute table with lower-cased field names), so the rest of the
@@ -18,7 +19,7 @@ import shapefile
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from .crs import from_wkt
-from .readers import FileRefused
+from .refusal import FileRefused
 
 REQUIRED = {".shp": _l("shapes"), ".shx": _l("shape index"), ".dbf": _l("attribute table")}
 
@@ -53,6 +54,8 @@ class Layer:
 
 
 def _parts(path: Path, max_bytes: int) -> dict[str, bytes]:
+    if path.suffix.lower() == ".shp":
+        return _beside(path, max_bytes)
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
@@ -76,6 +79,20 @@ def _parts(path: Path, max_bytes: int) -> dict[str, bytes]:
             raise FileRefused(_("The Shapefile is too large once unzipped; the limit is %(limit)s MB.",
                                 limit=max_bytes // 1048576))
         return {ext: archive.read(info) for ext, info in mine.items() if ext in (*REQUIRED, ".prj", ".cpg")}
+
+
+def _beside(path: Path, max_bytes: int) -> dict[str, bytes]:
+    """A .shp named on the command line, its other parts beside it (any case of extension)."""
+    found = {p.suffix.lower(): p for p in path.parent.glob(path.stem + ".*") if p.stem == path.stem}
+    missing = [ext for ext in REQUIRED if ext not in found]
+    if missing:
+        raise FileRefused(_("The Shapefile %(layer)s is missing its part(s) %(parts)s; a Shapefile needs "
+                            ".shp, .shx and .dbf together in the ZIP.", layer=path.stem,
+                            parts=", ".join(f"{ext} ({REQUIRED[ext]})" for ext in missing)))
+    if sum(p.stat().st_size for p in found.values()) > max_bytes:
+        raise FileRefused(_("The Shapefile is too large once unzipped; the limit is %(limit)s MB.",
+                            limit=max_bytes // 1048576))
+    return {ext: p.read_bytes() for ext, p in found.items() if ext in (*REQUIRED, ".prj", ".cpg")}
 
 
 def _encoding(name: str) -> str:

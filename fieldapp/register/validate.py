@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from ..text import nfc, normalise_phone
+from .crs import WGS84, Reprojection, inside_vietnam, looks_metric
 
 COLUMNS = ("village_code", "code", "head_name", "address", "phone", "members", "youth", "lat", "lon")
 REQUIRED = ("village_code", "code", "head_name", "members")
-# Mainland, Hoàng Sa and Trường Sa, with a margin.
-LAT_RANGE, LON_RANGE = (6.0, 23.5), (102.0, 118.0)
 
 
 @dataclass(frozen=True)
@@ -180,8 +179,6 @@ def _point(row: dict, bad, system=None) -> tuple[float | None, float | None]:
     if inside_vietnam(lon, lat):
         bad("lat", _("Latitude and longitude look swapped (%(lat)s, %(lon)s).", lat=lat, lon=lon))
     elif not inside_vietnam(lat, lon):
-        from .crs import WGS84, Reprojection, looks_metric  # crs reads this module's bounds
-
         if looks_metric(lon, lat):  # metres: a VN-2000 file imported without its --crs
             bad("lat", Reprojection(WGS84).why_outside(lon, lat))
         else:
@@ -189,7 +186,3 @@ def _point(row: dict, bad, system=None) -> tuple[float | None, float | None]:
     else:
         return lat, lon
     return None, None
-
-
-def inside_vietnam(lat: float, lon: float) -> bool:
-    return LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]

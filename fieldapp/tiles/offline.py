@@ -12,7 +12,7 @@ from flask import current_app
 
 from ..auth import scoping
 from ..extensions import db
-from ..register.models import Household
+from ..households.models import Household
 from .mbtiles import Tileset
 from .services import tileset, zoom_range
 

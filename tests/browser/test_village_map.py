@@ -142,3 +142,22 @@ def test_new_villages_drop_the_tiles_kept_for_the_old_ones(browser, server, tile
     page.goto(f"{server.url}/villages/")
     until(page, "caches.keys().then(function (k) { return k.indexOf('tn-shell-tiles') < 0; })", 30)
     phone.close()
+
+
+def test_my_position_on_the_map(browser, server, tiled_app):
+    with tiled_app.app_context():
+        t01 = village("T01").id
+        home = next(h for h in households_of("T01") if h.lat)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", service_workers="block",
+                                  geolocation={"latitude": home.lat, "longitude": home.lon, "accuracy": 12},
+                                  permissions=["geolocation"])
+    page = context.new_page()
+    sign_in_remembered(page, server.url)
+    open_map(page, server.url, t01)
+    button = page.get_by_role("button", name="Vị trí của tôi")
+    button.wait_for()
+    page.evaluate("TN.villageMap.setView([15.2, 108.9], 14, {animate: false})")
+    button.click()
+    centre = page.evaluate("(() => { var c = TN.villageMap.getCenter(); return [c.lat, c.lng]; })()")
+    assert abs(centre[0] - home.lat) < 1e-4 and abs(centre[1] - home.lon) < 1e-4
+    context.close()

@@ -223,3 +223,27 @@ def test_the_upload_page_takes_a_vn2000_shapefile(client, auth, db_session, tmp_
 def test_the_upload_page_is_for_commanders_and_admins(client, auth):
     auth.login("cskv1")
     assert client.get("/register/villages").status_code == 403
+
+
+def test_a_bare_shp_with_its_parts_beside_it(runner, db_session, tmp_path):
+    import zipfile
+
+    with zipfile.ZipFile(_shapefile(tmp_path)) as archive:
+        archive.extractall(tmp_path / "layer")
+    shp = next((tmp_path / "layer").glob("*.shp"))
+    result = runner.invoke(args=["import-villages", str(shp)])
+    assert result.exit_code == 0, result.output
+    _within(_matching_ring(_stored("T02").boundary["coordinates"], T02), T02, 2)
+    shp.with_suffix(".shx").unlink()
+    result = runner.invoke(args=["import-villages", str(shp)])
+    assert result.exit_code != 0 and ".shx" in result.output
+
+
+def test_a_land_offices_own_name_for_the_zone(runner, db_session, tmp_path):
+    prj = ('PROJCS["VN2000_KT108_mui3",GEOGCS["GCS_VN2000",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,'
+           '298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],'
+           'PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",108.0],'
+           'PARAMETER["Scale_Factor",0.9999],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]')
+    result = runner.invoke(args=["import-villages", str(_shapefile(tmp_path, prj=prj))])
+    assert result.exit_code == 0, result.output
+    _within(_matching_ring(_stored("T02").boundary["coordinates"], T02), T02, 2)
