@@ -17,10 +17,9 @@ from flask_babel import gettext as _
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
+from ..households.rules import inside_vietnam
 from .refusal import FileRefused
 
-# Mainland, Hoàng Sa and Trường Sa, with a margin.
-LAT_RANGE, LON_RANGE = (6.0, 23.5), (102.0, 118.0)
 WGS84 = 4326
 VN2000_GEOGRAPHIC = 4756
 VN2000_PROJECTED = (*range(9205, 9219), 5896, 5897, 5898, 5899, 3405, 3406)
@@ -32,10 +31,6 @@ DATUM_SHIFT = ("+step +proj=push +v_3 +step +proj=cart +ellps=WGS84 "
                "+step +proj=helmert " + " ".join(f"+{k}={v}" for k, v in HELMERT.items()) +
                " +convention=coordinate_frame +step +inv +proj=cart +ellps=WGS84 +step +proj=pop +v_3")
 CODE = re.compile(r"(?:EPSG)?\D*?(\d{4,5})\s*$", re.IGNORECASE)
-
-
-def inside_vietnam(lat: float, lon: float) -> bool:
-    return LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]
 
 
 class CrsRefused(FileRefused):
