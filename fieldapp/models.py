@@ -3,12 +3,16 @@ from .accountability.models import AuditEvent, Incident, VillageReview
 from .auth.models import Assignment, User
 from .campaigns.models import Campaign, CampaignTopic, Topic
 from .households.models import Household
+from .jobs.models import Job, StoredFile, Worker
+from .photos.models import CommitmentPhoto
+from .proof.models import CheckReview, LearntPoint, Verification, VerificationDraw, VisitCheck
 from .register.models import Commune, ImportRun, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
 from .visits.models import Visit, VisitMaterial, VisitTopic, VisitWithdrawal, visit_companions
 
 __all__ = [
     "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "Household",
-    "ImportRun", "Incident", "QuarantinedEntry", "SyncReceipt", "Topic", "User", "Village",
-    "VillageReview", "Visit", "VisitMaterial", "VisitTopic", "VisitWithdrawal", "visit_companions",
+    "ImportRun", "Incident", "Job", "QuarantinedEntry", "StoredFile", "SyncReceipt", "Topic", "User", "Village",
+    "VillageReview", "Visit", "VisitMaterial", "VisitTopic", "VisitWithdrawal", "Worker", "visit_companions",
+    "CheckReview", "CommitmentPhoto", "LearntPoint", "Verification", "VerificationDraw", "VisitCheck",
 ]

@@ -24,6 +24,8 @@ from ..auth import scoping
 from ..auth.permissions import can, requires
 from ..campaigns.services import current_campaign
 from ..extensions import db, reads_only, writing
+from ..photos import services as photos
+from ..proof import points, review
 from ..visits import corrections, services as visits
 from ..visits.forms import VisitForm
 from . import queries, services
@@ -65,6 +67,9 @@ def render_show(household: Household, form: VisitForm, status: int = 200):
         changeable={v.id for v in past if can(current_user, "record") and corrections.refusal(v, current_user) is None},
         may_record=can(current_user, "record"), candidates=candidates,
         campaign_running=campaign is not None and campaign.state == "running",
+        photos=photos.with_photos(v.id for v in past) if can(current_user, "see_personal") else set(),
+        visit_checks=review.checks_of(v.id for v in past),
+        learnt=points.latest(household.id) if household.lat is not None else None,
     ), status
 
 

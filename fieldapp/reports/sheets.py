@@ -47,6 +47,18 @@ COVERAGE_COLUMNS = [
     Column("youth_coverage_pct", _l("Youth coverage (%)"), lambda r: r.youth_coverage, 14, True),
 ]
 
+VERIFIED_COLUMNS = [
+    Column("verified_coverage_pct", _l("Verified coverage (%)"), lambda r: r.verified_coverage, 14, True),
+    Column("verified_sample", _l("Verification sample"),
+           lambda r: r.verification.sample if r.verification else None, 12),
+]
+
+
+def coverage_columns(rows: list[Coverage]) -> list[Column]:
+    """The coverage table's columns; the verified ones once the area has a verification sample."""
+    return COVERAGE_COLUMNS + (VERIFIED_COLUMNS if any(r.verification for r in rows) else [])
+
+
 def _material(code: str):
     return lambda r: r.materials.get(code, 0)
 
@@ -68,6 +80,7 @@ REPORT_COLUMNS = [
     Column("visits_standard", _l("Visits: standard package"), lambda r: r.standard_visits, 13),
     Column("visits_detailed", _l("Visits: detailed"), lambda r: r.detailed_visits, 13),
     COVERAGE_COLUMNS[7],
+    *VERIFIED_COLUMNS,
 ]
 
 

@@ -36,7 +36,7 @@ def client_labels() -> dict:
         user=current_user.username, user_name=current_user.display_name, may_record=can(current_user, "record"),
         corrects_any=can(current_user, "correct_any"), undo_seconds=current_app.config["UNDO_SECONDS"],
         fields={name: str(label) for name, label in field_labels().items()},
-        my_villages=_("My villages"), search=_("Search name, address, house no."), status=_("Status"),
+        my_villages=_("My villages"), map=_("Map"), search=_("Search name, address, house no."), status=_("Status"),
         all=_("All"), households=_("households"), more=_("Show more"), no_match=_("No household matches."),
         sync=_("Sync"), syncing=_("Syncing…"), pending=_("Not sent yet"), saving=_("Saving…"), topics_word=_("topics"),
         unsent=_("%(n)s visits not sent yet", n="%(n)s"), sending=_("Sending…"),
@@ -60,5 +60,8 @@ def client_labels() -> dict:
         correct=_("Correct"), withdraw=_("Withdraw"), corrected=_("corrected"), withdrawn=_("withdrawn"),
         correct_title=_("Correct this visit"),
         withdraw_reason=_("Why withdraw this visit? (required)"),
+        photo_shrinking=_("Making the photo smaller…"), photo_ready=_("Photo ready, sent after the visit:"),
+        photo_not_image=_("This file is not a photo; take the photo again."),
+        photo_refused=_("Photos the server did not take"),
     )
     return labels

@@ -119,7 +119,7 @@ def households_json(campaign: Campaign | None, where) -> dict[int, list[dict]]:
 def structure(user: User, villages: list[Village], campaign: Campaign | None) -> tuple[str, dict]:
     """What every household of a pack hangs on (villages, their teams, the campaign, the
     language) and a short hash of it, the first part of the pack's version."""
-    parts = {"villages": [(v.id, v.code, v.name) for v in villages],
+    parts = {"villages": [(v.id, v.code, v.name, v.boundary) for v in villages],
              "teams": teams(user, [v.id for v in villages]), "campaign": campaign_json(campaign)}
     text = json.dumps([user.id, str(get_locale()), parts], default=str, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:12], parts
@@ -138,7 +138,7 @@ def build_pack(user: User) -> dict:
         "campaign": parts["campaign"], "status_rule": RULE,
         "villages": [
             {"id": v.id, "code": v.code, "name": v.name, "households": by_village.get(v.id, []),
-             "team": parts["teams"][v.id]}
+             "team": parts["teams"][v.id], "boundary": v.boundary}
             for v in villages
         ],
     }

@@ -1,8 +1,6 @@
-"""Offline client API: the officer's pack, the sync batch, receipts' status, a visit as JSON,
-the OpenAPI document, and the commanders' page of quarantined entries."""
+"""Offline client API: the officer's pack, the sync batch, receipts' status, the OpenAPI
+document, and the commanders' page of quarantined entries."""
 from __future__ import annotations
-
-import uuid
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
@@ -20,9 +18,7 @@ from ..extensions import csrf, db, reads_only, writing
 from ..households.forms import HouseholdForm
 from ..households.models import Household
 from ..timeutil import iso_utc, utcnow
-from ..visits import corrections
 from ..visits.forms import CorrectionForm
-from ..visits.models import Visit, VisitWithdrawal
 from . import batch as sync_batch
 from .client import client_labels, field_labels
 from .entries import as_uuid
@@ -181,27 +177,3 @@ def offline():
 @bp.app_template_global("sync_labels")
 def sync_labels() -> dict:
     return client_labels()
-
-
-@bp.get("/api/visits/<uuid:visit_id>")
-@reads_only
-@requires("view_area")
-def visit(visit_id: uuid.UUID):
-    """A visit as JSON (design.md "Visit"): what it recorded, whether it is in force, what
-    replaced it or who withdrew it; 404 JSON outside the caller's area."""
-    found = corrections.visit_in_area(current_user, visit_id)
-    if found is None:
-        return _json_error(404, "not_found", _("Not found, or outside your area."))
-    change = corrections.superseding([found.id]).get(found.id)
-    newer = change if isinstance(change, Visit) else None
-    withdrawal = change if isinstance(change, VisitWithdrawal) else None
-    return jsonify({
-        "id": str(found.id), "household_id": str(found.household_id), "campaign_id": found.campaign_id,
-        "outcome": found.outcome, "recorded_at": iso_utc(found.recorded_at), "received_at": iso_utc(found.received_at),
-        "by": [u.username for u in found.people], "topics": found.topics, "materials": found.materials,
-        "standard": found.standard, "in_force": found.in_force, "reason": found.reason,
-        "supersedes": str(found.supersedes_id) if found.supersedes_id else None,
-        "superseded_by": str(newer.id) if newer else None,
-        "withdrawn": {"by": withdrawal.user.username, "at": iso_utc(withdrawal.received_at),
-                      "reason": withdrawal.reason} if withdrawal else None,
-    })

@@ -1,5 +1,5 @@
-"""The officer's villages, the household list of one village in walking order, and the
-village's own route order (set by its commander or village head by dragging)."""
+"""The officer's villages, the household list of one village in walking order, its map view,
+and the village's own route order (set by its commander or village head by dragging)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -14,6 +14,7 @@ from ..campaigns.services import current_campaign
 from ..coverage.queries import area, village_coverage
 from ..extensions import db, htmx, reads_only
 from ..labels import STATUSES
+from ..tiles.services import base_map
 from .services import RouteRefused, household_rows, parse_order, set_route
 
 bp = Blueprint("villages", __name__, url_prefix="/villages")
@@ -71,3 +72,30 @@ def route(village_id: int):
     rows = household_rows(village.id, None)
     return render_template("villages/route.html", village=village, rows=rows,
                            has_route=any(h.route is not None for h, *_ in rows))
+
+
+# The map view: the same households on the province's base map, drawn on the phone from the
+# offline pack (so it works with no signal), the list's quick buttons in each house's popup.
+def _labels() -> dict:
+    return {"directions": _("Directions"), "no_location": _("households without a location on the map"),
+            "me": _("My position"), "pending": _("Not sent yet"), "offline_size": _("Offline map: %(size)s MB"),
+            "not_in_pack": _("This village is not in the data kept on this phone."),
+            "failed": _("The map data could not be loaded.")}
+
+
+@bp.get("/<int:village_id>/map")
+@reads_only
+@requires("view_area")
+def village_map(village_id: int):
+    """The map view of one village. 404 when the village is outside the caller's area."""
+    village = scoping.get_village(current_user, village_id)
+    return render_template("villages/map.html", village=village, base_map=base_map(), labels=_labels())
+
+
+@bp.get("/map")
+@reads_only
+@requires("view_area")
+def map_shell():
+    """The map page with no village in it, kept by the service worker: offline, any village's
+    map address draws from it and the pack."""
+    return render_template("villages/map.html", village=None, base_map=base_map(), labels=_labels())

@@ -120,8 +120,12 @@ class Visit(db.Model):
     @in_force_by.expression
     @classmethod
     def _in_force_by(cls, cutoff: datetime):
-        return sa.and_(cls.received_at < cutoff, cls.recorded_at < cutoff,
-                       sa.or_(cls.replaced_at.is_(None), cls.replaced_at >= cutoff))
+        return sa.and_(cls.received_at < cutoff, cls.recorded_at < cutoff, cls.standing_at(cutoff))
+
+    @classmethod
+    def standing_at(cls, moment: datetime):
+        """SQL: not corrected or withdrawn before `moment` (naive UTC)."""
+        return sa.or_(cls.replaced_at.is_(None), cls.replaced_at >= moment)
 
     @property
     def people(self) -> list:

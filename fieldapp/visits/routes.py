@@ -26,6 +26,8 @@ from ..households.models import Household
 from ..households.queries import status_row
 from ..households.routes import render_show
 from ..labels import OUTCOMES
+from ..photos import services as photos
+from ..proof import checks
 from ..timeutil import today_vn
 from ..villages.services import household_rows
 from . import corrections, services as visits
@@ -56,9 +58,11 @@ def create(household_id: uuid.UUID):
     if not form.validate():
         return render_show(household, form, 422)
     visit = visits.record_visit(household, campaign, current_user, form.clean())
+    checks.after_store([visit.id])
     household = _shown(household, visit)
     db.session.commit()
     flash(_("Visit saved: %(name)s — %(what)s.", name=household.head_name, what=visits.recorded_text(visit)), "success")
+    _photo_from_form(visit)
     return redirect(_next_house_url(household, campaign))
 
 
@@ -78,6 +82,7 @@ def quick(household_id: uuid.UUID):
         abort(400)
     visit = visits.record_visit(household, campaign, current_user,
                                 visits.standard_values(campaign, outcome, _point()))
+    checks.after_store([visit.id])
     household = _shown(household, visit)
     db.session.commit()
     if htmx:  # the row with its undo, and the village's counters out of band
@@ -94,6 +99,20 @@ def _next_house_url(household: Household, campaign) -> str:
     """Back to the village's list, at the next house to visit after this one."""
     following = next_to_visit(household_rows(household.village_id, campaign), household.id)
     return url_for("villages.show", village_id=household.village_id) + f"#h-{(following or household).id}"
+
+
+def _photo_from_form(visit: Visit) -> None:
+    """The commitment photo posted with the form (without JavaScript; with it the phone
+    sends the shrunk photo after the visit). A refused photo is said, the visit stays."""
+    upload = request.files.get("photo")
+    if upload is None or not upload.filename:
+        return
+    try:
+        photos.store(visit, current_user, upload.read(current_app.config["PHOTO_MAX_BYTES"] + 1))
+        db.session.commit()
+    except photos.Refused as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
 
 
 def _shown(household: Household, visit: Visit) -> Household:
@@ -151,8 +170,10 @@ def correct(visit_id: uuid.UUID):
         form.fill_from(visit)
     elif form.validate():
         newer = corrections.correct(visit, current_user, form.clean(), form.reason.data)
+        checks.after_store([newer.id])
         db.session.commit()
         flash(_("Corrected: %(what)s.", what=visits.recorded_text(newer)), "success")
+        _photo_from_form(newer)
         return redirect(url_for("households.show", household_id=newer.household_id) + "#history")
     return render_template("visits/correct.html", visit=visit, form=form), 422 if form.errors else 200
 

@@ -6,14 +6,14 @@ The "marked active" flag gives way to the dates: a campaign is upcoming, running
 by its dates in Vietnam time, and closed once closed.
 
 Revision ID: 6a1f0c3d9b27
-Revises: 3f6d2b8e41c7
+Revises: 4dcd9d738a75
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "6a1f0c3d9b27"
-down_revision = "3f6d2b8e41c7"
+down_revision = "4dcd9d738a75"
 branch_labels = None
 depends_on = None
 

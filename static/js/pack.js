@@ -73,8 +73,9 @@
 
   /* ---- The pack on the phone ---- */
 
+  var reading = null;  // one read of the stored pack for every page script that asks at once
   TN.loadPack = function () {
-    return TN.outbox.meta("pack").then(function (p) { pack = p || null; return pack; });
+    return reading || (reading = TN.outbox.meta("pack").then(function (p) { reading = null; pack = p || null; return pack; }));
   };
   function store(p) {
     pack = p;
@@ -209,7 +210,7 @@
       '<form class="search" data-offline-search><input type="search" name="q" placeholder="' + esc(L.search) + '" aria-label="' + esc(L.search) +
       '" autocomplete="off"><select name="status" aria-label="' + esc(L.status) + '"><option value="">' + esc(L.all) + "</option>" + opts.join("") +
       '</select></form><p class="tools"><button type="button" class="btn" data-nearest hidden aria-pressed="false">' + esc(L.nearest) +
-      '</button></p><div id="households"></div>';
+      '</button><a class="btn" href="/villages/' + v.id + '/map" data-map-link>' + esc(L.map) + '</a></p><div id="households"></div>';
     var add = fromTemplate("tpl-add-household");
     if (add) {
       add.querySelector("a").href += v.id;

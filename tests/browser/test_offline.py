@@ -76,7 +76,7 @@ def sign_in_remembered(page, base_url, username="cskv1"):
     page.fill("input[name=password]", "demo1234")
     page.check("input[name=remember]")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/villages/")
+    page.wait_for_url(f"{base_url}/villages/**")  # one village: straight to it
 
 
 def until(page, script: str, seconds: float = 15):
