@@ -54,3 +54,31 @@ def test_the_no_connection_banner_clears_when_the_server_is_back(browser, server
     page.get_by_role("button", name="Đồng bộ").click()
     banner.wait_for(state="hidden")
     phone.close()
+
+
+def test_the_sync_button_says_it_is_syncing_until_done(live_server, page, sqlite_app):
+    with sqlite_app.app_context():
+        t01 = village("T01").id
+    sign_in(page, live_server.url, "cskv1")
+    page.goto(f"{live_server.url}/villages/{t01}")
+    page.wait_for_selector("html[data-pack-ready]", state="attached")
+    held, released = [], []  # the pack refresh waits here, as on a slow line
+
+    def slow_line(route):
+        route.continue_() if released else held.append(route)
+
+    page.route("**/api/me/pack*", slow_line)
+    button = page.locator("[data-sync-now]")
+    button.click()
+    page.wait_for_function("document.querySelector('[data-sync-now]').textContent === 'Đang đồng bộ…'")
+    assert button.is_disabled()
+    for _ in range(200):  # the refresh is on its way (10 s at most)
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held
+    released.append(True)
+    for route in held:
+        route.continue_()
+    page.wait_for_function("document.querySelector('[data-sync-now]').textContent === 'Đồng bộ'")
+    assert button.is_enabled()

@@ -14,7 +14,6 @@ from fieldapp.models import Household, QuarantinedEntry, Visit, VisitWithdrawal
 from tests.browser.conftest import sign_in
 from tests.browser.test_offline import back_online, phone_gone_offline, server  # noqa: F401 (fixture)
 from tests.helpers import unvisited_household, village, visits_of
-from tests.sync.helpers import campaign_id, visit_entry
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "bench" / "out" / "shots"
@@ -101,4 +100,3 @@ def test_a_refused_household_is_fixed_on_the_phone_and_sent_again(live_server, p
         assert added.phone == "0912345678" and added.village_id == t05
         [row] = db.session.scalars(sa.select(QuarantinedEntry)).all()  # one row, closed as fixed
         assert row.resolution == "fixed" and row.entry_id == str(added.id)
-    assert campaign_id and visit_entry  # helpers of the sync tests, kept importable here
