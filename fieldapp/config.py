@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -31,10 +30,10 @@ def load(app: Flask, overrides: dict | None) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE") == "1",
-        REMEMBER_COOKIE_HTTPONLY=True,
-        REMEMBER_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_DURATION=timedelta(days=30),
-        PERMANENT_SESSION_LIFETIME=timedelta(days=14),
+        # Sign-in sessions (auth.sessions): idle timeouts by role and an absolute lifetime.
+        SESSION_IDLE_MINUTES=int(os.environ.get("SESSION_IDLE_MINUTES", "480")),
+        ADMIN_SESSION_IDLE_MINUTES=int(os.environ.get("ADMIN_SESSION_IDLE_MINUTES", "60")),
+        SESSION_MAX_DAYS=int(os.environ.get("SESSION_MAX_DAYS", "30")),
         WTF_CSRF_TIME_LIMIT=None,  # offline outboxes send hours later; the session bounds it
         WTF_CSRF_HEADERS=["X-CSRFToken", "X-CSRF-Token"],
         BABEL_DEFAULT_LOCALE="vi",

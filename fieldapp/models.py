@@ -1,6 +1,6 @@
 """Every model in one namespace, for migrations, the shell and the tests."""
 from .accountability.models import AuditEvent, Incident, VillageReview
-from .auth.models import Assignment, User
+from .auth.models import Assignment, User, UserSession
 from .campaigns.models import Campaign, CampaignTopic, Topic
 from .register.models import Commune, Household, ImportRun, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
@@ -8,6 +8,6 @@ from .visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
 
 __all__ = [
     "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "Household",
-    "ImportRun", "Incident", "QuarantinedEntry", "SyncReceipt", "Topic", "User", "Village",
+    "ImportRun", "Incident", "QuarantinedEntry", "SyncReceipt", "Topic", "User", "UserSession", "Village",
     "VillageReview", "Visit", "VisitMaterial", "VisitTopic", "visit_companions",
 ]

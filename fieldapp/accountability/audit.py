@@ -68,6 +68,7 @@ def action_labels() -> dict[str, str]:
         "campaign_topic_add": _l("Added a topic to a campaign"), "campaign_topic_move": _l("Reordered topics"),
         "topic_create": _l("Created a topic"), "rewarn_view": _l("Viewed the re-warning list"),
         "user_create": _l("Created an account"), "user_update": _l("Changed an account"),
+        "sessions_end": _l("Signed an account out of every device"), "password_change": _l("Changed own password"),
         "quarantine_resolve": _l("Resolved an entry to review"), "village_review": _l("Reviewed a village"),
     }
 
@@ -101,7 +102,7 @@ def detail_labels() -> dict[str, str]:
         "quarantined": _l("entries to review"), "assignee": _l("assigned to"),
         "assignment": _l("assignment"), "starts_on": _l("from"), "ends_on": _l("until"),
         "user_name": _l("account"), "visits_moved": _l("visits moved"), "code": _l("code"),
-        "topic_id": _l("topic"), "step": _l("moved by"), "page": _l("page"),
+        "topic_id": _l("topic"), "step": _l("moved by"), "page": _l("page"), "sessions": _l("sessions ended"),
     }
 
 

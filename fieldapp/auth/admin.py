@@ -10,7 +10,7 @@ last day of an open row. Other people's assignments to the village are left as t
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -24,7 +24,9 @@ from . import scoping
 from .admin_forms import AssignForm, EndForm, NewUserForm, UserForm
 from .models import ROLES, Assignment, User
 from .routes import bp
-from .services import assign, create_user, find_user
+from ..forms import Form
+from . import sessions
+from .services import assign, create_user, find_user, set_password
 
 USERS_PER_PAGE = 25
 ASSIGNMENTS_PER_PAGE = 20
@@ -69,7 +71,7 @@ def user(user_id: int):
     """Change a user's name, role, active flag, or set a new password."""
     scoping.require_roles("admin")
     account = db.session.get(User, user_id) or abort(404)
-    form = UserForm(obj=account)
+    form = UserForm(obj=account, account_username=account.username)
     if form.validate_on_submit():
         if account.id == current_user.id and (not form.active.data or form.role.data != "admin"):
             form.role.errors.append(_("You cannot disable yourself or remove your own admin role."))
@@ -78,14 +80,43 @@ def user(user_id: int):
             for name in changed:
                 setattr(account, name, getattr(form, name).data)
             if form.new_password.data:
-                account.set_password(form.new_password.data)
+                own = account.id == current_user.id  # this browser stays signed in
+                set_password(account, form.new_password.data, keep=g.user_session if own else None)
+                if own:
+                    sessions.renew_current()
                 changed.append("password")
+            if not account.active:
+                sessions.end_all(account, "disabled")
             audit.record("user_update", "user", account.id, fields=changed)
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for(".users"))
     status = 422 if form.is_submitted() else 200
-    return render_template("auth/user.html", form=form, account=account), status
+    return _render_user(form, account), status
+
+
+def _render_user(form, account):
+    return render_template("auth/user.html", form=form, account=account,
+                           open_sessions=sessions.open_sessions(account), end_form=Form())
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+@login_required
+def end_sessions(user_id: int):
+    """Sign the account out of every device (a lost phone): each of its sessions ends, and
+    each device wipes its offline data at its next request. Admins only (403); 404 for an
+    unknown account."""
+    scoping.require_roles("admin")
+    account = db.session.get(User, user_id) or abort(404)
+    if not Form().validate_on_submit():
+        abort(400)
+    ended = sessions.end_all(account, "revoked")
+    audit.record("sessions_end", "user", account.id, sessions=ended)
+    db.session.commit()
+    if account.id == current_user.id:
+        return redirect(url_for(".login"))
+    flash(_("%(name)s has been signed out of every device (%(n)s sessions).", name=account.username, n=ended), "success")
+    return redirect(url_for(".user", user_id=account.id))
 
 
 @bp.route("/assignments/", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from ..forms import Form
 from ..timeutil import today_vn
+from .passwords import PasswordRule
 
 
 def role_choices():
@@ -19,8 +20,11 @@ class UserForm(Form):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=60)])
     role = SelectField(_l("Role"), choices=role_choices)
     active = BooleanField(_l("Active (may sign in)"))
-    new_password = PasswordField(_l("New password (leave empty to keep)"),
-                                 validators=[Optional(), Length(min=8, max=200, message=_l("At least 8 characters."))])
+    new_password = PasswordField(_l("New password (leave empty to keep)"), validators=[Optional(), PasswordRule()])
+
+    def __init__(self, *args, account_username: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_username = account_username
 
 
 class NewUserForm(Form):
@@ -30,8 +34,7 @@ class NewUserForm(Form):
     full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=120)])
     title = StringField(_l("Title"), validators=[Optional(), Length(max=60)])
     role = SelectField(_l("Role"), choices=role_choices)
-    password = PasswordField(_l("Password"), validators=[
-        DataRequired(_l("Enter a password.")), Length(min=8, max=200, message=_l("At least 8 characters."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter a password.")), PasswordRule()])
 
 
 class AssignForm(Form):

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from ..accountability import audit
 from ..extensions import db, limiter, reads_only
 from ..timeutil import iso_utc, utcnow
+from ..security import signed_out_answer
+from . import sessions
 from .forms import LoginForm
 from .services import find_user
 
@@ -42,7 +44,7 @@ def login():
     if form.validate_on_submit():
         user = find_user(form.username.data)
         if user and user.active and user.check_password(form.password.data):
-            login_user(user, remember=form.remember.data)
+            sessions.begin(user, remember=form.remember.data)
             audit.record("login", "user", user.id, user=user)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
@@ -50,16 +52,21 @@ def login():
         db.session.commit()
         form.password.errors.append(_("Wrong username or password."))
     status = 200 if request.method == "GET" or not form.errors else 401
-    return render_template("auth/login.html", form=form), status
+    wipe = g.get("session_ended") in sessions.WIPING_ENDS
+    return render_template("auth/login.html", form=form, wipe=wipe,
+                           ended=signed_out_answer()[1] if wipe else None), status
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    """Sign out (POST with CSRF); the page clears offline data before it posts here."""
+    """Sign out (POST with CSRF); the page clears offline data before it posts here. The
+    session's row ends, so a copy of its cookies signs nobody in."""
     audit.record("logout", "user", current_user.id)
+    sessions.end_current("logout")
     db.session.commit()
     logout_user()
+    session.clear()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -69,7 +76,8 @@ def logout():
 def api_session():
     """Who is signed in, a fresh CSRF token and the server clock; 401 JSON when nobody is."""
     if not current_user.is_authenticated:
-        return jsonify(error="unauthorized", message=_("Please log in again.")), 401
+        error, message = signed_out_answer()
+        return jsonify(error=error, message=message), 401
     user = current_user
     return jsonify(
         user={
@@ -97,4 +105,4 @@ def language():
     return redirect(_safe_next(request.form.get("next")))
 
 
-from . import admin  # noqa: E402,F401  (users and assignments pages on this blueprint)
+from . import account, admin  # noqa: E402,F401  (account, users and assignments pages on this blueprint)

@@ -29,6 +29,15 @@ def create_user(username: str, password: str, role: str, *, full_name: str = "",
     return user
 
 
+def set_password(user: User, password: str, keep=None) -> int:
+    """A new password; every session of the account ends (but `keep`, this browser's when a
+    person changes their own). How many ended."""
+    from . import sessions
+
+    user.set_password(password)
+    return sessions.end_all(user, "password", keep=keep)
+
+
 def assign(user: User, village: Village, starts_on: date, ends_on: date | None = None,
            by: User | None = None) -> Assignment:
     """Give `user` the village from `starts_on`; an open assignment to it ends the day before.

@@ -16,6 +16,7 @@ from ..campaigns.services import active_campaign
 from ..extensions import csrf, db, reads_only, writing
 from ..households.forms import HouseholdForm
 from ..register.models import Household
+from ..security import signed_out_answer
 from ..timeutil import iso_utc, utcnow
 from ..visits.forms import VisitForm
 from . import batch as sync_batch
@@ -61,7 +62,7 @@ def batch():
     """Apply a batch of outbox entries; 401 JSON when not signed in, 403 on a bad CSRF token
     or for roles that do not record, 400 on a malformed batch, 413 when too large."""
     if not current_user.is_authenticated:
-        return _json_error(401, "unauthorized", _("Please log in again."))
+        return _json_error(401, *signed_out_answer())
     request.max_content_length = sync_batch.MAX_BYTES  # before anything reads the body
     try:
         request.get_data()

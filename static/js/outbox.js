@@ -96,6 +96,16 @@
         o.clear(); ["pack", "pack_etag", "pack_at", "user"].forEach(function (k) { m.delete(k); });
       });
     },
+    // Logout, or the server ended this account's sessions (a lost phone): the outbox and pack
+    // above, and the cached pages that show the user's villages.
+    wipe: function () {
+      return outbox.clear().then(function () {
+        if (!root.caches) return null;
+        return caches.keys().then(function (keys) {
+          return Promise.all(keys.filter(function (k) { return k.indexOf("tn-shell") === 0; }).map(function (k) { return caches.delete(k); }));
+        });
+      });
+    },
     localIso: localIso
   };
 })(self);

@@ -26,6 +26,13 @@
     }).then(function (r) {
       // Fresh only on a 304 or once a JSON pack is stored: a Wi-Fi login page answers 200 too.
       if (r.status === 304) return TN.outbox.setMeta("pack_at", Date.now()).then(function () { return pack; });
+      if (r.status === 401) {
+        return r.json().catch(function () { return {}; }).then(function (b) {
+          if (b.error !== "session_ended") throw new Error("pack 401");
+          pack = null;
+          return TN.ended().then(function () { throw new Error("signed out everywhere"); });
+        });
+      }
       if (!r.ok || (r.headers.get("content-type") || "").indexOf("application/json") !== 0) throw new Error("pack " + r.status);
       var etag = r.headers.get("ETag");
       return r.json().then(function (p) {

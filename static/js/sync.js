@@ -14,12 +14,26 @@
     opts = Object.assign({ credentials: "same-origin", redirect: "manual", signal: ctl.signal, cache: "no-store" }, opts || {});
     return fetch(url, opts).then(function (r) {
       clearTimeout(t);
-      if (r.status === 401) { var e = new Error("login"); e.login = true; throw e; }
+      if (r.status === 401) return r.json().catch(function () { return {}; }).then(signedOut);
       var json = (r.headers.get("content-type") || "").indexOf("application/json") === 0;
       if (!r.ok || !json) throw new Error("HTTP " + r.status + (json ? "" : " (not JSON)"));
       return r.json();
     }, function (e) { clearTimeout(t); throw e; });
   }
+
+  // 401: sign in again, keeping the outbox; or, when the account was signed out of every
+  // device (a lost phone), nothing can be sent any more and the phone forgets what it holds.
+  function signedOut(body) {
+    var e = new Error("login");
+    e.login = true;
+    e.ended = body && body.error === "session_ended";
+    throw e;
+  }
+
+  // The account was signed out of every device: wipe, then let the page say so (field.js).
+  TN.ended = function () {
+    return TN.outbox.wipe().then(function () { if (TN.onEnded) TN.onEnded(); });
+  };
 
   function sendChunk(entries, token, deviceId) {
     var body = { batch_id: TN.outbox.uuid(), device_id: deviceId, entries: entries.map(function (e) {
@@ -89,6 +103,7 @@
     }, function (e) {
       state.needLogin = !!e.login;
       if (!e.login) state.failures++;
+      if (e.ended) return TN.ended().then(function () { return null; });
       return null;
     }).then(function (sent) {
       TN.schedule && TN.schedule();
