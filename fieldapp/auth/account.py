@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, logout_user
 
 from .. import nav
 from ..accountability import audit
@@ -12,14 +12,15 @@ from ..extensions import db
 from ..forms import Form
 from . import sessions
 from .forms import PasswordChangeForm
+from .permissions import requires
 from .routes import bp
 from .services import set_password
 
-nav.add("auth.account", _l("My account"), ("officer", "village_head", "commander", "admin"), order=90)
+nav.add("auth.account", _l("My account"), order=90)
 
 
 @bp.route("/account", methods=["GET", "POST"])
-@login_required
+@requires("use_app")
 def account():
     """Change my password (the current one first); my other sessions end, this one stays."""
     form = PasswordChangeForm(account_username=current_user.username)
@@ -39,7 +40,7 @@ def account():
 
 
 @bp.post("/account/sessions/end")
-@login_required
+@requires("use_app")
 def end_my_sessions():
     """Sign out of every device, this one included; the page has sent what it could and wiped
     this phone's offline data first (as at logout), the others do at their next request."""

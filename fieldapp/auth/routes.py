@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from ..accountability import audit
@@ -14,6 +14,7 @@ from ..timeutil import iso_utc, utcnow
 from ..security import signed_out_answer
 from . import sessions
 from .forms import LoginForm
+from .permissions import public, requires
 from .services import find_user
 
 bp = Blueprint("auth", __name__)
@@ -34,6 +35,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 @limiter.limit(_login_limit, key_func=_login_key, methods=["POST"],
                deduct_when=lambda response: response.status_code != 302)
 def login():
@@ -58,7 +60,7 @@ def login():
 
 
 @bp.post("/logout")
-@login_required
+@requires("use_app")
 def logout():
     """Sign out (POST with CSRF); the page clears offline data before it posts here. The
     session's row ends, so a copy of its cookies signs nobody in."""
@@ -73,11 +75,9 @@ def logout():
 
 @bp.get("/api/session")
 @reads_only
+@requires("use_app")
 def api_session():
     """Who is signed in, a fresh CSRF token and the server clock; 401 JSON when nobody is."""
-    if not current_user.is_authenticated:
-        error, message = signed_out_answer()
-        return jsonify(error=error, message=message), 401
     user = current_user
     return jsonify(
         user={
@@ -95,7 +95,7 @@ def api_session():
 
 
 @bp.post("/language")
-@login_required
+@requires("use_app")
 def language():
     """Switch the signed-in user's language between Vietnamese and English."""
     lang = request.form.get("lang")
