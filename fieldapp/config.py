@@ -29,7 +29,12 @@ def load(app: Flask, overrides: dict | None) -> None:
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE") == "1",
+        # Behind an HTTPS reverse proxy: trust its X-Forwarded-* headers (one hop) and send
+        # every cookie (session, remember) with Secure unless SESSION_COOKIE_SECURE=0 says not.
+        BEHIND_PROXY=os.environ.get("BEHIND_PROXY") == "1",
+        SESSION_COOKIE_SECURE=os.environ.get(
+            "SESSION_COOKIE_SECURE", os.environ.get("BEHIND_PROXY", "0")) == "1",
+        PREFERRED_URL_SCHEME="https" if os.environ.get("BEHIND_PROXY") == "1" else "http",
         # Sign-in sessions (auth.sessions): idle timeouts by role and an absolute lifetime.
         SESSION_IDLE_MINUTES=int(os.environ.get("SESSION_IDLE_MINUTES", "480")),
         ADMIN_SESSION_IDLE_MINUTES=int(os.environ.get("ADMIN_SESSION_IDLE_MINUTES", "60")),

@@ -1,8 +1,11 @@
 """Login wiring, API answers for anonymous callers, and response headers."""
 from __future__ import annotations
 
-from flask import Flask, flash, g, jsonify, redirect, request, url_for
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .auth import sessions
 from .extensions import login_manager
@@ -43,14 +46,46 @@ def _unauthorized():
 
 def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
+    if app.config["BEHIND_PROXY"]:  # the scheme, host and client address the proxy saw
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)
     app.before_request(sessions.load)
     app.after_request(sessions.set_cookies)
+    app.after_request(_headers)
 
-    @app.after_request
-    def _headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if is_api_request():
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+
+def _headers(response):
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Content-Security-Policy", content_security_policy())
+    headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    # Pages and answers for a signed-in user hold names, addresses and phones: never kept in a
+    # browser's or a proxy's cache (the offline shell is kept by the service worker instead).
+    if is_api_request() or (response.mimetype == "text/html" and g.get("user_session") is not None):
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+# The phone's position for visits and the camera for a signed commitment; nothing else.
+PERMISSIONS_POLICY = "geolocation=(self), camera=(self), microphone=(), payment=(), usb=()"
+
+
+def content_security_policy() -> str:
+    """Scripts only from our own files (no inline script, no eval: htmx runs with allowEval
+    off); styles may be inline (progress bars, Leaflet); map tiles from MAP_TILE_URL's host."""
+    tiles = _origin(current_app.config.get("MAP_TILE_URL", ""))
+    return "; ".join([
+        "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'",
+        f"img-src 'self' data: blob:{tiles}", f"connect-src 'self'{tiles}", "font-src 'self'",
+        "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+        "manifest-src 'self'", "worker-src 'self'",
+    ])
+
+
+def _origin(url: str) -> str:
+    """' https://*.tile.example.org' for 'https://{s}.tile.example.org/{z}/{x}/{y}.png'."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    return f" {parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""

@@ -99,6 +99,7 @@
     // Logout, or the server ended this account's sessions (a lost phone): the outbox and pack
     // above, and the cached pages that show the user's villages.
     wipe: function () {
+      try { if (root.localStorage) localStorage.removeItem("htmx-history-cache"); } catch (e) { /* private mode */ }
       return outbox.clear().then(function () {
         if (!root.caches) return null;
         return caches.keys().then(function (keys) {

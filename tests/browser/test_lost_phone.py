@@ -7,8 +7,8 @@ import pytest
 
 from fieldapp.auth import sessions
 from fieldapp.extensions import db
-from tests.browser.conftest import sign_in
-from tests.browser.test_offline import ready_for_offline, until
+from tests.browser.conftest import sign_in, until
+from tests.browser.test_offline import ready_for_offline
 from tests.helpers import user, village
 
 pytestmark = pytest.mark.browser
