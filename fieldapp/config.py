@@ -56,6 +56,13 @@ def load(app: Flask, overrides: dict | None) -> None:
         COMPRESS_MIN_SIZE=500,
         COMPRESS_STREAMS=False,
         UNDO_SECONDS=8,
+        # Request bodies: at most this much anywhere, chunked or not; uploads of register files
+        # up to IMPORT_MAX_BYTES (checked, then bounded in rows, before anything is written).
+        MAX_CONTENT_LENGTH=int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),
+        IMPORT_MAX_BYTES=int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024))),
+        IMPORT_MAX_ROWS=int(os.environ.get("IMPORT_MAX_ROWS", "200000")),
+        # A lock (fieldapp.leases) whose holder stopped renewing it is free after this long.
+        LEASE_SECONDS=int(os.environ.get("LEASE_SECONDS", "60")),
         MAP_TILE_URL=os.environ.get("MAP_TILE_URL", ""),
         MAP_TILE_ATTRIBUTION=os.environ.get("MAP_TILE_ATTRIBUTION", ""),
         COVERAGE_TARGET_PCT=int(os.environ.get("COVERAGE_TARGET_PCT", "80")),

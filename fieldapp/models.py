@@ -2,12 +2,13 @@
 from .accountability.models import AuditEvent, Incident, VillageReview
 from .auth.models import Assignment, User, UserSession
 from .campaigns.models import Campaign, CampaignTopic, Topic
+from .leases import Lease
 from .register.models import Commune, Household, ImportRun, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
 from .visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
 
 __all__ = [
     "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "Household",
-    "ImportRun", "Incident", "QuarantinedEntry", "SyncReceipt", "Topic", "User", "UserSession", "Village",
+    "ImportRun", "Incident", "Lease", "QuarantinedEntry", "SyncReceipt", "Topic", "User", "UserSession", "Village",
     "VillageReview", "Visit", "VisitMaterial", "VisitTopic", "visit_companions",
 ]

@@ -103,6 +103,7 @@ def detail_labels() -> dict[str, str]:
         "assignment": _l("assignment"), "starts_on": _l("from"), "ends_on": _l("until"),
         "user_name": _l("account"), "visits_moved": _l("visits moved"), "code": _l("code"),
         "topic_id": _l("topic"), "step": _l("moved by"), "page": _l("page"), "sessions": _l("sessions ended"),
+        "import_previews": _l("import previews deleted"),
     }
 
 

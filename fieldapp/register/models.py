@@ -107,5 +107,7 @@ class ImportRun(db.Model):
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # The summary's preview and errors quote the file (names, phones): dropped at this time.
+    personal_until: Mapped[datetime | None] = mapped_column(index=True)
 
 

@@ -13,15 +13,17 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import nav
 from ..auth import scoping
 from ..auth.permissions import requires
 from ..extensions import db, htmx
+from ..security import large_body
 from . import runs
 from .models import ImportRun
-from .readers import FileRefused, kind_of
-from .services import import_households, max_bytes
+from .readers import FileRefused, clean_filename, kind_of
+from .services import commune_or_only, import_households, max_bytes
 from .validate import COLUMNS
 
 bp = Blueprint("register", __name__, url_prefix="/register")
@@ -37,6 +39,8 @@ def _upload_path(run_id: int, filename: str) -> Path:
 def index():
     """The upload form and the latest imports of the caller's commune (admins: all). 403 unless
     admin or commander."""
+    runs.purge_previews()
+    db.session.commit()
     latest = db.session.scalars(scoping.import_runs(current_user).where(ImportRun.kind == "households")
                                 .order_by(ImportRun.id.desc()).limit(10)).all()
     return render_template("register/index.html", runs=latest, columns=COLUMNS)
@@ -44,19 +48,26 @@ def index():
 
 @bp.post("/imports")
 @requires("manage_register")
+@large_body("IMPORT_MAX_BYTES")
 def upload():
     """Store the file, start a run (check only, or check and import) and show its page.
-    403 unless admin or commander."""
+    403 unless admin or commander; a body over the limit (announced or not) goes back to the
+    form saying so."""
     runs.sweep_uploads()
-    if (request.content_length or 0) > max_bytes() + 65536:  # refuse before reading it all
-        flash(_("The file is too large (%(size)s MB); the limit is %(limit)s MB.",
-                size=round(request.content_length / 1048576, 1), limit=max_bytes() // 1048576), "error")
-        return redirect(url_for(".index"))
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash(_("Choose a file to import."), "error")
         return redirect(url_for(".index"))
     return _run_file(upload.filename, upload.save, request.form.get("mode") != "import", url_for(".index"))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_exc):
+    """An upload over the limit, refused while it arrives: back to the form, saying why."""
+    size = f" ({round(request.content_length / 1048576, 1)} MB)" if request.content_length else ""
+    flash(_("The file is too large%(size)s; the limit is %(limit)s MB.", size=size,
+            limit=max_bytes() // 1048576), "error")
+    return redirect(url_for(".index"))
 
 
 @bp.post("/imports/<int:run_id>/confirm")
@@ -77,6 +88,8 @@ def confirm(run_id: int):
 def show_run(run_id: int):
     """A run: progress while running (the fragment polls itself), then preview, errors, summary.
     403 unless admin or commander; 404 for an unknown run or another commune's."""
+    runs.purge_previews()
+    db.session.commit()
     run = scoping.get_import_run(current_user, run_id)
     context = dict(run=run, progress=runs.progress(run.id), columns=COLUMNS,
                    keep_hours=int(runs.KEEP_CHECKED.total_seconds() // 3600))
@@ -88,9 +101,11 @@ def _run_file(filename: str, store, dry_run: bool, back: str):
     """Start a run (one at a time), `store(path)` its file where the run reads it, work in the
     background, and show the run's page; a refused start (wrong kind of file, another import
     running) flashes why and goes `back`."""
+    commune_id = commune_or_only(None if current_user.role == "admin" else current_user.commune_id)
+    filename = clean_filename(filename)
     try:
         kind_of(filename)
-        run = runs.start("households", filename, current_user.id)
+        run = runs.start("households", filename, current_user.id, commune_id)
     except FileRefused as exc:
         flash(str(exc), "error")
         return redirect(back)

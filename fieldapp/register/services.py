@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from .. import leases
 from ..extensions import db, refresh_statistics
 from . import runs
 from .importer import Checked, check, village_codes, write
@@ -40,17 +41,22 @@ def import_households(run_id: int, path: Path, *, commune_id: int | None, dry_ru
     The run ends `done`, `checked` (dry run), `refused` (bad file or rows: nothing written)
     or `failed` (an unexpected error: rolled back, then re-raised).
     """
-    run = db.session.get(runs.ImportRun, run_id)
-
     def progress(phase: str, done: int, total: int | None) -> None:
         runs.save_progress(run_id, phase, done, total)
         if echo:
             echo(phase, done, total)
 
+    with leases.heartbeat(runs.lease_name(commune_or_only(commune_id)), runs.holder(run_id)):
+        return _import(run_id, path, commune_id, dry_run, progress)
+
+
+def _import(run_id: int, path: Path, commune_id: int | None, dry_run: bool, progress) -> Checked:
+    run = db.session.get(runs.ImportRun, run_id)
     try:
         kind = kind_of(run.filename)
         villages = village_codes(commune_id)
-        checked = check(path, kind, villages, limit=max_bytes(), progress=progress)
+        checked = check(path, kind, villages, limit=max_bytes(), max_rows=current_app.config["IMPORT_MAX_ROWS"],
+                        progress=progress)
         run = runs.take_write_lock(run_id)
         base = {"rows": checked.rows, "preview": checked.preview, "error_count": checked.error_count,
                 "errors": [e.as_dict() for e in checked.errors[:ERRORS_KEPT]]}
