@@ -44,7 +44,9 @@ def load(app: Flask, overrides: dict | None) -> None:
         BABEL_DEFAULT_LOCALE="vi",
         BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
         LANGUAGES=("vi", "en"),
+        # Failed sign-ins, counted in the database (auth.throttle): per account, per address.
         LOGIN_RATE_LIMIT=os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;20 per hour"),
+        LOGIN_ADDRESS_RATE_LIMIT=os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "30 per minute;200 per hour"),
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         RATELIMIT_HEADERS_ENABLED=True,
         COMPRESS_ALGORITHM=["br", "gzip"],
@@ -56,6 +58,10 @@ def load(app: Flask, overrides: dict | None) -> None:
         COMPRESS_MIN_SIZE=500,
         COMPRESS_STREAMS=False,
         UNDO_SECONDS=8,
+        # Sync entries the server refuses are kept for review: at most this many per person in
+        # any 24 hours (then the batch answers 429), each at most this large.
+        QUARANTINE_PER_DAY=int(os.environ.get("QUARANTINE_PER_DAY", "500")),
+        QUARANTINE_ENTRY_BYTES=int(os.environ.get("QUARANTINE_ENTRY_BYTES", "16384")),
         # Request bodies: at most this much anywhere, chunked or not; uploads of register files
         # up to IMPORT_MAX_BYTES (checked, then bounded in rows, before anything is written).
         MAX_CONTENT_LENGTH=int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),

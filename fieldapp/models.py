@@ -1,6 +1,7 @@
 """Every model in one namespace, for migrations, the shell and the tests."""
 from .accountability.models import AuditEvent, Incident, VillageReview
 from .auth.models import Assignment, User, UserSession
+from .auth.throttle import SignInFailure
 from .campaigns.models import Campaign, CampaignTopic, Topic
 from .leases import Lease
 from .register.models import Commune, Household, ImportRun, Village
@@ -9,6 +10,6 @@ from .visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
 
 __all__ = [
     "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "Household",
-    "ImportRun", "Incident", "Lease", "QuarantinedEntry", "SyncReceipt", "Topic", "User", "UserSession", "Village",
+    "ImportRun", "Incident", "Lease", "QuarantinedEntry", "SignInFailure", "SyncReceipt", "Topic", "User", "UserSession", "Village",
     "VillageReview", "Visit", "VisitMaterial", "VisitTopic", "visit_companions",
 ]

@@ -9,23 +9,15 @@ from flask_login import current_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from ..accountability import audit
-from ..extensions import db, limiter, reads_only
+from ..extensions import db, reads_only
 from ..timeutil import iso_utc, utcnow
 from ..security import signed_out_answer
-from . import sessions
+from . import sessions, throttle
 from .forms import LoginForm
 from .permissions import public, requires
-from .services import find_user
+from .services import find_user, normalise_username, password_matches
 
 bp = Blueprint("auth", __name__)
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _login_key() -> str:
-    return f"{request.remote_addr}:{(request.form.get('username') or '').strip().lower()}"
 
 
 def _safe_next(target: str | None) -> str:
@@ -36,21 +28,29 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, key_func=_login_key, methods=["POST"],
-               deduct_when=lambda response: response.status_code != 302)
 def login():
-    """Sign in; failed attempts per address and username are limited (429 with a message)."""
+    """Sign in. Failed attempts are counted per account and per address in the database
+    (`auth.throttle`); past a limit the form answers 429 with Retry-After, before any password
+    is checked."""
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = find_user(form.username.data)
-        if user and user.active and user.check_password(form.password.data):
+        # As typed (the form drops control characters; here they refuse the sign-in).
+        username = normalise_username(request.form.get("username")) or "\ufffd"
+        counters = throttle.keys(username, request.remote_addr or "")
+        if (wait := throttle.wait_seconds(counters)) is not None:
+            db.session.rollback()
+            return render_template("auth/login.html", form=form, wait=wait), 429, {"Retry-After": str(wait)}
+        user = find_user(username)
+        if password_matches(user, form.password.data):
+            throttle.succeeded(next(iter(counters)))
             sessions.begin(user, remember=form.remember.data)
             audit.record("login", "user", user.id, user=user)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
-        audit.record("login_failed", "user", user.id if user else "", username=form.username.data[:40])
+        throttle.failed(counters)
+        audit.record("login_failed", "user", user.id if user else "", username=username[:40])
         db.session.commit()
         form.password.errors.append(_("Wrong username or password."))
     status = 200 if request.method == "GET" or not form.errors else 401

@@ -85,6 +85,8 @@ def merge(household_id: uuid.UUID):
     survivor = scoping.get_household(current_user, into)
     try:
         moved = service.merge(duplicate, survivor)
+    except service.OtherVillage:
+        abort(400, _("Only households of the same village can be merged."))
     except ValueError:
         abort(400, _("These two households cannot be merged."))
     db.session.commit()

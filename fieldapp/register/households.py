@@ -67,10 +67,18 @@ def set_status(household: Household, status: str) -> None:
         audit.record("household_moved" if status == "moved" else "household_returned", "household", household.id)
 
 
+class OtherVillage(ValueError):
+    """A merge across villages: a household is first corrected into the right village."""
+
+
 def merge(duplicate: Household, survivor: Household) -> int:
-    """Merge `duplicate` into `survivor`: its visits and incidents move; returns visits moved."""
+    """Merge `duplicate` into `survivor`, both of one village: its visits and incidents move;
+    returns visits moved. Across villages it would move a family's history to another
+    village's officers and figures without anyone deciding so: OtherVillage."""
     if duplicate.id == survivor.id or "merged" in (duplicate.status, survivor.status):
         raise ValueError("cannot merge")
+    if duplicate.village_id != survivor.village_id:
+        raise OtherVillage("households of different villages")
     moved = db.session.execute(sa.update(Visit).where(Visit.household_id == duplicate.id)
                                .values(household_id=survivor.id)).rowcount
     db.session.execute(sa.update(Incident).where(Incident.household_id == duplicate.id)

@@ -27,7 +27,7 @@ MAX_CELL_CHARS = 2_000
 XLSX_MAX_ENTRIES = 500  # files inside the workbook's zip (a one-sheet workbook has about 10)
 XLSX_MAX_UNPACKED = 600 * 1024 * 1024  # all of them unpacked
 XLSX_MAX_RATIO = 100  # unpacked ÷ packed, per file (real sheets: 5–20)
-XLSX_MAX_SHARED_STRINGS = 120 * 1024 * 1024  # held whole in memory by openpyxl
+XLSX_MAX_SHARED_STRINGS = 64 * 1024 * 1024  # openpyxl holds them all: about 3.5 bytes each in memory
 
 
 

@@ -56,9 +56,9 @@
     box.innerHTML = "<h2>" + esc(L.attention) + " (" + list.length + ")</h2>" + list.map(function (e) {
       var f = e.type === "visit" ? TN.findHousehold(e.data.household_id) : null;
       var what = e.type === "visit" ? (f ? f.h.head_name : e.data.household_id) + " — " + (L["o_" + e.data.outcome] || e.data.outcome) : L.new_household + ": " + e.data.head_name;
-      return '<div class="att" data-entry="' + e.id + '"><p><b>' + esc(what) + "</b> <span class=\"chip\">" + esc(L[e.state] || e.state) +
+      return '<div class="att" data-entry="' + esc(e.id) + '"><p><b>' + esc(what) + "</b> <span class=\"chip\">" + esc(L[e.state] || e.state) +
         "</span></p><ul class=\"small\">" + reasons(e.errors) + '</ul><p class="att-actions">' +
-        (e.type === "visit" && f ? '<a class="btn" href="/households/' + e.data.household_id + '">' + esc(L.fix) + "</a> " : "") +
+        (e.type === "visit" && f ? '<a class="btn" href="/households/' + esc(encodeURIComponent(e.data.household_id)) + '">' + esc(L.fix) + "</a> " : "") +
         '<button type="button" class="btn" data-resend>' + esc(L.resend) + '</button> <button type="button" class="btn" data-discard>' + esc(L.discard) + "</button></p></div>";
     }).join("");
   }

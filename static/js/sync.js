@@ -16,7 +16,11 @@
       clearTimeout(t);
       if (r.status === 401) return r.json().catch(function () { return {}; }).then(signedOut);
       var json = (r.headers.get("content-type") || "").indexOf("application/json") === 0;
-      if (!r.ok || !json) throw new Error("HTTP " + r.status + (json ? "" : " (not JSON)"));
+      if (!r.ok || !json) {
+        var e = new Error("HTTP " + r.status + (json ? "" : " (not JSON)"));
+        if (r.status === 429 || r.status === 503) e.retryAfter = Number(r.headers.get("Retry-After")) || 0;
+        throw e;
+      }
       return r.json();
     }, function (e) { clearTimeout(t); throw e; });
   }
@@ -99,10 +103,12 @@
     clearTimeout(timer);
     return withLock(sendAll).then(function (sent) {
       state.failures = 0;
+      state.retryAfter = 0;
       return sent;
     }, function (e) {
       state.needLogin = !!e.login;
       if (!e.login) state.failures++;
+      state.retryAfter = (e.retryAfter || 0) * 1000;  // the server says when (too many refused entries)
       if (e.ended) return TN.ended().then(function () { return null; });
       return null;
     }).then(function (sent) {
@@ -121,6 +127,6 @@
   TN.schedule = function () {
     clearTimeout(timer);
     if (state.needLogin || !root.document) return;
-    timer = setTimeout(TN.syncNow, TN.backoff(state.failures));
+    timer = setTimeout(TN.syncNow, Math.max(TN.backoff(state.failures), state.retryAfter || 0));
   };
 })(self);
