@@ -40,12 +40,12 @@ def big_geojson(tmp: Path, csv_path: Path) -> Path:
     path = write_geojson(csv_path, tmp / "lon.geojson")
     if path.stat().st_size > TARGET:  # GeoJSON is wordier: keep the first 50 MB of features
         lines = path.read_text(encoding="utf-8").splitlines()
-        kept, size = [lines[0]], len(lines[0])
+        kept, size = [lines[0]], len(lines[0].encode())
         for line in lines[1:-1]:
-            if size + len(line) > TARGET - 100:
+            if size + len(line.encode()) + 1 > TARGET - 100:
                 break
             kept.append(line)
-            size += len(line) + 1
+            size += len(line.encode()) + 1
         path.write_text("\n".join(kept) + "\n]}\n", encoding="utf-8")
     return path
 

@@ -73,6 +73,7 @@ def begin(user: User, remember: bool) -> UserSession:
                       expires_at=now + timedelta(days=current_app.config["SESSION_MAX_DAYS"]),
                       user_agent=strip_controls(request.user_agent.string or "")[:200],
                       ip=(request.remote_addr or "")[:45])
+    g.remember_cookie = ""  # a remember cookie of an earlier sign-in goes
     if remember:
         token = secrets.token_urlsafe(32)
         row.remember_hash = _digest(token)
