@@ -3,8 +3,9 @@ from .accountability.models import AuditEvent, Incident, VillageReview
 from .auth.models import Assignment, User, UserSession
 from .auth.throttle import SignInFailure
 from .campaigns.models import Campaign, CampaignTopic, Topic
+from .households.models import Household
 from .leases import Lease
-from .register.models import Commune, Household, ImportRun, Village
+from .register.models import Commune, ImportRun, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
 from .visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
 

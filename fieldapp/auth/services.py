@@ -11,7 +11,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..register.models import Village
-from .models import ROLES, Assignment, User
+from ..labels import ROLES
+from .models import Assignment, User
 
 
 def normalise_username(username: str | None) -> str | None:

@@ -15,7 +15,7 @@ from flask import Flask, url_for
 
 from fieldapp import nav
 from fieldapp.auth import permissions, scoping
-from fieldapp.auth.models import ROLES
+from fieldapp.labels import ROLES
 from fieldapp.auth.services import create_user
 from fieldapp.extensions import db
 from fieldapp.models import Assignment, Campaign, Household, Incident, User, Village, Visit
@@ -145,7 +145,7 @@ def test_every_route_answers_every_role_as_declared(app, db_session):
             if got != expected(app, endpoint, role):
                 wrong.append(f"{method} {path} as {role or 'anonymous'}: {got}, "
                              f"declared {expected(app, endpoint, role)}")
-            if endpoint in ("auth.logout", "auth.end_my_sessions"):  # signed out: sign in again
+            if endpoint in ("auth.logout", "account.end_sessions"):  # signed out: sign in again
                 caller.sign_in()
     assert wrong == []
 
