@@ -58,20 +58,19 @@ def test_the_address_limit_holds_over_many_usernames(make_app, db_session):
 
 
 def test_unknown_and_known_usernames_take_the_same_time(client, db_session):
-    def median_ms(username):
-        samples = []
-        for _ in range(5):
+    """Attempts interleaved, so a busy machine slows each kind alike; without the stand-in hash
+    an unknown name answered about a hundred times faster."""
+    user("antt9").active = False
+    db_session.commit()
+    samples = {"cskv5": [], "khong-ton-tai": [], "antt9": []}
+    for _ in range(7):
+        for username, times in samples.items():
             token = csrf_from(client.get("/login").get_data(as_text=True))
             start = time.perf_counter()
             client.post("/login", data={"username": username, "password": "sai-mat-khau", "csrf_token": token})
-            samples.append((time.perf_counter() - start) * 1000)
-        return statistics.median(samples)
-
-    known, unknown = median_ms("cskv5"), median_ms("khong-ton-tai")
-    user("antt9").active = False
-    db_session.commit()
-    disabled = median_ms("antt9")
-    assert 0.5 < unknown / known < 2 and 0.5 < disabled / known < 2, (known, unknown, disabled)
+            times.append(time.perf_counter() - start)
+    known, unknown, disabled = (statistics.median(t) for t in samples.values())
+    assert 1 / 3 < unknown / known < 3 and 1 / 3 < disabled / known < 3, (known, unknown, disabled)
 
 
 @pytest.mark.parametrize("password, username, reason", [
