@@ -59,18 +59,23 @@ def set_status(household: Household, status: str) -> None:
         audit.record("household_moved" if status == "moved" else "household_returned", "household", household.id)
 
 
-class OtherVillage(ValueError):
-    """A merge across villages: a household is first corrected into the right village."""
+def same_village(duplicate: Household, survivor: Household) -> bool:
+    """A merge across villages would move a family's history to another village's officers
+    and figures without anyone deciding so: the household is first corrected into its village."""
+    return duplicate.village_id == survivor.village_id
+
+
+def mergeable(duplicate: Household, survivor: Household) -> bool:
+    """Two different households of one village, neither of them merged already."""
+    return (duplicate.id != survivor.id and "merged" not in (duplicate.status, survivor.status)
+            and same_village(duplicate, survivor))
 
 
 def merge(duplicate: Household, survivor: Household) -> int:
-    """Merge `duplicate` into `survivor`, both of one village: its visits and incidents move;
-    returns visits moved. Across villages it would move a family's history to another
-    village's officers and figures without anyone deciding so: OtherVillage."""
-    if duplicate.id == survivor.id or "merged" in (duplicate.status, survivor.status):
+    """Merge `duplicate` into `survivor`: its visits and incidents move; returns visits moved.
+    ValueError unless they are `mergeable`."""
+    if not mergeable(duplicate, survivor):
         raise ValueError("cannot merge")
-    if duplicate.village_id != survivor.village_id:
-        raise OtherVillage("households of different villages")
     moved = db.session.execute(sa.update(Visit).where(Visit.household_id == duplicate.id)
                                .values(household_id=survivor.id)).rowcount
     db.session.execute(sa.update(Incident).where(Incident.household_id == duplicate.id)

@@ -18,12 +18,12 @@ from tests.sync.helpers import campaign_id, send, visit_entry
 def test_a_merge_across_villages_is_refused(client, auth, db_session):
     mine, theirs = households_of("T01")[0], households_of("T02")[0]
     auth.login("chihuy")
-    refused = auth.post(f"/register/households/{mine.id}/merge", {"into": str(theirs.id)})
+    refused = auth.post(f"/register/households/{mine.id}/merge", {"into": str(theirs.id), "confirmed": "1"})
     assert refused.status_code == 400 and "cùng thôn" in refused.get_data(as_text=True)
     db.session.rollback()
     assert db.session.get(type(mine), mine.id).status == "active"
     same = households_of("T01")[1]
-    assert auth.post(f"/register/households/{mine.id}/merge", {"into": str(same.id)}).status_code == 302
+    assert auth.post(f"/register/households/{mine.id}/merge", {"into": str(same.id), "confirmed": "1"}).status_code == 302
 
 
 def test_a_commanders_access_log_shows_only_his_commune(app, client, auth, db_session):

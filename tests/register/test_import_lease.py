@@ -119,7 +119,7 @@ def test_import_previews_are_dropped_after_a_day_and_by_the_retention_purge(app,
     second = db.session.scalar(sa.select(ImportRun).order_by(ImportRun.id.desc()))
     second.personal_until = utcnow() - timedelta(minutes=1)  # a day old
     db.session.commit()
-    result = app.test_cli_runner().invoke(args=["purge"])
+    result = app.test_cli_runner().invoke(args=["purge", "--yes"])
     assert result.exit_code == 0, result.output
     db.session.rollback()
     assert "preview" not in db.session.get(ImportRun, second.id).summary
