@@ -8,6 +8,7 @@ import click
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from .. import leases
 from ..extensions import db
 from . import runs, villages_import
 from .models import Commune
@@ -55,8 +56,9 @@ def import_households_command(file: Path, dry_run: bool, commune_code: str | Non
     """Import households from CSV, XLSX or GeoJSON points (all or nothing)."""
     commune_id = _commune_id(commune_code, required=False)
     try:
-        run = runs.start("households", file.name, None)
-        checked = import_households(run.id, file, commune_id=commune_id, dry_run=dry_run, echo=_progress)
+        run = runs.start("households", file.name, None, commune_or_only(commune_id))
+        with leases.heartbeat(runs.lease_name(run.commune_id), runs.holder(run.id)):
+            checked = import_households(run.id, file, commune_id=commune_id, dry_run=dry_run, echo=_progress)
     except FileRefused as exc:
         click.echo("", err=True)
         raise click.ClickException(str(exc)) from None
@@ -88,7 +90,7 @@ def import_villages_command(file: Path, dry_run: bool, commune_code: str | None,
     commune_id = _commune_id(commune_code, required=True)
     db.session.commit()  # the commune, if just created
     try:
-        run = runs.start("villages", file.name, None)
+        run = runs.start("villages", file.name, None, commune_id)
         rows, errors = villages_import.parse(file, file.name, max_bytes())
     except FileRefused as exc:
         if "run" in locals():

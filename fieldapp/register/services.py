@@ -36,7 +36,8 @@ def commune_or_only(commune_id: int | None = None, *, code: str | None = None) -
 def import_households(run_id: int, path: Path, *, commune_id: int | None, dry_run: bool = False,
                       echo: Callable[[str, int, int | None], None] | None = None) -> Checked | None:
     """Check then (unless `dry_run`) write the file for the started run `run_id`, and commit;
-    `echo(phase, done, total)` hears the progress.
+    `echo(phase, done, total)` hears the progress. The caller holds the run's commune lease
+    and renews it (`runs.start` and a heartbeat, or a job's worker); the run's end frees it.
 
     The run ends `done`, `checked` (dry run), `refused` (bad file or rows: nothing written)
     or `failed` (an unexpected error: rolled back, then re-raised). None when another attempt
@@ -47,7 +48,8 @@ def import_households(run_id: int, path: Path, *, commune_id: int | None, dry_ru
     try:
         kind = kind_of(run.filename)
         villages = village_codes(commune_id)
-        checked = check(path, kind, villages, limit=max_bytes(), progress=progress)
+        checked = check(path, kind, villages, limit=max_bytes(), max_rows=current_app.config["IMPORT_MAX_ROWS"],
+                        progress=progress)
         run = runs.take_write_lock(run_id)
         if run is None:
             db.session.rollback()

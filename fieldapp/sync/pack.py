@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import get_locale
 
 from ..auth import scoping
+from ..auth.permissions import can
 from ..auth.models import User
 from ..campaigns.models import Campaign
 from ..campaigns.services import active_campaign
@@ -84,10 +85,12 @@ def build_pack(user: User) -> dict:
     ).order_by(Household.village_id, (Household.youth > 0).desc(), Household.sort_key)
     by_village: dict[int, list[dict]] = {v.id: [] for v in villages}
     past = histories(campaign.id if campaign else None, scoping.village_ids(user))
+    personal = can(user, "see_personal")  # else house numbers and figures only
     for household, status, visit_count, last_visit_at in db.session.execute(query):
         by_village[household.village_id].append({
-            "id": str(household.id), "code": household.code, "head_name": household.head_name,
-            "address": household.address, "youth": household.youth, "members": household.members,
+            "id": str(household.id), "code": household.code, "head_name": household.head_name if personal else "",
+            "address": household.address if personal else "", "youth": household.youth if personal else None,
+            "members": household.members,
             "status": status, "household_status": household.status,
             "visit_count": visit_count, "last_visit_at": iso_utc(last_visit_at),
             "history": past.get(household.id, []),
@@ -117,6 +120,6 @@ def fingerprint(user: User) -> str:
         .join(Household, Household.id == Visit.household_id).where(Household.village_id.in_(ids))
     ).one()
     villages = [(v.id, v.code, v.name) for v in db.session.scalars(scoping.villages(user))]
-    parts = [user.id, str(get_locale()), villages, teams(user, [v[0] for v in villages]),
+    parts = [user.id, str(get_locale()), can(user, "see_personal"), villages, teams(user, [v[0] for v in villages]),
              campaign_json(active_campaign(user.commune_id)), list(households), list(visits)]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]

@@ -53,8 +53,9 @@ def show(village_id: int):
 
 def _household_rows(village_id: int, campaign, q: str, status: str):
     where = sa.and_(Household.village_id == village_id, Household.status != "merged")  # merged: counted on the survivor
-    if q:
-        where = sa.and_(where, matching(q))
+    if q:  # without the right to see names, only house numbers are searched (a name would find its house)
+        where = sa.and_(where, matching(q) if can(current_user, "see_personal")
+                        else Household.code.contains(q, autoescape=True))
     query = households_with_status(campaign.id if campaign else None, where)
     if status:
         query = query.where(query.selected_columns.coverage_status == status)

@@ -23,6 +23,7 @@ from ..households.routes import render_show
 from ..labels import OUTCOMES
 from ..photos import services as photos
 from ..proof import checks
+from ..security import large_body
 from . import services as visits
 from .forms import VisitForm
 from .models import Visit
@@ -39,8 +40,10 @@ def _campaign_or_409(household: Household):
 
 @bp.post("/<uuid:household_id>/visits")
 @requires("record")
+@large_body("PHOTO_MAX_BYTES")
 def create(household_id: uuid.UUID):
-    """Record a visit from the full form; errors re-render the form (422) with messages."""
+    """Record a visit from the full form (with a commitment photo of up to PHOTO_MAX_BYTES);
+    errors re-render the form (422) with messages."""
     household = scoping.get_household(current_user, household_id)
     campaign = _campaign_or_409(household)
     form = VisitForm(campaign=campaign, team=visits.village_team(household.village_id, current_user))

@@ -54,7 +54,8 @@
           label.appendChild(text("span", p.village_code));
           label.appendChild(text("span", " · " + pct)).className = "pct";
           l.bindTooltip(label, { permanent: true, direction: "center", className: "vlabel" });
-          l.bindPopup(p.village_code + " " + p.name + ": " + pct + " " + labels.coverage + " (" + p.warned + "/" + (p.households - p.excluded) + ")");
+          // A node, never a string: Leaflet puts a string popup in as HTML (names are typed by people).
+          l.bindPopup(text("span", p.village_code + " " + p.name + ": " + pct + " " + labels.coverage + " (" + p.warned + "/" + (p.households - p.excluded) + ")"));
         }
       }).addTo(map);
       layer.bringToBack();

@@ -8,6 +8,7 @@
   var esc = function (s) { return TN.esc(s); };
 
   TN.onSyncEnd = afterSync;  // sync.js calls it after every run (not in the service worker)
+  TN.onEnded = function () { location.replace("/login"); };  // after the wipe (sync.js)
 
   function refreshUi() {
     return TN.outbox.all().then(function (all) {
@@ -55,9 +56,9 @@
     box.innerHTML = "<h2>" + esc(L.attention) + " (" + list.length + ")</h2>" + list.map(function (e) {
       var f = e.type === "visit" ? TN.findHousehold(e.data.household_id) : null;
       var what = e.type === "visit" ? (f ? f.h.head_name : e.data.household_id) + " — " + (L["o_" + e.data.outcome] || e.data.outcome) : L.new_household + ": " + e.data.head_name;
-      return '<div class="att" data-entry="' + e.id + '"><p><b>' + esc(what) + "</b> <span class=\"chip\">" + esc(L[e.state] || e.state) +
+      return '<div class="att" data-entry="' + esc(e.id) + '"><p><b>' + esc(what) + "</b> <span class=\"chip\">" + esc(L[e.state] || e.state) +
         "</span></p><ul class=\"small\">" + reasons(e.errors) + '</ul><p class="att-actions">' +
-        (e.type === "visit" && f ? '<a class="btn" href="/households/' + e.data.household_id + '">' + esc(L.fix) + "</a> " : "") +
+        (e.type === "visit" && f ? '<a class="btn" href="/households/' + esc(encodeURIComponent(e.data.household_id)) + '">' + esc(L.fix) + "</a> " : "") +
         '<button type="button" class="btn" data-resend>' + esc(L.resend) + '</button> <button type="button" class="btn" data-discard>' + esc(L.discard) + "</button></p></div>";
     }).join("");
   }
@@ -234,11 +235,7 @@
     }).then(function (both) {
       var all = both[0].concat(both[1]);
       if (all.length && !confirm(L.logout_unsent.replace("%(n)s", all.length))) return;
-      return TN.outbox.clear().then(function () {
-        return window.caches ? caches.keys().then(function (keys) {
-          return Promise.all(keys.filter(function (k) { return k.indexOf("tn-shell") === 0; }).map(function (k) { return caches.delete(k); }));
-        }) : null;
-      }).then(function () {
+      return TN.outbox.wipe().then(function () {
         // The page may be an old cached shell: sign out with the session's current token.
         return fetch("/api/session", { credentials: "same-origin" }).then(function (r) { return r.json(); })
           .then(function (s) { form.elements.csrf_token.value = s.csrf_token; }).catch(function () {});

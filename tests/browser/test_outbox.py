@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from fieldapp.models import Household, SyncReceipt
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, until
 from tests.helpers import unvisited_household, village, visits_of
 
 pytestmark = pytest.mark.browser
@@ -54,7 +54,7 @@ def test_refused_entries_wait_in_the_attention_list_until_discarded(live_server,
     box.wait_for()
     first = box.locator("[data-entry]").get_attribute("data-entry")
     box.get_by_role("button", name="Gửi lại thành mục mới").click()  # a fix is a new entry
-    page.wait_for_function(f"!document.querySelector('[data-entry=\"{first}\"]')")
+    until(page, f"!document.querySelector('[data-entry=\"{first}\"]')")
     box.locator("[data-entry]").wait_for()  # refused again, under its new id
     assert page.evaluate(STORED)["outbox"] == 1
     page.once("dialog", lambda dialog: dialog.accept())
