@@ -77,7 +77,7 @@ def _rows(path: Path, kind: str, limit: int) -> tuple[list[str] | None, Iterator
 
 
 def check(path: Path, kind: str, villages: dict[str, int], *, limit: int = MAX_BYTES,
-          max_rows: int | None = None, progress: Progress | None = None) -> Checked:
+          max_rows: int | None = None, progress: Progress | None = None, system=None) -> Checked:
     """Read the whole file once and name every bad row; nothing is written. A file of more
     than `max_rows` households is refused as soon as the row after them is read."""
     header, rows = _rows(path, kind, limit)
@@ -85,7 +85,7 @@ def check(path: Path, kind: str, villages: dict[str, int], *, limit: int = MAX_B
     result.add(header_errors(header))
     if result.errors:
         return result
-    validator = HouseholdRows(villages, geojson=kind == "geojson")
+    validator = HouseholdRows(villages, geojson=kind in ("geojson", "shapefile"), system=system)
     for line, row in rows:
         if max_rows is not None and result.rows >= max_rows:
             raise FileRefused(_("The file has more than %(n)s households, the most one import takes "
@@ -108,10 +108,11 @@ def _shown(value) -> str:
 
 
 def write(path: Path, kind: str, villages: dict[str, int], *, total: int | None = None,
-          user_id: int | None = None, limit: int = MAX_BYTES, progress: Progress | None = None) -> Summary:
+          user_id: int | None = None, limit: int = MAX_BYTES, progress: Progress | None = None,
+          system=None) -> Summary:
     """Second pass over a checked file: upsert each row; flushes, never commits."""
     _header, rows = _rows(path, kind, limit)
-    validator = HouseholdRows(villages, geojson=kind == "geojson")
+    validator = HouseholdRows(villages, geojson=kind in ("geojson", "shapefile"), system=system)
     clean_rows = (clean for line, row in rows for clean in [validator.check(line, row)[0]])
     summary = Summary()
     while chunk := list(islice(clean_rows, CHUNK)):
