@@ -1,8 +1,10 @@
-"""Uploads of 50 MB through HTTP to one gunicorn worker: its peak memory (VmHWM) stays under 500 MB.
+"""Uploads of 50 MB through HTTP: the peak memory (VmHWM) of the gunicorn worker that takes the
+upload and of the job worker that checks it both stay under 500 MB.
 
-Each file goes to a fresh `gunicorn --workers 1 --threads 4` (as `make run` serves), through the
-real upload form ("Check only"), and the worker's peak resident memory is read from
-/proc/<pid>/status once the run has ended. Files: CSV, GeoJSON and XLSX of about 50 MB each,
+Each file goes to a fresh `gunicorn --workers 1 --threads 4` beside a fresh `flask worker` (as
+`make run` serves), through the real upload form ("Check only"): the web worker checks the
+file's size and what a workbook unpacks to, and stores it; the job worker reads and checks
+every row. Each one's peak resident memory is read from /proc/<pid>/status once the run ended. Files: CSV, GeoJSON and XLSX of about 50 MB each,
 the XLSX built with the largest shared-string table the zip checks let through (openpyxl
 holds that table whole), and a CSV read to its end with the row limit lifted.
 """
@@ -163,8 +165,9 @@ def _peak_mb(pid: int) -> float:
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
 
 
-def measure(tmp: Path, file: Path, **settings) -> tuple[float, str, float]:
-    """(peak MB of the worker, the run's outcome, seconds) for one upload of `file`."""
+def measure(tmp: Path, file: Path, **settings) -> tuple[float, float, str, float]:
+    """(peak MB of the web worker, of the job worker, the run's outcome, seconds) for one
+    upload of `file`."""
     db = tmp / f"upload-{file.suffix[1:]}-{len(settings)}.sqlite3"
     make_app(tmp, households=6, villages=31, name=db.name)
     port = _free_port()
@@ -173,6 +176,9 @@ def measure(tmp: Path, file: Path, **settings) -> tuple[float, str, float]:
     master = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "4",
                                "--bind", f"127.0.0.1:{port}", "--timeout", "600", "fieldapp:create_app()"],
                               env=env, stdout=subprocess.DEVNULL, stderr=open(tmp / "gunicorn.log", "ab"))
+    jobs = subprocess.Popen([sys.executable, "-m", "flask", "--app", "fieldapp", "worker"],
+                            env={**env, "WORKER_POLL_SECONDS": "0.2"}, stdout=subprocess.DEVNULL,
+                            stderr=open(tmp / "worker.log", "ab"))
     try:
         client = Client(port)
         for _ in range(100):
@@ -184,10 +190,11 @@ def measure(tmp: Path, file: Path, **settings) -> tuple[float, str, float]:
         worker = int(subprocess.check_output(["pgrep", "-P", str(master.pid)]).split()[0])
         start = time.perf_counter()
         outcome = client.wait(client.upload(file))
-        return _peak_mb(worker), outcome, time.perf_counter() - start
+        return _peak_mb(worker), _peak_mb(jobs.pid), outcome, time.perf_counter() - start
     finally:
-        master.send_signal(signal.SIGTERM)
-        master.wait(30)
+        for process in (jobs, master):
+            process.send_signal(signal.SIGTERM)
+            process.wait(60)
 
 
 def run(tmp: Path):
@@ -196,7 +203,9 @@ def run(tmp: Path):
              ("GeoJSON", big_geojson(tmp, csv_path), {}), ("XLSX, largest shared strings", bomb_sized_xlsx(tmp), {})]
     results = []
     for label, path, settings in files:
-        peak, outcome, seconds = measure(tmp, path, **settings)
-        results.append(Result(f"upload {label} {path.stat().st_size / 1048576:.1f} MB: worker peak", peak, "MB",
-                              BUDGET_MB, f"run {outcome} after {seconds:.0f} s"))
+        web, job, outcome, seconds = measure(tmp, path, **settings)
+        size = f"{path.stat().st_size / 1048576:.1f} MB"
+        results.append(Result(f"upload {label} {size}: web worker peak", web, "MB", BUDGET_MB, "stores the file"))
+        results.append(Result(f"upload {label} {size}: job worker peak", job, "MB", BUDGET_MB,
+                              f"run {outcome} after {seconds:.0f} s"))
     return results

@@ -87,7 +87,7 @@
         var ready = both[0].filter(function (p) { return p.state === "waiting" && !queued[p.visit_id]; });
         if (!ready.length) return 0;
         return fetch("/api/session", { credentials: "same-origin", cache: "no-store" }).then(function (r) {
-
+          if (r.status === 401) return TN.signedOut(r);  // sign in again, or the phone is wiped (sync.js)
           if (!r.ok) throw new Error("session");
           return r.json();
         }).then(function (session) {

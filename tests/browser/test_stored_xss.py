@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from fieldapp.accountability.models import Incident, VillageReview
 from fieldapp.campaigns.services import active_campaign
@@ -81,7 +82,11 @@ def look(page, base_url: str, paths: list[str]) -> list[str]:
     seen = []
     for path in paths:
         page.goto(base_url + path)
-        page.wait_for_load_state("networkidle")
+        try:
+            page.wait_for_load_state("networkidle")
+        except PlaywrightTimeout:
+            seen.append(f"{path}: still loading after 30 s")
+            continue
         if page.locator("[data-xss]").count():
             seen.append(f"{path}: markup ran into the page")
     return seen
