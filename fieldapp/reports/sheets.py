@@ -88,7 +88,7 @@ def to_xlsx(columns: list[Column], rows: list[Coverage], totals: Coverage, title
     formatted 0.0%; a second sheet with the campaign, period and who exported it."""
     book = Workbook()
     sheet = book.active
-    sheet.title = title[:31]
+    sheet.title = cells.sheet_title(title)
     sheet.append(cells.row(str(c.label) for c in columns))
     for row in rows:
         sheet.append(cells.row(c.value(row) for c in columns))

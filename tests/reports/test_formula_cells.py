@@ -52,10 +52,14 @@ def test_coverage_csv_has_no_formula(client, auth, poisoned):
     assert [cell for r in rows for cell in r if live(cell)] == []
 
 
-@pytest.mark.parametrize("url", ["/exports/coverage.xlsx", "/reports/campaigns/{c}.xlsx", "/incidents/export.xlsx"])
+@pytest.mark.parametrize("url", ["/exports/coverage.xlsx", "/reports/campaigns/{c}.xlsx", "/incidents/export.xlsx",
+                                 "/coverage/villages/{v}/walk.xlsx"])
 def test_workbooks_have_no_formula(client, auth, poisoned, url):
     auth.login("chihuy")
-    answer = client.get(url.format(c=poisoned.id))
+    t01 = village("T01")
+    t01.code = "=T/01:[x]"  # a formula, and characters a sheet's name cannot hold
+    db.session.commit()
+    answer = client.get(url.format(c=poisoned.id, v=t01.id))
     assert answer.status_code == 200
     assert workbook_problems(answer.data) == []
 
