@@ -69,7 +69,7 @@ def load(app: Flask, overrides: dict | None) -> None:
         # Leases (fieldapp.leases): a job's, and an import's lock on its commune. Their holder
         # renews them every third of this; one left to expire means the holder died: its job
         # is queued again (or failed after its last attempt) and its commune is free.
-        LEASE_SECONDS=float(os.environ.get("LEASE_SECONDS", "30")),
+        LEASE_SECONDS=float(os.environ.get("LEASE_SECONDS", os.environ.get("JOB_LEASE_SECONDS", "30"))),
         WORKER_POLL_SECONDS=float(os.environ.get("WORKER_POLL_SECONDS", "1")),
         MAP_TILE_URL=os.environ.get("MAP_TILE_URL", ""),
         MAP_TILE_ATTRIBUTION=os.environ.get("MAP_TILE_ATTRIBUTION", ""),
