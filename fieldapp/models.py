@@ -10,12 +10,12 @@ from .proof.models import CheckReview, LearntPoint, Verification, VerificationDr
 from .leases import Lease
 from .register.models import Commune, ImportRun, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
-from .visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
+from .visits.models import Visit, VisitMaterial, VisitTopic, VisitWithdrawal, visit_companions
 
 __all__ = [
     "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "Household",
     "ImportRun", "Incident", "Job", "Lease", "QuarantinedEntry", "SignInFailure", "StoredFile", "SyncReceipt",
-    "Topic", "User", "UserSession", "Village", "VillageReview", "Visit", "VisitMaterial", "VisitTopic", "Worker",
-    "visit_companions",
+    "Topic", "User", "UserSession", "Village", "VillageReview", "Visit", "VisitMaterial", "VisitTopic",
+    "VisitWithdrawal", "Worker", "visit_companions",
     "CheckReview", "CommitmentPhoto", "LearntPoint", "Verification", "VerificationDraw", "VisitCheck",
 ]

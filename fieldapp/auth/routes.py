@@ -31,7 +31,7 @@ from . import account, scoping, sessions, throttle
 from .forms import AssignForm, EndForm, LoginForm, NewUserForm, UserForm
 from .models import Assignment, User
 from .permissions import public, requires
-from .services import assign, create_user, find_user, normalise_username, password_matches, set_password
+from .services import assign, create_user, find_user, home_url, normalise_username, password_matches, set_password
 
 bp = Blueprint("auth", __name__)
 bp.record_once(lambda state: state.app.register_blueprint(account.bp))  # /account, "sign out of every device"
@@ -45,7 +45,19 @@ nav.add("auth.assignments", _l("Assignments"), order=62)
 def _safe_next(target: str | None) -> str:
     if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("villages.index")
+    return url_for("auth.home")
+
+
+@bp.get("/")
+@public
+@reads_only
+def home():
+    """Each role's home: officers their villages (the village itself when they have one),
+    a village head his village's coverage, commanders, province staff and admins the
+    dashboard; anonymous visitors the login page. Never a 404."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(home_url(current_user))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -4,14 +4,14 @@ The cookie carries random tokens; the row keeps their SHA-256, when it was last 
 expires, and when and why it ended (logout, every device signed out, password, disabled, idle).
 
 Revision ID: 6d1f4a9c2e70
-Revises: 4dcd9d738a75
+Revises: 6a1f0c3d9b27
 Create Date: 2026-12-01
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "6d1f4a9c2e70"
-down_revision = "4dcd9d738a75"
+down_revision = "6a1f0c3d9b27"
 branch_labels = None
 depends_on = None
 
