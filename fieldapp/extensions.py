@@ -7,8 +7,6 @@ from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_htmx import HTMX
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -38,7 +36,6 @@ csrf = CSRFProtect()
 babel = Babel()
 htmx = HTMX()
 compress = Compress()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 @event.listens_for(Engine, "connect")
@@ -125,7 +122,6 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     compress.init_app(app)
-    limiter.init_app(app)
 
 
 def refresh_statistics() -> None:

@@ -1,18 +1,21 @@
 """Every model in one namespace, for migrations, the shell and the tests."""
 from .accountability.models import AuditEvent, Incident, VillageReview
-from .auth.models import Assignment, User
+from .auth.models import Assignment, User, UserSession
+from .auth.throttle import SignInFailure
 from .campaigns.models import Campaign, CampaignTopic, Topic
 from .households.models import Household
 from .jobs.models import Job, StoredFile, Worker
 from .photos.models import CommitmentPhoto
 from .proof.models import CheckReview, LearntPoint, Verification, VerificationDraw, VisitCheck
+from .leases import Lease
 from .register.models import Commune, ImportRun, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
 from .visits.models import Visit, VisitMaterial, VisitTopic, VisitWithdrawal, visit_companions
 
 __all__ = [
     "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "Household",
-    "ImportRun", "Incident", "Job", "QuarantinedEntry", "StoredFile", "SyncReceipt", "Topic", "User", "Village",
-    "VillageReview", "Visit", "VisitMaterial", "VisitTopic", "VisitWithdrawal", "Worker", "visit_companions",
+    "ImportRun", "Incident", "Job", "Lease", "QuarantinedEntry", "SignInFailure", "StoredFile", "SyncReceipt",
+    "Topic", "User", "UserSession", "Village", "VillageReview", "Visit", "VisitMaterial", "VisitTopic",
+    "VisitWithdrawal", "Worker", "visit_companions",
     "CheckReview", "CommitmentPhoto", "LearntPoint", "Verification", "VerificationDraw", "VisitCheck",
 ]

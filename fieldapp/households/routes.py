@@ -136,6 +136,8 @@ def merge(household_id: uuid.UUID):
     if not into:
         abort(400, _("Choose the household to keep."))
     survivor = scoping.get_household(current_user, into)
+    if not services.same_village(duplicate, survivor):
+        abort(400, _("Only households of the same village can be merged."))
     if not services.mergeable(duplicate, survivor):
         abort(400, _("These two households cannot be merged."))
     if not confirm.given():

@@ -25,13 +25,14 @@ from ..auth.models import User
 from ..extensions import db
 from ..proof import checks
 from ..timeutil import utcnow
-from . import refused
+from . import quota, refused
 from .entries import APPLY, Invalid, Lookups, as_uuid
 from .models import SyncReceipt
 
 RECEIPTS = SyncReceipt.__table__
 MAX_ENTRIES = 200
 MAX_BYTES = 1_000_000
+KEPT = ("quarantined", "id_conflict")  # answers that keep the entry for review
 
 
 class BadBatch(Exception):
@@ -92,8 +93,10 @@ def content_hash(entry: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def apply_batch(user: User, batch_id: str, device_id: str, entries: list[dict]) -> list[dict]:
-    """One result per entry, in order; flushes, never commits."""
+def apply_batch(user: User, batch_id: str, device_id: str, entries: list[dict],
+                quarantine_room: int | None = None) -> list[dict]:
+    """One result per entry, in order; flushes, never commits. quota.Exceeded when more
+    entries than `quarantine_room` would be kept for review (the caller rolls back)."""
     entries = [_nfc(entry) for entry in entries]
     lookups = Lookups(user, entries)
     ids = {as_uuid(e["id"]) for e in entries} - {None}
@@ -107,6 +110,8 @@ def apply_batch(user: User, batch_id: str, device_id: str, entries: list[dict]) 
         if result["status"] == "created":
             kept.extend(lookups.audit_rows)
         results.append(result)
+        if quarantine_room is not None and sum(r["status"] in KEPT for r in results) > quarantine_room:
+            raise quota.Exceeded()
     audit.insert_rows(kept)
     checks.after_store([as_uuid(e["id"]) for e, r in zip(entries, results)
                         if e["type"] == "visit" and r["status"] == "created"])
@@ -115,6 +120,9 @@ def apply_batch(user: User, batch_id: str, device_id: str, entries: list[dict]) 
 
 def _apply_one(lookups: Lookups, receipts: dict, batch_id: str, device_id: str, entry: dict) -> dict:
     user = lookups.user
+    if quota.oversized(entry):
+        return _quarantine(user, device_id, quota.trimmed(entry), {"data": _(
+            "The entry is larger than %(n)s KB; it was not kept.", n=current_app.config["QUARANTINE_ENTRY_BYTES"] // 1024)})
     entry_id = as_uuid(entry["id"])
     if entry_id is None:
         return _quarantine(user, device_id, entry, {"id": _("The entry id is not a UUID.")})

@@ -12,8 +12,12 @@ def _json(schema: dict, description: str) -> dict:
 
 
 def _errors(*codes: int) -> dict:
-    text = {400: "Malformed request", 401: "Not signed in", 403: "Bad CSRF token or role",
-            404: "Not found or outside the caller's area", 413: "Too large"}
+    text = {400: "Malformed request",
+            401: "Not signed in; `error` is `session_ended` when the account was signed out of every "
+                 "device (the phone then deletes its offline data) or `session_expired`",
+            403: "Bad CSRF token or role", 404: "Not found or outside the caller's area", 413: "Too large",
+            429: "Too many entries of this account refused today: nothing kept; send again after Retry-After",
+            503: "The database cannot write now: nothing kept; send again after Retry-After"}
     return {str(c): _json(_ERROR, text[c]) for c in codes}
 
 
@@ -130,7 +134,7 @@ def _paths() -> dict:
             "parameters": [{"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Batch"}}}},
             "responses": {"200": _json({"$ref": "#/components/schemas/BatchAnswer"}, "One result per entry, in order"),
-                          **_errors(400, 401, 403, 413)}}},
+                          **_errors(400, 401, 403, 413, 429, 503)}}},
         "/api/sync/status": {"get": {
             "summary": "Which of the caller's entry ids the server holds",
             "parameters": [{"name": "ids", "in": "query", "required": True, "schema": {"type": "string"},
@@ -155,7 +159,7 @@ def _paths() -> dict:
             "parameters": [_VISIT_ID, {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}],
             "requestBody": {"required": True, "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}},
             "responses": {"201": _json(_PHOTO_ANSWER, "Stored"), "200": _json(_PHOTO_ANSWER, "Already stored"),
-                          **_errors(401, 403, 404, 413), "409": _json(_ERROR, "Another photo is stored for the visit"),
+                          **_errors(401, 403, 404, 413, 503), "409": _json(_ERROR, "Another photo is stored for the visit"),
                           "422": _json(_ERROR, "Not a photo")}}},
     }
 

@@ -19,7 +19,7 @@ from ..households.forms import HouseholdForm
 from ..households.models import Household
 from ..timeutil import iso_utc, utcnow
 from ..visits.forms import CorrectionForm
-from . import batch as sync_batch
+from . import batch as sync_batch, quota
 from .client import client_labels, field_labels
 from .entries import as_uuid
 from .models import QuarantinedEntry
@@ -83,7 +83,18 @@ def batch():
         batch_id, device_id, entries = sync_batch.check_shape(request.get_json(force=True, silent=True))
     except sync_batch.BadBatch as exc:
         return _json_error(exc.code, "bad_batch" if exc.code == 400 else "too_large", exc.message)
-    results = sync_batch.apply_batch(current_user, batch_id, device_id, entries)
+    room, wait = quota.room(current_user)
+    try:
+        if room <= 0:
+            raise quota.Exceeded()
+        results = sync_batch.apply_batch(current_user, batch_id, device_id, entries, quarantine_room=room)
+    except quota.Exceeded:
+        db.session.rollback()  # nothing of the batch is kept; the phone keeps it all
+        response = _json_error(429, "too_many_refused", _(
+            "Too many entries from this account were refused today; the phone keeps them and sends "
+            "them later. Ask the commander to review the entries to check."))
+        response[0].headers["Retry-After"] = str(max(wait, 60))
+        return response
     db.session.commit()
     return jsonify(server_time=iso_utc(utcnow()), results=results)
 

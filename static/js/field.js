@@ -10,6 +10,7 @@
   var esc = function (s) { return TN.esc(s); };
 
   TN.onSyncEnd = afterSync;  // sync.js calls it after every run (not in the service worker)
+  TN.onEnded = function () { location.replace("/login"); };  // after the wipe (sync.js)
 
   function refreshUi() {
     return TN.outbox.all().then(function (all) {
@@ -301,11 +302,7 @@
     }).then(function (both) {
       var all = both[0].concat(both[1]);
       if (all.length && !confirm(L.logout_unsent.replace("%(n)s", all.length))) return;
-      return TN.outbox.clear().then(function () {
-        return window.caches ? caches.keys().then(function (keys) {
-          return Promise.all(keys.filter(function (k) { return k.indexOf("tn-shell") === 0; }).map(function (k) { return caches.delete(k); }));
-        }) : null;
-      }).then(function () {
+      return TN.outbox.wipe().then(function () {
         // The page may be an old cached shell: sign out with the session's current token.
         return fetch("/api/session", { credentials: "same-origin" }).then(function (r) { return r.json(); })
           .then(function (s) { form.elements.csrf_token.value = s.csrf_token; }).catch(function () {});

@@ -113,6 +113,17 @@
     },
     tx: tx,
     req: req,
+    // Logout, or the server ended this account's sessions (a lost phone): the outbox, pack and
+    // photos above, and the cached pages that show the user's villages.
+    wipe: function () {
+      try { if (root.localStorage) localStorage.removeItem("htmx-history-cache"); } catch (e) { /* private mode */ }
+      return outbox.clear().then(function () {
+        if (!root.caches) return null;
+        return caches.keys().then(function (keys) {
+          return Promise.all(keys.filter(function (k) { return k.indexOf("tn-shell") === 0; }).map(function (k) { return caches.delete(k); }));
+        });
+      });
+    },
     localIso: localIso
   };
 })(self);

@@ -14,12 +14,33 @@
     opts = Object.assign({ credentials: "same-origin", redirect: "manual", signal: ctl.signal, cache: "no-store" }, opts || {});
     return fetch(url, opts).then(function (r) {
       clearTimeout(t);
-      if (r.status === 401) { var e = new Error("login"); e.login = true; throw e; }
+      if (r.status === 401) return TN.signedOut(r);
       var json = (r.headers.get("content-type") || "").indexOf("application/json") === 0;
-      if (!r.ok || !json) throw new Error("HTTP " + r.status + (json ? "" : " (not JSON)"));
+      if (!r.ok || !json) {
+        var e = new Error("HTTP " + r.status + (json ? "" : " (not JSON)"));
+        if (r.status === 429 || r.status === 503) e.retryAfter = Number(r.headers.get("Retry-After")) || 0;
+        throw e;
+      }
       return r.json();
     }, function (e) { clearTimeout(t); throw e; });
   }
+
+  // 401: sign in again, keeping the outbox; or, when the account was signed out of every
+  // device (a lost phone), nothing can be sent any more and the phone forgets what it holds.
+  function signedOut(body) {
+    var e = new Error("login");
+    e.login = true;
+    e.ended = body && body.error === "session_ended";
+    throw e;
+  }
+
+  // A 401 from any sender (photo.js too) rejects with the same error: sign in again, or wipe.
+  TN.signedOut = function (r) { return r.json().catch(function () { return {}; }).then(signedOut); };
+
+  // The account was signed out of every device: wipe, then let the page say so (field.js).
+  TN.ended = function () {
+    return TN.outbox.wipe().then(function () { if (TN.onEnded) TN.onEnded(); });
+  };
 
   function sendChunk(entries, token, deviceId) {
     var body = { batch_id: TN.outbox.uuid(), device_id: deviceId, entries: entries.map(function (e) {
@@ -87,14 +108,19 @@
     // Photos go after the entries, so a photo's visit has its receipt first (photo.js).
     return withLock(function () {
       return sendAll().then(function (sent) {
-        return TN.photos ? TN.photos.sendAll().then(function () { return sent; }, function () { return sent; }) : sent;
+        if (!TN.photos) return sent;
+        // A photo not sent waits for the next sync; a 401 there counts as one here (a lost phone's wipe).
+        return TN.photos.sendAll().then(function () { return sent; }, function (e) { if (e && e.login) throw e; return sent; });
       });
     }).then(function (sent) {
       state.failures = 0;
+      state.retryAfter = 0;
       return sent;
     }, function (e) {
       state.needLogin = !!e.login;
       if (!e.login) state.failures++;
+      state.retryAfter = (e.retryAfter || 0) * 1000;  // the server says when (too many refused entries)
+      if (e.ended) return TN.ended().then(function () { return null; });
       return null;
     }).then(function (sent) {
       TN.schedule && TN.schedule();
@@ -112,6 +138,6 @@
   TN.schedule = function () {
     clearTimeout(timer);
     if (state.needLogin || !root.document) return;
-    timer = setTimeout(TN.syncNow, TN.backoff(state.failures));
+    timer = setTimeout(TN.syncNow, Math.max(TN.backoff(state.failures), state.retryAfter || 0));
   };
 })(self);

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from fieldapp.coverage.walk import walk_key
-from tests.browser.conftest import CHROMIUM, sign_in
+from tests.browser.conftest import CHROMIUM, sign_in, until
 from tests.helpers import households_of, village, visits_of
 
 pytestmark = pytest.mark.browser
@@ -76,7 +76,7 @@ def test_offline_the_counters_follow_and_undo_puts_the_row_back_as_it_was(live_s
     page.screenshot(path=str(SHOTS / "walk-offline-tap.png"))
     page.locator(f"#h-{todo[0]}").get_by_role("button", name="Hoàn tác").click()
     page.locator('[data-outbox-count="0"]').wait_for(state="attached")
-    page.wait_for_function(f"document.querySelector('#h-{todo[0]}').outerHTML === {original!r}")
+    until(page, f"document.querySelector('#h-{todo[0]}').outerHTML === {original!r}")
     assert _counts(page) == before
     page.context.set_offline(False)
     with sqlite_app.app_context():
