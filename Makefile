@@ -36,8 +36,12 @@ db: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 
+# The control socket lives in this checkout's instance/, one per port: another server on the
+# same machine (another checkout, another port) never takes over this one's.
 serve:
-	$(BIN)/gunicorn --workers 2 --threads 4 --bind 0.0.0.0:$(PORT) 'fieldapp:create_app()'
+	mkdir -p instance
+	$(BIN)/gunicorn --workers 2 --threads 4 --control-socket instance/gunicorn-$(PORT).ctl \
+		--bind 0.0.0.0:$(PORT) 'fieldapp:create_app()'
 
 test: install assets translations
 	bash scripts/ensure-chromium.sh

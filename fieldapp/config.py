@@ -52,6 +52,9 @@ def load(app: Flask, overrides: dict | None) -> None:
         COMPRESS_MIN_SIZE=500,
         COMPRESS_STREAMS=False,
         UNDO_SECONDS=8,
+        # Phones keep the entries the server acknowledged this many days (cleared at logout),
+        # to send again what a restore from a backup lost.
+        SYNC_KEEP_SENT_DAYS=int(os.environ.get("SYNC_KEEP_SENT_DAYS", "30")),
         MAP_TILE_URL=os.environ.get("MAP_TILE_URL", ""),
         MAP_TILE_ATTRIBUTION=os.environ.get("MAP_TILE_ATTRIBUTION", ""),
         COVERAGE_TARGET_PCT=int(os.environ.get("COVERAGE_TARGET_PCT", "80")),
@@ -66,5 +69,9 @@ def load(app: Flask, overrides: dict | None) -> None:
     )
     if overrides:
         app.config.update(overrides)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # A database host that drops packets must fail in seconds (503), not hang a worker.
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        options.setdefault("connect_args", {}).setdefault("connect_timeout", 5)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)

@@ -1,12 +1,19 @@
-"""Error answers: JSON for /api/*, a friendly Vietnamese page otherwise; 500 rolls back."""
+"""Error answers: JSON for /api/*, a friendly Vietnamese page otherwise.
+
+A transient failure (`faults.is_transient`: the database busy, deadlocked, full, unreachable)
+answers 503 with `Retry-After`; anything else unexpected answers 500. Both roll back, and
+neither touches the database again: the answer is drawn without the user (the language
+comes from the browser's session, the page has no menu), because the database may be the
+thing that failed.
+"""
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, render_template
+from flask import Flask, current_app, g, jsonify, make_response, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from . import faults
 from .extensions import db
 from .security import is_api_request
 
@@ -22,7 +29,7 @@ def _messages() -> dict[int, str]:
         422: _("Some fields are not valid."),
         429: _("Too many attempts. Please wait a minute and try again."),
         500: _("Something went wrong on the server. Nothing was saved; please try again."),
-        503: _("The server is busy (another import or save is running). Nothing was saved; "
+        503: _("The server is busy or cannot reach its database. Nothing was saved; "
                "please try again in a moment."),
     }
 
@@ -31,7 +38,32 @@ def _answer(code: int, message: str | None = None, error: str | None = None):
     message = message or _messages().get(code, _("Error"))
     if is_api_request():
         return jsonify(error=error or str(code), message=message), code
+    if g.get("failing"):
+        return render_template("errors/failing.html", code=code, message=message), code
     return render_template("errors/error.html", code=code, message=message), code
+
+
+def _rollback() -> None:
+    """End the failed transaction; a connection that is gone has nothing to roll back."""
+    g.failing = True  # from here on nothing reads the database (see i18n.select_locale)
+    if "_login_user" not in g:  # nor loads the user (Flask-Login would, for any template)
+        g._login_user = current_app.login_manager.anonymous_user()
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 — the failure being answered is the one worth logging
+        pass
+
+
+def failure(exc: Exception, app: Flask):
+    """503 + Retry-After for a transient failure, else 500; the traceback logged sparingly."""
+    _rollback()
+    if faults.is_transient(exc):
+        faults.log_failure(app.logger, exc, "Transient failure, answered 503")
+        response = make_response(_answer(503, error="unavailable"))
+        response.headers["Retry-After"] = str(faults.retry_after(exc))
+        return response
+    faults.log_failure(app.logger, exc, "Unhandled error")
+    return _answer(500)
 
 
 def init_app(app: Flask) -> None:
@@ -43,23 +75,12 @@ def init_app(app: Flask) -> None:
     def _http(exc: HTTPException):
         if exc.code == 429:
             return _answer(429)
+        if (exc.code or 500) >= 500:  # e.g. an error inside another error's handling
+            _rollback()
         # A description passed to abort() is ours and meant for people; werkzeug's are not.
         custom = exc.description if exc.description != type(exc).description else None
         return _answer(exc.code or 500, custom)
 
-    @app.errorhandler(OperationalError)
-    def _busy(exc: OperationalError):
-        """SQLite still locked after its busy timeout: a retryable 503, not a crash."""
-        db.session.rollback()
-        g.read_only = True  # the error page may read (menu, user) without the write lock
-        if "database is locked" in str(exc.orig):
-            app.logger.warning("Database busy: %s", exc.orig)
-            return _answer(503, error="busy")
-        app.logger.exception("Database error")
-        return _answer(500)
-
     @app.errorhandler(Exception)
     def _internal(exc: Exception):
-        db.session.rollback()
-        app.logger.exception("Unhandled error")
-        return _answer(500)
+        return failure(exc, app)

@@ -1,6 +1,7 @@
 """Every model in one namespace, for migrations, the shell and the tests."""
 from .accountability.models import AuditEvent, Incident, VillageReview
 from .auth.models import Assignment, User
+from .backup.models import RestoreEpoch
 from .campaigns.models import Campaign, CampaignTopic, Topic
 from .register.models import Commune, Household, ImportRun, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
@@ -8,6 +9,6 @@ from .visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
 
 __all__ = [
     "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "Household",
-    "ImportRun", "Incident", "QuarantinedEntry", "SyncReceipt", "Topic", "User", "Village",
+    "ImportRun", "Incident", "QuarantinedEntry", "RestoreEpoch", "SyncReceipt", "Topic", "User", "Village",
     "VillageReview", "Visit", "VisitMaterial", "VisitTopic", "visit_companions",
 ]

@@ -2,7 +2,7 @@
    caches; pages network-first with a short timeout, so a stopped or hanging server falls
    back to the cached shell, which renders villages and households from the offline pack. */
 "use strict";
-var VERSION = "v1";
+var VERSION = "v2";
 var STATIC = "tn-static-" + VERSION, SHELL = "tn-shell-" + VERSION;
 var PAGE_TIMEOUT = 3500;
 var ASSETS = ["/offline", "/static/css/app.css", "/static/css/sync.css", "/static/vendor/htmx.min.js", "/static/js/app.js",

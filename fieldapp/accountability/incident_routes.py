@@ -9,7 +9,7 @@ from flask import Blueprint, abort, redirect, render_template, request, send_fil
 from flask_login import current_user, login_required
 
 from ..auth import scoping
-from ..extensions import db
+from ..extensions import db, reads_only
 from ..households.search import matching, search_words
 from ..register.households import survivor
 from ..register.models import Household
@@ -81,6 +81,7 @@ def export():
 
 
 @bp.get("/new")
+@reads_only
 def find_household():
     """Choose the victim's household: search by name, house number or phone (`?q=`, every
     word in any order). Merged households are left out: their visits live on the survivor."""

@@ -6,8 +6,9 @@ The one place that computes it: the incident page, the incident list, its XLSX e
 **A visit is "in force by the end of day D"** (D a calendar day in Vietnam, UTC+7) when,
 with `cutoff = end_of_day_utc(D)` (midnight at the end of D, Vietnam time, as UTC):
 
-* the server had received it before the cutoff (`received_at < cutoff`), and
-* its visit time, as the device reported it, is before the cutoff (`recorded_at < cutoff`), and
+* the server had received it before the cutoff (`received_at < cutoff`) — its visit time
+  (`Visit.visited_at`: the device's time, or the receipt time when the device's clock ran
+  ahead of it) is then before the cutoff too — and
 * it had not been replaced by then (`replaced_at IS NULL OR replaced_at >= cutoff`):
   a correction or withdrawal received after D does not rewrite what was known on D, and a
   correction received by D counts instead of the visit it replaced.
@@ -98,9 +99,9 @@ def assess_many(cases: list[tuple[Household, date, date]]) -> list[Verdict]:
 
 
 def _in_force(visit: Visit, cutoff) -> bool:
-    """In force by `cutoff` (see the module docstring): received and recorded before it, not
+    """In force by `cutoff` (see the module docstring): received (so visited) before it, not
     replaced before it."""
-    return (visit.received_at < cutoff and visit.recorded_at < cutoff
+    return (visit.received_at < cutoff and visit.visited_at < cutoff
             and (visit.replaced_at is None or visit.replaced_at >= cutoff))
 
 
@@ -145,7 +146,7 @@ def as_json(verdict: Verdict) -> dict:
         "warned": verdict.warned,
         "status": verdict.status,
         "visits": [{
-            "id": str(v.id), "visited_at": iso_utc(v.recorded_at), "received_at": iso_utc(v.received_at),
+            "id": str(v.id), "visited_at": iso_utc(v.visited_at), "received_at": iso_utc(v.received_at),
             "outcome": v.outcome, "by": [u.username for u in v.people], "topics": v.topics,
             "youth_reached": v.youth_reached, "people_reached": v.people_reached,
         } for v in verdict.visits],

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from ..accountability import audit
+from ..backup import epoch
 from ..extensions import db, limiter, reads_only
 from ..timeutil import iso_utc, utcnow
 from .forms import LoginForm
@@ -67,7 +68,8 @@ def logout():
 @bp.get("/api/session")
 @reads_only
 def api_session():
-    """Who is signed in, a fresh CSRF token and the server clock; 401 JSON when nobody is."""
+    """Who is signed in, a fresh CSRF token, the server clock, the restore epoch and how long
+    phones keep acknowledged entries (days); 401 JSON when nobody is."""
     if not current_user.is_authenticated:
         return jsonify(error="unauthorized", message=_("Please log in again.")), 401
     user = current_user
@@ -83,6 +85,8 @@ def api_session():
         },
         csrf_token=generate_csrf(),
         server_time=iso_utc(utcnow()),
+        epoch=epoch.current(),
+        keep_sent_days=current_app.config["SYNC_KEEP_SENT_DAYS"],
     )
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from .. import nav
 from ..accountability import audit
 from ..auth import scoping
-from ..extensions import db
+from ..extensions import db, reads_only, writing
 from ..register.models import Household
 from ..register.services import commune_or_only
 from ..timeutil import today_vn
@@ -71,6 +71,7 @@ def new_topic():
 
 
 @bp.get("/<int:campaign_id>")
+@reads_only
 @login_required
 def show(campaign_id: int):
     """A campaign's topics in order, and re-warning counts for topics added mid-campaign."""
@@ -110,6 +111,7 @@ def topics(campaign_id: int):
 
 
 @bp.get("/<int:campaign_id>/rewarn")
+@reads_only
 @login_required
 def rewarn(campaign_id: int):
     """Households in my area (or `?village=`) warned in the campaign but never on `?topic=`
@@ -125,7 +127,7 @@ def rewarn(campaign_id: int):
     rows = db.session.scalars(sa.select(Household).where(admin.rewarn_where(campaign.id, link.topic.code), area)
                               .order_by(Household.village_id, Household.sort_key).limit(1000)).all()
     villages = db.session.scalars(scoping.villages(current_user)).all()
-    audit.record("rewarn_view", "campaign", campaign.id, topic=link.topic.code, village=village_id, rows=len(rows))
-    db.session.commit()
+    with writing():
+        audit.record("rewarn_view", "campaign", campaign.id, topic=link.topic.code, village=village_id, rows=len(rows))
     return render_template("campaigns/rewarn.html", campaign=campaign, link=link, rows=rows,
                            villages=villages, village_id=village_id)

@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from .. import nav, paging
 from ..accountability import audit
 from ..auth import scoping
-from ..extensions import db
+from ..extensions import db, reads_only, writing
 from ..households.forms import HouseholdForm
 from . import households as service
 from .models import Household
@@ -93,6 +93,7 @@ def merge(household_id: uuid.UUID):
 
 
 @bp.get("/duplicates")
+@reads_only
 @login_required
 def duplicates():
     """Likely duplicates in my area (with the count per village), or in one village
@@ -110,8 +111,8 @@ def duplicates():
     too_many = db.session.scalar(sa.select(sa.func.count(Household.id)).where(where)) > MAX_SCAN
     pairs = [] if too_many else service.likely_duplicates(where, limit=MAX_PAIRS)
     page = paging.of_list(pairs, DUPLICATES_PER_PAGE)
-    audit.record("duplicates_view", "village", village_id or "", pairs=len(pairs))
-    db.session.commit()
+    with writing():
+        audit.record("duplicates_view", "village", village_id or "", pairs=len(pairs))
     per_village = Counter(a.village_id for a, _b, _why in pairs)
     return render_template("register/duplicates.html", pairs=page.items, page=page, villages=villages,
                            village_id=village_id, too_many=too_many, per_village=per_village)

@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 
 from .. import nav
 from ..auth import scoping
-from ..extensions import db, htmx
+from ..extensions import db, htmx, reads_only
 from . import runs
 from .models import ImportRun
 from .readers import FileRefused, kind_of
@@ -33,6 +33,7 @@ def _upload_path(run_id: int, filename: str) -> Path:
 
 
 @bp.get("/")
+@reads_only
 @login_required
 def index():
     """The upload form and the latest imports of the caller's commune (admins: all). 403 unless
@@ -76,6 +77,7 @@ def confirm(run_id: int):
 
 
 @bp.get("/imports/<int:run_id>")
+@reads_only  # polled every second while an import holds the write lock
 @login_required
 def show_run(run_id: int):
     """A run: progress while running (the fragment polls itself), then preview, errors, summary.

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import get_locale
 
 from ..auth import scoping
+from ..backup import epoch
 from ..auth.models import User
 from ..campaigns.models import Campaign
 from ..campaigns.services import active_campaign
@@ -95,6 +96,7 @@ def build_pack(user: User) -> dict:
     team = teams(user, list(by_village))
     return {
         "generated_at": iso_utc(utcnow()),
+        "epoch": epoch.current(),
         "campaign": campaign_json(campaign),
         "villages": [
             {"id": v.id, "code": v.code, "name": v.name, "households": by_village[v.id],
@@ -118,5 +120,5 @@ def fingerprint(user: User) -> str:
     ).one()
     villages = [(v.id, v.code, v.name) for v in db.session.scalars(scoping.villages(user))]
     parts = [user.id, str(get_locale()), villages, teams(user, [v[0] for v in villages]),
-             campaign_json(active_campaign(user.commune_id)), list(households), list(visits)]
+             campaign_json(active_campaign(user.commune_id)), list(households), list(visits), epoch.current()]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]

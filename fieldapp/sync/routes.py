@@ -13,12 +13,12 @@ from ..accountability import audit
 from ..auth import scoping
 from ..auth.models import User
 from ..campaigns.services import active_campaign
-from ..extensions import csrf, db, reads_only, writing
+from ..extensions import csrf, db, reads_only, waits_at_most, writing
 from ..households.forms import HouseholdForm
 from ..register.models import Household
 from ..timeutil import iso_utc, utcnow
 from ..visits.forms import VisitForm
-from . import batch as sync_batch
+from . import batch as sync_batch, receipts
 from .client import client_labels
 from .entries import as_uuid
 from .models import QuarantinedEntry
@@ -27,6 +27,7 @@ from .pack import build_pack, fingerprint
 
 bp = Blueprint("sync", __name__)
 QUARANTINE_PER_PAGE = 50
+SYNC_LOCK_WAIT_MS = 1000  # behind an import's write lock (SQLite): then 503, and the phone retries
 nav.add("sync.quarantine", _l("Entries to review"), ("commander", "admin"), order=54)
 
 
@@ -56,10 +57,12 @@ def pack():
 
 
 @bp.post("/api/sync/batch")
+@waits_at_most(SYNC_LOCK_WAIT_MS)
 @csrf.exempt  # checked below, after the login check, so an expired session answers 401
 def batch():
     """Apply a batch of outbox entries; 401 JSON when not signed in, 403 on a bad CSRF token
-    or for roles that do not record, 400 on a malformed batch, 413 when too large."""
+    or for roles that do not record, 400 on a malformed batch, 413 when too large; 503 with
+    Retry-After when the database is busy or away (errors.py): nothing kept, send again."""
     if not current_user.is_authenticated:
         return _json_error(401, "unauthorized", _("Please log in again."))
     request.max_content_length = sync_batch.MAX_BYTES  # before anything reads the body
@@ -74,7 +77,7 @@ def batch():
         batch_id, device_id, entries = sync_batch.check_shape(request.get_json(force=True, silent=True))
     except sync_batch.BadBatch as exc:
         return _json_error(exc.code, "bad_batch" if exc.code == 400 else "too_large", exc.message)
-    results = sync_batch.apply_batch(current_user, batch_id, device_id, entries)
+    results = sync_batch.apply_batch(current_user._get_current_object(), batch_id, device_id, entries)
     db.session.commit()
     return jsonify(server_time=iso_utc(utcnow()), results=results)
 
@@ -87,7 +90,7 @@ def status():
     ids = [i.strip() for i in (request.args.get("ids") or "").split(",") if i.strip()]
     if len(ids) > sync_batch.MAX_ENTRIES:
         return _json_error(413, "too_large", _("At most %(n)d entries per batch.", n=sync_batch.MAX_ENTRIES))
-    return jsonify(server_time=iso_utc(utcnow()), results=sync_batch.statuses(current_user, ids))
+    return jsonify(server_time=iso_utc(utcnow()), results=receipts.statuses(current_user, ids))
 
 
 @bp.get("/api/openapi.json")
@@ -173,6 +176,7 @@ def shell():
 
 
 @bp.get("/offline")
+@reads_only
 def offline():
     """The page shown for anything else while the server cannot be reached (public)."""
     return render_template("sync/offline.html")

@@ -10,6 +10,7 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -89,6 +90,18 @@ class Visit(db.Model):
     @property
     def materials(self) -> list[str]:
         return [m.code for m in self.material_rows]
+
+    @hybrid_property
+    def visited_at(self) -> datetime:
+        """When the visit happened, as far as the server can tell: the device's time, unless
+        the device's clock ran ahead of the server's receipt, then the receipt time (a visit
+        cannot have happened after the server had it). As-of answers and idle lists use it."""
+        return min(self.recorded_at, self.received_at)
+
+    @visited_at.inplace.expression
+    @classmethod
+    def _visited_at(cls):
+        return sa.case((cls.recorded_at > cls.received_at, cls.received_at), else_=cls.recorded_at)
 
     @property
     def in_force(self) -> bool:

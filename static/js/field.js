@@ -21,6 +21,7 @@
       markPending(pending);
       drawAttention(attention);
       drawLogin();
+      drawClock();
       return all;
     });
   }
@@ -58,7 +59,8 @@
       return '<div class="att" data-entry="' + e.id + '"><p><b>' + esc(what) + "</b> <span class=\"chip\">" + esc(L[e.state] || e.state) +
         "</span></p><ul class=\"small\">" + reasons(e.errors) + '</ul><p class="att-actions">' +
         (e.type === "visit" && f ? '<a class="btn" href="/households/' + e.data.household_id + '">' + esc(L.fix) + "</a> " : "") +
-        '<button type="button" class="btn" data-resend>' + esc(L.resend) + '</button> <button type="button" class="btn" data-discard>' + esc(L.discard) + "</button></p></div>";
+        (TN.outbox.refusedForContent(e) ? '<button type="button" class="btn" data-resend>' + esc(L.resend) + "</button> " : "") +
+        '<button type="button" class="btn" data-discard>' + esc(L.discard) + "</button></p></div>";
     }).join("");
   }
 
@@ -70,6 +72,22 @@
     box.id = "tn-login"; box.className = "flash flash-error"; box.setAttribute("role", "alert");
     box.innerHTML = esc(L.login_again) + ' <a href="/login?next=' + encodeURIComponent(location.pathname) + '">' + esc(L.login) + "</a>";
     $("main").insertBefore(box, $("main").firstChild);
+  }
+
+  // The phone's clock more than CLOCK_SLACK away from the server's: say so (visits carry it).
+  var CLOCK_SLACK = 5 * 60000;
+  function drawClock() {
+    var box = $("#tn-clock"), off = TN.syncState.clockOffset || 0;
+    if (Math.abs(off) < CLOCK_SLACK) { if (box) box.remove(); return; }
+    var minutes = Math.round(Math.abs(off) / 60000), hours = Math.round(minutes / 60), days = Math.round(hours / 24);
+    var diff = minutes < 120 ? L.n_minutes.replace("%(n)s", minutes) :
+      hours < 48 ? L.n_hours.replace("%(n)s", hours) : L.n_days.replace("%(n)s", days);
+    if (!box) {
+      box = document.createElement("p");
+      box.id = "tn-clock"; box.className = "flash flash-error"; box.setAttribute("role", "alert");
+      $("main").insertBefore(box, $("main").firstChild);
+    }
+    box.textContent = (off > 0 ? L.clock_ahead : L.clock_behind).replace("%(diff)s", diff);
   }
 
   function afterSync(sent) {
@@ -156,6 +174,7 @@
         return r.text();
       });
     }).then(function (html) {
+      if (html) TN.outbox.forgetSent([id]);  // withdrawn: never to be sent again after a restore
       TN.setStatus(hid, before);
       li.outerHTML = html || TN.rowHtml(TN.findHousehold(hid).h, true);
       var fresh = document.getElementById("h-" + hid);
@@ -259,6 +278,9 @@
     var form = $("form[method=post]:not([action])");
     if (form && /^\/households\/new$/.test(location.pathname) && form.elements.head_name) form.setAttribute("data-new-household", "");
     var shell = document.getElementById("offline-app");
+    TN.outbox.meta("clock_offset").then(function (off) {  // the last comparison, until the next one
+      if (off && !TN.syncState.clockOffset) { TN.syncState.clockOffset = off; drawClock(); }
+    });
     TN.loadPack().then(function (p) {
       if (p && p.user !== L.user) return TN.outbox.setMeta("pack", null).then(TN.loadPack);
     }).then(withLocalHouseholds).then(function () {

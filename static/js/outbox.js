@@ -1,6 +1,8 @@
 /* Từng Nhà outbox and offline store in IndexedDB (plain, no library); also loaded by sw.js.
-   Stores: "outbox" (entries waiting for a receipt, or needing attention) and "meta"
-   (device id, sequence counter, the offline pack and its ETag). */
+   Stores: "outbox" (entries waiting for a receipt, or needing attention), "sent" (entries the
+   server acknowledged, kept `keep_sent_days` to send again after a restore of the server's
+   database) and "meta" (device id, sequence counter, the offline pack and its ETag, the
+   server's restore epoch). */
 (function (root) {
   "use strict";
   var TN = root.TN = root.TN || {};
@@ -11,12 +13,18 @@
   }
   function open() {
     if (!dbp) {
-      var r = indexedDB.open("tungnha", 1);
-      r.onupgradeneeded = function () {
-        r.result.createObjectStore("outbox", { keyPath: "id" });
-        r.result.createObjectStore("meta");
+      var r = indexedDB.open("tungnha", 2);
+      r.onupgradeneeded = function (e) {
+        if (e.oldVersion < 1) {
+          r.result.createObjectStore("outbox", { keyPath: "id" });
+          r.result.createObjectStore("meta");
+        }
+        if (e.oldVersion < 2) r.result.createObjectStore("sent", { keyPath: "id" });
       };
-      dbp = req(r);
+      dbp = req(r).then(function (db) {
+        db.onversionchange = function () { db.close(); dbp = null; };  // a newer page or worker upgrades
+        return db;
+      });
     }
     return dbp;
   }
@@ -82,6 +90,53 @@
     remove: function (ids) {
       return tx(["outbox"], "readwrite", function (o) { ids.forEach(function (id) { o.delete(id); }); });
     },
+    // The server holds these (created or duplicate): out of the outbox, remembered as sent.
+    acknowledge: function (ids) {
+      var now = Date.now();
+      return tx(["outbox", "sent"], "readwrite", function (o, s) {
+        return Promise.all(ids.map(function (id) {
+          return req(o.get(id)).then(function (e) {
+            if (!e) return;
+            o.delete(id);
+            e.state = "sent"; e.errors = null; e.acked_at = now;
+            s.put(e);
+          });
+        }));
+      });
+    },
+    sent: function () { return tx(["sent"], "readonly", function (s) { return req(s.getAll()); }); },
+    forgetSent: function (ids) {
+      return tx(["sent"], "readwrite", function (s) { ids.forEach(function (id) { s.delete(id); }); });
+    },
+    // The server lost these (a restore): back into the outbox, same id, content and sequence.
+    requeue: function (ids) {
+      return tx(["outbox", "sent"], "readwrite", function (o, s) {
+        return Promise.all(ids.map(function (id) {
+          return Promise.all([req(s.get(id)), req(o.get(id))]).then(function (found) {
+            var e = found[1] || found[0];
+            if (!e) return;
+            s.delete(id);
+            e.state = "pending"; e.errors = null;
+            o.put(e);
+          });
+        }));
+      });
+    },
+    // Forget acknowledged entries older than `days` (they are the server's alone now).
+    pruneSent: function (days) {
+      var limit = Date.now() - days * 86400000;
+      return tx(["sent"], "readwrite", function (s) {
+        return req(s.getAll()).then(function (list) {
+          list.forEach(function (e) { if (!(e.acked_at >= limit)) s.delete(e.id); });
+        });
+      });
+    },
+    // The server could not store it this time (no receipt): it stays queued, with the reason.
+    note: function (id, errors) {
+      return tx(["outbox"], "readwrite", function (o) {
+        return req(o.get(id)).then(function (e) { if (e) { e.last_errors = errors || {}; o.put(e); } });
+      });
+    },
     // The server refused the entry (quarantined / id_conflict): keep it for the officer.
     attention: function (id, status, errors) {
       return tx(["outbox"], "readwrite", function (o) {
@@ -90,10 +145,17 @@
         });
       });
     },
-    // Forget everything personal on this phone (logout): pack, outbox, user.
+    // Refused for its content (the server will never take it as it is), not for a failure of
+    // the server: only these are offered "send as a new entry".
+    refusedForContent: function (e) {
+      if (e.state !== "quarantined") return false;
+      return Object.keys(e.errors || {}).some(function (k) { return k !== "server"; });
+    },
+    // Forget everything personal on this phone (logout): pack, outbox, sent entries, user.
     clear: function () {
-      return tx(["outbox", "meta"], "readwrite", function (o, m) {
-        o.clear(); ["pack", "pack_etag", "pack_at", "user"].forEach(function (k) { m.delete(k); });
+      return tx(["outbox", "sent", "meta"], "readwrite", function (o, s, m) {
+        o.clear(); s.clear();
+        ["pack", "pack_etag", "pack_at", "user", "epoch"].forEach(function (k) { m.delete(k); });
       });
     },
     localIso: localIso

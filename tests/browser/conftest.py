@@ -65,3 +65,15 @@ def sign_in(page, base_url: str, username: str, password: str = "demo1234") -> N
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base_url}/villages/")
+
+
+def wait_until(page, expression: str, timeout: float = 30) -> None:
+    """Poll a JavaScript expression that may return a promise (wait_for_function takes a
+    promise for truthy at once) until it is truthy."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        page.wait_for_timeout(100)
