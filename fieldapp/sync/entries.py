@@ -91,7 +91,7 @@ class Lookups:
     """What a batch's entries refer to, read in a few queries for the whole batch (a
     200-entry batch must stay well under 300 ms), then cached."""
 
-    def __init__(self, user: User, entries: list[dict]):
+    def __init__(self, user: User, entries: list[dict], received_at: datetime | None = None):
         self.user = user
         keys = {as_uuid(e["data"].get("household_id")) for e in entries if e.get("type") == "visit"} - {None}
         self.households = {h.id: h for h in db.session.scalars(
@@ -101,7 +101,7 @@ class Lookups:
         self.campaigns: dict = {}
         self.teams: dict = {}
         self.forms: dict = {}
-        self.received_at = utcnow()
+        self.received_at = received_at or utcnow()
         # Visits of the entries applied so far, inserted together by the batch (`store_visits`).
         self.new_visits = visits.NewVisits()
         self.audit_rows: list[dict] = []  # the current entry's audit events, kept by the batch once it stands

@@ -24,12 +24,13 @@ RECEIPTS = SyncReceipt.__table__
 SKEW_LIMIT_S = 10**12  # beyond any calendar Python parses; keeps the column's range
 
 
-def existing(ids) -> dict[uuid.UUID, SyncReceipt]:
-    """The receipts already stored for these entry ids."""
+def existing(ids) -> dict[uuid.UUID, sa.Row]:
+    """The receipts already stored for these entry ids (what `answer` needs of them)."""
     if not ids:
         return {}
-    query = sa.select(SyncReceipt).where(SyncReceipt.entry_id.in_(ids)).execution_options(populate_existing=True)
-    return {r.entry_id: r for r in db.session.scalars(query)}
+    query = sa.select(SyncReceipt.entry_id, SyncReceipt.content_hash, SyncReceipt.user_id, SyncReceipt.status,
+                      SyncReceipt.result).where(SyncReceipt.entry_id.in_(ids))
+    return {r.entry_id: r for r in db.session.execute(query)}
 
 
 def claim(rows: list[dict]) -> set[uuid.UUID]:

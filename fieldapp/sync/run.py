@@ -16,6 +16,7 @@ from .. import faults
 from ..accountability import audit
 from ..auth.models import User
 from ..extensions import db
+from ..timeutil import utcnow
 from ..visits.services import NewVisits, store_visits
 from . import receipts
 from .entries import APPLY, Invalid, Lookups, as_uuid
@@ -27,7 +28,8 @@ class BatchRun:
         self.user, self.batch_id, self.device_id = user, batch_id, device_id
         self.entries, self.digests = entries, digests
         self.ids = [as_uuid(e["id"]) for e in entries]
-        self.lookups = Lookups(user, entries)
+        self.received_at = utcnow()
+        self.lookups: Lookups | None = None  # read once some entry is ours to apply
         self.receipts = receipts.existing({i for i in self.ids if i})  # id → stored or in-memory receipt
         self.answers: dict[int, dict] = {}  # position → result, for the entries this run applied
         firsts = {}
@@ -39,7 +41,8 @@ class BatchRun:
 
     def _pending(self) -> None:
         """Forget what was gathered and not yet written (after a store, or a rollback)."""
-        self.lookups.new_visits = NewVisits()
+        if self.lookups is not None:
+            self.lookups.new_visits = NewVisits()
         self.audit_rows: list[dict] = []
         self.refused: dict[uuid.UUID, tuple[dict, dict]] = {}  # id → (entry, its refusal)
 
@@ -69,12 +72,16 @@ class BatchRun:
         for position in positions:
             self.answers.pop(position, None)
             self.receipts.pop(self.ids[position], None)
-            self.lookups.forget(self.ids[position])
+            if self.lookups is not None:
+                self.lookups.forget(self.ids[position])
 
     def _apply(self, positions: list[int]) -> None:
         rows = [receipts.row(self.user, self.batch_id, self.device_id, self.entries[p], self.ids[p],
-                             self.digests[p], self.lookups.received_at) for p in positions]
+                             self.digests[p], self.received_at) for p in positions]
         won = receipts.claim(rows)
+        if won and self.lookups is None:  # a request that lost every race reads nothing more
+            self.lookups = Lookups(self.user, [self.entries[p] for p in positions if self.ids[p] in won],
+                                   self.received_at)
         for position in positions:
             if self.ids[position] in won:
                 self._apply_one(position)
@@ -111,7 +118,8 @@ class BatchRun:
 
     def _store(self) -> None:
         """Write what the entries so far gathered: visits, audit events, refusals."""
-        store_visits(self.lookups.new_visits)
+        if self.lookups is not None:
+            store_visits(self.lookups.new_visits)
         audit.insert_rows(self.audit_rows)
         if self.refused:
             receipts.mark_quarantined({i: result for i, (_entry, result) in self.refused.items()})
