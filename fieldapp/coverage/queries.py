@@ -82,12 +82,7 @@ def whole_commune(user: User, campaign: Campaign | None) -> bool:
     """True when the area holds every household the campaign's visits can reach: every
     village of a commune campaign's commune (commanders, admins), or everything for an admin
     looking at a province-wide campaign."""
-    if campaign is None:
-        return False
-    if user.role == "admin":
-        return True
-    return (campaign.commune_id is not None and user.role in scoping.COMMUNE_ROLES
-            and user.commune_id == campaign.commune_id)
+    return campaign is not None and scoping.covers_commune(user, campaign.commune_id)
 
 
 def _status_rows(campaign_id: int | None, village_ids: sa.Select, whole: bool) -> sa.Subquery:

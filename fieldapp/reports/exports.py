@@ -12,10 +12,10 @@ import json
 import sqlalchemy as sa
 from flask import Blueprint, Response
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..accountability import audit
-from ..auth import scoping
+from ..auth.permissions import can, requires
 from ..coverage import params, queries
 from ..extensions import reads_only, writing
 from ..timeutil import iso_utc, utcnow
@@ -63,11 +63,11 @@ def _geojson(features: list[dict], campaign, village) -> Response:
 
 @bp.get("/households.geojson")
 @reads_only
-@login_required
+@requires("view_area")
 def households_geojson():
     """Points of the households in the area with their status (404 outside the area)."""
     campaign, village, ids, whole = _scope()
-    personal = scoping.may_see_personal(current_user) and params.choice_arg("personal", ("0", "1"), "1") == "1"
+    personal = can(current_user, "see_personal") and params.choice_arg("personal", ("0", "1"), "1") == "1"
     features = [geo.household_feature(row, personal)
                 for row in queries.households_in(campaign.id if campaign else None, ids)]
     if personal:
@@ -79,7 +79,7 @@ def households_geojson():
 
 @bp.get("/villages.geojson")
 @reads_only
-@login_required
+@requires("view_area")
 def villages_geojson():
     """Village boundaries (or centroids) with their coverage figures (404 outside the area)."""
     campaign, village, rows = _village_rows()
@@ -88,7 +88,7 @@ def villages_geojson():
 
 @bp.get("/coverage.csv")
 @reads_only
-@login_required
+@requires("view_area")
 def coverage_csv():
     """One row per village: households, warned, revisit, not_visited, excluded, coverage %
     (404 outside the area)."""
@@ -99,7 +99,7 @@ def coverage_csv():
 
 @bp.get("/coverage.xlsx")
 @reads_only
-@login_required
+@requires("view_area")
 def coverage_xlsx():
     """The same table as coverage.csv as a workbook, with Vietnamese headers and a totals row
     (404 outside the area)."""
