@@ -9,9 +9,9 @@
   "use strict";
   var TN = root.TN = root.TN || {};
   var MIN = 2000, MAX = 15 * 60000, CHUNK = 100, TIMEOUT = 20000, STATUS_CHUNK = 90;
-  var CLOCK_EVERY = 5 * 60000;  // ask the server's time at least this often while open
+  var CHECK_EVERY = 5 * 60000;  // with nothing to send, ask the server's clock and epoch this often
   var state = TN.syncState = { failures: 0, needLogin: false, retryAfter: 0, clockOffset: 0 };
-  var timer = null, clockAt = 0;
+  var timer = null, checkedAt = 0;
 
   function fetchJson(url, opts) {
     var ctl = new AbortController(), t = setTimeout(function () { ctl.abort(); }, TIMEOUT);
@@ -69,7 +69,7 @@
     if (isNaN(server)) return Promise.resolve();
     var now = Date.now();
     state.clockOffset = now - (now - asked) / 2 - server;
-    clockAt = now;
+    checkedAt = now;
     return TN.outbox.setMeta("clock_offset", state.clockOffset);
   }
 
@@ -106,14 +106,13 @@
   }
 
   function sendAll() {
-    return Promise.all([TN.outbox.all(), TN.outbox.sent()]).then(function (lists) {
-      var all = lists[0], remembered = lists[1].length;
-      var clockDue = root.document && Date.now() - clockAt > CLOCK_EVERY;
-      if (!all.length && !remembered && !clockDue) return [];
+    return TN.outbox.all().then(function (all) {
+      // Nothing to send: a look at the clock and the epoch now and then (at once on opening).
+      if (!all.length && Date.now() - checkedAt < CHECK_EVERY) return [];
       var asked = Date.now();
       return fetchJson("/api/session").then(function (session) {
         state.needLogin = false;
-        var days = session.keep_sent_days || 30;
+        var days = session.keep_sent_days == null ? 30 : session.keep_sent_days;
         return checkClock(session, asked)
           .then(function () { return recover(session); })
           .then(function () { return reconcile(all.filter(function (e) { return e.state !== "pending"; }).filter(mine(session))); })

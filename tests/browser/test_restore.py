@@ -1,6 +1,7 @@
 """A restore from a backup taken before 200 visits were acknowledged: once the phones
 reconnect they see the new restore epoch, ask which of their remembered entries the server
-lacks, and send those again; all 200 are back, each exactly once."""
+lacks, and send those again; all 200 are back, each exactly once. What they remember is
+kept SYNC_KEEP_SENT_DAYS days and forgotten at sign-out."""
 from __future__ import annotations
 
 import socket
@@ -13,6 +14,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from fieldapp.extensions import db
 from fieldapp.models import RestoreEpoch, SyncReceipt, Visit
 from tests.browser.conftest import LiveServer, sign_in, wait_until
+from tests.browser.test_outbox import _open_village, plain_page  # noqa: F401 (fixture)
 from tests.conftest import _config, _new_app
 from tests.helpers import households_of, village
 
@@ -120,3 +122,39 @@ def test_phones_send_again_what_a_restore_lost(browser, sqlite_app, tmp_path):
             context.close()
         with restored.app_context():
             db.engine.dispose()
+
+
+SENT = """() => new Promise(ok => {
+  const r = indexedDB.open("tungnha");
+  r.onsuccess = () => {
+    const t = r.result.transaction(["sent", "meta"]);
+    const sent = t.objectStore("sent").getAll(), epoch = t.objectStore("meta").get("epoch");
+    t.oncomplete = () => { ok({sent: sent.result.map(e => e.id), epoch: epoch.result || null}); r.result.close(); };
+  };
+})"""
+AGE = """([id, days]) => new Promise(ok => {
+  const r = indexedDB.open("tungnha");
+  r.onsuccess = () => {
+    const t = r.result.transaction(["sent"], "readwrite"), s = t.objectStore("sent"), g = s.get(id);
+    g.onsuccess = () => { g.result.acked_at = Date.now() - days * 86400000; s.put(g.result); };
+    t.oncomplete = () => { r.result.close(); ok(); };
+  };
+})"""
+
+
+def test_acknowledged_entries_are_kept_for_the_set_days_then_forgotten(live_server, plain_page, sqlite_app):
+    page = plain_page
+    _open_village(page, live_server.url, "T02", sqlite_app)
+    with sqlite_app.app_context():
+        households = [str(h.id) for h in households_of("T02")]
+    first = page.evaluate(RECORD, ["cskv1", households, 2])
+    assert sorted(page.evaluate(SENT)["sent"]) == sorted(first)
+    page.evaluate(AGE, [first[0], 31])  # acknowledged 31 days ago: past SYNC_KEEP_SENT_DAYS (30)
+    page.evaluate(AGE, [first[1], 29])
+    later = page.evaluate(RECORD, ["cskv1", households, 1])
+    kept = page.evaluate(SENT)
+    assert sorted(kept["sent"]) == sorted([first[1], *later]) and kept["epoch"]
+    page.locator("nav.menu details").evaluate("menu => { menu.open = true; }")
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_url("**/login")
+    assert page.evaluate(SENT) == {"sent": [], "epoch": None}  # nothing of the officer's left

@@ -57,14 +57,18 @@ def _holding_household(db_url: str, household_id):
     return engine, conn
 
 
-def _wait_for_lock_wait(conn, timeout: float = 10) -> None:
+def _wait_for_lock_wait(conn, sender: threading.Thread, answer: dict, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         waiting = conn.execute(sa.text(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
             "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")).scalar()
+        conn.rollback()  # pg_stat_activity is read once per transaction
         if waiting:
             return
+        if not sender.is_alive():
+            response = answer.get("r")
+            raise AssertionError(f"the sync request ended without waiting: {response and response.get_data(as_text=True)}")
         time.sleep(0.05)
     raise AssertionError("the sync request never waited for the lock")
 
@@ -88,7 +92,7 @@ def test_a_deadlock_is_answered_503_and_the_resend_is_created(app, db_url, db_se
     sender.start()
     try:
         monitor = engine.connect()
-        _wait_for_lock_wait(monitor)
+        _wait_for_lock_wait(monitor, sender, answer)
         time.sleep(0.3)  # the request has waited longer: PostgreSQL's check picks it
         # The other session now wants the receipt the request holds: a cycle.
         other.execute(sa.text(
