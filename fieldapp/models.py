@@ -3,7 +3,8 @@ from .accountability.models import AuditEvent, Incident, VillageReview
 from .auth.models import Assignment, User
 from .backup.models import RestoreEpoch
 from .campaigns.models import Campaign, CampaignTopic, Topic
-from .register.models import Commune, Household, ImportRun, Village
+from .households.models import Household
+from .register.models import Commune, ImportRun, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
 from .visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
 

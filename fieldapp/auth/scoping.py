@@ -15,7 +15,8 @@ from flask import abort
 from werkzeug.routing import IntegerConverter
 
 from ..extensions import db
-from ..register.models import Household, Village
+from ..households.models import Household
+from ..register.models import Village
 from ..timeutil import today_vn
 from .models import Assignment, User
 

@@ -14,7 +14,8 @@ from werkzeug.security import generate_password_hash
 from ..auth.models import Assignment, User
 from ..campaigns.defaults import create_default_campaign
 from ..extensions import db
-from ..register.models import Commune, Household, Village
+from ..households.models import Household
+from ..register.models import Commune, Village
 from ..text import fold, given_name_key
 from ..timeutil import VN, to_utc_naive
 from ..visits.models import Visit, VisitMaterial, VisitTopic, visit_companions

@@ -1,4 +1,4 @@
-"""Register pages: household import (upload, check, progress) and the household admin views.
+"""Register pages: household import (upload, check, progress).
 
 The import runs in a background thread with its own app context, so the page answers at
 once and polls the run (htmx, every second) for its progress; the run row and its progress
@@ -123,12 +123,3 @@ def _work(app, run_id: int, path: Path, commune_id: int | None, dry_run: bool) -
             if db.session.get(ImportRun, run_id).status != "checked":
                 path.unlink(missing_ok=True)
             db.session.remove()
-
-
-@bp.app_template_global()
-def run_status(status: str) -> str:
-    return {"running": _("Running"), "checked": _("Checked, not imported"), "done": _("Imported"),
-            "refused": _("Refused"), "failed": _("Failed")}.get(status, status)
-
-
-from . import household_routes  # noqa: E402,F401  (views on this blueprint)

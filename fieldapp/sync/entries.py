@@ -23,7 +23,8 @@ from ..campaigns.services import get_campaign
 from ..extensions import db
 from ..households.forms import HouseholdForm
 from ..households.services import add_household
-from ..register.models import Household, Village
+from ..households.models import Household
+from ..register.models import Village
 from ..timeutil import to_utc_naive, utcnow
 from ..visits import services as visits
 from ..visits.forms import VisitForm
