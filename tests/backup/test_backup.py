@@ -25,7 +25,7 @@ def empty_url(db_url, tmp_path):
     name = f"fieldapp_r_{uuid.uuid4().hex[:12]}"
     _pg_admin(f"CREATE DATABASE {name} TEMPLATE template0")
     yield _pg_url(name)
-    _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # the restored app may still hold a connection
+    _pg_admin(f"DROP DATABASE IF EXISTS {name}")
 
 
 class Phone(threading.Thread):
@@ -88,6 +88,8 @@ def test_a_backup_taken_while_a_phone_syncs_restores_every_acknowledged_visit(ap
         assert epochs[-1].note == "restored from tungnha.backup"
     again = restored.test_cli_runner().invoke(args=["restore", str(file)])
     assert again.exit_code != 0 and "không trống" in again.output  # never over a live database
+    with restored.app_context():
+        db.engine.dispose()  # before the database is dropped
 
 
 def test_a_damaged_backup_is_refused(make_app, db_url, empty_url, tmp_path):
