@@ -85,8 +85,8 @@
     if (!box) {
       box = document.createElement("p");
       box.id = "tn-clock"; box.className = "flash flash-error"; box.setAttribute("role", "alert");
-      $("main").insertBefore(box, $("main").firstChild);
     }
+    if ($("main").firstChild !== box) $("main").insertBefore(box, $("main").firstChild);  // the cause, first
     box.textContent = (off > 0 ? L.clock_ahead : L.clock_behind).replace("%(diff)s", diff);
   }
 
