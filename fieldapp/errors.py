@@ -1,20 +1,22 @@
 """Error answers: JSON for /api/*, a friendly Vietnamese page otherwise.
 
-A transient failure (`faults.is_transient`: the database busy, deadlocked, full, unreachable)
-answers 503 with `Retry-After`; anything else unexpected answers 500. Both roll back, and
-neither touches the database again: the answer is drawn without the user (the language
-comes from the browser's session, the page has no menu), because the database may be the
-thing that failed.
+A failure that passes (`faults.unavailable`: the database busy, deadlocked, full, read-only,
+unreachable) answers 503 with `Retry-After`, so phones keep their entries and try again, and
+load balancers and people wait; anything else unexpected answers 500. Both roll back, and
+neither touches the database again: the answer is drawn without the user (the language comes
+from the browser's session, the page has no menu), because the database may be what failed.
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, g, jsonify, make_response, render_template
+from flask import Flask, current_app, g, jsonify, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from . import faults
 from .extensions import db
+from .faults import unavailable  # noqa: F401 — the classification, for callers of errors
 from .security import is_api_request
 
 
@@ -29,8 +31,18 @@ def _messages() -> dict[int, str]:
         422: _("Some fields are not valid."),
         429: _("Too many attempts. Please wait a minute and try again."),
         500: _("Something went wrong on the server. Nothing was saved; please try again."),
-        503: _("The server is busy or cannot reach its database. Nothing was saved; "
+        503: _("The server is busy (another import or save is running). Nothing was saved; "
                "please try again in a moment."),
+    }
+
+
+def _unavailable_messages() -> dict[str, str]:
+    return {
+        "busy": _messages()[503],
+        "storage": _("The server cannot save right now (its disk is full or read-only). Nothing "
+                     "was saved; entries stay on this phone and are sent again later."),
+        "database": _("The server cannot reach its database right now. Nothing was saved; entries "
+                      "stay on this phone and are sent again later."),
     }
 
 
@@ -38,9 +50,11 @@ def _answer(code: int, message: str | None = None, error: str | None = None):
     message = message or _messages().get(code, _("Error"))
     if is_api_request():
         return jsonify(error=error or str(code), message=message), code
-    if g.get("failing"):
-        return render_template("errors/failing.html", code=code, message=message), code
-    return render_template("errors/error.html", code=code, message=message), code
+    template = "errors/failing.html" if g.get("failing") else "errors/error.html"
+    try:
+        return render_template(template, code=code, message=message), code
+    except Exception:  # noqa: BLE001 — the last resort: say it plainly
+        return f"<!doctype html><title>{code}</title><h1>{escape(message)}</h1>", code
 
 
 def _rollback() -> None:
@@ -55,15 +69,15 @@ def _rollback() -> None:
 
 
 def failure(exc: Exception, app: Flask):
-    """503 + Retry-After for a transient failure, else 500; the traceback logged sparingly."""
+    """503 + Retry-After for a failure that passes, else 500; the traceback logged sparingly."""
     _rollback()
-    if faults.is_transient(exc):
-        faults.log_failure(app.logger, exc, "Transient failure, answered 503")
-        response = make_response(_answer(503, error="unavailable"))
-        response.headers["Retry-After"] = str(faults.retry_after(exc))
-        return response
-    faults.log_failure(app.logger, exc, "Unhandled error")
-    return _answer(500)
+    why = faults.unavailable(exc)
+    if why is None:
+        faults.log_failure(app.logger, exc, "Unhandled error")
+        return _answer(500)
+    faults.log_failure(app.logger, exc, f"Cannot be done now ({why}), answered 503")
+    body, code = _answer(503, _unavailable_messages()[why], error=why)
+    return body, code, {"Retry-After": str(faults.RETRY_AFTER[why])}
 
 
 def init_app(app: Flask) -> None:

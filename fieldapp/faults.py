@@ -18,19 +18,22 @@ from logging import Logger
 
 from sqlalchemy import exc as sa_exc
 
-# SQLite result codes (the low byte of an extended code) that pass or need an operator,
-# never a change of the request: busy, locked, read-only file, I/O error, disk full,
-# cannot open, lock protocol.
-SQLITE_TRANSIENT = {5: "busy", 6: "locked", 8: "readonly", 10: "ioerr", 13: "full", 14: "cantopen",
-                    15: "protocol"}
-# PostgreSQL SQLSTATE classes and codes of the same kind: connection exceptions (08),
-# transaction rollback — serialisation failure, deadlock — (40), insufficient resources
-# such as a full disk (53), operator intervention — shutdown, cancelled by timeout — (57),
-# system errors (58), and lock_not_available (55P03, a lock_timeout).
-PG_TRANSIENT_CLASSES = ("08", "40", "53", "57", "58")
-PG_TRANSIENT_CODES = ("55P03", "55006")
-OS_TRANSIENT = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
-QUICK = {"40001", "40P01", "55P03", "55006", "busy", "locked"}  # contention: retry in seconds
+# Why a request cannot be done now, by kind: "busy" (locked, deadlocked, too many
+# connections: retry in seconds), "storage" (disk full, read-only, I/O error: an operator
+# must act), "database" (it cannot be reached). Phones wait Retry-After, then send again.
+RETRY_AFTER = {"busy": 2, "database": 30, "storage": 60}  # seconds
+# SQLite result codes (the low byte of an extended code).
+SQLITE_CODES = {5: ("busy", "busy"), 6: ("locked", "busy"), 8: ("readonly", "storage"),
+                10: ("ioerr", "storage"), 13: ("full", "storage"), 14: ("cantopen", "database"),
+                15: ("protocol", "busy")}
+# PostgreSQL SQLSTATE prefixes, most specific first: too many connections, statement or lock
+# timeouts, serialisation failures and deadlocks (busy); a read-only transaction, a full disk,
+# system errors (storage); connection exceptions and shutdowns (database).
+PG_STATES = (("53300", "busy"), ("57014", "busy"), ("55P03", "busy"), ("55006", "busy"), ("40", "busy"),
+             ("25006", "storage"), ("53", "storage"), ("58", "storage"), ("57", "database"), ("08", "database"))
+SQLITE_TEXTS = {"locked": "busy", "full": "storage", "readonly": "storage", "disk i/o": "storage",
+                "unable to open": "database"}  # errors raised without a result code
+OS_ERRNOS = {errno.ENOSPC: "storage", errno.EDQUOT: "storage", errno.EROFS: "storage", errno.EIO: "storage"}
 
 WINDOW_S = 60
 _logged: dict[str, list] = {}  # kind → [monotonic time of the last traceback, failures since]
@@ -42,10 +45,10 @@ def _orig(exc: BaseException) -> BaseException:
 
 
 def kind(exc: BaseException) -> str:
-    """A short name for the failure: SQLSTATE, SQLite code name, errno, or the class."""
+    """A short name for the failure in the log: SQLSTATE, SQLite code name, errno, or the class."""
     orig = _orig(exc)
     if isinstance(orig, sqlite3.Error) and getattr(orig, "sqlite_errorcode", None) is not None:
-        return SQLITE_TRANSIENT.get(orig.sqlite_errorcode & 0xFF, f"sqlite{orig.sqlite_errorcode}")
+        return SQLITE_CODES.get(orig.sqlite_errorcode & 0xFF, (f"sqlite{orig.sqlite_errorcode}",))[0]
     if sqlstate := getattr(orig, "sqlstate", None):
         return sqlstate
     if isinstance(orig, OSError) and orig.errno:
@@ -53,33 +56,46 @@ def kind(exc: BaseException) -> str:
     return type(orig).__name__
 
 
-def is_transient(exc: BaseException) -> bool:
-    """True when trying the same request again later can succeed."""
+def unavailable(exc: BaseException) -> str | None:
+    """Why the request cannot be done now ("busy", "storage", "database"), or None when
+    trying the same request again cannot help (a bug, a refused value)."""
     if isinstance(exc, sa_exc.TimeoutError):  # no pooled connection free in time
-        return True
+        return "busy"
     if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
-        return True
+        return "database"
     orig = _orig(exc)
     if isinstance(orig, sqlite3.Error):
-        code = getattr(orig, "sqlite_errorcode", None)
-        return code is not None and code & 0xFF in SQLITE_TRANSIENT
+        return _sqlite(orig)
     if type(orig).__module__.startswith("psycopg"):
-        return _pg_transient(orig)
-    return isinstance(orig, OSError) and orig.errno in OS_TRANSIENT
+        return _postgresql(orig)
+    return OS_ERRNOS.get(orig.errno) if isinstance(orig, OSError) else None
 
 
-def _pg_transient(orig: BaseException) -> bool:
+def _sqlite(orig: sqlite3.Error) -> str | None:
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is None:
+        return next((why for text, why in SQLITE_TEXTS.items() if text in str(orig).lower()), None)
+    return SQLITE_CODES.get(code & 0xFF, (None, None))[1]
+
+
+def _postgresql(orig: BaseException) -> str | None:
     import psycopg
 
     sqlstate = getattr(orig, "sqlstate", None)
     if sqlstate is None:  # refused, reset or timed out before the server said anything
-        return isinstance(orig, (psycopg.OperationalError, psycopg.InterfaceError))
-    return sqlstate.startswith(PG_TRANSIENT_CLASSES) or sqlstate in PG_TRANSIENT_CODES
+        return "database" if isinstance(orig, (psycopg.OperationalError, psycopg.InterfaceError)) else None
+    return next((why for prefix, why in PG_STATES if sqlstate.startswith(prefix)), None)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True when trying the same request again later can succeed."""
+    return unavailable(exc) is not None
 
 
 def retry_after(exc: BaseException) -> int:
-    """Seconds to wait: a few after contention, half a minute when the database is away."""
-    return 2 if kind(exc) in QUICK else 30
+    """Seconds to wait: a few after contention, half a minute when the database is away, a
+    minute when its disk needs an operator."""
+    return RETRY_AFTER.get(unavailable(exc) or "database", 30)
 
 
 def log_failure(logger: Logger, exc: BaseException, message: str) -> None:

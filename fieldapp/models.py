@@ -4,12 +4,16 @@ from .auth.models import Assignment, User
 from .backup.models import RestoreEpoch
 from .campaigns.models import Campaign, CampaignTopic, Topic
 from .households.models import Household
+from .jobs.models import Job, StoredFile, Worker
+from .photos.models import CommitmentPhoto
+from .proof.models import CheckReview, LearntPoint, Verification, VerificationDraw, VisitCheck
 from .register.models import Commune, ImportRun, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
 from .visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
 
 __all__ = [
     "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "Household",
-    "ImportRun", "Incident", "QuarantinedEntry", "RestoreEpoch", "SyncReceipt", "Topic", "User", "Village",
-    "VillageReview", "Visit", "VisitMaterial", "VisitTopic", "visit_companions",
+    "ImportRun", "Incident", "Job", "QuarantinedEntry", "RestoreEpoch", "StoredFile", "SyncReceipt", "Topic", "User", "Village",
+    "VillageReview", "Visit", "VisitMaterial", "VisitTopic", "Worker", "visit_companions",
+    "CheckReview", "CommitmentPhoto", "LearntPoint", "Verification", "VerificationDraw", "VisitCheck",
 ]

@@ -16,6 +16,7 @@ from .. import faults
 from ..accountability import audit
 from ..auth.models import User
 from ..extensions import db
+from ..proof import checks
 from ..timeutil import utcnow
 from ..visits.services import NewVisits, store_visits
 from . import receipts
@@ -61,6 +62,8 @@ class BatchRun:
         taken = {i for p, i in enumerate(self.ids) if p not in self.answers and i and i not in self.receipts}
         self.receipts.update(receipts.existing(taken))  # by another request, while this one waited
         answers = [self._answer(p) for p in range(len(self.entries))]
+        checks.after_store([self.ids[p] for p, a in sorted(self.answers.items())
+                            if a["status"] == "created" and self.entries[p]["type"] == "visit"])
         receipts.resolve_stored([a["id"] for a in answers if a["status"] in ("created", "duplicate")])
         return answers
 

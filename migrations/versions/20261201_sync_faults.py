@@ -8,7 +8,7 @@
   refused: they are marked resolved, resolution "stored".
 
 Revision ID: 26bf53a49881
-Revises: 3f6d2b8e41c7
+Revises: 4dcd9d738a75
 Create Date: 2026-12-01
 """
 import uuid
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "26bf53a49881"
-down_revision = "3f6d2b8e41c7"
+down_revision = "4dcd9d738a75"
 branch_labels = None
 depends_on = None
 

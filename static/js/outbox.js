@@ -1,8 +1,9 @@
 /* Từng Nhà outbox and offline store in IndexedDB (plain, no library); also loaded by sw.js.
    Stores: "outbox" (entries waiting for a receipt, or needing attention), "sent" (entries the
    server acknowledged, kept `keep_sent_days` to send again after a restore of the server's
-   database) and "meta" (device id, sequence counter, the offline pack and its ETag, the
-   server's restore epoch). */
+   database), "meta" (device id, sequence counter, the offline pack and its ETag, the server's
+   restore epoch) and "photos" (commitment photos waiting to be sent after their visit's
+   receipt, by visit id; see photo.js). */
 (function (root) {
   "use strict";
   var TN = root.TN = root.TN || {};
@@ -13,16 +14,17 @@
   }
   function open() {
     if (!dbp) {
-      var r = indexedDB.open("tungnha", 2);
-      r.onupgradeneeded = function (e) {
-        if (e.oldVersion < 1) {
-          r.result.createObjectStore("outbox", { keyPath: "id" });
-          r.result.createObjectStore("meta");
-        }
-        if (e.oldVersion < 2) r.result.createObjectStore("sent", { keyPath: "id" });
+      var r = indexedDB.open("tungnha", 3);
+      r.onupgradeneeded = function () {
+        var names = r.result.objectStoreNames;
+        if (!names.contains("outbox")) r.result.createObjectStore("outbox", { keyPath: "id" });
+        if (!names.contains("meta")) r.result.createObjectStore("meta");
+        if (!names.contains("photos")) r.result.createObjectStore("photos", { keyPath: "visit_id" });
+        if (!names.contains("sent")) r.result.createObjectStore("sent", { keyPath: "id" });
       };
       dbp = req(r).then(function (db) {
-        db.onversionchange = function () { db.close(); dbp = null; };  // a newer page or worker upgrades
+        // A newer page or service worker upgrades the store: let it, and reopen next time.
+        db.onversionchange = function () { db.close(); dbp = null; };
         return db;
       });
     }
@@ -151,13 +153,15 @@
       if (e.state !== "quarantined") return false;
       return Object.keys(e.errors || {}).some(function (k) { return k !== "server"; });
     },
-    // Forget everything personal on this phone (logout): pack, outbox, sent entries, user.
+    // Forget everything personal on this phone (logout): pack, outbox, sent entries, photos, user.
     clear: function () {
-      return tx(["outbox", "sent", "meta"], "readwrite", function (o, s, m) {
-        o.clear(); s.clear();
+      return tx(["outbox", "sent", "meta", "photos"], "readwrite", function (o, s, m, p) {
+        o.clear(); s.clear(); p.clear();
         ["pack", "pack_etag", "pack_at", "user", "epoch"].forEach(function (k) { m.delete(k); });
       });
     },
+    tx: tx,
+    req: req,
     localIso: localIso
   };
 })(self);

@@ -68,7 +68,7 @@ def test_a_database_gone_under_a_signed_in_phone_answers_json_503(app, db_url, d
         _start(db_url)
     for answer in answers:
         assert answer.status_code == 503 and answer.is_json, answer.get_data(as_text=True)[:300]
-        assert answer.get_json()["error"] == "unavailable" and answer.get_json()["message"]
+        assert answer.get_json()["error"] == "database" and answer.get_json()["message"]
         assert int(answer.headers["Retry-After"]) > 0
     assert page.status_code == 503 and "text/html" in page.content_type
     assert "Thử lại" in page.get_data(as_text=True)
@@ -111,7 +111,7 @@ def test_a_full_disk_keeps_nothing_and_asks_to_retry(make_app, db_url, db_sessio
     client, token = _signed_in(app)
     with caplog.at_level(logging.ERROR, logger=app.logger.name):
         answer = send(client, entries[:150], token=token)
-    assert answer.status_code == 503 and answer.is_json and answer.headers["Retry-After"] == "30"
+    assert answer.status_code == 503 and answer.is_json and answer.headers["Retry-After"] == "60"
     assert "[full]" in caplog.text  # SQLITE_FULL: "database or disk is full"
     assert db_session.scalar(sa.select(sa.func.count()).select_from(SyncReceipt)) == 0
 

@@ -46,7 +46,8 @@ def test_transient_and_final_failures_are_told_apart(tmp_path):
     assert [faults.is_transient(wrap(e)) for e in transient] == [True] * len(transient)
     assert [faults.is_transient(wrap(e)) for e in final] == [False] * len(final)
     assert faults.retry_after(wrap(pg.DeadlockDetected("x"))) == 2
-    assert faults.retry_after(wrap(full)) == 30 and faults.kind(wrap(full)) == "full"
+    assert faults.retry_after(wrap(full)) == 60 and faults.kind(wrap(full)) == "full"
+    assert faults.unavailable(wrap(full)) == "storage" and faults.unavailable(wrap(cannot_open.value)) == "database"
 
 
 def _holding_household(db_url: str, household_id):
