@@ -6,6 +6,8 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
+from flask import current_app
 from flask_migrate import downgrade, upgrade
 
 from fieldapp.models import QuarantinedEntry, SyncReceipt
@@ -13,6 +15,13 @@ from tests.helpers import households_of, user
 from tests.sync.helpers import campaign_id, send, statuses, visit_entry
 
 SERVER_ERROR = {"server": "Máy chủ không ghi được mục này."}
+SYNC_FAULTS = "26bf53a49881"  # the revision with the data fix
+
+
+def _before(revision: str) -> str:
+    """The revision the given one builds on (it moves when main gains migrations)."""
+    config = current_app.extensions["migrate"].migrate.get_config()
+    return ScriptDirectory.from_config(config).get_revision(revision).down_revision
 
 
 def _held(db_session, entry, errors=SERVER_ERROR) -> int:
@@ -52,7 +61,8 @@ def test_the_data_fix_resolves_false_quarantines_of_stored_entries(app, client, 
     stored, lost, refused = (visit_entry(h.id, cid) for h in households_of("T02")[:3])
     auth.login("cskv1")
     send(client, [stored])
-    downgrade(revision="3f6d2b8e41c7")
+    db_session.rollback()  # no snapshot open across the schema change (PostgreSQL would wait for it)
+    downgrade(revision=_before(SYNC_FAULTS))
     db_session.remove()
     table = sa.table("quarantined_entries", sa.column("entry_id"), sa.column("user_id"), sa.column("device_id"),
                      sa.column("raw", sa.JSON), sa.column("errors", sa.JSON), sa.column("received_at", sa.DateTime))
