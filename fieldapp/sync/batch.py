@@ -4,14 +4,17 @@ A receipt (keyed by the entry id, with a hash of the entry's canonical JSON) mak
 resent entry answer `duplicate` (same content) or `id_conflict` (different content)
 without writing anything. The batch claims the receipts of its new ids first, in id order
 (`receipts.claim`), so a request racing with the same ids waits, then answers from the
-winner's receipts, and two such requests never deadlock.
+winner's receipts, and two such requests never deadlock. A refused entry wrote nothing, so
+the same user sending its id again (fixed on the phone, or after what it pointed to arrived)
+is a new attempt: its receipt is taken again (`receipts.reclaim`); the review list keeps it
+once (`refused`).
 
 Then every entry is checked (refused ones are `quarantined`, for their content only) and the
 visits of the batch are inserted in a few statements (`visits.store_visits`). Only when that
 fails is the batch done again with a savepoint per entry, so that one bad entry never fails
 its neighbours: the entry that fails is answered `retry` (no receipt; the phone sends it
 again) and logged. A transient database failure (a deadlock, a full disk, a lost
-connection: `faults.is_transient`) is never an answer about an entry: it is raised, and the
+connection: `faults.unavailable`) is never an answer about an entry: it is raised, and the
 request answers 503 with Retry-After and keeps nothing.
 """
 from __future__ import annotations
@@ -90,4 +93,4 @@ def content_hash(entry: dict) -> str:
 def apply_batch(user: User, batch_id: str, device_id: str, entries: list[dict]) -> list[dict]:
     """One result per entry, in order; flushes, never commits (see the module docstring)."""
     entries = [_nfc(entry) for entry in entries]
-    return BatchRun(user, batch_id, device_id, entries, [content_hash(e) for e in entries]).results()
+    return BatchRun(user, batch_id, device_id, entries, content_hash).results()

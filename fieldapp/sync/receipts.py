@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..auth.models import User
 from ..extensions import db
 from ..timeutil import to_utc_naive, utcnow
+from . import refused
 from .models import QuarantinedEntry, SyncReceipt
 
 RECEIPTS = SyncReceipt.__table__
@@ -42,6 +43,20 @@ def claim(rows: list[dict]) -> set[uuid.UUID]:
     statement = insert.on_conflict_do_nothing(index_elements=["entry_id"]).returning(RECEIPTS.c.entry_id)
     ordered = sorted(rows, key=lambda row: row["entry_id"])
     return set(db.session.connection().execute(statement, ordered).scalars())
+
+
+def reclaim(rows: list[dict], user: User) -> set[uuid.UUID]:
+    """Take again, in entry-id order, the receipts of entries this user sent before and the
+    server refused (a new attempt under the same id); the ids won. A receipt another request
+    took meanwhile (now created) is not won: the entry is answered from it."""
+    won = set()
+    for values in sorted(rows, key=lambda row: row["entry_id"]):
+        statement = (RECEIPTS.update()
+                     .where(RECEIPTS.c.entry_id == values["entry_id"], RECEIPTS.c.status == "quarantined",
+                            RECEIPTS.c.user_id == user.id)
+                     .values({k: v for k, v in values.items() if k != "entry_id"}).returning(RECEIPTS.c.entry_id))
+        won |= set(db.session.connection().execute(statement).scalars())
+    return won
 
 
 def row(user: User, batch_id: str, device_id: str, entry: dict, entry_id: uuid.UUID, digest: str,
@@ -81,18 +96,12 @@ def answer(user: User, device_id: str, entry: dict, receipt, digest: str) -> dic
     return {"id": entry["id"], **receipt.result}
 
 
-def quarantined_row(user: User, device_id: str, entry: dict, errors: dict) -> dict:
-    return dict(entry_id=entry["id"], user_id=user.id, device_id=device_id, raw=entry, errors=errors,
-                received_at=utcnow())
-
-
 def quarantine(user: User, device_id: str, entry: dict, errors: dict) -> dict:
-    """Keep the raw entry for review, once per entry id while unresolved."""
-    seen = db.session.scalar(sa.select(QuarantinedEntry.id).where(
-        QuarantinedEntry.entry_id == entry["id"], QuarantinedEntry.resolved_at.is_(None)).limit(1))
-    if not seen:
-        db.session.connection().execute(QuarantinedEntry.__table__.insert(),
-                                         quarantined_row(user, device_id, entry, errors))
+    """Keep the raw entry for review, once (see `refused.keep`)."""
+    from .batch import content_hash
+
+    with db.session.begin_nested():
+        refused.keep(user, device_id, entry, errors, content_hash)
     return {"id": entry["id"], "status": "quarantined", "errors": errors}
 
 

@@ -19,20 +19,24 @@ from ..extensions import db
 from ..proof import checks
 from ..timeutil import utcnow
 from ..visits.services import NewVisits, store_visits
-from . import receipts
+from . import receipts, refused
 from .entries import APPLY, Invalid, Lookups, as_uuid
-from .models import QuarantinedEntry
 
 
 class BatchRun:
-    def __init__(self, user: User, batch_id: str, device_id: str, entries: list[dict], digests: list[str]):
+    def __init__(self, user: User, batch_id: str, device_id: str, entries: list[dict], digest):
         self.user, self.batch_id, self.device_id = user, batch_id, device_id
-        self.entries, self.digests = entries, digests
+        self.entries, self.digest = entries, digest  # digest: the content hash of an entry
+        self.digests = [digest(e) for e in entries]
         self.ids = [as_uuid(e["id"]) for e in entries]
         self.received_at = utcnow()
         self.lookups: Lookups | None = None  # read once some entry is ours to apply
         self.receipts = receipts.existing({i for i in self.ids if i})  # id → stored or in-memory receipt
         self.answers: dict[int, dict] = {}  # position → result, for the entries this run applied
+        # Refused before and sent again by their user: a new attempt (see batch.py).
+        self.retried = {i for i, r in self.receipts.items() if r.status == "quarantined" and r.user_id == user.id}
+        for entry_id in self.retried:
+            del self.receipts[entry_id]
         firsts = {}
         for position, entry_id in enumerate(self.ids):
             if entry_id is not None and entry_id not in self.receipts:
@@ -64,6 +68,9 @@ class BatchRun:
         answers = [self._answer(p) for p in range(len(self.entries))]
         checks.after_store([self.ids[p] for p, a in sorted(self.answers.items())
                             if a["status"] == "created" and self.entries[p]["type"] == "visit"])
+        for position, answer in self.answers.items():
+            if answer["status"] == "created" and self.ids[position] in self.retried:
+                refused.fixed(answer["id"], self.user)
         receipts.resolve_stored([a["id"] for a in answers if a["status"] in ("created", "duplicate")])
         return answers
 
@@ -81,7 +88,8 @@ class BatchRun:
     def _apply(self, positions: list[int]) -> None:
         rows = [receipts.row(self.user, self.batch_id, self.device_id, self.entries[p], self.ids[p],
                              self.digests[p], self.received_at) for p in positions]
-        won = receipts.claim(rows)
+        won = receipts.claim([r for r in rows if r["entry_id"] not in self.retried])
+        won |= receipts.reclaim([r for r in rows if r["entry_id"] in self.retried], self.user)
         if won and self.lookups is None:  # a request that lost every race reads nothing more
             self.lookups = Lookups(self.user, [self.entries[p] for p in positions if self.ids[p] in won],
                                    self.received_at)
@@ -126,9 +134,8 @@ class BatchRun:
         audit.insert_rows(self.audit_rows)
         if self.refused:
             receipts.mark_quarantined({i: result for i, (_entry, result) in self.refused.items()})
-            db.session.connection().execute(QuarantinedEntry.__table__.insert(), [
-                receipts.quarantined_row(self.user, self.device_id, entry, result["errors"])
-                for entry, result in self.refused.values()])
+            for entry, result in self.refused.values():
+                refused.keep(self.user, self.device_id, entry, result["errors"], self.digest)
         self._pending()
 
     def _answer(self, position: int) -> dict:

@@ -8,7 +8,7 @@
   refused: they are marked resolved, resolution "stored".
 
 Revision ID: 26bf53a49881
-Revises: 4dcd9d738a75
+Revises: 6a1f0c3d9b27
 Create Date: 2026-12-01
 """
 import uuid
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "26bf53a49881"
-down_revision = "4dcd9d738a75"
+down_revision = "6a1f0c3d9b27"
 branch_labels = None
 depends_on = None
 

@@ -69,7 +69,7 @@
         });
       });
     },
-    // Queue an entry (type "visit" or "household"); the id is also the new record's id.
+    // Queue an entry ("visit", "household" or "withdrawal"); the id is also the new record's id.
     add: function (type, data, user) {
       return tx(["outbox", "meta"], "readwrite", function (o, m) {
         return req(m.get("seq")).then(function (seq) {
@@ -111,7 +111,7 @@
       return tx(["sent"], "readwrite", function (s) { ids.forEach(function (id) { s.delete(id); }); });
     },
     // The server lost these (a restore): back into the outbox, same id, content and sequence.
-    requeue: function (ids) {
+    requeueLost: function (ids) {
       return tx(["outbox", "sent"], "readwrite", function (o, s) {
         return Promise.all(ids.map(function (id) {
           return Promise.all([req(s.get(id)), req(o.get(id))]).then(function (found) {
@@ -148,16 +148,24 @@
       });
     },
     // Refused for its content (the server will never take it as it is), not for a failure of
-    // the server: only these are offered "send as a new entry".
+    // the server: only these are offered "send again" (the others resolve themselves, sync.js).
     refusedForContent: function (e) {
       if (e.state !== "quarantined") return false;
       return Object.keys(e.errors || {}).some(function (k) { return k !== "server"; });
+    },
+    // A returned entry goes back in the queue under its id, as it was or as edited.
+    requeue: function (id, data) {
+      return tx(["outbox"], "readwrite", function (o) {
+        return req(o.get(id)).then(function (e) {
+          if (e) { e.state = "pending"; e.errors = null; e.data = data || e.data; o.put(e); }
+        });
+      });
     },
     // Forget everything personal on this phone (logout): pack, outbox, sent entries, photos, user.
     clear: function () {
       return tx(["outbox", "sent", "meta", "photos"], "readwrite", function (o, s, m, p) {
         o.clear(); s.clear(); p.clear();
-        ["pack", "pack_etag", "pack_at", "user", "epoch"].forEach(function (k) { m.delete(k); });
+        ["pack", "pack_etag", "pack_at", "user", "epoch", "sent_at"].forEach(function (k) { m.delete(k); });
       });
     },
     tx: tx,

@@ -80,7 +80,7 @@
       if (!session.epoch || known === session.epoch) return;
       var lost = known ? TN.outbox.sent().then(function (sent) {
         return statuses(sent.map(function (e) { return e.id; })).then(function (found) {
-          return TN.outbox.requeue(sent.filter(function (e) { return found[e.id] === "unknown"; })
+          return TN.outbox.requeueLost(sent.filter(function (e) { return found[e.id] === "unknown"; })
             .map(function (e) { return e.id; }));
         });
       }) : Promise.resolve();
@@ -96,7 +96,7 @@
     return statuses(failed.map(function (e) { return e.id; })).then(function (found) {
       var stored = failed.filter(function (e) { return found[e.id] === "created"; }).map(function (e) { return e.id; });
       var lost = failed.filter(function (e) { return found[e.id] === "unknown"; }).map(function (e) { return e.id; });
-      return TN.outbox.acknowledge(stored).then(function () { return TN.outbox.requeue(lost); });
+      return TN.outbox.acknowledge(stored).then(function () { return TN.outbox.requeueLost(lost); });
     });
   }
 
@@ -157,6 +157,7 @@
 
   function run() {
     clearTimeout(timer);
+    TN.onSyncStart && TN.onSyncStart();
     // Photos go after the entries, so a photo's visit has its receipt first (photo.js).
     return withLock(function () {
       return sendAll().then(function (sent) {

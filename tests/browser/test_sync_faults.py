@@ -1,7 +1,7 @@
 """The phone under server faults: a 503 keeps the entry and waits at least Retry-After; an
 entry answered "retry" stays queued; entries an older server wrongly held as refused
-("Máy chủ không ghi được mục này.") resolve themselves; only content refusals offer "send as
-a new entry"."""
+("Máy chủ không ghi được mục này.") resolve themselves; only content refusals offer "send
+again"."""
 from __future__ import annotations
 
 import json
@@ -82,7 +82,7 @@ def test_entries_wrongly_held_as_refused_resolve_themselves(live_server, plain_p
     stored = page.evaluate(ADD, [stored_for, "stored"])
     page.evaluate("TN.syncNow()")
     wait_until(page, "TN.outbox.sent().then(s => s.length === 1)")
-    page.evaluate("""([e, errors]) => TN.outbox.requeue([e.id]).then(() => TN.outbox.attention(e.id, "quarantined", errors))""",
+    page.evaluate("""([e, errors]) => TN.outbox.requeueLost([e.id]).then(() => TN.outbox.attention(e.id, "quarantined", errors))""",
                   [stored, SERVER_ERROR])
     # Another the server never stored, held the same way.
     lost = page.evaluate(ADD, [lost_for, "lost"])
@@ -93,7 +93,7 @@ def test_entries_wrongly_held_as_refused_resolve_themselves(live_server, plain_p
     page.wait_for_selector("html[data-pack-ready]", state="attached")
     box.wait_for()
     assert box.locator("[data-entry]").count() == 2
-    assert box.get_by_role("button", name="Gửi lại thành mục mới").count() == 0  # not a refusal of content
+    assert box.get_by_role("button", name="Gửi lại", exact=True).count() == 0  # not a refusal of content
     page.unroute("**/api/sync/**")
     page.evaluate("TN.syncNow()")
     box.wait_for(state="detached")
