@@ -172,7 +172,7 @@ def store_visits(rows: NewVisits) -> None:
     audit.insert_rows(rows.audit)
     now = utcnow()
     for old in rows.replaced:
-        if old.replaced_at is None:
+        if old.in_force:
             old.replaced_at, old.replaced_reason = now, "corrected"
     if rows.replaced:
         db.session.flush()

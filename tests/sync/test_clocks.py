@@ -8,11 +8,11 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from fieldapp.campaigns.services import active_campaign
+from fieldapp.campaigns.services import current_campaign
 from fieldapp.coverage.activity import idle, officer_activity
 from fieldapp.models import SyncReceipt, Visit
 from fieldapp.timeutil import today_vn
-from tests.accountability.visits import add_visit, vn
+from tests.accountability.visits import add_visit
 from tests.helpers import households_of, unvisited_household, village
 from tests.sync.helpers import campaign_id, send, visit_entry
 
@@ -57,15 +57,16 @@ def test_as_of_today_counts_a_visit_from_a_phone_that_runs_ahead(client, auth, d
 
 def test_idle_lists_use_the_receipt_time_when_the_device_ran_ahead(app, db_session):
     household = households_of("T06")[0]
-    campaign = active_campaign(household.village.commune_id)
+    campaign = current_campaign(commune_id=household.village.commune_id)
     villages = sa.select(sa.literal(village("T06").id))
-    on = vn("2025-12-09 12:00").date()
-    before = next(a for a in officer_activity(campaign, villages, on) if a.user.username == "cskv2").last_at
-    visit = add_visit(household, "cskv2", "warned", "2025-11-29 09:00")
+    before = next(a for a in officer_activity(campaign, villages, today_vn()) if a.user.username == "cskv2").last_at
+    received = before + timedelta(days=1)  # naive UTC, a day after the officer's latest visit
+    visit = add_visit(household, "cskv2", "warned", (received + timedelta(hours=7)).strftime("%Y-%m-%d %H:%M"))
     # Stored before the server refused such clocks: 31/12/9999 on the device.
     visit.recorded_at = datetime(9999, 12, 31, 16, 59)
     db_session.commit()
+    on = (received + timedelta(hours=7)).date() + timedelta(days=10)
     [activity] = [a for a in officer_activity(campaign, villages, on) if a.user.username == "cskv2"]
-    assert before < activity.last_at == datetime(2025, 11, 29, 2, 0)  # received, 09:00 in Vietnam
+    assert before < activity.last_at == received.replace(second=0, microsecond=0)  # received, not 9999
     assert activity.idle_days(on) == 10
     assert [a.user.username for a in idle([activity], on, 7)] == ["cskv2"]
