@@ -71,6 +71,9 @@ def load(app: Flask, overrides: dict | None) -> None:
         # is queued again (or failed after its last attempt) and its commune is free.
         LEASE_SECONDS=float(os.environ.get("LEASE_SECONDS", os.environ.get("JOB_LEASE_SECONDS", "30"))),
         WORKER_POLL_SECONDS=float(os.environ.get("WORKER_POLL_SECONDS", "1")),
+        # Phones keep the entries the server acknowledged this many days (cleared at logout),
+        # to send again what a restore from a backup lost.
+        SYNC_KEEP_SENT_DAYS=int(os.environ.get("SYNC_KEEP_SENT_DAYS", "30")),
         MAP_TILE_URL=os.environ.get("MAP_TILE_URL", ""),
         MAP_TILE_ATTRIBUTION=os.environ.get("MAP_TILE_ATTRIBUTION", ""),
         # The province's base map as one MBTiles file, served at /tiles/{z}/{x}/{y}; phones keep
@@ -102,5 +105,9 @@ def load(app: Flask, overrides: dict | None) -> None:
     )
     if overrides:
         app.config.update(overrides)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # A database host that drops packets must fail in seconds (503), not hang a worker.
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        options.setdefault("connect_args", {}).setdefault("connect_timeout", 5)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)

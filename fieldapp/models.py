@@ -2,6 +2,7 @@
 from .accountability.models import AuditEvent, Incident, VillageReview
 from .auth.models import Assignment, User, UserSession
 from .auth.throttle import SignInFailure
+from .backup.models import RestoreEpoch
 from .campaigns.models import Campaign, CampaignTopic, Topic
 from .households.models import Household
 from .jobs.models import Job, StoredFile, Worker
@@ -14,7 +15,7 @@ from .visits.models import Visit, VisitMaterial, VisitTopic, VisitWithdrawal, vi
 
 __all__ = [
     "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "Household",
-    "ImportRun", "Incident", "Job", "Lease", "QuarantinedEntry", "SignInFailure", "StoredFile", "SyncReceipt",
+    "ImportRun", "Incident", "Job", "Lease", "QuarantinedEntry", "RestoreEpoch", "SignInFailure", "StoredFile", "SyncReceipt",
     "Topic", "User", "UserSession", "Village", "VillageReview", "Visit", "VisitMaterial", "VisitTopic",
     "VisitWithdrawal", "Worker", "visit_companions",
     "CheckReview", "CommitmentPhoto", "LearntPoint", "Verification", "VerificationDraw", "VisitCheck",

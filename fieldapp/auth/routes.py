@@ -21,6 +21,7 @@ from flask_wtf.csrf import generate_csrf
 from .. import nav, paging
 from ..forms import Form
 from ..accountability import audit
+from ..backup import epoch
 from ..extensions import db, reads_only
 from ..labels import ROLES
 from ..register.models import Village
@@ -111,7 +112,8 @@ def logout():
 @reads_only
 @requires("use_app")
 def api_session():
-    """Who is signed in, a fresh CSRF token and the server clock; 401 JSON when nobody is."""
+    """Who is signed in, a fresh CSRF token, the server clock, the restore epoch and how long
+    phones keep acknowledged entries (days); 401 JSON when nobody is."""
     user = current_user
     return jsonify(
         user={
@@ -125,6 +127,8 @@ def api_session():
         },
         csrf_token=generate_csrf(),
         server_time=iso_utc(utcnow()),
+        epoch=epoch.current(),
+        keep_sent_days=current_app.config["SYNC_KEEP_SENT_DAYS"],
     )
 
 

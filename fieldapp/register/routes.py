@@ -18,7 +18,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from .. import nav
 from ..auth import scoping
 from ..auth.permissions import requires
-from ..extensions import db, htmx
+from ..extensions import db, htmx, reads_only
 from ..jobs import files, services as jobs
 from ..jobs.models import Job
 from ..security import large_body
@@ -35,6 +35,7 @@ nav.add("register.villages", _l("Import village boundaries"), order=51)
 
 
 @bp.get("/")
+@reads_only
 @requires("manage_register")
 def index():
     """The upload form and the latest imports of the caller's commune (admins: all). 403 unless
@@ -83,6 +84,7 @@ def confirm(run_id: int):
 
 
 @bp.get("/imports/<int:run_id>")
+@reads_only  # polled every second while an import holds the write lock
 @requires("manage_register")
 def show_run(run_id: int):
     """A run: progress while running (the fragment polls itself), then preview, errors, summary.

@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from ..auth import scoping
 from ..auth.models import Assignment, User
 from ..auth.permissions import can
+from ..backup import epoch
 from ..campaigns.models import Campaign
 from ..campaigns.services import current_campaign
 from ..coverage.status import RULE, households_with_status
@@ -123,12 +124,13 @@ def households_json(campaign: Campaign | None, where, personal: bool = True) -> 
 
 def structure(user: User, villages: list[Village], campaign: Campaign | None) -> tuple[str, dict]:
     """What every household of a pack hangs on (villages, their teams, the campaign, the
-    language, whether it shows personal data) and a short hash of it, the first part of the
-    pack's version."""
+    language, whether it shows personal data, the restore epoch) and a short hash of it, the
+    first part of the pack's version."""
     parts = {"villages": [(v.id, v.code, v.name, v.boundary) for v in villages],
              "teams": teams(user, [v.id for v in villages]), "campaign": campaign_json(campaign),
              "personal": can(user, "see_personal")}
-    text = json.dumps([user.id, str(get_locale()), parts], default=str, sort_keys=True)
+    # The restore epoch too: after a restore a phone's older version is never a base for a delta.
+    text = json.dumps([user.id, str(get_locale()), parts, epoch.current()], default=str, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:12], parts
 
 
@@ -141,7 +143,7 @@ def build_pack(user: User) -> dict:
     shape, parts = structure(user, villages, campaign)
     by_village = households_json(campaign, Household.village_id.in_([v.id for v in villages]), parts["personal"])
     return {
-        "version": versions.make(shape), "generated_at": iso_utc(utcnow()),
+        "version": versions.make(shape), "generated_at": iso_utc(utcnow()), "epoch": epoch.current(),
         "campaign": parts["campaign"], "status_rule": RULE,
         "villages": [
             {"id": v.id, "code": v.code, "name": v.name, "households": by_village.get(v.id, []),

@@ -73,7 +73,9 @@
         '</span></p><ul class="small">' + reasons(e.errors) + "</ul>" + edit + '<p class="att-actions">' +
         (edit ? '<button type="button" class="btn" data-edit>' + esc(L.edit) + "</button> " : "") +
         (e.type === "visit" && f ? '<a class="btn" href="/households/' + esc(e.data.household_id) + '">' + esc(L.fix) + "</a> " : "") +
-        '<button type="button" class="btn" data-resend>' + esc(L.resend) + '</button> <button type="button" class="btn" data-discard>' + esc(L.discard) + "</button></p></div>";
+        // A failure of the server is not the entry's fault: it resolves itself (sync.js), no resend.
+        (TN.outbox.refusedForContent(e) ? '<button type="button" class="btn" data-resend>' + esc(L.resend) + "</button> " : "") +
+        '<button type="button" class="btn" data-discard>' + esc(L.discard) + "</button></p></div>";
     }).join("");
   }
 
