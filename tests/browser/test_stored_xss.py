@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from fieldapp.accountability.models import Incident, VillageReview
-from fieldapp.campaigns.services import active_campaign
+from fieldapp.campaigns.services import current_campaign
 from fieldapp.extensions import db
 from fieldapp.models import Campaign, ImportRun, QuarantinedEntry, Topic, Village
 from fieldapp.visits.services import record_visit, standard_values
@@ -38,7 +38,7 @@ def plant(app) -> dict:
             household.head_name, household.address, household.code = LONG, SCRIPT, f"<svg data-xss>{n}"
         for person in (officer, admin, user("antt1")):
             person.full_name, person.title = LONG, SHORT
-        campaign = active_campaign(officer.commune_id)
+        campaign = current_campaign(officer)
         campaign.name = LONG
         topic = db.session.scalar(sa.select(Topic).limit(1))
         topic.label_vi = topic.label_en = LONG

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from fieldapp.accountability.models import Incident
-from fieldapp.campaigns.services import active_campaign
+from fieldapp.campaigns.services import current_campaign
 from fieldapp.extensions import db
 from fieldapp.reports.cells import FORMULA_STARTS
 from tests.helpers import households_of, user, village
@@ -25,7 +25,7 @@ def poisoned(db_session):
         village(code).name = payload
     household = households_of("T01")[0]
     household.head_name, household.code = PAYLOADS[0], PAYLOADS[3]
-    campaign = active_campaign(user("chihuy").commune_id)
+    campaign = current_campaign(user("chihuy"))
     campaign.name = PAYLOADS[1]
     db.session.add(Incident(household_id=household.id, occurred_on=date(2025, 11, 20), kind="scam",
                             note=PAYLOADS[2], created_by_id=user("chihuy").id))
