@@ -19,7 +19,6 @@ request answers 503 with Retry-After and keeps nothing.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import unicodedata
 
@@ -28,6 +27,7 @@ from flask_babel import gettext as _
 
 from ..auth.models import User
 from . import quota, receipts
+from .receipts import content_hash
 from .run import BatchRun
 
 MAX_ENTRIES = 200
@@ -83,14 +83,6 @@ def _nfc(entry: dict) -> dict:
     if text.isascii() or unicodedata.is_normalized("NFC", text):
         return entry
     return json.loads(unicodedata.normalize("NFC", text))
-
-
-def content_hash(entry: dict) -> str:
-    """SHA-256 of the entry's meaning: type, device time and data, as canonical JSON (of an
-    entry `apply_batch` already normalised to NFC)."""
-    content = {"type": entry["type"], "recorded_at": entry.get("recorded_at"), "data": entry["data"]}
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def apply_batch(user: User, batch_id: str, device_id: str, entries: list[dict],

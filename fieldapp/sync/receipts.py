@@ -8,6 +8,8 @@ queue behind each other and never deadlock.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from datetime import datetime
 
@@ -96,10 +98,16 @@ def answer(user: User, device_id: str, entry: dict, receipt, digest: str) -> dic
     return {"id": entry["id"], **receipt.result}
 
 
+def content_hash(entry: dict) -> str:
+    """SHA-256 of the entry's meaning: type, device time and data, as canonical JSON (of an
+    entry `apply_batch` already normalised to NFC)."""
+    content = {"type": entry["type"], "recorded_at": entry.get("recorded_at"), "data": entry["data"]}
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def quarantine(user: User, device_id: str, entry: dict, errors: dict) -> dict:
     """Keep the raw entry for review, once (see `refused.keep`)."""
-    from .batch import content_hash
-
     with db.session.begin_nested():
         refused.keep(user, device_id, entry, errors, content_hash)
     return {"id": entry["id"], "status": "quarantined", "errors": errors}
