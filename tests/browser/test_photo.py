@@ -72,7 +72,9 @@ def test_a_photo_taken_offline_lands_once_on_the_household_page(browser, server,
     policy = page.goto(f"{server.url}/households/{household_id}").headers["content-security-policy"]
     assert "script-src 'self';" in policy and "blob:" in policy
     page.locator("form input[name=photo]").first.set_input_files(str(photo))
-    page.locator("[data-photo-note]", has_text="KB").first.wait_for()
+    # The page holds more than one visit form (walk: the full form and the correction form), the
+    # first of which may be folded away: wait for its note's text, not for it to show.
+    until(page, "document.querySelector('[data-photo-note]').textContent.indexOf('KB') >= 0")
     until(page, "document.querySelector('[data-photo-preview]').naturalWidth > 0")
     assert page.evaluate("document.querySelector('[data-photo-preview]').src").startswith("blob:")
     assert page.evaluate("window.__violations") == []
