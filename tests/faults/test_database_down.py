@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from fieldapp import faults
+from fieldapp.auth.sessions import SID
 from fieldapp.models import SyncReceipt
 from tests.conftest import Auth, _pg_admin
 from tests.helpers import households_of
@@ -86,6 +87,7 @@ def test_a_database_that_was_never_there_answers_json_503(make_app, db_url):
     app = make_app(SQLALCHEMY_DATABASE_URI=url)
     client = app.test_client()
     with client.session_transaction() as session:  # a phone still signed in from before
+        session[SID] = "a session the database would have to look up"
         session["_user_id"] = "1"
         session["_fresh"] = True
     for answer in (client.get("/api/session"), client.post("/api/sync/batch", json={}),
