@@ -80,7 +80,8 @@ def test_behind_an_https_proxy_cookies_are_secure_with_hsts(db_url):
     token = csrf_from(page.get_data(as_text=True))
     answer = client.post("/login", headers={**proxied, "Referer": "https://localhost/login"}, data={"username": "cskv1", "password": "demo1234",
                                                           "csrf_token": token, "remember": "y"})
-    assert answer.status_code == 302  # to "/", which sends each role to its home
+    home = answer.headers["Location"]  # the role's home, never a plain-http address
+    assert answer.status_code == 302 and "/login" not in home and not home.startswith("http:")
     cookies = answer.headers.getlist("Set-Cookie")
     assert {c.split("=")[0] for c in cookies} >= {"session", "tn_remember"}
     assert all("Secure" in c and "HttpOnly" in c for c in cookies)
