@@ -27,7 +27,6 @@ from flask_babel import gettext as _
 
 from ..auth.models import User
 from . import quota, receipts
-from .receipts import content_hash
 from .run import BatchRun
 
 MAX_ENTRIES = 200
@@ -93,8 +92,8 @@ def apply_batch(user: User, batch_id: str, device_id: str, entries: list[dict],
     caller rolls back)."""
     entries = [_nfc(entry) for entry in entries]
     big = {p for p, entry in enumerate(entries) if quota.oversized(entry)}
-    applied = iter(BatchRun(user, batch_id, device_id, [e for p, e in enumerate(entries) if p not in big],
-                            content_hash).results())
+    applied = iter(BatchRun(user, batch_id, device_id,
+                            [e for p, e in enumerate(entries) if p not in big]).results())
     results = [_oversized(user, device_id, entry) if p in big else next(applied)
                for p, entry in enumerate(entries)]
     if quarantine_room is not None and sum(r["status"] in KEPT for r in results) > quarantine_room:

@@ -24,10 +24,10 @@ from .entries import APPLY, Invalid, Lookups, as_uuid
 
 
 class BatchRun:
-    def __init__(self, user: User, batch_id: str, device_id: str, entries: list[dict], digest):
+    def __init__(self, user: User, batch_id: str, device_id: str, entries: list[dict]):
         self.user, self.batch_id, self.device_id = user, batch_id, device_id
-        self.entries, self.digest = entries, digest  # digest: the content hash of an entry
-        self.digests = [digest(e) for e in entries]
+        self.entries = entries
+        self.digests = [receipts.content_hash(e) for e in entries]
         self.ids = [as_uuid(e["id"]) for e in entries]
         self.received_at = utcnow()
         self.lookups: Lookups | None = None  # read once some entry is ours to apply
@@ -135,7 +135,7 @@ class BatchRun:
         if self.refused:
             receipts.mark_quarantined({i: result for i, (_entry, result) in self.refused.items()})
             for entry, result in self.refused.values():
-                refused.keep(self.user, self.device_id, entry, result["errors"], self.digest)
+                refused.keep(self.user, self.device_id, entry, result["errors"], receipts.content_hash)
         self._pending()
 
     def _answer(self, position: int) -> dict:
