@@ -28,7 +28,7 @@
       el.setAttribute("data-outbox-count", pending);
       TN.outbox.meta("sent_at").then(function (at) {
         var parts = online ? [] : [L.offline];
-        if (sending && pending) parts.push(L.sending);
+        if (sending && pending && online) parts.push(L.sending);  // offline, a try is not a send
         else if (pending) parts.push(L.unsent.replace("%(n)s", pending) + (failed && online ? " · " + L.not_sent : ""));
         else if (online) parts.push(at ? L.sent_at.replace("%(time)s", hhmm(at)) : L.nothing_sent);
         el.textContent = parts.join(" · ");
