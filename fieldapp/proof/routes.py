@@ -80,17 +80,24 @@ def mark(visit_id):
     roles other than commanders and admins, 404 outside the area, 422 with messages."""
     visit = api.get_visit(current_user, visit_id)
     form = MarkForm()
+    return _answer(form, lambda: review.mark(visit, current_user, form.verdict.data, form.note.data or ""),
+                   lambda f: _item(visit, f), ".index")
+
+
+def _answer(form, save, draw, back: str):
+    """The answer to a verdict form: to htmx the list item drawn again (422 with the messages
+    when refused); to a plain post a flash and the page it came from."""
     if not form.validate():
         if htmx:
-            return _item(visit, form), 422
+            return draw(form), 422
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
-        return redirect(_back()), 303
-    review.mark(visit, current_user, form.verdict.data, form.note.data or "")
+        return redirect(_back(back)), 303
+    save()
     db.session.commit()
     if htmx:
-        return _item(visit, MarkForm(formdata=None))
+        return draw(type(form)(formdata=None))
     flash(_("Saved."), "success")
-    return redirect(_back())
+    return redirect(_back(back))
 
 
 def _item(visit, form):
@@ -203,17 +210,8 @@ def verify(item_id: int):
     404 for a household outside the caller's area, 422 with messages."""
     item = verification.get_item(current_user, item_id)
     form = VerifyForm()
-    if not form.validate():
-        if htmx:
-            return _sample_item(item, form), 422
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
-        return redirect(_back(".sample_page")), 303
-    verification.record(item, form.result.data, form.note.data or "", current_user)
-    db.session.commit()
-    if htmx:
-        return _sample_item(item, VerifyForm(formdata=None))
-    flash(_("Saved."), "success")
-    return redirect(_back(".sample_page"))
+    return _answer(form, lambda: verification.record(item, form.result.data, form.note.data or "", current_user),
+                   lambda f: _sample_item(item, f), ".sample_page")
 
 
 def _sample_item(item, form):

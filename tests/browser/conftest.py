@@ -89,8 +89,3 @@ def until(page, script: str, seconds: float = 15):
         assert time.monotonic() < deadline, script
         page.wait_for_timeout(100)
 
-
-def wait_until(page, expression: str, timeout: float = 30) -> None:
-    """`until` with the longer default the sync tests use."""
-    until(page, expression, timeout)
-

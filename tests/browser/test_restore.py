@@ -13,7 +13,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from fieldapp.extensions import db
 from fieldapp.models import RestoreEpoch, SyncReceipt, Visit
-from tests.browser.conftest import LiveServer, sign_in, wait_until
+from tests.browser.conftest import LiveServer, sign_in, until
 from tests.browser.test_outbox import _open_village, plain_page  # noqa: F401 (fixture)
 from tests.conftest import _config, _new_app
 from tests.helpers import households_of, village
@@ -73,7 +73,7 @@ def _phone(browser, base: str, username: str, code: str, app):
         village_id, households = village(code).id, [str(h.id) for h in households_of(code)]
     page.goto(f"{base}/villages/{village_id}")
     page.wait_for_selector("html[data-pack-ready]", state="attached")
-    wait_until(page, "TN.outbox.meta('epoch')")  # the first sync learnt the server's epoch
+    until(page, "TN.outbox.meta('epoch')", 30)  # the first sync learnt the server's epoch
     return context, page, households
 
 
@@ -88,7 +88,7 @@ def test_phones_send_again_what_a_restore_lost(browser, sqlite_app, tmp_path):
     ids = []
     for (_context, page, households), user in zip(phones, ("cskv1", "cskv2")):
         ids += page.evaluate(RECORD, [user, households, PER_PHONE])
-        wait_until(page, f"{COUNTS}.then(([o, s]) => o === 0 && s === {PER_PHONE})")
+        until(page, f"{COUNTS}.then(([o, s]) => o === 0 && s === {PER_PHONE})", 30)
     assert len(set(ids)) == 2 * PER_PHONE and _stored(sqlite_app, ids) == (200, 200)
 
     server.stop()  # the server's disk is lost; the province restores last night's backup
@@ -107,7 +107,7 @@ def test_phones_send_again_what_a_restore_lost(browser, sqlite_app, tmp_path):
         recovered = (f"Promise.all([TN.outbox.meta('epoch'), {COUNTS}])"
                      f".then(([e, [o, s]]) => e === '{epoch}' && o === 0 && s === {PER_PHONE})")
         for _context, page, _h in phones:
-            wait_until(page, recovered, timeout=60)
+            until(page, recovered, 60)
         assert _stored(restored, ids) == (200, 200)
         for _context, page, _h in phones:  # and again: nothing twice
             page.evaluate("TN.syncNow()")

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from fieldapp.models import SyncReceipt, Visit
-from tests.browser.conftest import wait_until
+from tests.browser.conftest import until
 from tests.browser.test_outbox import STORED, _open_village, plain_page  # noqa: F401 (fixture)
 from tests.helpers import households_of, unvisited_household, visits_of
 
@@ -81,7 +81,7 @@ def test_entries_wrongly_held_as_refused_resolve_themselves(live_server, plain_p
     # under an older server): the phone holds it as refused.
     stored = page.evaluate(ADD, [stored_for, "stored"])
     page.evaluate("TN.syncNow()")
-    wait_until(page, "TN.outbox.sent().then(s => s.length === 1)")
+    until(page, "TN.outbox.sent().then(s => s.length === 1)", 30)
     page.evaluate("""([e, errors]) => TN.outbox.requeueLost([e.id]).then(() => TN.outbox.attention(e.id, "quarantined", errors))""",
                   [stored, SERVER_ERROR])
     # Another the server never stored, held the same way.
