@@ -97,8 +97,9 @@ def _prepare(url: str) -> None:
 def _serve(url: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "LOGIN_RATE_LIMIT": "100000 per minute"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen([str(gunicorn), "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}",
-                               "--error-logfile", "-", "--log-level", "warning", "fieldapp:create_app()"],
+    # No control socket: its default path is shared, and a second server would take it over.
+    server = subprocess.Popen([str(gunicorn), "--workers", "2", "--threads", "4", "--no-control-socket",
+                               "--bind", f"127.0.0.1:{port}", "--error-logfile", "-", "--log-level", "warning", "fieldapp:create_app()"],
                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               start_new_session=True)
     for _ in range(300):
