@@ -2,12 +2,12 @@
 from .accountability.models import AuditEvent, Incident, VillageReview
 from .auth.models import Assignment, User
 from .campaigns.models import Campaign, CampaignTopic, Topic
-from .register.models import Commune, Household, ImportRun, Village
+from .register.models import Commune, CommuneHistory, Household, ImportRun, Province, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
 from .visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
 
 __all__ = [
-    "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "Household",
-    "ImportRun", "Incident", "QuarantinedEntry", "SyncReceipt", "Topic", "User", "Village",
+    "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "CommuneHistory", "Household",
+    "ImportRun", "Province", "Incident", "QuarantinedEntry", "SyncReceipt", "Topic", "User", "Village",
     "VillageReview", "Visit", "VisitMaterial", "VisitTopic", "visit_companions",
 ]

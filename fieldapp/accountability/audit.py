@@ -69,6 +69,8 @@ def action_labels() -> dict[str, str]:
         "topic_create": _l("Created a topic"), "rewarn_view": _l("Viewed the re-warning list"),
         "user_create": _l("Created an account"), "user_update": _l("Changed an account"),
         "quarantine_resolve": _l("Resolved an entry to review"), "village_review": _l("Reviewed a village"),
+        "commune_add": _l("Added a commune"), "commune_rename": _l("Renamed a commune"),
+        "commune_merge": _l("Merged a commune into another"),
     }
 
 
@@ -80,7 +82,7 @@ def object_labels() -> dict[str, str]:
         "household": _l("household"), "households": _l("households"), "village": _l("village"),
         "incident": _l("incident"), "user": _l("account"), "visit": _l("visit"),
         "assignment": _l("assignment"), "campaign": _l("campaign"), "topic": _l("topic"),
-        "quarantined_entry": _l("entry to review"), "import_run": _l("import"),
+        "quarantined_entry": _l("entry to review"), "import_run": _l("import"), "commune": _l("commune"),
     }
 
 
@@ -102,6 +104,7 @@ def detail_labels() -> dict[str, str]:
         "assignment": _l("assignment"), "starts_on": _l("from"), "ends_on": _l("until"),
         "user_name": _l("account"), "visits_moved": _l("visits moved"), "code": _l("code"),
         "topic_id": _l("topic"), "step": _l("moved by"), "page": _l("page"),
+        "old_code": _l("former code"), "villages": _l("villages"),
     }
 
 

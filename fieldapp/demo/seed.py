@@ -14,6 +14,8 @@ from werkzeug.security import generate_password_hash
 from ..auth.models import Assignment, User
 from ..campaigns.defaults import create_default_campaign
 from ..extensions import db
+from ..register import units
+from ..register.communes import province_row
 from ..register.models import Commune, Household, Village
 from ..text import fold, given_name_key
 from ..timeutil import VN, to_utc_naive
@@ -23,6 +25,7 @@ from . import data
 PASSWORD = "demo1234"
 ASSIGNED_FROM = date(2025, 10, 1)
 OFFICERS = 6
+COMMUNE_CODE = "21034"  # Xã An Phú, Quảng Ngãi, in the official list (Decision 19/2025/QĐ-TTg)
 
 
 def officer_villages(n_villages: int) -> dict[int, list[int]]:
@@ -38,7 +41,8 @@ def seed_demo(households: int = 200, villages: int = 31, seed: int = 2025,
               visits_until: date | None = None) -> dict[str, int]:
     """Create the demo in an empty database; returns counts of what was made."""
     rng = random.Random(seed)
-    commune = Commune(code="AP", name="An Phú", province="Quảng Ngãi")
+    official = units.commune(COMMUNE_CODE)
+    commune = Commune(code=official.code, name=official.name, province=province_row(official.province))
     db.session.add(commune)
     db.session.flush()
     campaign = create_default_campaign(commune.id)

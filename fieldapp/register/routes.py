@@ -133,4 +133,4 @@ def run_status(status: str) -> str:
             "refused": _("Refused"), "failed": _("Failed")}.get(status, status)
 
 
-from . import household_routes  # noqa: E402,F401  (views on this blueprint)
+from . import commune_routes, household_routes  # noqa: E402,F401  (views on this blueprint)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -23,7 +23,10 @@ nav.add("villages.index", _l("My villages"), ("officer", "village_head", "comman
 @reads_only
 @login_required
 def index():
-    """My villages with their progress in the active campaign (only villages in my area)."""
+    """My villages with their progress in the active campaign (only villages in my area).
+    Province staff follow communes, not villages: their dashboard."""
+    if current_user.role == "province":
+        return redirect(url_for("coverage.dashboard"))
     campaign = active_campaign(current_user.commune_id)
     figures = village_coverage(campaign.id if campaign else None, scoping.village_ids(current_user))
     rows = [(f.village, f.counts, f.coverage) for f in figures]
@@ -35,7 +38,10 @@ def index():
 @login_required
 def show(village_id: int):
     """Households of one village with their status; `?q=` searches without diacritics,
-    `?status=` filters. 404 when the village is outside the caller's area."""
+    `?status=` filters. 404 when the village is outside the caller's area, or for a role that
+    sees figures only."""
+    if not scoping.may_open_households(current_user):
+        abort(404)
     village = scoping.get_village(current_user, village_id)
     campaign = active_campaign(village.commune_id)
     q = (request.args.get("q") or "").strip()[:100]
