@@ -2,12 +2,14 @@
 from .accountability.models import AuditEvent, Incident, VillageReview
 from .auth.models import Assignment, User
 from .campaigns.models import Campaign, CampaignTopic, Topic
+from .coverage import rollups  # noqa: F401  (keeps the summary rows current on every commit)
+from .coverage.models import HouseholdMark, VillageDaySummary, VillageRegisterSummary, VillageStatusSummary
 from .register.models import Commune, CommuneHistory, Household, ImportRun, Province, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
 from .visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
 
 __all__ = [
     "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "CommuneHistory", "Household",
-    "ImportRun", "Province", "Incident", "QuarantinedEntry", "SyncReceipt", "Topic", "User", "Village",
+    "HouseholdMark", "ImportRun", "Province", "VillageDaySummary", "VillageRegisterSummary", "VillageStatusSummary", "Incident", "QuarantinedEntry", "SyncReceipt", "Topic", "User", "Village",
     "VillageReview", "Visit", "VisitMaterial", "VisitTopic", "visit_companions",
 ]

@@ -40,6 +40,9 @@ def status_arg() -> str:
 
 
 def default_campaign(user) -> Campaign | None:
+    if user.role == "province":  # the province's own campaigns first, then its communes'
+        return db.session.scalar(scoping.campaigns(user).order_by(
+            Campaign.commune_id.is_not(None), Campaign.is_active.desc(), Campaign.starts_on.desc()))
     if user.role != "admin":
         return active_campaign(user.commune_id)
     return db.session.scalar(sa.select(Campaign).order_by(Campaign.is_active.desc(),

@@ -35,6 +35,12 @@ class Coverage:
     village: Village | None = None
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     youth: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    commune: object | None = None  # a Commune, for the province's rows (see `summaries`)
+    # Verified coverage (warned × the village's confirmation rate, issue 14): None until a
+    # sample exists; `summaries.with_verification` fills both.
+    verified_warned: float | None = None
+    sample: int = 0
+    in_period: int = 0  # households warned in a report's period (see `reports.campaign_report`)
     # Filled for the campaign report only (see `report_rows`).
     people_reached: int = 0
     youth_reached: int = 0
@@ -52,6 +58,10 @@ class Coverage:
     @property
     def coverage(self) -> float | None:
         return self.counts["warned"] / self.base if self.base else None
+
+    @property
+    def verified_coverage(self) -> float | None:
+        return self.verified_warned / self.base if self.verified_warned is not None and self.base else None
 
     @property
     def youth_households(self) -> int:
@@ -74,7 +84,10 @@ class Coverage:
         for status in STATUSES:
             self.counts[status] += other.counts[status]
             self.youth[status] += other.youth[status]
-        for name in ("people_reached", "youth_reached", "leaflets", "commitments"):
+        if other.verified_warned is not None:
+            self.verified_warned = (self.verified_warned or 0) + other.verified_warned
+            self.sample += other.sample
+        for name in ("people_reached", "youth_reached", "leaflets", "commitments", "in_period"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 

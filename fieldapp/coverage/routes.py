@@ -23,7 +23,7 @@ from ..timeutil import today_vn
 from . import activity as activity_of, chart, params, queries, walk
 
 bp = Blueprint("coverage", __name__, url_prefix="/coverage")
-nav.add("coverage.dashboard", _l("Coverage"), ("officer", "village_head", "commander", "admin"), order=20)
+nav.add("coverage.dashboard", _l("Coverage"), ("officer", "village_head", "commander", "province", "admin"), order=20)
 nav.add("coverage.map_page", _l("Map"), ("village_head", "commander", "admin"), order=25)
 
 SORTS = tuple(k for key in queries.SORT_KEYS for k in (key, "-" + key))
@@ -34,7 +34,10 @@ SORTS = tuple(k for key in queries.SORT_KEYS for k in (key, "-" + key))
 @login_required
 def dashboard():
     """Totals, villages (sortable with ?sort=), warned per day, and who is behind
-    (?target= percent, ?idle= days). 400 for malformed parameters, 404 for an unknown campaign."""
+    (?target= percent, ?idle= days). 400 for malformed parameters, 404 for an unknown campaign.
+    Province staff get the province dashboard (`coverage.province`)."""
+    if current_user.role == "province":
+        return province.dashboard()
     campaign = params.campaign_arg(current_user)
     sort = params.choice_arg("sort", SORTS, "code")
     target = params.int_arg("target", current_app.config.get("COVERAGE_TARGET_PCT", 80), 0, 100)
@@ -140,3 +143,6 @@ def map_page():
     return render_template("coverage/map.html", campaign=campaign, village=village,
                            q={k: v for k, v in q.items() if v is not None},
                            tile_url=current_app.config.get("MAP_TILE_URL", ""))
+
+
+from . import province  # noqa: E402  (the province views, on this blueprint)

@@ -13,6 +13,7 @@ from werkzeug.security import generate_password_hash
 
 from ..auth.models import Assignment, User
 from ..campaigns.defaults import create_default_campaign
+from ..coverage import rollups
 from ..extensions import db
 from ..register import units
 from ..register.communes import province_row
@@ -58,7 +59,7 @@ def seed_demo(households: int = 200, villages: int = 31, seed: int = 2025,
     users = _users(rng, commune, village_rows)
     homes = _households(rng, demo_villages, village_rows, households)
     visits = _visits(rng, campaign, homes, users, visits_until or campaign.ends_on)
-    db.session.flush()
+    rollups.rebuild()  # the bulk inserts above bypassed the per-change upkeep
     return {"villages": len(village_rows), "households": len(homes), "users": len(users),
             "visits": visits}
 

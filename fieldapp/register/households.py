@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from ..accountability import audit
 from ..accountability.models import Incident
+from ..coverage import rollups
 from ..extensions import db
 from ..text import fold
 from ..visits.models import Visit
@@ -78,6 +79,7 @@ def merge(duplicate: Household, survivor: Household) -> int:
     duplicate.status = "merged"
     duplicate.merged_into_id = survivor.id
     db.session.flush()
+    rollups.changed([survivor.id])  # its visits arrived by a bulk UPDATE
     audit.record("household_merge", "household", duplicate.id, into=str(survivor.id), visits_moved=moved)
     return moved
 

@@ -28,6 +28,11 @@ class Province(db.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def in_sentence(self) -> str:
+        """"tỉnh Quảng Ngãi", "thành phố Huế": the name inside a sentence ("Công an tỉnh …")."""
+        return "thành phố " + self.name[len("Thành phố "):] if self.name.startswith("Thành phố ") else f"tỉnh {self.name}"
+
 
 class Commune(db.Model):
     """A commune (xã, phường, đặc khu) under its official code and name; older communes made

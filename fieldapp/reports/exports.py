@@ -1,4 +1,5 @@
-"""/exports/…: households.geojson, villages.geojson, coverage.csv, coverage.xlsx.
+"""/exports/…: households.geojson, villages.geojson, coverage.csv, coverage.xlsx, and the
+province's communes.csv, communes.xlsx, communes.geojson (figures from the summary rows).
 
 Query `campaign` (default: the active one) and `village` (optional), both checked by
 `coverage.params`: malformed → 400, unknown or outside the caller's area → 404. Everything
@@ -16,8 +17,8 @@ from flask_login import current_user, login_required
 
 from ..accountability import audit
 from ..auth import scoping
-from ..coverage import params, queries
-from ..extensions import reads_only, writing
+from ..coverage import params, queries, summaries
+from ..extensions import db, reads_only, writing
 from ..timeutil import iso_utc, utcnow
 from . import geo, sheets
 
@@ -118,3 +119,48 @@ def info_rows(campaign) -> list[tuple[str, str]]:
         rows[:0] = [(_("Campaign"), campaign.name),
                     (_("Period"), f"{vn_date(campaign.starts_on)} – {vn_date(campaign.ends_on)}")]
     return rows
+
+
+def _commune_rows():
+    """(campaign, one Coverage per commune of the caller's area), from the summary rows."""
+    campaign = params.campaign_arg(current_user)
+    return campaign, summaries.commune_coverage(campaign.id if campaign else None, queries.area(current_user, campaign))
+
+
+@bp.get("/communes.csv")
+@reads_only
+@login_required
+def communes_csv():
+    """One row per commune of the caller's area: commune_code, commune_name, households,
+    warned, revisit, not_visited, excluded, coverage_pct (and verified_coverage_pct once a
+    verification sample exists). 404 for a campaign outside the area."""
+    campaign, rows = _commune_rows()
+    return download(sheets.to_csv(sheets.commune_columns(rows), rows), "text/csv; charset=utf-8",
+                    _filename("communes", campaign, None, "csv"))
+
+
+@bp.get("/communes.xlsx")
+@reads_only
+@login_required
+def communes_xlsx():
+    """The communes table with Vietnamese headers, youth columns and a totals row."""
+    campaign, rows = _commune_rows()
+    columns = sheets.commune_columns(rows, people=True)
+    body = sheets.to_xlsx(columns, rows, queries.total(rows), _("Communes"), info_rows(campaign))
+    return download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    _filename("communes", campaign, None, "xlsx"))
+
+
+@bp.get("/communes.geojson")
+@reads_only
+@login_required
+def communes_geojson():
+    """Communes with their figures: their villages' boundaries when all are known, else a point."""
+    from ..register.models import Village
+
+    campaign, rows = _commune_rows()
+    villages: dict[int, list] = {}
+    for village in db.session.scalars(sa.select(Village).where(Village.id.in_(queries.area(current_user, campaign)))):
+        villages.setdefault(village.commune_id, []).append(village)
+    features = [geo.commune_feature(r, villages.get(r.commune.id, [])) for r in rows]
+    return _geojson(features, campaign, None)

@@ -15,10 +15,10 @@ from ..auth import scoping
 from ..coverage import params, queries
 from ..extensions import reads_only
 from ..timeutil import today_vn, utcnow
-from . import exports, sheets
+from . import campaign_report, documents, exports, sheets
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-nav.add("reports.current", _l("Reports"), ("village_head", "commander", "admin"), order=30)
+nav.add("reports.current", _l("Reports"), ("village_head", "commander", "province", "admin"), order=30)
 
 
 @bp.record_once
@@ -49,18 +49,40 @@ def current():
     return redirect(url_for(".campaign", campaign_id=campaign.id))
 
 
+def _document(campaign_id: int) -> campaign_report.Report:
+    if not scoping.may_report(current_user):
+        abort(403)
+    return campaign_report.build(current_user, scoping.get_campaign(current_user, campaign_id))
+
+
 @bp.get("/campaigns/<int:campaign_id>")
 @reads_only
 @login_required
 def campaign(campaign_id: int):
-    """Per village: households, warned, revisit, not visited, people and youths reached,
-    leaflets, commitments; totals and the period. Print CSS gives an A4 landscape page.
-    403 for officers and team members; 404 for a campaign outside the caller's commune."""
-    campaign, rows, totals = _report(campaign_id)
-    commune = rows[0].village.commune if rows else None
-    return render_template("reports/campaign.html", campaign=campaign, rows=rows, totals=totals,
-                           columns=sheets.REPORT_COLUMNS, commune=commune, today=today_vn(),
-                           generated=utcnow())
+    """The results report under its Decree 30 letterhead: per village (households, warned in
+    the period ?from=&to= and in all, revisit, not visited, people and youths reached,
+    leaflets, commitments) or, for province staff, per commune; totals. Print CSS gives an A4
+    landscape page. 403 for officers and team members; 404 for a campaign outside the
+    caller's area; 400 for a period that ends before it starts."""
+    report = _document(campaign_id)
+    return render_template("reports/campaign.html", report=report, campaign=report.campaign, rows=report.rows,
+                           totals=report.totals, columns=report.columns, paragraphs=campaign_report.paragraphs(report),
+                           today=today_vn(), generated=utcnow())
+
+
+@bp.get("/campaigns/<int:campaign_id>.docx")
+@reads_only
+@login_required
+def campaign_docx(campaign_id: int):
+    """The same report as a Word document (.docx) in the Decree 30/2020 layout (403 / 404 /
+    400 as the page)."""
+    report = _document(campaign_id)
+    body = documents.campaign_report(report.letterhead, _("Report"),
+                                     _("Results of warning every household: %(name)s", name=report.campaign.name),
+                                     campaign_report.paragraphs(report), campaign_report.grid(report),
+                                     landscape=True)
+    return exports.download(body, "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                            f"bao-cao-ket-qua-c{report.campaign.id}-{report.period.end:%Y%m%d}.docx")
 
 
 @bp.get("/campaigns/<int:campaign_id>.xlsx")

@@ -48,6 +48,29 @@ COVERAGE_COLUMNS = [
     Column("youth_coverage_pct", _l("Youth coverage (%)"), lambda r: r.youth_coverage, 14, True),
 ]
 
+def _commune(attr):
+    return lambda r: getattr(r.commune, attr) if r.commune else None
+
+
+# The province's machine export: its header names are a contract (design.md, /exports/communes.csv).
+COMMUNE_COLUMNS = [
+    Column("commune_code", _l("Commune code"), _commune("code"), 10),
+    Column("commune_name", _l("Commune"), _commune("name"), 26),
+    *COVERAGE_COLUMNS[2:8],
+]
+VERIFIED_COLUMN = Column("verified_coverage_pct", _l("Verified coverage (%)"), lambda r: r.verified_coverage, 14, True)
+YOUTH_COLUMNS = COVERAGE_COLUMNS[8:]
+
+
+def commune_columns(rows: list[Coverage], people: bool = False) -> list[Column]:
+    """The communes table: verified coverage once any commune has a verification sample;
+    the youth columns in the people's workbook."""
+    columns = list(COMMUNE_COLUMNS)
+    if any(r.verified_coverage is not None for r in rows):
+        columns.append(VERIFIED_COLUMN)
+    return columns + (YOUTH_COLUMNS if people else [])
+
+
 REPORT_COLUMNS = [
     *COVERAGE_COLUMNS[:6],
     Column("people_reached", _l("People reached"), lambda r: r.people_reached, 13),
@@ -56,6 +79,12 @@ REPORT_COLUMNS = [
     Column("commitments", _l("Commitments signed"), lambda r: r.commitments, 13),
     COVERAGE_COLUMNS[7],
 ]
+
+
+IN_PERIOD = Column("in_period", _l("Warned in the period"), lambda r: r.in_period, 12)
+# The report documents (.docx and the printed page): the period's figure beside the cumulative ones.
+VILLAGE_REPORT_COLUMNS = [*COVERAGE_COLUMNS[:3], IN_PERIOD, *REPORT_COLUMNS[3:]]
+COMMUNE_REPORT_COLUMNS = [*COMMUNE_COLUMNS[:3], IN_PERIOD, *COMMUNE_COLUMNS[3:], *YOUTH_COLUMNS[:2]]
 
 
 def to_csv(columns: list[Column], rows: list[Coverage]) -> bytes:
@@ -78,8 +107,7 @@ def to_xlsx(columns: list[Column], rows: list[Coverage], totals: Coverage, title
     sheet.append([str(c.label) for c in columns])
     for row in rows:
         sheet.append([c.value(row) for c in columns])
-    sheet.append([str(_l("Total")) if c.key == "village_code" else None if c.key == "village_name"
-                  else c.value(totals) for c in columns])
+    sheet.append([str(_l("Total")) if i == 0 else None if i == 1 else c.value(totals) for i, c in enumerate(columns)])
     _style(sheet, columns, len(rows))
     meta = book.create_sheet(str(_l("Information"))[:31])
     for pair in info:

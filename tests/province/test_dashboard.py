@@ -1,0 +1,119 @@
+"""The province role: every commune of its province, figures only, another province's
+commune 404; the province dashboard agrees with the communes' own dashboards."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import sqlalchemy as sa
+
+from fieldapp.models import Household, Village
+from tests.helpers import households_of
+
+HEADER = ["commune_code", "commune_name", "households", "warned", "revisit", "not_visited", "excluded", "coverage_pct"]
+
+
+def totals(html: str) -> dict[str, str]:
+    return dict(re.findall(r'data-total="(\w+)">([^<]+)<', html))
+
+
+def _as(client, auth, username):
+    client.post("/logout", data={"csrf_token": auth.token()})
+    auth.login(username)
+
+
+def test_province_dashboard_agrees_with_the_commune_dashboard(client, auth, db_session, pa05, elsewhere):
+    auth.login("chihuy")
+    commune = totals(client.get("/coverage/").get_data(as_text=True))
+    _as(client, auth, pa05)
+    page = client.get("/coverage/")
+    html = page.get_data(as_text=True)
+    province = totals(html)
+    assert page.status_code == 200 and "Quảng Ngãi" in html
+    for key in ("coverage", "households", "warned", "revisit", "not_visited", "excluded", "youth"):
+        assert province[key] == commune[key], key
+    assert province["communes"] == "1" and 'data-commune-code="21034"' in html
+    assert 'data-commune-code="23818"' not in html  # Gia Lai is another province
+
+
+def test_commune_drill_down_shows_its_villages_figures(client, auth, db_session, pa05):
+    auth.login("chihuy")
+    commander = client.get("/coverage/").get_data(as_text=True)
+    _as(client, auth, pa05)
+    commune_id = db_session.scalar(sa.select(Village.commune_id).limit(1))
+    page = client.get(f"/coverage/communes/{commune_id}").get_data(as_text=True)
+    assert totals(page)["households"] == totals(commander)["households"]
+    assert page.count("data-village-code=") == 31
+    t01 = re.search(r'data-village-code="T01".*?</tr>', commander, re.S).group(0)
+    mine = re.search(r'data-village-code="T01".*?</tr>', page, re.S).group(0)
+    assert re.search(r'<span class="pct">([^<]+)<', t01).group(1) == re.search(r'<span class="pct">([^<]+)<', mine).group(1)
+
+
+def test_another_provinces_commune_and_its_villages_are_404(client, auth, db_session, pa05, elsewhere):
+    auth.login(pa05)
+    assert client.get(f"/coverage/communes/{elsewhere['commune']}").status_code == 404
+    assert client.get(f"/coverage/villages/{elsewhere['village']}").status_code == 404
+    assert client.get(f"/coverage/villages/{elsewhere['village']}/walk").status_code == 404
+    assert client.get(f"/exports/coverage.csv?village={elsewhere['village']}").status_code == 404
+    assert client.get("/coverage/communes/2147483647").status_code == 404
+
+
+def test_province_staff_see_figures_not_residents(client, auth, db_session, pa05):
+    home = households_of("T01")[0]
+    auth.login(pa05)
+    assert client.get(f"/households/{home.id}").status_code == 404
+    assert client.get(f"/villages/{home.village_id}").status_code == 404
+    assert client.get(f"/api/households/{home.id}/warned?as_of=2025-11-12").status_code == 404
+    for url in ("/coverage/", f"/coverage/communes/{home.village.commune_id}", f"/coverage/villages/{home.village_id}",
+                "/exports/communes.csv", "/exports/communes.geojson", "/exports/households.geojson"):
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert home.head_name not in answer.get_data(as_text=True), url
+
+
+def test_personal_data_roles_can_open_households_to_province_staff(make_app, db_session, pa05):
+    from tests.conftest import Auth
+
+    app = make_app(PERSONAL_DATA_ROLES=("officer", "village_head", "commander", "province", "admin"))
+    client = app.test_client()
+    Auth(client).login(pa05)
+    home = households_of("T01")[0]
+    answer = client.get(f"/households/{home.id}")
+    assert answer.status_code == 200 and home.head_name in answer.get_data(as_text=True)
+
+
+def test_communes_csv_has_the_contract_header_and_the_dashboard_figures(client, auth, db_session, pa05, elsewhere):
+    auth.login(pa05)
+    dashboard = totals(client.get("/coverage/").get_data(as_text=True))
+    answer = client.get("/exports/communes.csv")
+    rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True).lstrip("\ufeff"))))
+    assert answer.status_code == 200 and rows[0] == HEADER and len(rows) == 2
+    row = dict(zip(HEADER, rows[1]))
+    assert row["commune_code"] == "21034" and row["commune_name"] == "Xã An Phú"
+    assert f"{int(row['households']):,}".replace(",", ".") == dashboard["households"]
+    assert f"{int(row['not_visited']):,}".replace(",", ".") == dashboard["not_visited"]
+    total = db_session.scalar(sa.select(sa.func.count(Household.id)).join(Village).where(Village.code.like("T%")))
+    assert sum(int(row[k]) for k in ("warned", "revisit", "not_visited", "excluded")) == int(row["households"]) == total
+
+
+def test_communes_xlsx_and_geojson(client, auth, db_session, pa05):
+    from openpyxl import load_workbook
+
+    auth.login(pa05)
+    book = load_workbook(io.BytesIO(client.get("/exports/communes.xlsx").data))
+    sheet = book.worksheets[0]
+    assert sheet["A2"].value == "21034" and sheet["B2"].value == "Xã An Phú" and sheet.max_row == 3
+    collection = client.get("/exports/communes.geojson").get_json()
+    [feature] = collection["features"]
+    assert feature["geometry"]["type"] == "MultiPolygon" and len(feature["geometry"]["coordinates"]) == 31
+    assert feature["properties"]["commune_code"] == "21034"
+
+
+def test_province_dashboard_parameters(client, auth, db_session, pa05):
+    auth.login(pa05)
+    assert client.get("/coverage/?sort=bogus").status_code == 400
+    assert client.get("/coverage/?target=101").status_code == 400
+    behind = client.get("/coverage/?target=100").get_data(as_text=True)
+    assert 'data-behind-commune="21034"' in behind
+    assert 'data-behind-commune="21034"' not in client.get("/coverage/?target=0").get_data(as_text=True)
