@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -69,15 +70,24 @@ def _chunks(ids: list):
         yield ids[start:start + CHUNK]
 
 
+@cache
+def _statements() -> tuple[sa.Select, sa.Select, sa.Select]:
+    """The three reads of an upkeep, built once (a sync batch runs them on every commit):
+    lock the households, their marks now, their marks as the visits say."""
+    ids = sa.bindparam("ids", expanding=True)
+    # PostgreSQL: one upkeep at a time per household, so two batches visiting the same house
+    # read each other's visits (SQLite writers are serial anyway).
+    lock = sa.select(Household.id).where(Household.id.in_(ids)).order_by(Household.id).with_for_update()
+    return lock, sa.select(*MARKS.c).where(MARKS.c.household_id.in_(ids)), marks_query(Visit.household_id.in_(ids))
+
+
 def _refresh_marks(connection, ids: list) -> None:
     old, new = [], []
+    lock, marked, marks = _statements()
     for part in _chunks(ids):
-        # PostgreSQL: one upkeep at a time per household, so two batches visiting the same
-        # house read each other's visits (SQLite writers are serial anyway).
-        connection.execute(sa.select(Household.id).where(Household.id.in_(part))
-                           .order_by(Household.id).with_for_update())
-        old += connection.execute(sa.select(*MARKS.c).where(MARKS.c.household_id.in_(part))).all()
-        new += connection.execute(marks_query(Visit.household_id.in_(part))).all()
+        connection.execute(lock, {"ids": part})
+        old += connection.execute(marked, {"ids": part}).all()
+        new += connection.execute(marks, {"ids": part}).all()
     if sorted(map(tuple, old)) == sorted(map(tuple, new)):
         return
     counts = _delta(old, -1)

@@ -100,17 +100,39 @@ def add_paragraph(document, text: str, bold: bool = False) -> None:
     paragraph.paragraph_format.space_after = Pt(6)
 
 
+def _cell_styles(document) -> dict[str, object]:
+    """Paragraph styles of table cells (11 pt): text, numbers (right), header and totals (bold,
+    centred / right). Styles, not per-run formatting: a province's table has a thousand cells."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    styles = {}
+    for name, align, bold in (("text", None, False), ("number", RIGHT, False), ("head", CENTER, True),
+                              ("total", RIGHT, True), ("total text", None, True)):
+        style = document.styles.add_style(f"Figures {name}", WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = document.styles["Normal"]
+        style.font.size, style.font.bold = Pt(11), bold
+        style.paragraph_format.alignment = align
+        styles[name] = style
+    return styles
+
+
 def add_table(document, grid: Grid) -> None:
     """A ruled table, header and totals in bold, 11 pt so a province's columns fit."""
+    styles = _cell_styles(document)
     table = document.add_table(rows=len(grid.rows) + 2, cols=len(grid.headers))
     table.style = "Table Grid"
+    rows = list(table.rows)  # once: indexing `table.rows` walks every row again
+    last = len(rows) - 1
     for r, values in enumerate([grid.headers, *grid.rows, grid.total]):
-        bold = r == 0 or r == len(grid.rows) + 1
-        for c, (cell, value) in enumerate(zip(table.rows[r].cells, values)):
+        for c, (cell, value) in enumerate(zip(rows[r].cells, values)):
+            number = c >= grid.numeric_from
+            kind = "head" if r == 0 else ("total" if number else "total text") if r == last else \
+                "number" if number else "text"
             paragraph = cell.paragraphs[0]
-            paragraph.alignment = CENTER if r == 0 else RIGHT if c >= grid.numeric_from else None
-            run = paragraph.add_run(value)
-            run.font.size, run.bold, run.font.name = Pt(11), bold, FONT
+            # The style id straight into <w:pStyle>: `paragraph.style = …` searches every style
+            # for each cell (a province's report took a second for that alone).
+            paragraph._p.style = styles[kind].style_id
+            paragraph.add_run(value)
 
 
 def add_signature(document, letterhead: Letterhead) -> None:
