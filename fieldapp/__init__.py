@@ -39,10 +39,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.load(app, test_config)
 
     from . import cli, errors, extensions, i18n, models, pwa, security  # noqa: F401 (models: for Alembic)
+    from .auth import permissions
 
     extensions.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    permissions.init_app(app)  # after CSRF's check, so a forged post answers 403 before the login
     errors.init_app(app)
     cli.init_app(app)
     pwa.init_app(app)

@@ -1,26 +1,28 @@
-"""The menu: features add their entries here from their own routes module."""
+"""The menu: features add their entries here from their own routes module; who sees an
+entry is whoever its view's permission lets in (`auth.permissions`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from flask import url_for
 
+from .auth.permissions import may_open
+
 
 @dataclass(frozen=True)
 class NavItem:
     endpoint: str
     label: object  # a lazy gettext string
-    roles: tuple[str, ...]
     order: int = 50
 
 
 _ITEMS: list[NavItem] = []
 
 
-def add(endpoint: str, label, roles: tuple[str, ...], order: int = 50) -> None:
-    """Offer `endpoint` in the menu to users with one of `roles`."""
+def add(endpoint: str, label, order: int = 50) -> None:
+    """Offer `endpoint` in the menu to the users its view's permission lets in."""
     if all(item.endpoint != endpoint for item in _ITEMS):
-        _ITEMS.append(NavItem(endpoint, label, roles, order))
+        _ITEMS.append(NavItem(endpoint, label, order))
 
 
 def sections_for(user) -> list[list[tuple[str, object]]]:
@@ -29,6 +31,6 @@ def sections_for(user) -> list[list[tuple[str, object]]]:
     if not getattr(user, "is_authenticated", False):
         return []
     sections: dict[int, list] = {}
-    for item in sorted((i for i in _ITEMS if user.role in i.roles), key=lambda i: i.order):
+    for item in sorted((i for i in _ITEMS if may_open(user, i.endpoint)), key=lambda i: i.order):
         sections.setdefault(max(item.order // 10, 3), []).append((url_for(item.endpoint), item.label))
     return list(sections.values())

@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from flask import Flask, send_from_directory
 
+from .auth.permissions import public
+
 
 def init_app(app: Flask) -> None:
     _compressible_static(app)
 
     @app.get("/sw.js")
+    @public
     def service_worker():
         response = send_from_directory(app.static_folder, "sw.js", max_age=0)
         response.headers["Service-Worker-Allowed"] = "/"
@@ -15,6 +18,7 @@ def init_app(app: Flask) -> None:
         return response
 
     @app.get("/manifest.webmanifest")
+    @public
     def manifest():
         return send_from_directory(
             app.static_folder, "manifest.webmanifest", mimetype="application/manifest+json"

@@ -5,9 +5,10 @@ from datetime import date
 
 from flask import Blueprint, abort, jsonify, request
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..auth import scoping
+from ..auth.permissions import requires
 from ..timeutil import today_vn
 from . import audit
 from .verdict import as_json, assess
@@ -34,7 +35,7 @@ def parse_day(text: str | None, default: date | None = None) -> date:
 
 
 @bp.get("/api/households/<household_id>/warned")
-@login_required
+@requires("view_area")
 def warned(household_id: str):
     """Visits in force by the end of `as_of` (default today, Vietnam time) and who was assigned
     to the household's village that day. 401 JSON when signed out; 404 JSON for a household

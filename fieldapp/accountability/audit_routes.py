@@ -5,10 +5,11 @@ Commanders and admins only (others 403). There is no route that edits or deletes
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import paging
 from ..auth import scoping
+from ..auth.permissions import requires
 from . import audit
 from .forms import AuditFilterForm
 from .models import AuditEvent
@@ -18,11 +19,10 @@ PER_PAGE = 50
 
 
 @bp.get("/")
-@login_required
+@requires("read_audit")
 def index():
     """Events the caller may read (see `scoping.audit_events`), newest first, 50 a page (a
     malformed `?page=` answers 400, one past the end 404); other roles get 403."""
-    scoping.require_roles("commander", "admin")
     form = AuditFilterForm(formdata=request.args, actions=audit.action_labels())
     query = scoping.audit_events(current_user)
     if form.validate():

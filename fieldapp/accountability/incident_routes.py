@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..auth import scoping
+from ..auth.permissions import requires
 from ..extensions import db
 from ..households.search import matching, search_words
 from ..register.households import survivor
@@ -31,14 +32,7 @@ def topic_labels() -> dict[str, str]:
 
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
-ROLES = ("commander", "admin")
 PER_PAGE = 50
-
-
-@bp.before_request
-@login_required
-def _guard():
-    scoping.require_roles(*ROLES)
 
 
 def _filters() -> tuple[IncidentFilterForm, Filters]:
@@ -52,6 +46,7 @@ def _filters() -> tuple[IncidentFilterForm, Filters]:
 
 
 @bp.get("/")
+@requires("incidents")
 def index():
     """Incidents in the caller's area with their verdicts, filtered by the query string, 50 a
     page (a malformed `?page=` answers 400, one past the end 404)."""
@@ -65,6 +60,7 @@ def index():
 
 
 @bp.get("/export.xlsx")
+@requires("incidents")
 def export():
     """The filtered list as an Excel workbook (names included: audited as an export); invalid
     filters answer 400 with the form's messages rather than exporting everything."""
@@ -81,6 +77,7 @@ def export():
 
 
 @bp.get("/new")
+@requires("incidents")
 def find_household():
     """Choose the victim's household: search by name, house number or phone (`?q=`, every
     word in any order). Merged households are left out: their visits live on the survivor."""
@@ -94,6 +91,7 @@ def find_household():
 
 
 @bp.route("/new/<uuid:household_id>", methods=["GET", "POST"])
+@requires("incidents")
 def new(household_id):
     """Record an incident for a household in the caller's area (a merged household's id
     stands for its survivor); 404 outside the area, 422 with messages on errors."""
@@ -110,6 +108,7 @@ def new(household_id):
 
 
 @bp.get("/<int:incident_id>")
+@requires("incidents")
 def show(incident_id: int):
     """The incident and, at once, its verdict and who answered for the village that day."""
     incident = get_incident(current_user, incident_id)

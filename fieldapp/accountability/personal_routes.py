@@ -9,9 +9,10 @@ import json
 import uuid
 
 from flask import Blueprint, Response, render_template
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..auth import scoping
+from ..auth.permissions import requires
 from ..extensions import db
 from ..visits.services import history
 from . import audit
@@ -20,17 +21,11 @@ from .personal import access_events, holdings, incidents_of
 bp = Blueprint("personal", __name__, url_prefix="/households")
 
 
-def _household(household_id: uuid.UUID):
-    household = scoping.get_household(current_user, household_id)
-    scoping.require_roles("commander", "admin")
-    return household
-
-
 @bp.get("/<uuid:household_id>/data")
-@login_required
+@requires("personal_data")
 def data(household_id: uuid.UUID):
     """Everything held about the household, with the way to correct it."""
-    household = _household(household_id)
+    household = scoping.get_household(current_user, household_id)
     page = render_template("accountability/household_data.html", household=household,
                            visits=history(household),
                            incidents=incidents_of(household))
@@ -40,10 +35,10 @@ def data(household_id: uuid.UUID):
 
 
 @bp.get("/<uuid:household_id>/data.json")
-@login_required
+@requires("personal_data")
 def data_json(household_id: uuid.UUID):
     """The same as a JSON file to hand to the data subject."""
-    household = _household(household_id)
+    household = scoping.get_household(current_user, household_id)
     body = json.dumps(holdings(household), ensure_ascii=False, indent=2)
     audit.record("household_data_export", "household", household.id)
     db.session.commit()
@@ -52,10 +47,10 @@ def data_json(household_id: uuid.UUID):
 
 
 @bp.get("/<uuid:household_id>/access")
-@login_required
+@requires("personal_data")
 def access(household_id: uuid.UUID):
     """Who viewed, exported or changed this household's data, newest first."""
-    household = _household(household_id)
+    household = scoping.get_household(current_user, household_id)
     page = render_template("accountability/household_access.html", household=household,
                            events=access_events(household))
     audit.record("household_access_view", "household", household.id)

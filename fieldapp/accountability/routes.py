@@ -28,5 +28,5 @@ def _label_globals(state) -> None:
                                        detail_items=detail_items)
 
 
-nav.add("accountability.incidents.index", _l("Incidents"), ("commander", "admin"), order=40)
-nav.add("accountability.audit.index", _l("Access log"), ("commander", "admin"), order=70)
+nav.add("accountability.incidents.index", _l("Incidents"), order=40)
+nav.add("accountability.audit.index", _l("Access log"), order=70)

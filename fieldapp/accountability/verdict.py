@@ -36,7 +36,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import Assignment, User
-from ..auth.scoping import FIELD_ROLES
+from ..auth.permissions import roles_with
 from ..extensions import db
 from ..register.models import Household
 from ..timeutil import end_of_day_utc
@@ -123,7 +123,7 @@ def _assignments(village_ids: set, first: date, last: date) -> dict[int, list[As
     rows = db.session.scalars(
         sa.select(Assignment)
         .join(User, User.id == Assignment.user_id)
-        .where(Assignment.village_id.in_(village_ids), User.role.in_(FIELD_ROLES),
+        .where(Assignment.village_id.in_(village_ids), User.role.in_(roles_with("record")),
                Assignment.starts_on <= last,
                sa.or_(Assignment.ends_on.is_(None), Assignment.ends_on >= first))
         .order_by(Assignment.starts_on, User.username)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import nav, paging
 from ..accountability import audit
@@ -23,14 +23,15 @@ from ..timeutil import today_vn
 from . import scoping
 from .admin_forms import AssignForm, EndForm, NewUserForm, UserForm
 from .models import ROLES, Assignment, User
+from .permissions import requires
 from .routes import bp
 from .services import assign, create_user, find_user
 
 USERS_PER_PAGE = 25
 ASSIGNMENTS_PER_PAGE = 20
 
-nav.add("auth.users", _l("Users"), ("admin",), order=64)
-nav.add("auth.assignments", _l("Assignments"), ("admin", "commander"), order=62)
+nav.add("auth.users", _l("Users"), order=64)
+nav.add("auth.assignments", _l("Assignments"), order=62)
 
 
 def _managed_users() -> sa.Select:
@@ -39,12 +40,11 @@ def _managed_users() -> sa.Select:
 
 
 @bp.route("/users/", methods=["GET", "POST"])
-@login_required
+@requires("manage_users")
 def users():
     """Every account (25 a page, `?role=` filters), and the form to create one.
 
-    A malformed `?page=` answers 400, one past the end 404."""
-    scoping.require_roles("admin")
+    403 unless admin; a malformed `?page=` answers 400, one past the end 404."""
     form = NewUserForm()
     if form.validate_on_submit():
         if find_user(form.username.data):
@@ -64,10 +64,9 @@ def users():
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@login_required
+@requires("manage_users")
 def user(user_id: int):
-    """Change a user's name, role, active flag, or set a new password."""
-    scoping.require_roles("admin")
+    """Change a user's name, role, active flag, or set a new password (403 unless admin)."""
     account = db.session.get(User, user_id) or abort(404)
     form = UserForm(obj=account)
     if form.validate_on_submit():
@@ -89,13 +88,12 @@ def user(user_id: int):
 
 
 @bp.route("/assignments/", methods=["GET", "POST"])
-@login_required
+@requires("assign")
 def assignments():
     """Who answers for which village (20 rows a page), with the full history; the form to assign.
 
     403 unless admin or commander; a `?village=` outside the caller's area answers 404, a
     malformed `?page=` 400, one past the end 404."""
-    scoping.require_roles("admin", "commander")
     villages = db.session.scalars(scoping.villages(current_user)).all()
     people = db.session.scalars(_managed_users().where(User.role.in_(("officer", "village_head")), User.active)).all()
     form = AssignForm(villages=villages, people=people)
@@ -128,10 +126,10 @@ def _render_assignments(form, villages):
 
 
 @bp.post("/assignments/<int:assignment_id>/end")
-@login_required
+@requires("assign")
 def end_assignment(assignment_id: int):
-    """Set the last day of an open assignment (kept in the history)."""
-    scoping.require_roles("admin", "commander")
+    """Set the last day of an open assignment (kept in the history); 403 unless admin or
+    commander, 404 outside the caller's area."""
     row = db.session.get(Assignment, assignment_id) or abort(404)
     scoping.get_village(current_user, row.village_id)
     form = EndForm()

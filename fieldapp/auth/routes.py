@@ -5,13 +5,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from ..accountability import audit
 from ..extensions import db, limiter, reads_only
 from ..timeutil import iso_utc, utcnow
 from .forms import LoginForm
+from .permissions import public, requires
 from .services import find_user
 
 bp = Blueprint("auth", __name__)
@@ -32,6 +33,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 @limiter.limit(_login_limit, key_func=_login_key, methods=["POST"],
                deduct_when=lambda response: response.status_code != 302)
 def login():
@@ -54,7 +56,7 @@ def login():
 
 
 @bp.post("/logout")
-@login_required
+@requires("use_app")
 def logout():
     """Sign out (POST with CSRF); the page clears offline data before it posts here."""
     audit.record("logout", "user", current_user.id)
@@ -66,10 +68,9 @@ def logout():
 
 @bp.get("/api/session")
 @reads_only
+@requires("use_app")
 def api_session():
     """Who is signed in, a fresh CSRF token and the server clock; 401 JSON when nobody is."""
-    if not current_user.is_authenticated:
-        return jsonify(error="unauthorized", message=_("Please log in again.")), 401
     user = current_user
     return jsonify(
         user={
@@ -87,7 +88,7 @@ def api_session():
 
 
 @bp.post("/language")
-@login_required
+@requires("use_app")
 def language():
     """Switch the signed-in user's language between Vietnamese and English."""
     lang = request.form.get("lang")

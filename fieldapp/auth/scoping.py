@@ -4,7 +4,7 @@ Officers see the villages they are assigned to today, village heads their villag
 commanders their commune, province staff (PA05) every commune of their province, admins
 everything. Every query of villages, households and
 visits starts here; an object outside the caller's area answers 404, never 403, so a
-guessed id reveals nothing.
+guessed id reveals nothing. (Which pages a role may open at all: `auth.permissions`.)
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import uuid
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, current_app
+from flask import abort
 from werkzeug.routing import IntegerConverter
 
 from ..extensions import db
@@ -20,8 +20,6 @@ from ..register.models import Commune, Household, Village
 from ..timeutil import today_vn
 from .models import Assignment, User
 
-FIELD_ROLES = ("officer", "commander")  # who may record visits and add households
-COMMUNE_ROLES = ("commander", "admin")
 MAX_ID = 2**31 - 1  # integer primary keys
 
 
@@ -96,6 +94,20 @@ def households(user: User) -> sa.Select:
     return sa.select(Household).where(Household.village_id.in_(village_ids(user)))
 
 
+def listed_village_ids(user: User) -> sa.Select:
+    """The villages whose households the user may list (the offline pack): the area, none
+    for a role that sees figures only."""
+    return village_ids(user) if may_open_households(user) else sa.select(Village.id).where(sa.false())
+
+
+def may_open_households(user: User) -> bool:
+    """Household lists and pages (names, addresses, visit history): every role that works an
+    area; province staff see figures only, unless PERSONAL_DATA_ROLES lists `province`."""
+    from .permissions import can
+
+    return user.role != "province" or can(user, "see_personal")
+
+
 def user_ids(user: User) -> sa.Select:
     """A SELECT of the ids of the users whose work `user` oversees (commune or everyone)."""
     if user.role == "admin":
@@ -129,39 +141,12 @@ def get_household(user: User, household_id: uuid.UUID | str) -> Household:
     return household
 
 
-def may_record(user: User) -> bool:
-    """Officers and commanders log visits and add households; heads and admins only read."""
-    return user.role in FIELD_ROLES
-
-
-def may_see_personal(user: User) -> bool:
-    """Names, addresses, phones and youth counts of residents on coverage pages, walk lists,
-    the map and exports: the roles of the PERSONAL_DATA_ROLES setting (by default every role
-    that works the area)."""
-    return user.role in current_app.config["PERSONAL_DATA_ROLES"]
-
-
-def may_open_households(user: User) -> bool:
-    """Household lists and pages (names, addresses, visit history): every role that works an
-    area; province staff see figures only, unless PERSONAL_DATA_ROLES lists `province`."""
-    return user.role != "province" or may_see_personal(user)
-
-
-def may_see_activity(user: User) -> bool:
-    """Per-officer activity (who is behind): commanders, admins and village heads (their
-    village's team); officers see coverage of their own villages but not colleagues' pace."""
-    return user.role in ("village_head", "commander", "admin")
-
-
-def may_report(user: User) -> bool:
-    """The campaign results report: commanders and admins (commune), village heads (village),
-    province staff (the province's summary)."""
-    return user.role in ("village_head", "commander", "province", "admin")
-
-
-def may_review(user: User) -> bool:
-    """Only a village head marks that they reviewed their village's coverage."""
-    return user.role == "village_head"
+def covers_commune(user: User, commune_id: int | None) -> bool:
+    """Whether the user's area holds every village of the commune (`None`: of every
+    commune): admins everywhere, commanders their own commune."""
+    if user.role == "admin":
+        return True
+    return user.role == "commander" and commune_id is not None and user.commune_id == commune_id
 
 
 def campaigns(user: User) -> sa.Select:
@@ -208,14 +193,6 @@ def get_import_run(user: User, run_id: int):
     if run is None:
         abort(404)
     return run
-
-
-def require_roles(*roles: str):
-    """Abort 403 unless the current user has one of `roles` (use inside a view)."""
-    from flask_login import current_user
-
-    if current_user.role not in roles:
-        abort(403)
 
 
 def audit_events(user: User) -> sa.Select:

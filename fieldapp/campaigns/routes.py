@@ -7,12 +7,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from .. import nav
 from ..accountability import audit
 from ..auth import scoping
+from ..auth.permissions import requires
 from ..extensions import db
 from ..register.models import Household
 from ..register.services import commune_or_only
@@ -23,37 +24,44 @@ from .models import Campaign, Topic
 from .services import active_campaign
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
-nav.add("campaigns.index", _l("Campaigns"), ("admin", "commander"), order=60)
+nav.add("campaigns.index", _l("Campaigns"), order=60)
 
 
-@bp.route("/", methods=["GET", "POST"])
-@login_required
+@bp.get("/")
+@requires("view_campaigns")
 def index():
-    """Campaigns of my commune with the active one marked; admins create them here."""
-    scoping.require_roles("admin", "commander")
-    topics = admin.all_topics()
-    form = CampaignForm(topics=topics)
-    if request.method == "POST":
-        scoping.require_roles("admin")
-        if form.validate_on_submit():
-            campaign = admin.create_campaign(form.name.data, form.starts_on.data, form.ends_on.data,
-                                             form.ordered_topics(), commune_or_only(current_user.commune_id),
-                                             form.is_active.data)
-            db.session.commit()
-            flash(_("Campaign created."), "success")
-            return redirect(url_for(".show", campaign_id=campaign.id))
+    """Campaigns of my commune with the active one marked, and (admins) the form to create
+    one; 403 for roles that do not run campaigns."""
+    return _render_index(CampaignForm(topics=admin.all_topics()))
+
+
+@bp.post("/")
+@requires("manage_campaigns")
+def create():
+    """Create a campaign (403 unless admin); errors re-render the list with the form (422)."""
+    form = CampaignForm(topics=admin.all_topics())
+    if not form.validate_on_submit():
+        return _render_index(form), 422
+    campaign = admin.create_campaign(form.name.data, form.starts_on.data, form.ends_on.data,
+                                     form.ordered_topics(), commune_or_only(current_user.commune_id),
+                                     form.is_active.data)
+    db.session.commit()
+    flash(_("Campaign created."), "success")
+    return redirect(url_for(".show", campaign_id=campaign.id))
+
+
+def _render_index(form: CampaignForm):
     query = (scoping.campaigns(current_user).options(selectinload(Campaign.campaign_topics))
              .order_by(Campaign.starts_on.desc()))
     active = active_campaign(commune_or_only(current_user.commune_id))
     return render_template("campaigns/index.html", form=form, campaigns=db.session.scalars(query).all(),
-                           active=active, topics=topics, topic_form=TopicForm()), 422 if form.errors else 200
+                           active=active, topic_form=TopicForm())
 
 
 @bp.post("/topics")
-@login_required
+@requires("manage_campaigns")
 def new_topic():
-    """Add a warning topic to the list campaigns choose from (admin)."""
-    scoping.require_roles("admin")
+    """Add a warning topic to the list campaigns choose from (403 unless admin)."""
     form = TopicForm()
     if form.validate_on_submit():
         if db.session.scalar(sa.select(Topic).where(Topic.code == form.code.data)):
@@ -71,10 +79,10 @@ def new_topic():
 
 
 @bp.get("/<int:campaign_id>")
-@login_required
+@requires("view_campaigns")
 def show(campaign_id: int):
-    """A campaign's topics in order, and re-warning counts for topics added mid-campaign."""
-    scoping.require_roles("admin", "commander")
+    """A campaign's topics in order, and re-warning counts for topics added mid-campaign;
+    403 for roles that do not run campaigns, 404 for another commune's campaign."""
     campaign = scoping.get_campaign(current_user, campaign_id)
     counts = admin.rewarn_counts(campaign, scoping.village_ids(current_user))
     present = {ct.topic_id for ct in campaign.campaign_topics}
@@ -84,11 +92,10 @@ def show(campaign_id: int):
 
 
 @bp.post("/<int:campaign_id>/topics")
-@login_required
+@requires("manage_campaigns")
 def topics(campaign_id: int):
     """Add a topic (`add`), move one (`up`/`down`), or mark the campaign active (`activate`).
     403 unless admin; 404 for an unknown campaign; 400 for an unknown topic or action."""
-    scoping.require_roles("admin")
     campaign = scoping.get_campaign(current_user, campaign_id)
     if code := request.form.get("add"):
         topic = db.session.scalar(sa.select(Topic).where(Topic.code == code)) or abort(400)
@@ -110,11 +117,11 @@ def topics(campaign_id: int):
 
 
 @bp.get("/<int:campaign_id>/rewarn")
-@login_required
+@requires("view_campaigns")
 def rewarn(campaign_id: int):
     """Households in my area (or `?village=`) warned in the campaign but never on `?topic=`
-    (a topic added later); 404 for a topic not in the campaign or a village outside my area."""
-    scoping.require_roles("admin", "commander")
+    (a topic added later); 403 for roles that do not run campaigns, 404 for a topic not in
+    the campaign or a village outside my area."""
     campaign = scoping.get_campaign(current_user, campaign_id)
     link = next((ct for ct in campaign.campaign_topics if ct.topic.code == request.args.get("topic")), None)
     if link is None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..auth import scoping
+from ..auth.permissions import can, requires
 from ..campaigns.models import Campaign
 from ..extensions import db, reads_only
 from ..register.models import Village
@@ -67,7 +68,7 @@ def dashboard():
 
 @bp.get("/communes/<int:commune_id>")
 @reads_only
-@login_required
+@requires("view_area")
 def commune(commune_id: int):
     """One commune's villages with their figures (no households listed), from the summary
     rows. 404 for a commune outside the caller's area (another province's)."""
@@ -79,4 +80,4 @@ def commune(commune_id: int):
     on, trend = _trend(campaign, area) if campaign else (None, None)
     return render_template("coverage/commune.html", commune=unit, campaign=campaign, rows=rows,
                            totals=queries.total(rows), chart=trend, on=on, target=_target(),
-                           may_report=scoping.may_report(current_user))
+                           may_report=can(current_user, "report"))

@@ -37,7 +37,7 @@ class Coverage:
     youth: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     commune: object | None = None  # a Commune, for the province's rows (see `summaries`)
     # Verified coverage (warned × the village's confirmation rate, issue 14): None until a
-    # sample exists; `summaries.with_verification` fills both.
+    # verification sample exists; the pages, exports and reports show it when it is set.
     verified_warned: float | None = None
     sample: int = 0
     in_period: int = 0  # households warned in a report's period (see `reports.campaign_report`)
@@ -95,12 +95,7 @@ def whole_commune(user: User, campaign: Campaign | None) -> bool:
     """True when the area holds every household the campaign's visits can reach: every
     village of a commune campaign's commune (commanders, admins), or everything for an admin
     looking at a province-wide campaign."""
-    if campaign is None:
-        return False
-    if user.role == "admin":
-        return True
-    return (campaign.commune_id is not None and user.role in scoping.COMMUNE_ROLES
-            and user.commune_id == campaign.commune_id)
+    return campaign is not None and scoping.covers_commune(user, campaign.commune_id)
 
 
 def _status_rows(campaign_id: int | None, village_ids: sa.Select, whole: bool) -> sa.Subquery:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import nav
 from ..accountability import audit
 from ..accountability.models import VillageReview
 from ..auth import scoping
+from ..auth.permissions import can, requires
 from ..auth.models import User
 from ..campaigns.models import Campaign
 from ..extensions import db, reads_only, writing
@@ -23,15 +24,15 @@ from ..timeutil import today_vn
 from . import activity as activity_of, chart, params, queries, walk
 
 bp = Blueprint("coverage", __name__, url_prefix="/coverage")
-nav.add("coverage.dashboard", _l("Coverage"), ("officer", "village_head", "commander", "province", "admin"), order=20)
-nav.add("coverage.map_page", _l("Map"), ("village_head", "commander", "admin"), order=25)
+nav.add("coverage.dashboard", _l("Coverage"), order=20)
+nav.add("coverage.map_page", _l("Map"), order=25)
 
 SORTS = tuple(k for key in queries.SORT_KEYS for k in (key, "-" + key))
 
 
 @bp.get("/")
 @reads_only
-@login_required
+@requires("view_area")
 def dashboard():
     """Totals, villages (sortable with ?sort=), warned per day, and who is behind
     (?target= percent, ?idle= days). 400 for malformed parameters, 404 for an unknown campaign.
@@ -47,7 +48,7 @@ def dashboard():
                                    queries.whole_commune(current_user, campaign))
     choices = db.session.scalars(scoping.campaigns(current_user).order_by(Campaign.starts_on.desc())).all()
     context = dict(campaign=campaign, rows=queries.sort_rows(rows, sort), sort=sort, target=target,
-                   campaigns=choices, may_report=scoping.may_report(current_user),
+                   campaigns=choices, may_report=can(current_user, "report"),
                    idle_days=idle_days, totals=queries.total(rows),
                    behind=queries.behind(rows, target / 100), chart=None, idle=None, on=None, reviews={})
     if campaign is not None:
@@ -55,7 +56,7 @@ def dashboard():
         on = queries.reference_day(campaign, today_vn(), max(counts, default=None))
         context.update(on=on, chart=chart.build(queries.day_series(counts, campaign.starts_on, on)),
                        reviews=queries.last_reviews(campaign.id, area))
-        if scoping.may_see_activity(current_user):
+        if can(current_user, "see_activity"):
             activity = activity_of.officer_activity(campaign, area, on)
             context.update(activity=activity, idle=activity_of.idle(activity, on, idle_days))
     return render_template("coverage/dashboard.html", **context)
@@ -70,7 +71,7 @@ def _village_context(village_id: int):
 
 @bp.get("/villages/<int:village_id>")
 @reads_only
-@login_required
+@requires("view_area")
 def village(village_id: int):
     """Counts by status and the households, filtered by ?status=; 404 outside the area."""
     campaign, village, status = _village_context(village_id)
@@ -79,8 +80,8 @@ def village(village_id: int):
     rows = [r for r in every if r[1] == status] if status else every
     return render_template("coverage/village.html", campaign=campaign, village=village, status=status,
                            figures=figures, rows=rows, review=_last_review(village, campaign),
-                           may_review=scoping.may_review(current_user) and campaign is not None,
-                           personal=scoping.may_see_personal(current_user))
+                           may_review=can(current_user, "review_village") and campaign is not None,
+                           personal=can(current_user, "see_personal"))
 
 
 def _last_review(village, campaign):
@@ -95,14 +96,14 @@ def _last_review(village, campaign):
 
 @bp.get("/villages/<int:village_id>/walk")
 @reads_only
-@login_required
+@requires("view_area")
 def walk_list(village_id: int):
     """A printable walk list (A4) in alley order: the households still to warn, or ?status=."""
     campaign, village, status = _village_context(village_id)
     rows = queries.household_rows(campaign.id if campaign else None, village.id, status)
     if not status:
         rows = [r for r in rows if r[1] in ("not_visited", "revisit")]
-    personal = scoping.may_see_personal(current_user)
+    personal = can(current_user, "see_personal")
     page = render_template("coverage/walk.html", campaign=campaign, village=village, status=status,
                            groups=walk.in_walk_order(rows), count=len(rows),
                            personal=personal, today=today_vn())
@@ -114,13 +115,11 @@ def walk_list(village_id: int):
 
 
 @bp.post("/villages/<int:village_id>/review")
-@login_required
+@requires("review_village")
 def review(village_id: int):
     """The village head states they reviewed the village's coverage (date-stamped).
-    404 outside the area; 403 for other roles; 409 without a campaign."""
+    403 for other roles; 404 outside the area; 409 without a campaign."""
     village = scoping.get_village(current_user, village_id)
-    if not scoping.may_review(current_user):
-        abort(403)
     campaign = params.campaign_arg(current_user)
     if campaign is None:
         abort(409, description=_("There is no campaign to review."))
@@ -133,7 +132,7 @@ def review(village_id: int):
 
 @bp.get("/map")
 @reads_only
-@login_required
+@requires("view_area")
 def map_page():
     """Households coloured by status and villages with their coverage (?village= one village).
     Data comes from the GeoJSON exports, scoped the same way. 404 for a village outside the area."""

@@ -9,10 +9,11 @@ import uuid
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..accountability import audit
 from ..auth import scoping
+from ..auth.permissions import can, requires
 from ..campaigns.services import active_campaign
 from ..coverage.status import households_with_status
 from ..extensions import db, htmx, reads_only, writing
@@ -33,11 +34,6 @@ def _campaign_or_409(household: Household):
     return campaign
 
 
-def _require_recorder():
-    if not scoping.may_record(current_user):
-        abort(403)
-
-
 def _row(household: Household):
     campaign = active_campaign(household.village.commune_id)
     return db.session.execute(
@@ -47,7 +43,7 @@ def _row(household: Household):
 
 @bp.get("/<uuid:household_id>")
 @reads_only
-@login_required
+@requires("view_area")
 def show(household_id: uuid.UUID):
     """Details, visit history and the full visit form (for those who record visits)."""
     household = scoping.get_household(current_user, household_id)
@@ -64,16 +60,15 @@ def _render_show(household, form, status=200):
     row = _row(household)
     return render_template(
         "households/show.html", household=household, row=row, form=form,
-        history=visits.history(household), may_record=scoping.may_record(current_user),
+        history=visits.history(household), may_record=can(current_user, "record"),
     ), status
 
 
 @bp.post("/<uuid:household_id>/visits")
-@login_required
+@requires("record")
 def create_visit(household_id: uuid.UUID):
     """Record a visit from the full form; errors re-render the form (422) with messages."""
     household = scoping.get_household(current_user, household_id)
-    _require_recorder()
     campaign = _campaign_or_409(household)
     form = VisitForm(campaign=campaign, team=visits.village_team(household.village_id, current_user))
     if not form.validate():
@@ -86,7 +81,7 @@ def create_visit(household_id: uuid.UUID):
 
 
 @bp.post("/<uuid:household_id>/quick")
-@login_required
+@requires("record")
 def quick(household_id: uuid.UUID):
     """One tap: the standard visit with `outcome` (warned or nobody_home), now, GPS if sent.
 
@@ -94,7 +89,6 @@ def quick(household_id: uuid.UUID):
     to the village list.
     """
     household = scoping.get_household(current_user, household_id)
-    _require_recorder()
     campaign = _campaign_or_409(household)
     outcome = request.form.get("outcome")
     if outcome not in OUTCOMES:
@@ -133,7 +127,7 @@ def _point() -> dict:
 
 
 @bp.post("/visits/<uuid:visit_id>/undo")
-@login_required
+@requires("record")
 def undo(visit_id: uuid.UUID):
     """Withdraw a tap within the undo window; 404 outside the area, 409 when too late."""
     visit = db.session.get(Visit, visit_id) or abort(404)
@@ -149,10 +143,9 @@ def undo(visit_id: uuid.UUID):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
+@requires("record")
 def new():
     """Add a household found in the field to one of my villages (`?village=`)."""
-    _require_recorder()
     village = scoping.get_village(current_user, request.args.get("village", type=int) or 0)
     form = HouseholdForm()
     if form.validate_on_submit():

@@ -1,4 +1,4 @@
-"""Commune onboarding on the register blueprint (admins only, 403 otherwise): add a commune
+"""Commune onboarding on the register blueprint (`manage_communes`: admins; 403 otherwise): add a commune
 by its official code, then its commander and its villages. A commune id that does not exist
 answers 404.
 """
@@ -10,11 +10,12 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import nav
 from ..accountability import audit
 from ..auth import scoping
+from ..auth.permissions import requires
 from ..auth.models import User
 from ..auth.services import create_user, find_user
 from ..extensions import db
@@ -25,15 +26,14 @@ from .readers import FileRefused
 from .routes import bp
 from .services import max_bytes
 
-nav.add("register.communes_page", _l("Communes"), ("admin",), order=60)
+nav.add("register.communes_page", _l("Communes"), order=60)
 
 
 @bp.route("/communes/", methods=["GET", "POST"])
-@login_required
+@requires("manage_communes")
 def communes_page():
     """The communes by province, and the form to add one by its official code (422 with the
     official list's reason for an unknown, retired or already added code). 403 unless admin."""
-    scoping.require_roles("admin")
     form = CommuneForm()
     if form.validate_on_submit():
         commune = communes.add(form.code.data)
@@ -63,19 +63,17 @@ def _render(commune: Commune, commander_form, villages_form, errors=(), status: 
 
 
 @bp.get("/communes/<int:commune_id>")
-@login_required
+@requires("manage_communes")
 def commune_page(commune_id: int):
     """One commune: its former codes, villages and commanders, and the forms to add them.
     403 unless admin; 404 for an unknown commune."""
-    scoping.require_roles("admin")
     return _render(scoping.get_commune(current_user, commune_id), *_forms())
 
 
 @bp.post("/communes/<int:commune_id>/commander")
-@login_required
+@requires("manage_communes")
 def add_commander(commune_id: int):
     """Create the commune's commander (422 with the fields' messages). 403 unless admin."""
-    scoping.require_roles("admin")
     commune = scoping.get_commune(current_user, commune_id)
     form, villages_form = _forms()
     if form.validate_on_submit():
@@ -92,11 +90,10 @@ def add_commander(commune_id: int):
 
 
 @bp.post("/communes/<int:commune_id>/villages")
-@login_required
+@requires("manage_communes")
 def import_commune_villages(commune_id: int):
     """Import the commune's villages from a file, all or nothing: every wrong row is listed
     (422) and nothing is written. 403 unless admin."""
-    scoping.require_roles("admin")
     commune = scoping.get_commune(current_user, commune_id)
     commander_form, form = _forms()
     if not form.validate_on_submit():

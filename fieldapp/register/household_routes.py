@@ -11,26 +11,26 @@ from collections import Counter
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import nav, paging
 from ..accountability import audit
 from ..auth import scoping
+from ..auth.permissions import can, requires
 from ..extensions import db
 from ..households.forms import HouseholdForm
 from . import households as service
 from .models import Household
 from .validate import inside_vietnam
-from .routes import ADMINS, bp
+from .routes import bp
 
 DUPLICATES_PER_PAGE = 10
 MAX_PAIRS = 5_000  # pairs listed (in pages) at most
 MAX_SCAN = 20_000  # households compared in one request; beyond that, one village at a time
-nav.add("register.duplicates", _l("Likely duplicates"), ADMINS, order=52)
+nav.add("register.duplicates", _l("Likely duplicates"), order=52)
 
 
 def _household(household_id) -> Household:
-    scoping.require_roles(*ADMINS)
     return scoping.get_household(current_user, household_id)
 
 
@@ -39,7 +39,7 @@ def _back(household: Household):
 
 
 @bp.route("/households/<uuid:household_id>/edit", methods=["GET", "POST"])
-@login_required
+@requires("manage_register")
 def edit(household_id: uuid.UUID):
     """Edit a household with the same checks as adding one; the change is audited."""
     household = _household(household_id)
@@ -61,7 +61,7 @@ def edit(household_id: uuid.UUID):
 
 
 @bp.post("/households/<uuid:household_id>/status")
-@login_required
+@requires("manage_register")
 def set_status(household_id: uuid.UUID):
     """Mark a household moved away (or living here again)."""
     household = _household(household_id)
@@ -75,7 +75,7 @@ def set_status(household_id: uuid.UUID):
 
 
 @bp.post("/households/<uuid:household_id>/merge")
-@login_required
+@requires("manage_register")
 def merge(household_id: uuid.UUID):
     """Merge this household into the survivor `into` (both in my area, neither merged)."""
     duplicate = _household(household_id)
@@ -93,13 +93,12 @@ def merge(household_id: uuid.UUID):
 
 
 @bp.get("/duplicates")
-@login_required
+@requires("manage_register")
 def duplicates():
     """Likely duplicates in my area (with the count per village), or in one village
     (`?village=`), 10 pairs a page.
 
     A village outside the area answers 404; a malformed `?page=` 400, one past the end 404."""
-    scoping.require_roles(*ADMINS)
     village_id = request.args.get("village", type=int)
     villages = db.session.scalars(scoping.villages(current_user)).all()
     if village_id:
@@ -127,6 +126,6 @@ def merge_candidates(household: Household) -> list[Household]:
 @bp.app_template_global()
 def register_actions(household: Household) -> dict | None:
     """What the household page's admin block needs, or None for roles that may not act."""
-    if getattr(current_user, "role", None) not in ADMINS:
+    if not can(current_user, "manage_register"):
         return None
     return {"candidates": merge_candidates(household) if household.status == "active" else []}

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import nav
 from ..auth import scoping
+from ..auth.permissions import requires
 from ..extensions import db, htmx
 from . import runs
 from .models import ImportRun
@@ -24,8 +25,7 @@ from .services import import_households, max_bytes
 from .validate import COLUMNS
 
 bp = Blueprint("register", __name__, url_prefix="/register")
-nav.add("register.index", _l("Import households"), ("admin", "commander"), order=50)
-ADMINS = ("admin", "commander")
+nav.add("register.index", _l("Import households"), order=50)
 
 
 def _upload_path(run_id: int, filename: str) -> Path:
@@ -33,22 +33,20 @@ def _upload_path(run_id: int, filename: str) -> Path:
 
 
 @bp.get("/")
-@login_required
+@requires("manage_register")
 def index():
     """The upload form and the latest imports of the caller's commune (admins: all). 403 unless
     admin or commander."""
-    scoping.require_roles(*ADMINS)
     latest = db.session.scalars(scoping.import_runs(current_user).where(ImportRun.kind == "households")
                                 .order_by(ImportRun.id.desc()).limit(10)).all()
     return render_template("register/index.html", runs=latest, columns=COLUMNS)
 
 
 @bp.post("/imports")
-@login_required
+@requires("manage_register")
 def upload():
     """Store the file, start a run (check only, or check and import) and show its page.
     403 unless admin or commander."""
-    scoping.require_roles(*ADMINS)
     runs.sweep_uploads()
     if (request.content_length or 0) > max_bytes() + 65536:  # refuse before reading it all
         flash(_("The file is too large (%(size)s MB); the limit is %(limit)s MB.",
@@ -62,12 +60,11 @@ def upload():
 
 
 @bp.post("/imports/<int:run_id>/confirm")
-@login_required
+@requires("manage_register")
 def confirm(run_id: int):
     """Import a file whose check passed (a new run over the same stored file). 403 unless
     admin or commander; 404 for an unknown run or another commune's; 409 when the run was not a passed check or
     its file is gone (swept after a day)."""
-    scoping.require_roles(*ADMINS)
     checked = scoping.get_import_run(current_user, run_id)
     source = _upload_path(checked.id, checked.filename)
     if checked.status != "checked" or not source.exists():
@@ -76,11 +73,10 @@ def confirm(run_id: int):
 
 
 @bp.get("/imports/<int:run_id>")
-@login_required
+@requires("manage_register")
 def show_run(run_id: int):
     """A run: progress while running (the fragment polls itself), then preview, errors, summary.
     403 unless admin or commander; 404 for an unknown run or another commune's."""
-    scoping.require_roles(*ADMINS)
     run = scoping.get_import_run(current_user, run_id)
     context = dict(run=run, progress=runs.progress(run.id), columns=COLUMNS,
                    keep_hours=int(runs.KEEP_CHECKED.total_seconds() // 3600))

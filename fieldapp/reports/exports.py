@@ -13,10 +13,10 @@ import json
 import sqlalchemy as sa
 from flask import Blueprint, Response
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..accountability import audit
-from ..auth import scoping
+from ..auth.permissions import can, requires
 from ..coverage import params, queries, summaries
 from ..extensions import db, reads_only, writing
 from ..timeutil import iso_utc, utcnow
@@ -64,11 +64,11 @@ def _geojson(features: list[dict], campaign, village) -> Response:
 
 @bp.get("/households.geojson")
 @reads_only
-@login_required
+@requires("view_area")
 def households_geojson():
     """Points of the households in the area with their status (404 outside the area)."""
     campaign, village, ids, whole = _scope()
-    personal = scoping.may_see_personal(current_user) and params.choice_arg("personal", ("0", "1"), "1") == "1"
+    personal = can(current_user, "see_personal") and params.choice_arg("personal", ("0", "1"), "1") == "1"
     features = [geo.household_feature(row, personal)
                 for row in queries.households_in(campaign.id if campaign else None, ids)]
     if personal:
@@ -80,7 +80,7 @@ def households_geojson():
 
 @bp.get("/villages.geojson")
 @reads_only
-@login_required
+@requires("view_area")
 def villages_geojson():
     """Village boundaries (or centroids) with their coverage figures (404 outside the area)."""
     campaign, village, rows = _village_rows()
@@ -89,7 +89,7 @@ def villages_geojson():
 
 @bp.get("/coverage.csv")
 @reads_only
-@login_required
+@requires("view_area")
 def coverage_csv():
     """One row per village: households, warned, revisit, not_visited, excluded, coverage %
     (404 outside the area)."""
@@ -100,7 +100,7 @@ def coverage_csv():
 
 @bp.get("/coverage.xlsx")
 @reads_only
-@login_required
+@requires("view_area")
 def coverage_xlsx():
     """The same table as coverage.csv as a workbook, with Vietnamese headers and a totals row
     (404 outside the area)."""
@@ -129,7 +129,7 @@ def _commune_rows():
 
 @bp.get("/communes.csv")
 @reads_only
-@login_required
+@requires("view_area")
 def communes_csv():
     """One row per commune of the caller's area: commune_code, commune_name, households,
     warned, revisit, not_visited, excluded, coverage_pct (and verified_coverage_pct once a
@@ -141,7 +141,7 @@ def communes_csv():
 
 @bp.get("/communes.xlsx")
 @reads_only
-@login_required
+@requires("view_area")
 def communes_xlsx():
     """The communes table with Vietnamese headers, youth columns and a totals row."""
     campaign, rows = _commune_rows()
@@ -153,7 +153,7 @@ def communes_xlsx():
 
 @bp.get("/communes.geojson")
 @reads_only
-@login_required
+@requires("view_area")
 def communes_geojson():
     """Communes with their figures: their villages' boundaries when all are known, else a point."""
     from ..register.models import Village

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import nav
 from ..auth import scoping
+from ..auth.permissions import requires
 from ..coverage import params, queries
 from ..extensions import reads_only
 from ..timeutil import today_vn, utcnow
 from . import campaign_report, documents, exports, sheets
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-nav.add("reports.current", _l("Reports"), ("village_head", "commander", "province", "admin"), order=30)
+nav.add("reports.current", _l("Reports"), order=30)
 
 
 @bp.record_once
@@ -27,8 +28,6 @@ def _register_exports(state) -> None:
 
 
 def _report(campaign_id: int):
-    if not scoping.may_report(current_user):
-        abort(403)
     campaign = scoping.get_campaign(current_user, campaign_id)
     rows = queries.report_rows(campaign.id, queries.area(current_user, campaign),
                                queries.whole_commune(current_user, campaign))
@@ -37,12 +36,10 @@ def _report(campaign_id: int):
 
 @bp.get("/campaign")
 @reads_only
-@login_required
+@requires("report")
 def current():
     """The report of the active campaign (403 for officers and team members, 404 when there
     is none)."""
-    if not scoping.may_report(current_user):
-        abort(403)
     campaign = params.default_campaign(current_user)
     if campaign is None:
         abort(404)
@@ -50,14 +47,12 @@ def current():
 
 
 def _document(campaign_id: int) -> campaign_report.Report:
-    if not scoping.may_report(current_user):
-        abort(403)
     return campaign_report.build(current_user, scoping.get_campaign(current_user, campaign_id))
 
 
 @bp.get("/campaigns/<int:campaign_id>")
 @reads_only
-@login_required
+@requires("report")
 def campaign(campaign_id: int):
     """The results report under its Decree 30 letterhead: per village (households, warned in
     the period ?from=&to= and in all, revisit, not visited, people and youths reached,
@@ -72,7 +67,7 @@ def campaign(campaign_id: int):
 
 @bp.get("/campaigns/<int:campaign_id>.docx")
 @reads_only
-@login_required
+@requires("report")
 def campaign_docx(campaign_id: int):
     """The same report as a Word document (.docx) in the Decree 30/2020 layout (403 / 404 /
     400 as the page)."""
@@ -87,7 +82,7 @@ def campaign_docx(campaign_id: int):
 
 @bp.get("/campaigns/<int:campaign_id>.xlsx")
 @reads_only
-@login_required
+@requires("report")
 def campaign_xlsx(campaign_id: int):
     """The same table as the report page, as a workbook (403 / 404 as the page)."""
     campaign, rows, totals = _report(campaign_id)

@@ -5,7 +5,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth import scoping
+from ..auth.permissions import can
 from ..i18n import row_labels
 from ..visits.forms import outcome_labels
 
@@ -15,7 +15,7 @@ def client_labels() -> dict:
     labels = dict(row_labels())
     labels.update({f"o_{code}": str(label) for code, label in outcome_labels().items()})
     labels.update(
-        user=current_user.username, user_name=current_user.display_name, may_record=scoping.may_record(current_user),
+        user=current_user.username, user_name=current_user.display_name, may_record=can(current_user, "record"),
         undo_seconds=current_app.config["UNDO_SECONDS"],
         my_villages=_("My villages"), search=_("Search name, address, house no."), status=_("Status"),
         all=_("All"), households=_("households"), more=_("Show more"), no_match=_("No household matches."),

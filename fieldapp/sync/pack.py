@@ -13,7 +13,7 @@ from ..campaigns.models import Campaign
 from ..campaigns.services import active_campaign
 from ..coverage.status import households_with_status
 from ..extensions import db
-from ..register.models import Household
+from ..register.models import Household, Village
 from ..timeutil import iso_utc, utcnow
 from ..visits.models import Visit, visit_companions
 from ..visits.services import village_teams
@@ -77,13 +77,14 @@ def build_pack(user: User) -> dict:
     """Everything an officer needs offline, and nothing outside their area; merged
     households are left out (their visits and any new ones go to the survivor)."""
     campaign = active_campaign(user.commune_id)
-    villages = db.session.scalars(scoping.villages(user)).all()
+    ids = scoping.listed_village_ids(user)
+    villages = db.session.scalars(scoping.villages(user).where(Village.id.in_(ids))).all()
     query = households_with_status(
         campaign.id if campaign else None,
-        sa.and_(Household.village_id.in_(scoping.village_ids(user)), Household.status != "merged"),
+        sa.and_(Household.village_id.in_(ids), Household.status != "merged"),
     ).order_by(Household.village_id, (Household.youth > 0).desc(), Household.sort_key)
     by_village: dict[int, list[dict]] = {v.id: [] for v in villages}
-    past = histories(campaign.id if campaign else None, scoping.village_ids(user))
+    past = histories(campaign.id if campaign else None, ids)
     for household, status, visit_count, last_visit_at in db.session.execute(query):
         by_village[household.village_id].append({
             "id": str(household.id), "code": household.code, "head_name": household.head_name,
@@ -108,7 +109,7 @@ def fingerprint(user: User) -> str:
     """A short ETag for the pack from a few aggregates, so an unchanged pack answers 304
     without being built: any visit, withdrawal, household change, assignment or campaign
     change moves one of these; the villages' teams (assignments, names) are part of it."""
-    ids = scoping.village_ids(user)
+    ids = scoping.listed_village_ids(user)
     households = db.session.execute(
         sa.select(sa.func.count(Household.id), sa.func.max(Household.updated_at)).where(Household.village_id.in_(ids))
     ).one()
@@ -116,7 +117,7 @@ def fingerprint(user: User) -> str:
         sa.select(sa.func.count(Visit.id), sa.func.max(Visit.received_at), sa.func.max(Visit.replaced_at))
         .join(Household, Household.id == Visit.household_id).where(Household.village_id.in_(ids))
     ).one()
-    villages = [(v.id, v.code, v.name) for v in db.session.scalars(scoping.villages(user))]
+    villages = [(v.id, v.code, v.name) for v in db.session.scalars(scoping.villages(user).where(Village.id.in_(ids)))]
     parts = [user.id, str(get_locale()), villages, teams(user, [v[0] for v in villages]),
              campaign_json(active_campaign(user.commune_id)), list(households), list(visits)]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import nav, paging
 from ..accountability import audit
 from ..auth import scoping
+from ..auth.permissions import can, public, requires
 from ..auth.models import User
 from ..campaigns.services import active_campaign
 from ..extensions import csrf, db, reads_only, writing
@@ -27,7 +28,7 @@ from .pack import build_pack, fingerprint
 
 bp = Blueprint("sync", __name__)
 QUARANTINE_PER_PAGE = 50
-nav.add("sync.quarantine", _l("Entries to review"), ("commander", "admin"), order=54)
+nav.add("sync.quarantine", _l("Entries to review"), order=54)
 
 
 def _json_error(code: int, error: str, message: str):
@@ -36,7 +37,7 @@ def _json_error(code: int, error: str, message: str):
 
 @bp.get("/api/me/pack")
 @reads_only
-@login_required
+@requires("view_area")
 def pack():
     """The caller's villages and households for offline use; 401 JSON when not signed in.
     An unchanged pack answers 304 to `If-None-Match` with its ETag."""
@@ -57,19 +58,16 @@ def pack():
 
 @bp.post("/api/sync/batch")
 @csrf.exempt  # checked below, after the login check, so an expired session answers 401
+@requires("record")
 def batch():
-    """Apply a batch of outbox entries; 401 JSON when not signed in, 403 on a bad CSRF token
-    or for roles that do not record, 400 on a malformed batch, 413 when too large."""
-    if not current_user.is_authenticated:
-        return _json_error(401, "unauthorized", _("Please log in again."))
+    """Apply a batch of outbox entries; 401 JSON when not signed in, 403 for roles that do
+    not record or on a bad CSRF token, 400 on a malformed batch, 413 when too large."""
     request.max_content_length = sync_batch.MAX_BYTES  # before anything reads the body
     try:
         request.get_data()
     except RequestEntityTooLarge:
         return _json_error(413, "too_large", _("The batch is larger than 1 MB; send fewer entries."))
     csrf.protect()
-    if not scoping.may_record(current_user):
-        return _json_error(403, "forbidden", _("You do not have permission to do this."))
     try:
         batch_id, device_id, entries = sync_batch.check_shape(request.get_json(force=True, silent=True))
     except sync_batch.BadBatch as exc:
@@ -81,7 +79,7 @@ def batch():
 
 @bp.get("/api/sync/status")
 @reads_only
-@login_required
+@requires("use_app")
 def status():
     """Which of the caller's entry ids (`?ids=a,b`, at most 200) the server holds."""
     ids = [i.strip() for i in (request.args.get("ids") or "").split(",") if i.strip()]
@@ -92,6 +90,7 @@ def status():
 
 @bp.get("/api/openapi.json")
 @reads_only
+@public
 def openapi():
     """The OpenAPI 3.1 description of /api/* (public: it holds no data)."""
     return jsonify(document())
@@ -99,12 +98,11 @@ def openapi():
 
 @bp.get("/sync/quarantine")
 @reads_only
-@login_required
+@requires("review_entries")
 def quarantine():
     """Entries the server would not apply, from users in the caller's area (commanders,
     admins; unreviewed first, 50 a page); 403 for other roles. A malformed `?page=` answers
     400, one past the end 404."""
-    scoping.require_roles("commander", "admin")
     query = (
         sa.select(QuarantinedEntry, User)
         .join(User, User.id == QuarantinedEntry.user_id)
@@ -143,10 +141,9 @@ def _named_households(rows) -> dict[str, Household]:
 
 
 @bp.post("/sync/quarantine/<int:entry_id>/resolve")
-@login_required
+@requires("review_entries")
 def resolve(entry_id: int):
     """Mark a quarantined entry reviewed; 403 for other roles, 404 outside the area."""
-    scoping.require_roles("commander", "admin")
     row = db.session.scalar(sa.select(QuarantinedEntry).where(
         QuarantinedEntry.id == entry_id, QuarantinedEntry.user_id.in_(scoping.user_ids(current_user))))
     if row is None:
@@ -161,7 +158,7 @@ def resolve(entry_id: int):
 
 @bp.get("/sync/shell")
 @reads_only
-@login_required
+@requires("use_app")
 def shell():
     """The offline shell: cached by the service worker, it draws my villages and households
     from the pack on the phone when the server cannot be reached."""
@@ -169,10 +166,11 @@ def shell():
     visit_form = VisitForm(formdata=None, campaign=campaign)
     visit_form.prefill(campaign)
     return render_template("sync/shell.html", visit_form=visit_form, household_form=HouseholdForm(formdata=None),
-                           may_record=scoping.may_record(current_user))
+                           may_record=can(current_user, "record"))
 
 
 @bp.get("/offline")
+@public
 def offline():
     """The page shown for anything else while the server cannot be reached (public)."""
     return render_template("sync/offline.html")

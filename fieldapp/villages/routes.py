@@ -4,10 +4,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from .. import nav
 from ..auth import scoping
+from ..auth.permissions import can, requires
 from ..campaigns.services import active_campaign
 from ..coverage.queries import village_coverage
 from ..coverage.status import STATUSES, households_with_status
@@ -16,12 +17,12 @@ from ..households.search import matching
 from ..register.models import Household
 
 bp = Blueprint("villages", __name__, url_prefix="/villages")
-nav.add("villages.index", _l("My villages"), ("officer", "village_head", "commander", "admin"), order=10)
+nav.add("villages.index", _l("My villages"), order=10)
 
 
 @bp.get("/")
 @reads_only
-@login_required
+@requires("view_area")
 def index():
     """My villages with their progress in the active campaign (only villages in my area).
     Province staff follow communes, not villages: their dashboard."""
@@ -35,7 +36,7 @@ def index():
 
 @bp.get("/<int:village_id>")
 @reads_only
-@login_required
+@requires("view_area")
 def show(village_id: int):
     """Households of one village with their status; `?q=` searches without diacritics,
     `?status=` filters. 404 when the village is outside the caller's area, or for a role that
@@ -49,7 +50,7 @@ def show(village_id: int):
     rows = _household_rows(village.id, campaign, q, status)
     [figures] = village_coverage(campaign.id if campaign else None, sa.select(sa.literal(village.id)))
     context = dict(village=village, campaign=campaign, rows=rows, q=q, status=status, counts=figures.counts,
-                   may_record=scoping.may_record(current_user))
+                   may_record=can(current_user, "record"))
     partial = htmx and not htmx.history_restore_request
     template = "villages/_household_list.html" if partial else "villages/show.html"
     return render_template(template, **context), 200, {"Vary": "HX-Request"}

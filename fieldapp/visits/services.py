@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from ..accountability import audit
 from ..auth.models import Assignment, User
+from ..auth.permissions import roles_with
 from ..auth.scoping import assignment_in_force
 from ..campaigns.models import Campaign
 from ..extensions import db
@@ -24,7 +25,7 @@ def village_teams(village_ids, exclude: User | None = None) -> dict[int, list[Us
         sa.select(Assignment.village_id, User)
         .join(Assignment, Assignment.user_id == User.id)
         .where(Assignment.village_id.in_(village_ids), assignment_in_force(today_vn()),
-               User.role.in_(("officer", "commander")), User.active,
+               User.role.in_(roles_with("record")), User.active,
                sa.true() if exclude is None else User.id != exclude.id)
         .distinct().order_by(Assignment.village_id, User.username)
     )
