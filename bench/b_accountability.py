@@ -13,7 +13,7 @@ INCIDENTS = 200
 
 def _incidents(app) -> tuple[str, int]:
     """INCIDENTS incidents on random households; returns a visited household id and the count."""
-    from fieldapp.accountability.incidents import create_incident
+    from fieldapp.accountability.services import create_incident
     from fieldapp.extensions import db
     from fieldapp.models import Household, User, Visit
 

@@ -12,6 +12,7 @@ FEATURES = (
     "auth",
     "villages",
     "households",
+    "visits",
     "sync",
     "coverage",
     "reports",
@@ -38,11 +39,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     config.load(app, test_config)
 
-    from . import cli, errors, extensions, i18n, models, pwa, security  # noqa: F401 (models: for Alembic)
+    from . import cli, errors, extensions, i18n, labels, models, nav, pwa, security  # noqa: F401 (models: for Alembic)
     from .auth import permissions
 
     extensions.init_app(app)
     i18n.init_app(app)
+    labels.init_app(app)
+    nav.init_app(app)
     security.init_app(app)
     permissions.init_app(app)  # after CSRF's check, so a forged post answers 403 before the login
     errors.init_app(app)

@@ -57,34 +57,9 @@ def percent(value: float | None, digits: int = 0) -> str:
     return format_percent(value, format="#,##0" + ("." + "0" * digits if digits else "") + "%")
 
 
-def row_labels() -> dict[str, str]:
-    """Labels used on every household row, translated once per request (lists are long)."""
-    from flask import g
-    from flask_babel import gettext
-
-    from .coverage.status import status_labels
-
-    if "row_labels" not in g:
-        g.row_labels = {k: str(v) for k, v in status_labels().items()} | {
-            "btn_warned": gettext("Warned"), "btn_away": gettext("Nobody home"),
-            "saved": gettext("Saved"), "undo": gettext("Undo"),
-        }
-    return g.row_labels
-
-
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters.update(
         vndate=vn_date, vndatetime=vn_datetime, vntime=vn_time, number=number, percent=percent
     )
     app.jinja_env.globals["get_locale"] = lambda: str(get_locale())
-
-    from .coverage.status import status_labels
-    from .nav import sections_for
-
-    app.jinja_env.globals["nav_sections"] = sections_for
-    app.jinja_env.globals["row_labels"] = row_labels
-    from .visits.forms import material_labels, outcome_labels
-
-    app.jinja_env.globals.update(status_labels=status_labels, outcome_labels=outcome_labels,
-                                 material_labels=material_labels)

@@ -4,7 +4,8 @@ from .auth.models import Assignment, User
 from .campaigns.models import Campaign, CampaignTopic, Topic
 from .coverage import rollups  # noqa: F401  (keeps the summary rows current on every commit)
 from .coverage.models import HouseholdMark, VillageDaySummary, VillageRegisterSummary, VillageStatusSummary
-from .register.models import Commune, CommuneHistory, Household, ImportRun, Province, Village
+from .households.models import Household
+from .register.models import Commune, CommuneHistory, ImportRun, Province, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
 from .visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import Flask, url_for
 
 from .auth.permissions import may_open
 
@@ -34,3 +34,7 @@ def sections_for(user) -> list[list[tuple[str, object]]]:
     for item in sorted((i for i in _ITEMS if may_open(user, i.endpoint)), key=lambda i: i.order):
         sections.setdefault(max(item.order // 10, 3), []).append((url_for(item.endpoint), item.label))
     return list(sections.values())
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["nav_sections"] = sections_for

@@ -4,14 +4,35 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_babel import format_date, lazy_gettext as _l
+from flask import abort
+from flask_babel import format_date, gettext as _, lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from ..forms import Form, choices
+from ..forms import Form
 from ..timeutil import today_vn
-from .incidents import kind_labels, verdict_labels
+from ..labels import INCIDENT_KINDS, VERDICTS
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # beyond these a day is a typo, and day arithmetic overflows
+
+
+def parse_day(text: str | None, default: date | None = None) -> date:
+    """A YYYY-MM-DD day; `default` when absent; 400 with a message when malformed."""
+    if not text:
+        if default is None:
+            abort(400, description=_("Give a date as YYYY-MM-DD."))
+        return default
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        abort(400, description=_("“%(value)s” is not a date; write it as YYYY-MM-DD, e.g. 2025-11-12.",
+                                 value=text[:20]))
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        abort(400, description=_("Choose a date between %(first)s and %(last)s.",
+                                 first=FIRST_YEAR, last=LAST_YEAR))
+    return day
 
 
 class MoneyField(IntegerField):
@@ -39,7 +60,7 @@ class IncidentForm(Form):
         super().__init__(*args, **kwargs)
         self.first_day = first_day
         self.today = today_vn()
-        self.kind.choices = choices(kind_labels())
+        self.kind.choices = INCIDENT_KINDS.choices()
 
     def validate_occurred_on(self, field):
         if field.data is None:  # unparsable: the field already says so
@@ -58,8 +79,6 @@ class IncidentForm(Form):
 
 def plausible_day(form, field):
     """Filters take days from 2000 to 2100; anything else is a typo (and would overflow)."""
-    from .api import FIRST_YEAR, LAST_YEAR
-
     if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
         raise ValidationError(_l("Choose a date between %(first)s and %(last)s.",
                                  first=FIRST_YEAR, last=LAST_YEAR))
@@ -80,8 +99,8 @@ class IncidentFilterForm(_GetForm):
     def __init__(self, *args, villages=(), **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _l("All"))]
-        self.verdict.choices = everything + choices(verdict_labels())
-        self.kind.choices = everything + choices(kind_labels())
+        self.verdict.choices = everything + VERDICTS.choices()
+        self.kind.choices = everything + INCIDENT_KINDS.choices()
         self.village.choices = everything + [(str(v.id), f"{v.code} {v.name}") for v in villages]
 
 

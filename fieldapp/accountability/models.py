@@ -10,8 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..timeutil import utcnow
 
-INCIDENT_KINDS = ("scam", "online_kidnapping", "sextortion", "impersonation", "investment", "other")
-
 
 class Incident(db.Model):
     """A resident of a household became a victim on `occurred_on`."""

@@ -15,7 +15,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..register.models import Household
+from ..households.models import Household
 from ..timeutil import iso_utc, utcnow
 from ..visits.models import Visit
 from ..visits.services import history

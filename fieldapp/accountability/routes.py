@@ -1,32 +1,170 @@
-"""Accountability pages: incidents (/incidents/), the audit trail (/audit/), a household's
-personal data (/households/<id>/data, /households/<id>/access) and the warned-as-of API.
+"""Accountability pages: incidents (/incidents/), the audit trail (/audit/) and the
+warned-as-of API (/api/households/<id>/warned); every URL of the module is listed here.
+(A household's personal data pages live with the household, in `households.routes`.)
 
 Each area is its own small blueprint nested in `accountability`, so endpoints read
 `accountability.incidents.show` and the app factory registers one blueprint as usual.
+Incidents and the audit trail are for commanders and admins (others 403); an incident or
+household outside the caller's area answers 404. No route edits or deletes an audit event.
 """
 from __future__ import annotations
 
-from flask import Blueprint
+import sqlalchemy as sa
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
-from .. import nav
-from . import api, audit_routes, incident_routes, personal_routes
+from .. import nav, paging
+from ..auth import scoping
+from ..auth.permissions import requires
+from ..extensions import db
+from ..households.models import Household
+from ..households.queries import matching, search_words, survivor
+from ..labels import AUDIT_ACTIONS
+from ..timeutil import today_vn
+from . import audit
+from .forms import AuditFilterForm, IncidentFilterForm, IncidentForm, parse_day
+from .models import AuditEvent
+from .queries import as_json, assess
+from .services import (Filters, create_incident, get_incident, judged_days, listing, listing_page,
+                       register_started_on)
+from .xlsx import incidents_workbook
 
 bp = Blueprint("accountability", __name__)
-for child in (incident_routes.bp, audit_routes.bp, personal_routes.bp, api.bp):
-    bp.register_blueprint(child)
-
-
-@bp.record_once
-def _label_globals(state) -> None:
-    """The label helpers as Jinja globals, registered once (as `i18n.init_app` does)."""
-    from .audit import action_labels, detail_items, object_labels
-    from .incidents import kind_labels, verdict_labels
-
-    state.app.jinja_env.globals.update(kind_labels=kind_labels, verdict_labels=verdict_labels,
-                                       action_labels=action_labels, object_labels=object_labels,
-                                       detail_items=detail_items)
-
+incidents = Blueprint("incidents", __name__, url_prefix="/incidents")
+audit_trail = Blueprint("audit", __name__, url_prefix="/audit")
+api = Blueprint("api", __name__)
+PER_PAGE = 50
+AUDIT_PER_PAGE = 50
 
 nav.add("accountability.incidents.index", _l("Incidents"), order=40)
 nav.add("accountability.audit.index", _l("Access log"), order=70)
+
+
+def topic_labels() -> dict[str, str]:
+    from flask_babel import get_locale
+
+    from ..campaigns.models import Topic
+
+    topics = db.session.scalars(sa.select(Topic).order_by(Topic.id))
+    return {t.code: t.label(str(get_locale())) for t in topics}
+
+
+def _filters() -> tuple[IncidentFilterForm, Filters]:
+    villages = db.session.scalars(scoping.villages(current_user)).all()
+    form = IncidentFilterForm(formdata=request.args, villages=villages)
+    if request.args and not form.validate():
+        return form, Filters()
+    return form, Filters(verdict=form.verdict.data or None, kind=form.kind.data or None,
+                         village_id=int(form.village.data) if form.village.data else None,
+                         date_from=form.date_from.data, date_to=form.date_to.data)
+
+
+@incidents.get("/")
+@requires("incidents")
+def index():
+    """Incidents in the caller's area with their verdicts, filtered by the query string, 50 a
+    page (a malformed `?page=` answers 400, one past the end 404)."""
+    form, filters = _filters()
+    page = listing_page(current_user, filters, PER_PAGE)
+    # Rendered before the commit, which would expire every loaded row and reload each one.
+    html = render_template("accountability/incidents.html", form=form, rows=page.items, page=page)
+    audit.record("incident_list", "incident", "", rows=len(page.items))  # names of victims' households
+    db.session.commit()
+    return html
+
+
+@incidents.get("/export.xlsx")
+@requires("incidents")
+def export():
+    """The filtered list as an Excel workbook (names included: audited as an export); invalid
+    filters answer 400 with the form's messages rather than exporting everything."""
+    form, filters = _filters()
+    if form.errors:
+        abort(400, "; ".join(f"{form[name].label.text}: {' '.join(map(str, errors))}"
+                             for name, errors in form.errors.items()))
+    rows = listing(current_user, filters)
+    workbook = incidents_workbook(rows)  # before the commit expires the rows
+    audit.record("incident_export", "incident", "", rows=len(rows), filters=request.args.to_dict())
+    db.session.commit()
+    return send_file(workbook, as_attachment=True, download_name="vu-viec.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@incidents.get("/new")
+@requires("incidents")
+def find_household():
+    """Choose the victim's household: search by name, house number or phone (`?q=`, every
+    word in any order). Merged households are left out: their visits live on the survivor."""
+    q = request.args.get("q", "")
+    found = []
+    if len("".join(search_words(q))) >= 2:
+        found = db.session.scalars(
+            scoping.households(current_user).where(Household.status != "merged", matching(q))
+            .order_by(Household.sort_key).limit(30)).all()
+    return render_template("accountability/incident_find.html", q=request.args.get("q", ""), found=found)
+
+
+@incidents.route("/new/<uuid:household_id>", methods=["GET", "POST"])
+@requires("incidents")
+def new(household_id):
+    """Record an incident for a household in the caller's area (a merged household's id
+    stands for its survivor); 404 outside the area, 422 with messages on errors."""
+    household = scoping.get_household(current_user, household_id)
+    if household.status == "merged":
+        household = scoping.get_household(current_user, survivor(household).id)
+    form = IncidentForm(first_day=register_started_on(household.village.commune_id))
+    if form.validate_on_submit():
+        incident = create_incident(household, form.values(), current_user)
+        db.session.commit()
+        return redirect(url_for(".show", incident_id=incident.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("accountability/incident_new.html", form=form, household=household), status
+
+
+@incidents.get("/<int:incident_id>")
+@requires("incidents")
+def show(incident_id: int):
+    """The incident and, at once, its verdict and who answered for the village that day."""
+    incident = get_incident(current_user, incident_id)
+    as_of, assigned_on = judged_days(incident)
+    verdict = assess(incident.household, as_of, assigned_on)
+    page = render_template("accountability/incident.html", incident=incident, verdict=verdict,
+                           topic_labels=topic_labels())
+    audit.record("incident_view", "incident", incident.id, household=str(incident.household_id))
+    db.session.commit()
+    return page
+
+
+@audit_trail.get("/", endpoint="index")
+@requires("read_audit")
+def audit_log():
+    """Events the caller may read (see `scoping.audit_events`), newest first, 50 a page (a
+    malformed `?page=` answers 400, one past the end 404); other roles get 403."""
+    form = AuditFilterForm(formdata=request.args, actions=AUDIT_ACTIONS)
+    query = scoping.audit_events(current_user)
+    if form.validate():
+        query = audit.search(query, user=form.user.data or "", action=form.action.data or "",
+                             object_id=form.object.data or "", date_from=form.date_from.data,
+                             date_to=form.date_to.data)
+    page = paging.of_select(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), AUDIT_PER_PAGE)
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("accountability/audit.html", form=form, page=page, args=args)
+
+
+@api.get("/api/households/<household_id>/warned")
+@requires("view_area")
+def warned(household_id: str):
+    """Visits in force by the end of `as_of` (default today, Vietnam time) and who was assigned
+    to the household's village that day. 401 JSON when signed out; 404 JSON for a household
+    outside the caller's area (or a malformed id); 400 JSON for a malformed `as_of`."""
+    household = scoping.get_household(current_user, household_id)
+    as_of = parse_day(request.args.get("as_of"), today_vn())
+    audit.record("warned_check", "household", household.id, as_of=as_of.isoformat())
+    body = as_json(assess(household, as_of))
+    db.session.commit()
+    return jsonify(body)
+
+
+for child in (incidents, audit_trail, api):
+    bp.register_blueprint(child)

@@ -9,7 +9,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from ..i18n import vn_datetime
-from .incidents import kind_labels, verdict_labels
+from ..labels import INCIDENT_KINDS, VERDICTS
 
 
 def _headers() -> list[str]:
@@ -25,8 +25,8 @@ def _row(incident, verdict) -> list:
     warned = verdict.warned_visits[0] if verdict.warned_visits else None
     return [
         incident.occurred_on, f"{household.village.code} {household.village.name}", household.code,
-        household.head_name, str(kind_labels()[incident.kind]), incident.loss_vnd,
-        str(verdict_labels()[verdict.status]),
+        household.head_name, INCIDENT_KINDS.label(incident.kind), incident.loss_vnd,
+        VERDICTS.label(verdict.status),
         vn_datetime(warned.recorded_at) if warned else "",
         ", ".join(u.username for u in warned.people) if warned else "",
         len(warned.topics) if warned else "", warned.youth_reached if warned else "",

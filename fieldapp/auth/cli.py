@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 
 from ..accountability import audit
 from ..extensions import db
+from ..labels import ROLES
 from ..register.models import Village
 from ..register import units
 from ..register.communes import province_row
 from ..register.services import commune_or_only
 from ..timeutil import today_vn
-from .models import ROLES
 from .services import assign, create_user, find_user
 
 

@@ -1,13 +1,56 @@
-"""Login form."""
+"""Login form, and the forms of the users and assignments pages."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
 from ..forms import Form
-from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from ..labels import ROLES
+from ..timeutil import today_vn
 
 
 class LoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(_l("Enter your username.")), Length(max=40)])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=200)])
     remember = BooleanField(_l("Stay signed in on this phone"), default=True)
+
+
+class UserForm(Form):
+    full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=120)])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=60)])
+    role = SelectField(_l("Role"), choices=ROLES.choices)
+    active = BooleanField(_l("Active (may sign in)"))
+    new_password = PasswordField(_l("New password (leave empty to keep)"),
+                                 validators=[Optional(), Length(min=8, max=200, message=_l("At least 8 characters."))])
+
+
+class NewUserForm(Form):
+    username = StringField(_l("Username"), validators=[
+        DataRequired(_l("Enter a username.")), Length(min=3, max=40, message=_l("3 to 40 characters.")),
+        Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Letters without diacritics, digits, . _ - only."))])
+    full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=120)])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=60)])
+    role = SelectField(_l("Role"), choices=ROLES.choices)
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(_l("Enter a password.")), Length(min=8, max=200, message=_l("At least 8 characters."))])
+
+
+class AssignForm(Form):
+    user = SelectField(_l("Person"), coerce=int)
+    village = SelectField(_l("Village"), coerce=int)
+    starts_on = DateField(_l("From"), default=today_vn, validators=[DataRequired(_l("Enter the first day."))])
+    ends_on = DateField(_l("To"), validators=[Optional()])
+
+    def __init__(self, *args, villages=(), people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.village.choices = [(v.id, f"{v.code} · {v.name}") for v in villages]
+        self.user.choices = [(p.id, f"{p.username} · {p.display_name}") for p in people]
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The last day is before the first day."))
+
+
+class EndForm(Form):
+    ends_on = DateField(_l("Last day"), validators=[DataRequired(_l("Enter the last day."))])

@@ -11,8 +11,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..extensions import db
 from ..timeutil import utcnow
 
-ROLES = ("officer", "village_head", "commander", "province", "admin")
-
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"

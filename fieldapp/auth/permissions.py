@@ -22,7 +22,7 @@ from collections.abc import Callable
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
 
-from .models import ROLES
+from ..labels import ROLES
 
 EVERYONE = ROLES
 

@@ -1,21 +1,42 @@
-"""Login, logout and the session API the offline client asks before each send."""
+"""Login, logout and the session API the offline client asks before each send; users
+(admin) and village assignments (commander, admin).
+
+Users: create, change role, disable/enable, reset password — admins only (403 otherwise).
+Assignments: commanders and admins give an officer, team member or village head a village
+from a date (to a date or open); rows are never rewritten — a new assignment of the same
+person to the same village ends their open one the day before, and "end" only sets the
+last day of an open row. Other people's assignments to the village are left as they are
+(a village has several team members). A village outside the caller's area answers 404.
+"""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
+from .. import nav, paging
 from ..accountability import audit
 from ..extensions import db, limiter, reads_only
-from ..timeutil import iso_utc, utcnow
-from .forms import LoginForm
+from ..labels import ROLES
+from ..register.models import Village
+from ..register.services import commune_or_only
+from ..timeutil import iso_utc, today_vn, utcnow
+from . import scoping
+from .forms import AssignForm, EndForm, LoginForm, NewUserForm, UserForm
+from .models import Assignment, User
 from .permissions import public, requires
-from .services import find_user
+from .services import assign, create_user, find_user
 
 bp = Blueprint("auth", __name__)
+USERS_PER_PAGE = 25
+ASSIGNMENTS_PER_PAGE = 20
+
+nav.add("auth.users", _l("Users"), order=64)
+nav.add("auth.assignments", _l("Assignments"), order=62)
 
 
 def _login_limit() -> str:
@@ -98,4 +119,109 @@ def language():
     return redirect(_safe_next(request.form.get("next")))
 
 
-from . import admin  # noqa: E402,F401  (users and assignments pages on this blueprint)
+def _managed_users() -> sa.Select:
+    return (sa.select(User).where(User.id.in_(scoping.user_ids(current_user)))
+            .order_by(User.role, User.username))
+
+
+@bp.route("/users/", methods=["GET", "POST"])
+@requires("manage_users")
+def users():
+    """Every account (25 a page, `?role=` filters), and the form to create one.
+
+    403 unless admin; a malformed `?page=` answers 400, one past the end 404."""
+    form = NewUserForm()
+    if form.validate_on_submit():
+        if find_user(form.username.data):
+            form.username.errors.append(_("This username is taken."))
+        else:
+            user = create_user(form.username.data, form.password.data, form.role.data, full_name=form.full_name.data,
+                               title=form.title.data, commune_id=commune_or_only(current_user.commune_id))
+            audit.record("user_create", "user", user.id, role=user.role)
+            db.session.commit()
+            flash(_("Account %(name)s created.", name=user.username), "success")
+            return redirect(url_for(".users"))
+    status = 422 if form.is_submitted() else 200
+    role = request.args.get("role") if request.args.get("role") in ROLES else None
+    query = _managed_users().where(User.role == role) if role else _managed_users()
+    page = paging.of_select(query, USERS_PER_PAGE)
+    return render_template("auth/users.html", form=form, users=page.items, page=page, role=role), status
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@requires("manage_users")
+def user(user_id: int):
+    """Change a user's name, role, active flag, or set a new password (403 unless admin)."""
+    account = db.session.get(User, user_id) or abort(404)
+    form = UserForm(obj=account)
+    if form.validate_on_submit():
+        if account.id == current_user.id and (not form.active.data or form.role.data != "admin"):
+            form.role.errors.append(_("You cannot disable yourself or remove your own admin role."))
+        else:
+            changed = [f for f in ("full_name", "title", "role", "active") if getattr(account, f) != getattr(form, f).data]
+            for name in changed:
+                setattr(account, name, getattr(form, name).data)
+            if form.new_password.data:
+                account.set_password(form.new_password.data)
+                changed.append("password")
+            audit.record("user_update", "user", account.id, fields=changed)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".users"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/user.html", form=form, account=account), status
+
+
+@bp.route("/assignments/", methods=["GET", "POST"])
+@requires("assign")
+def assignments():
+    """Who answers for which village (20 rows a page), with the full history; the form to assign.
+
+    403 unless admin or commander; a `?village=` outside the caller's area answers 404, a
+    malformed `?page=` 400, one past the end 404."""
+    villages = db.session.scalars(scoping.villages(current_user)).all()
+    people = db.session.scalars(_managed_users().where(User.role.in_(("officer", "village_head")), User.active)).all()
+    form = AssignForm(villages=villages, people=people)
+    if form.validate_on_submit():
+        village = scoping.get_village(current_user, form.village.data)
+        person = next(p for p in people if p.id == form.user.data)
+        try:
+            assign(person, village, form.starts_on.data, form.ends_on.data, by=current_user)
+        except ValueError:
+            form.starts_on.errors.append(_("%(name)s already has an assignment to this village starting on or "
+                                           "after that day.", name=person.username))
+        else:
+            db.session.commit()
+            flash(_("%(name)s assigned to %(village)s.", name=person.username, village=village.code), "success")
+            return redirect(url_for(".assignments", village=village.id))
+    return _render_assignments(form, villages), 422 if form.is_submitted() else 200
+
+
+def _render_assignments(form, villages):
+    village_id = request.args.get("village", type=int)
+    query = (sa.select(Assignment).join(Village).where(Assignment.village_id.in_(scoping.village_ids(current_user)))
+             .order_by(Village.code, Assignment.starts_on.desc(), Assignment.id.desc()))
+    if village_id:  # one village: its whole history (404 outside the caller's area)
+        query = query.where(Assignment.village_id == scoping.get_village(current_user, village_id).id)
+    else:  # all villages: who answers today and who will
+        query = query.where(sa.or_(Assignment.ends_on.is_(None), Assignment.ends_on >= today_vn()))
+    page = paging.of_select(query, ASSIGNMENTS_PER_PAGE)
+    return render_template("auth/assignments.html", form=form, rows=page.items, page=page, villages=villages,
+                           village_id=village_id, end_form=EndForm(), today=today_vn())
+
+
+@bp.post("/assignments/<int:assignment_id>/end")
+@requires("assign")
+def end_assignment(assignment_id: int):
+    """Set the last day of an open assignment (kept in the history); 403 unless admin or
+    commander, 404 outside the caller's area."""
+    row = db.session.get(Assignment, assignment_id) or abort(404)
+    scoping.get_village(current_user, row.village_id)
+    form = EndForm()
+    if not form.validate_on_submit() or row.ends_on is not None or form.ends_on.data < row.starts_on:
+        abort(400, _("Give a last day on or after the first day of an open assignment."))
+    row.ends_on = form.ends_on.data
+    audit.record("assignment_end", "assignment", row.id, ends_on=row.ends_on.isoformat())
+    db.session.commit()
+    flash(_("Assignment ended."), "success")
+    return redirect(url_for(".assignments", village=row.village_id))

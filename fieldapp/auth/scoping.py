@@ -16,7 +16,8 @@ from flask import abort
 from werkzeug.routing import IntegerConverter
 
 from ..extensions import db
-from ..register.models import Commune, Household, Village
+from ..households.models import Household
+from ..register.models import Commune, Village
 from ..timeutil import today_vn
 from .models import Assignment, User
 

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..register.models import Village
-from .models import ROLES, Assignment, User
+from ..labels import ROLES
+from .models import Assignment, User
 
 
 def find_user(username: str) -> User | None:

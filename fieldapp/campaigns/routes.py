@@ -15,13 +15,12 @@ from ..accountability import audit
 from ..auth import scoping
 from ..auth.permissions import requires
 from ..extensions import db
-from ..register.models import Household
+from ..households.models import Household
 from ..register.services import commune_or_only
 from ..timeutil import today_vn
-from . import admin
+from . import services
 from .forms import CampaignForm, TopicForm
 from .models import Campaign, Topic
-from .services import active_campaign
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 nav.add("campaigns.index", _l("Campaigns"), order=60)
@@ -32,17 +31,17 @@ nav.add("campaigns.index", _l("Campaigns"), order=60)
 def index():
     """Campaigns of my commune with the active one marked, and (admins) the form to create
     one; 403 for roles that do not run campaigns."""
-    return _render_index(CampaignForm(topics=admin.all_topics()))
+    return _render_index(CampaignForm(topics=services.all_topics()))
 
 
 @bp.post("/")
 @requires("manage_campaigns")
 def create():
     """Create a campaign (403 unless admin); errors re-render the list with the form (422)."""
-    form = CampaignForm(topics=admin.all_topics())
+    form = CampaignForm(topics=services.all_topics())
     if not form.validate_on_submit():
         return _render_index(form), 422
-    campaign = admin.create_campaign(form.name.data, form.starts_on.data, form.ends_on.data,
+    campaign = services.create_campaign(form.name.data, form.starts_on.data, form.ends_on.data,
                                      form.ordered_topics(), commune_or_only(current_user.commune_id),
                                      form.is_active.data)
     db.session.commit()
@@ -53,7 +52,7 @@ def create():
 def _render_index(form: CampaignForm):
     query = (scoping.campaigns(current_user).options(selectinload(Campaign.campaign_topics))
              .order_by(Campaign.starts_on.desc()))
-    active = active_campaign(commune_or_only(current_user.commune_id))
+    active = services.active_campaign(commune_or_only(current_user.commune_id))
     return render_template("campaigns/index.html", form=form, campaigns=db.session.scalars(query).all(),
                            active=active, topic_form=TopicForm())
 
@@ -84,11 +83,11 @@ def show(campaign_id: int):
     """A campaign's topics in order, and re-warning counts for topics added mid-campaign;
     403 for roles that do not run campaigns, 404 for another commune's campaign."""
     campaign = scoping.get_campaign(current_user, campaign_id)
-    counts = admin.rewarn_counts(campaign, scoping.village_ids(current_user))
+    counts = services.rewarn_counts(campaign, scoping.village_ids(current_user))
     present = {ct.topic_id for ct in campaign.campaign_topics}
-    missing = [t for t in admin.all_topics() if t.id not in present]
+    missing = [t for t in services.all_topics() if t.id not in present]
     return render_template("campaigns/show.html", campaign=campaign, counts=counts, missing=missing,
-                           active=active_campaign(campaign.commune_id))
+                           active=services.active_campaign(campaign.commune_id))
 
 
 @bp.post("/<int:campaign_id>/topics")
@@ -101,15 +100,15 @@ def topics(campaign_id: int):
         topic = db.session.scalar(sa.select(Topic).where(Topic.code == code)) or abort(400)
         if any(ct.topic_id == topic.id for ct in campaign.campaign_topics):
             abort(400, _("This topic is already in the campaign."))
-        admin.add_topic(campaign, topic, today_vn())
+        services.add_topic(campaign, topic, today_vn())
     elif request.form.get("move"):
         step = -1 if request.form.get("dir") == "up" else 1
         try:
-            admin.move_topic(campaign, request.form.get("move", type=int), step)
+            services.move_topic(campaign, request.form.get("move", type=int), step)
         except ValueError:
             abort(400, _("This topic is not in the campaign."))
     elif request.form.get("activate"):
-        admin.make_active(campaign)
+        services.make_active(campaign)
     else:
         abort(400)
     db.session.commit()
@@ -129,7 +128,7 @@ def rewarn(campaign_id: int):
     area = Household.village_id.in_(scoping.village_ids(current_user))
     if village_id := request.args.get("village", type=int):
         area = Household.village_id == scoping.get_village(current_user, village_id).id
-    rows = db.session.scalars(sa.select(Household).where(admin.rewarn_where(campaign.id, link.topic.code), area)
+    rows = db.session.scalars(sa.select(Household).where(services.rewarn_where(campaign.id, link.topic.code), area)
                               .order_by(Household.village_id, Household.sort_key).limit(1000)).all()
     villages = db.session.scalars(scoping.villages(current_user)).all()
     audit.record("rewarn_view", "campaign", campaign.id, topic=link.topic.code, village=village_id, rows=len(rows))

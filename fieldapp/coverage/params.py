@@ -10,7 +10,7 @@ from ..auth import scoping
 from ..campaigns.models import Campaign
 from ..campaigns.services import active_campaign
 from ..extensions import db
-from .status import STATUSES
+from ..labels import STATUSES
 
 
 def int_arg(name: str, default: int | None = None, low: int = 0, high: int = 2**31 - 1) -> int | None:

@@ -2,8 +2,8 @@
 rows (`coverage.summaries`): a few small queries for a province of a million households.
 Figures only: no resident's name, address or phone is on these pages.
 
-/coverage/ is this dashboard for a province user (see `routes.dashboard`); the commune page
-answers province staff (their province's communes), commanders (their commune) and admins;
+/coverage/ is this dashboard for a province user, /coverage/communes/<id> one commune (views in
+`coverage.routes`); the commune page answers province staff (their province's communes), commanders (their commune) and admins;
 a commune outside the caller's area is 404, malformed parameters 400.
 """
 from __future__ import annotations
@@ -13,13 +13,12 @@ from flask import current_app, render_template
 from flask_login import current_user
 
 from ..auth import scoping
-from ..auth.permissions import can, requires
+from ..auth.permissions import can
 from ..campaigns.models import Campaign
-from ..extensions import db, reads_only
+from ..extensions import db
 from ..register.models import Village
 from ..timeutil import today_vn
 from . import chart, params, queries, summaries
-from .routes import bp
 
 COMMUNE_SORTS = {
     "code": lambda r: r.commune.code,
@@ -66,10 +65,7 @@ def dashboard():
                            verified=any(r.verified_coverage is not None for r in rows))
 
 
-@bp.get("/communes/<int:commune_id>")
-@reads_only
-@requires("view_area")
-def commune(commune_id: int):
+def commune_page(commune_id: int):
     """One commune's villages with their figures (no households listed), from the summary
     rows. 404 for a commune outside the caller's area (another province's)."""
     unit = scoping.get_commune(current_user, commune_id)

@@ -13,11 +13,13 @@ from ..auth import scoping
 from ..auth.models import User
 from ..campaigns.models import Campaign
 from ..extensions import db
-from ..register.models import Household, Village
+from ..labels import STATUSES
+from ..households.models import Household
+from ..register.models import Village
 from ..text import natural_key
 from ..visits.models import Visit, VisitMaterial
 from .sqlfuncs import vn_day
-from .status import STATUSES, best_outcomes, households_with_status, status_expr
+from .status import best_outcomes, households_with_status, status_expr
 
 
 def area(user: User, campaign: Campaign | None) -> sa.Select:

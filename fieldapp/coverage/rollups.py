@@ -19,8 +19,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..register.models import Household
-from ..visits.models import OUTCOMES, Visit
+from ..households.models import Household
+from ..labels import OUTCOMES
+from ..visits.models import Visit
 from .models import HouseholdMark, VillageDaySummary, VillageRegisterSummary, VillageStatusSummary
 from .sqlfuncs import vn_date
 

@@ -21,7 +21,7 @@ from ..auth.models import User
 from ..campaigns.models import Campaign
 from ..extensions import db, reads_only, writing
 from ..timeutil import today_vn
-from . import activity as activity_of, chart, params, queries, walk
+from . import activity as activity_of, chart, params, province, queries, walk
 
 bp = Blueprint("coverage", __name__, url_prefix="/coverage")
 nav.add("coverage.dashboard", _l("Coverage"), order=20)
@@ -144,4 +144,11 @@ def map_page():
                            tile_url=current_app.config.get("MAP_TILE_URL", ""))
 
 
-from . import province  # noqa: E402  (the province views, on this blueprint)
+
+@bp.get("/communes/<int:commune_id>")
+@reads_only
+@requires("view_area")
+def commune(commune_id: int):
+    """One commune's villages with their figures (no households listed), from the summary
+    rows. 404 for a commune outside the caller's area (another province's)."""
+    return province.commune_page(commune_id)

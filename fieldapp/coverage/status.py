@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..register.models import Household
+from ..households.models import Household
 from ..visits.models import Visit
-
-STATUSES = ("not_visited", "revisit", "warned", "excluded")
 
 
 # What a household's visits in force add up to, as one number (the lowest wins): 1 a visit
@@ -71,14 +69,3 @@ def households_with_status(campaign_id: int | None, where) -> sa.Select:
         .outerjoin(summary, summary.c.household_id == Household.id)
         .where(where)
     )
-
-
-def status_labels() -> dict[str, str]:
-    from flask_babel import lazy_gettext as _l
-
-    return {
-        "not_visited": _l("Not visited"),
-        "revisit": _l("Revisit"),
-        "warned": _l("Warned"),
-        "excluded": _l("Excluded"),
-    }

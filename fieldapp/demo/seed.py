@@ -15,9 +15,10 @@ from ..auth.models import Assignment, User
 from ..campaigns.defaults import create_default_campaign
 from ..coverage import rollups
 from ..extensions import db
+from ..households.models import Household
 from ..register import units
 from ..register.communes import province_row
-from ..register.models import Commune, Household, Village
+from ..register.models import Commune, Village
 from ..text import fold, given_name_key
 from ..timeutil import VN, to_utc_naive
 from ..visits.models import Visit, VisitMaterial, VisitTopic, visit_companions

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
@@ -23,13 +23,13 @@ from . import communes, units, villages_import
 from .forms import CommanderForm, CommuneForm, VillagesFileForm
 from .models import Commune, Province, Village
 from .readers import FileRefused
-from .routes import bp
 from .services import max_bytes
 
-nav.add("register.communes_page", _l("Communes"), order=60)
+bp = Blueprint("communes", __name__, url_prefix="/register/communes")
+nav.add("communes.communes_page", _l("Communes"), order=60)
 
 
-@bp.route("/communes/", methods=["GET", "POST"])
+@bp.route("/", methods=["GET", "POST"])
 @requires("manage_communes")
 def communes_page():
     """The communes by province, and the form to add one by its official code (422 with the
@@ -62,7 +62,7 @@ def _render(commune: Commune, commander_form, villages_form, errors=(), status: 
                            commander_form=commander_form, villages_form=villages_form, errors=errors), status
 
 
-@bp.get("/communes/<int:commune_id>")
+@bp.get("/<int:commune_id>")
 @requires("manage_communes")
 def commune_page(commune_id: int):
     """One commune: its former codes, villages and commanders, and the forms to add them.
@@ -70,7 +70,7 @@ def commune_page(commune_id: int):
     return _render(scoping.get_commune(current_user, commune_id), *_forms())
 
 
-@bp.post("/communes/<int:commune_id>/commander")
+@bp.post("/<int:commune_id>/commander")
 @requires("manage_communes")
 def add_commander(commune_id: int):
     """Create the commune's commander (422 with the fields' messages). 403 unless admin."""
@@ -89,7 +89,7 @@ def add_commander(commune_id: int):
     return _render(commune, form, villages_form, status=422)
 
 
-@bp.post("/communes/<int:commune_id>/villages")
+@bp.post("/<int:commune_id>/villages")
 @requires("manage_communes")
 def import_commune_villages(commune_id: int):
     """Import the commune's villages from a file, all or nothing: every wrong row is listed

@@ -7,7 +7,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField
 from wtforms.validators import DataRequired, ValidationError
 
-from ..auth.admin_forms import NewUserForm
+from ..auth.forms import NewUserForm
 from ..forms import Form
 from . import communes, units
 

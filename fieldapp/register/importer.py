@@ -21,7 +21,8 @@ from flask_babel import gettext as _
 from ..coverage import rollups
 from ..extensions import db
 from ..timeutil import utcnow
-from .models import Household, Village
+from ..households.models import Household
+from .models import Village
 from .readers import MAX_BYTES, FileRefused, read_rows
 from .validate import COLUMNS, HouseholdRows, RowError, header_errors
 

@@ -1,4 +1,4 @@
-"""Register pages: household import (upload, check, progress) and the household admin views.
+"""Register pages: household import (upload, check, progress).
 
 The import runs in a background thread with its own app context, so the page answers at
 once and polls the run (htmx, every second) for its progress; the run row and its progress
@@ -18,13 +18,19 @@ from .. import nav
 from ..auth import scoping
 from ..auth.permissions import requires
 from ..extensions import db, htmx
-from . import runs
+from . import commune_routes, runs
 from .models import ImportRun
 from .readers import FileRefused, kind_of
 from .services import import_households, max_bytes
 from .validate import COLUMNS
 
 bp = Blueprint("register", __name__, url_prefix="/register")
+
+
+@bp.record_once
+def _register_communes(state) -> None:
+    """Commune onboarding (/register/communes/) has its own blueprint, registered with this one."""
+    state.app.register_blueprint(commune_routes.bp)
 nav.add("register.index", _l("Import households"), order=50)
 
 
@@ -122,11 +128,3 @@ def _work(app, run_id: int, path: Path, commune_id: int | None, dry_run: bool) -
                 path.unlink(missing_ok=True)
             db.session.remove()
 
-
-@bp.app_template_global()
-def run_status(status: str) -> str:
-    return {"running": _("Running"), "checked": _("Checked, not imported"), "done": _("Imported"),
-            "refused": _("Refused"), "failed": _("Failed")}.get(status, status)
-
-
-from . import commune_routes, household_routes  # noqa: E402,F401  (views on this blueprint)

@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..coverage.queries import Coverage
+from ..labels import STATUSES
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,8 @@ COVERAGE_COLUMNS = [
     Column("village_code", _l("Village code"), _village("code"), 10),
     Column("village_name", _l("Village"), _village("name"), 24),
     Column("households", _l("Households"), lambda r: r.households),
-    Column("warned", _l("Warned"), lambda r: r.counts["warned"]),
-    Column("revisit", _l("Revisit"), lambda r: r.counts["revisit"]),
-    Column("not_visited", _l("Not visited"), lambda r: r.counts["not_visited"]),
-    Column("excluded", _l("Excluded"), lambda r: r.counts["excluded"]),
+    *(Column(status, STATUSES[status], lambda r, s=status: r.counts[s])
+      for status in ("warned", "revisit", "not_visited", "excluded")),
     Column("coverage_pct", _l("Coverage (%)"), lambda r: r.coverage, 12, True),
     Column("youth_households", _l("Households with youths"), lambda r: r.youth_households, 14),
     Column("youth_warned", _l("Youth households warned"), lambda r: r.youth["warned"], 14),

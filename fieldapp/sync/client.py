@@ -6,14 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.permissions import can
-from ..i18n import row_labels
-from ..visits.forms import outcome_labels
+from ..labels import OUTCOMES, row_labels
 
 
 def client_labels() -> dict:
     """Translated labels for the outbox, the "cần xử lý" list and the offline shell."""
     labels = dict(row_labels())
-    labels.update({f"o_{code}": str(label) for code, label in outcome_labels().items()})
+    labels.update({f"o_{code}": str(label) for code, label in OUTCOMES.items()})
     labels.update(
         user=current_user.username, user_name=current_user.display_name, may_record=can(current_user, "record"),
         undo_seconds=current_app.config["UNDO_SECONDS"],

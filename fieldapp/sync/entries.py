@@ -20,7 +20,8 @@ from ..campaigns.services import get_campaign
 from ..extensions import db
 from ..households.forms import HouseholdForm
 from ..households.services import add_household
-from ..register.models import Household, Village
+from ..households.models import Household
+from ..register.models import Village
 from ..visits import services as visits
 from ..visits.forms import VisitForm
 from ..visits.models import Visit

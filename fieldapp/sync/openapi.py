@@ -1,6 +1,8 @@
 """OpenAPI 3.1 description of /api/*, written by hand: it is the contract, not a by-product."""
 from __future__ import annotations
 
+from ..labels import MATERIALS, OUTCOMES
+
 _ERROR = {"$ref": "#/components/schemas/Error"}
 
 
@@ -19,9 +21,9 @@ VISIT_DATA = {
     "properties": {
         "household_id": {"type": "string", "format": "uuid"},
         "campaign_id": {"type": "integer"},
-        "outcome": {"enum": ["warned", "nobody_home", "refused", "moved_away"]},
+        "outcome": {"enum": list(OUTCOMES)},
         "topics": {"type": "array", "items": {"type": "string"}},
-        "materials": {"type": "array", "items": {"enum": ["leaflet", "handbook", "qr_fanpage", "hotline_sticker"]}},
+        "materials": {"type": "array", "items": {"enum": list(MATERIALS)}},
         "people_reached": {"type": "integer", "minimum": 0, "maximum": 50},
         "youth_reached": {"type": "integer", "minimum": 0, "maximum": 30},
         "commitment_signed": {"type": "boolean"},

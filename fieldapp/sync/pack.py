@@ -13,7 +13,8 @@ from ..campaigns.models import Campaign
 from ..campaigns.services import active_campaign
 from ..coverage.status import households_with_status
 from ..extensions import db
-from ..register.models import Household, Village
+from ..households.models import Household
+from ..register.models import Village
 from ..timeutil import iso_utc, utcnow
 from ..visits.models import Visit, visit_companions
 from ..visits.services import village_teams

@@ -16,7 +16,7 @@ from ..auth.models import User
 from ..campaigns.services import active_campaign
 from ..extensions import csrf, db, reads_only, writing
 from ..households.forms import HouseholdForm
-from ..register.models import Household
+from ..households.models import Household
 from ..timeutil import iso_utc, utcnow
 from ..visits.forms import VisitForm
 from . import batch as sync_batch

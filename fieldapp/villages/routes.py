@@ -11,10 +11,11 @@ from ..auth import scoping
 from ..auth.permissions import can, requires
 from ..campaigns.services import active_campaign
 from ..coverage.queries import village_coverage
-from ..coverage.status import STATUSES, households_with_status
+from ..coverage.status import households_with_status
 from ..extensions import db, htmx, reads_only
-from ..households.search import matching
-from ..register.models import Household
+from ..households.queries import matching
+from ..labels import STATUSES
+from ..households.models import Household
 
 bp = Blueprint("villages", __name__, url_prefix="/villages")
 nav.add("villages.index", _l("My villages"), order=10)

@@ -6,32 +6,14 @@ from wtforms import BooleanField, FloatField, IntegerField, RadioField, TextArea
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms import Form, choices, MultiCheckboxField, count_range, valid_point
-
-
-
-def outcome_labels() -> dict[str, str]:
-    return {
-        "warned": _l("Warned"),
-        "nobody_home": _l("Nobody home"),
-        "refused": _l("Refused"),
-        "moved_away": _l("Moved away"),
-    }
-
-
-def material_labels() -> dict[str, str]:
-    return {
-        "leaflet": _l("Leaflet"),
-        "handbook": _l("Handbook"),
-        "qr_fanpage": _l("QR code of the commune police page"),
-        "hotline_sticker": _l("Commune police hotline sticker"),
-    }
+from ..labels import MATERIALS, OUTCOMES
 
 
 class VisitForm(Form):
-    outcome = RadioField(_l("Outcome"), choices=choices(outcome_labels()),
+    outcome = RadioField(_l("Outcome"), choices=OUTCOMES.choices(),
                          validators=[InputRequired(_l("Choose an outcome."))])
     topics = MultiCheckboxField(_l("Topics covered"))
-    materials = MultiCheckboxField(_l("Materials handed over"), choices=choices(material_labels()))
+    materials = MultiCheckboxField(_l("Materials handed over"), choices=MATERIALS.choices())
     people_reached = IntegerField(_l("People reached"), default=0,
                                   validators=[Optional(), count_range(50)])
     youth_reached = IntegerField(_l("Youths (12–24) reached"), default=0,

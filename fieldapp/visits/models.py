@@ -15,9 +15,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..timeutil import utcnow
 
-OUTCOMES = ("warned", "nobody_home", "refused", "moved_away")
-MATERIALS = ("leaflet", "handbook", "qr_fanpage", "hotline_sticker")
-
 visit_companions = sa.Table(
     "visit_companions",
     db.metadata,

@@ -12,8 +12,8 @@ from ..auth.permissions import roles_with
 from ..auth.scoping import assignment_in_force
 from ..campaigns.models import Campaign
 from ..extensions import db
-from ..register.households import survivor
-from ..register.models import Household
+from ..households.queries import survivor
+from ..households.models import Household
 from ..timeutil import to_utc_naive, today_vn, utcnow
 from .models import Visit, VisitMaterial, VisitTopic
 

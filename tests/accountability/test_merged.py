@@ -8,10 +8,10 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from fieldapp.accountability import verdict
+from fieldapp.accountability.queries import assess
 from fieldapp.extensions import db
 from fieldapp.models import AuditEvent, Household, Incident
-from fieldapp.register import households as register
+from fieldapp.households import services
 from tests.helpers import households_of, visits_of
 from tests.sync.helpers import campaign_id, send, statuses, visit_entry
 
@@ -23,8 +23,8 @@ HX = {"HX-Request": "true"}
 def chain(code: str = "T01") -> tuple[Household, Household, Household]:
     """first → second → survivor: two merges, so the first one is two hops away."""
     first, second, survivor = [h for h in households_of(code) if not visits_of(h.id)][:3]
-    register.merge(first, second)
-    register.merge(second, survivor)
+    services.merge(first, second)
+    services.merge(second, survivor)
     db.session.commit()
     return first, second, survivor
 
@@ -66,7 +66,7 @@ def test_a_tap_or_form_from_a_stale_page_goes_to_the_survivor(client, auth, db_s
 def test_merged_households_leave_the_pack_and_the_village_list(client, auth, db_session):
     first, second, survivor = chain("T03")
     moved = households_of("T03")[-1]
-    register.set_status(moved, "moved")
+    services.set_status(moved, "moved")
     db.session.commit()
     auth.login("cskv1")
     pack = client.get("/api/me/pack").get_json()
@@ -82,11 +82,11 @@ def test_merged_households_leave_the_pack_and_the_village_list(client, auth, db_
 def test_the_survivors_verdict_counts_the_visits_moved_to_it(client, auth, db_session):
     duplicate, survivor = [h for h in households_of("T04") if not visits_of(h.id)][:2]
     visit = add_visit(duplicate, "cskv1", "warned", "2025-11-10 09:00")
-    assert verdict.assess(survivor, date(2025, 11, 12)).status == "not_visited"
-    register.merge(duplicate, survivor)
+    assert assess(survivor, date(2025, 11, 12)).status == "not_visited"
+    services.merge(duplicate, survivor)
     db.session.commit()
     db.session.expire_all()
-    found = verdict.assess(db.session.get(Household, survivor.id), date(2025, 11, 12))
+    found = assess(db.session.get(Household, survivor.id), date(2025, 11, 12))
     assert found.status == "warned" and [v.id for v in found.warned_visits] == [visit.id]
     auth.login("chihuy")
     body = client.get(f"/api/households/{survivor.id}/warned?as_of=2025-11-12").get_json()

@@ -15,7 +15,7 @@ from flask import Flask, url_for
 
 from fieldapp import nav
 from fieldapp.auth import permissions, scoping
-from fieldapp.auth.models import ROLES
+from fieldapp.labels import ROLES
 from fieldapp.auth.services import create_user
 from fieldapp.extensions import db
 from fieldapp.models import Assignment, Campaign, Household, Incident, User, Village, Visit

@@ -38,7 +38,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..auth.models import Assignment, User
 from ..auth.permissions import roles_with
 from ..extensions import db
-from ..register.models import Household
+from ..households.models import Household
 from ..timeutil import end_of_day_utc
 from ..visits.models import Visit
 

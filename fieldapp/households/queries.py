@@ -1,9 +1,5 @@
-"""Households over time: edit, mark moved, merge duplicates, find likely duplicates.
-
-Every write flushes and audits; the request commits. A merged household keeps its row, its
-status becomes `merged` and `merged_into_id` points at the survivor, which receives its
-visits (and incidents), so coverage counts the family once and history stays readable.
-"""
+"""Reading households: search without diacritics, the household a merged one lives on,
+likely duplicates, and a household's status row in the current campaign."""
 from __future__ import annotations
 
 import math
@@ -12,16 +8,34 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
-from ..accountability import audit
-from ..accountability.models import Incident
-from ..coverage import rollups
+from ..campaigns.services import active_campaign
+from ..coverage.status import households_with_status
 from ..extensions import db
 from ..text import fold
-from ..visits.models import Visit
 from .models import Household
 
-EDITABLE = ("code", "head_name", "address", "phone", "members", "youth", "lat", "lon")
+MAX_QUERY = 100
+MAX_WORDS = 5
 NEAR_METRES = 15.0
+
+
+def search_words(q: str | None) -> list[str]:
+    """The folded words of a query: its first 100 characters, at most 5 words."""
+    return fold((q or "")[:MAX_QUERY]).split()[:MAX_WORDS]
+
+
+def matching(q: str | None) -> sa.ColumnElement[bool]:
+    """Households whose search key holds every word of `q`, in any order (all when empty)."""
+    return sa.and_(sa.true(), *(Household.search_key.contains(word, autoescape=True)
+                                for word in search_words(q)))
+
+
+def status_row(household: Household):
+    """(Household, status, visit_count, last_visit_at) in its commune's current campaign."""
+    campaign = active_campaign(household.village.commune_id)
+    return db.session.execute(
+        households_with_status(campaign.id if campaign else None, Household.id == household.id)
+    ).one()
 
 
 def survivor(household: Household) -> Household:
@@ -46,42 +60,11 @@ def code_taken(household: Household, code: str) -> bool:
         Household.id != household.id, Household.status != "merged")) > 0
 
 
-def edit(household: Household, values: dict) -> list[str]:
-    """Apply the form's values; audit the names of the fields that changed."""
-    values = {**values, "code": values.get("code") or "", "address": values.get("address") or ""}
-    changed = [f for f in EDITABLE if getattr(household, f) != values.get(f)]
-    for name in changed:
-        setattr(household, name, values.get(name))
-    if changed:
-        db.session.flush()
-        audit.record("household_update", "household", household.id, fields=changed)
-    return changed
-
-
-def set_status(household: Household, status: str) -> None:
-    """active ↔ moved (merged households are only changed by a merge)."""
-    if household.status == "merged" or status not in ("active", "moved"):
-        raise ValueError(status)
-    if household.status != status:
-        household.status = status
-        db.session.flush()
-        audit.record("household_moved" if status == "moved" else "household_returned", "household", household.id)
-
-
-def merge(duplicate: Household, survivor: Household) -> int:
-    """Merge `duplicate` into `survivor`: its visits and incidents move; returns visits moved."""
-    if duplicate.id == survivor.id or "merged" in (duplicate.status, survivor.status):
-        raise ValueError("cannot merge")
-    moved = db.session.execute(sa.update(Visit).where(Visit.household_id == duplicate.id)
-                               .values(household_id=survivor.id)).rowcount
-    db.session.execute(sa.update(Incident).where(Incident.household_id == duplicate.id)
-                       .values(household_id=survivor.id))
-    duplicate.status = "merged"
-    duplicate.merged_into_id = survivor.id
-    db.session.flush()
-    rollups.changed([survivor.id])  # its visits arrived by a bulk UPDATE
-    audit.record("household_merge", "household", duplicate.id, into=str(survivor.id), visits_moved=moved)
-    return moved
+def merge_candidates(household: Household) -> list[Household]:
+    """Other live households of the same village, for the merge picker."""
+    return db.session.scalars(sa.select(Household).where(
+        Household.village_id == household.village_id, Household.id != household.id,
+        Household.status == "active").order_by(Household.sort_key)).all()
 
 
 def likely_duplicates(where, limit: int = 200) -> list[tuple[Household, Household, str]]:

@@ -1,4 +1,4 @@
-"""Recording incidents and listing them with their verdicts (see `verdict`).
+"""Recording incidents and listing them with their verdicts (see `queries`).
 
 An incident on day D is judged on the visits in force by the end of D − 1 (a warning on
 the day of the incident may have come after it), and on who was assigned to the village on D.
@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from .. import paging
@@ -17,33 +16,11 @@ from ..auth import scoping
 from ..auth.models import Assignment, User
 from ..campaigns.models import Campaign
 from ..extensions import db
-from ..register.models import Household, Village
+from ..households.models import Household
+from ..register.models import Village
 from . import audit
-from .models import INCIDENT_KINDS, Incident
-from .verdict import Verdict, assess_many
-
-
-def kind_labels() -> dict[str, str]:
-    return {
-        "scam": _l("Scam (property taken)"),
-        "online_kidnapping": _l("Online kidnapping"),
-        "sextortion": _l("Sextortion"),
-        "impersonation": _l("Impersonation of police or relatives"),
-        "investment": _l("Fake investment or online tasks"),
-        "other": _l("Other"),
-    }
-
-
-def verdict_labels() -> dict[str, str]:
-    return {
-        "warned": _l("Warned before"),
-        "attempted": _l("Only attempted"),
-        "moved_away": _l("Found moved away"),
-        "not_visited": _l("Never visited"),
-    }
-
-
-assert set(kind_labels()) == set(INCIDENT_KINDS)
+from .models import Incident
+from .queries import Verdict, assess_many
 
 
 def register_started_on(commune_id: int | None) -> date | None:
