@@ -97,12 +97,20 @@ def _mark_read_only() -> None:
         g.read_only = True
 
 
+def on_this_database(obj, _name, _type, _reflected, _compare_to) -> bool:
+    """Alembic's autogenerate compares only what this database has: an index made on one
+    dialect only (`ddl_if`, e.g. PostgreSQL's covering index) is not missing elsewhere."""
+    only = getattr(getattr(obj, "_ddl_if", None), "dialect", None)
+    return only is None or db.engine.dialect.name in ((only,) if isinstance(only, str) else only)
+
+
 def init_app(app: Flask) -> None:
     from . import ROOT
 
     app.before_request(_mark_read_only)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True, include_object=on_this_database)
     login_manager.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

@@ -7,7 +7,7 @@ from wtforms import SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, ValidationError
 
-from .text import normalise_phone, strip_controls
+from .text import strip_controls
 
 
 # WTForms ships no Vietnamese catalogue; its built-in messages are translated in ours.
@@ -62,14 +62,6 @@ class MultiCheckboxField(SelectMultipleField):
 def count_range(maximum: int, minimum: int = 0) -> NumberRange:
     return NumberRange(minimum, maximum, _l("Enter a number from %(min)s to %(max)s.",
                                             min=minimum, max=maximum))
-
-
-def valid_phone(_form, field) -> None:
-    """Vietnamese mobile numbers: 10 digits starting 03, 05, 07, 08, 09 (+84 accepted)."""
-    try:
-        field.data = normalise_phone(field.data)
-    except ValueError:
-        raise ValidationError(_l("Phone number must have 10 digits starting with 03, 05, 07, 08 or 09."))
 
 
 def valid_point(form, _field) -> None:

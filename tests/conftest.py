@@ -2,6 +2,7 @@
 copied fresh for every test, and helpers to sign in and post with CSRF like a browser."""
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
 import re
@@ -203,3 +204,27 @@ def db_session(app):
 
     with app.app_context():
         yield db.session
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as n: ...` → n[0] statements sent to the database inside."""
+    from fieldapp.extensions import db
+
+    @contextlib.contextmanager
+    def counting():
+        seen = [0]
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT")):
+                seen[0] += 1
+
+        with app.app_context():
+            engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield seen
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before)
+
+    return counting

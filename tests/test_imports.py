@@ -3,7 +3,8 @@
 Every import counts, those inside functions too (a circle hidden in a function is still a
 circle). Edges to the package itself (`fieldapp/__init__.py`: `ROOT`, the app factory) are
 left out: Python imports a package before any of its modules, so each module depends on it
-anyway. `python -m tests.test_imports` prints the graph as Graphviz DOT.
+anyway. `python -m tests.test_imports` prints the graph as Graphviz DOT; with `--layers`, the
+modules in layers, each importing only from the layers below it.
 """
 from __future__ import annotations
 
@@ -90,8 +91,24 @@ def dot(edges: dict[str, set[str]]) -> str:
     return "\n".join(lines + ["}"])
 
 
+def layers(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Modules by layer: each imports only from layers below it (possible only without circles)."""
+    placed: dict[str, int] = {}
+    while len(placed) < len(edges):
+        ready = [m for m in edges if m not in placed and edges[m] <= placed.keys()]
+        if not ready:
+            raise ValueError("a circle: no module left whose imports are all placed")
+        for module in ready:
+            placed[module] = max((placed[d] + 1 for d in edges[module]), default=0)
+    return [sorted(m for m, n in placed.items() if n == level) for level in range(max(placed.values()) + 1)]
+
+
 def test_the_import_graph_has_no_circle():
     assert circles(graph()) == []
+
+
+def test_every_module_has_a_layer():
+    assert sum(map(len, layers(graph()))) == len(modules())
 
 
 def test_the_graph_sees_every_import_and_finds_a_circle():
@@ -102,4 +119,8 @@ def test_the_graph_sees_every_import_and_finds_a_circle():
 
 
 if __name__ == "__main__":
-    sys.stdout.write(dot(graph()) + "\n")
+    if sys.argv[1:] == ["--layers"]:
+        for number, modules in enumerate(layers(graph())):
+            sys.stdout.write(f"{number:2d}  " + "  ".join(m.removeprefix("fieldapp.") for m in modules) + "\n")
+    else:
+        sys.stdout.write(dot(graph()) + "\n")

@@ -21,9 +21,10 @@ Visits of every campaign count. The verdict over the visits in force:
 ``warned`` (some visit was `warned`), else ``attempted`` (some `nobody_home` / `refused`),
 else ``moved_away`` (only visits that found the household gone), else ``not_visited``.
 
-**Responsible** on a day: the users in a field role (officers, team members, commanders)
-whose assignment to the household's village covers that day (`assignment_in_force`), from
-the assignment history; village heads are assigned for reading only and are not listed.
+**Responsible** on a day: the users who record visits (the `record` permission: officers,
+team members, commanders) whose assignment to the household's village covers that day
+(`assignment_in_force`), from the assignment history; village heads are assigned for
+reading only and are not listed.
 """
 from __future__ import annotations
 

@@ -128,10 +128,11 @@ def rewarn(campaign_id: int):
     area = Household.village_id.in_(scoping.village_ids(current_user))
     if village_id := request.args.get("village", type=int):
         area = Household.village_id == scoping.get_village(current_user, village_id).id
-    rows = db.session.scalars(sa.select(Household).where(services.rewarn_where(campaign.id, link.topic.code), area)
-                              .order_by(Household.village_id, Household.sort_key).limit(1000)).all()
+    rows = services.rewarn_households(campaign, link.topic.code, area)
     villages = db.session.scalars(scoping.villages(current_user)).all()
+    # Drawn before the audit event's commit, which would expire every row and reload each one.
+    page = render_template("campaigns/rewarn.html", campaign=campaign, link=link, rows=rows,
+                           villages=villages, village_id=village_id)
     audit.record("rewarn_view", "campaign", campaign.id, topic=link.topic.code, village=village_id, rows=len(rows))
     db.session.commit()
-    return render_template("campaigns/rewarn.html", campaign=campaign, link=link, rows=rows,
-                           villages=villages, village_id=village_id)
+    return page

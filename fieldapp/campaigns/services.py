@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from ..accountability import audit
 from ..extensions import db
@@ -113,3 +114,12 @@ def rewarn_counts(campaign: Campaign, village_ids: sa.Select) -> dict[str, int]:
             counts[link.topic.code] = db.session.scalar(sa.select(sa.func.count(Household.id)).where(
                 rewarn_where(campaign.id, link.topic.code), Household.village_id.in_(village_ids)))
     return counts
+
+
+def rewarn_households(campaign: Campaign, topic_code: str, area, limit: int = 1000) -> list[Household]:
+    """The households matching `area` (a condition on Household) that need a re-warning on
+    the topic, by village and name, with their village loaded; 1 query."""
+    return db.session.scalars(
+        sa.select(Household).where(rewarn_where(campaign.id, topic_code), area)
+        .options(joinedload(Household.village))
+        .order_by(Household.village_id, Household.sort_key).limit(limit)).all()

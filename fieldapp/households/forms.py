@@ -1,31 +1,65 @@
-"""Adding (and later editing) a household."""
+"""Adding and editing a household; what each value must be is stated in `rules`."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import FloatField, IntegerField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
-from ..forms import Form, count_range, valid_phone, valid_point
+from ..forms import Form
+from ..text import nfc, normalise_phone
+from . import rules
+
+
+def _check(problem: str | None) -> None:
+    if problem:
+        raise ValidationError(problem)
+
+
+def _bounds(bounds: tuple[int, int]) -> dict:
+    """The browser's own hint of a count's range (the rule itself is checked here)."""
+    return {"type": "number", "min": bounds[0], "max": bounds[1], "inputmode": "numeric"}
 
 
 class HouseholdForm(Form):
-    code = StringField(_l("House number / code"), validators=[Optional(), Length(max=40)])
-    head_name = StringField(_l("Head of household (full name)"), validators=[
-        DataRequired(_l("Enter the full name of the head of household.")),
-        Length(min=2, max=120, message=_l("The name must have 2 to 120 characters."))])
-    address = StringField(_l("Address (house number, alley)"), validators=[Optional(), Length(max=255)])
-    phone = StringField(_l("Phone"), validators=[Optional(), valid_phone])
+    code = StringField(_l("House number / code"), validators=[Optional()],
+                       render_kw={"maxlength": rules.CODE_MAX})
+    head_name = StringField(_l("Head of household (full name)"), render_kw={"maxlength": rules.NAME_MAX})
+    address = StringField(_l("Address (house number, alley)"), validators=[Optional()],
+                          render_kw={"maxlength": rules.ADDRESS_MAX})
+    phone = StringField(_l("Phone"), validators=[Optional()])
     members = IntegerField(_l("Members"), default=1, validators=[
-        InputRequired(_l("Enter the number of members.")), count_range(99, 1)])
+        InputRequired(_l("Enter the number of members."))], render_kw=_bounds(rules.MEMBERS))
     youth = IntegerField(_l("Of whom aged 12–24"), default=0, validators=[
-        InputRequired(_l("Enter the number aged 12–24 (0 if none).")), count_range(99)])
-    lat = FloatField(validators=[Optional(), valid_point])
+        InputRequired(_l("Enter the number aged 12–24 (0 if none)."))], render_kw=_bounds(rules.YOUTH))
+    lat = FloatField(validators=[Optional()])
     lon = FloatField(validators=[Optional()])
 
-    def validate_youth(self, field):
-        if field.data is not None and self.members.data is not None and field.data > self.members.data:
-            raise ValidationError(_l("Cannot be more than the number of members."))
+    def validate_code(self, field):
+        _check(rules.too_long(field.data, rules.CODE_MAX))
 
     def validate_head_name(self, field):
-        if any(ch.isdigit() for ch in field.data or ""):
-            raise ValidationError(_l("A name cannot contain digits."))
+        _check(rules.name_problem(nfc(field.data)))
+
+    def validate_address(self, field):
+        _check(rules.too_long(field.data, rules.ADDRESS_MAX))
+
+    def validate_phone(self, field):
+        _check(rules.phone_problem(field.data))
+        field.data = normalise_phone(field.data)
+
+    def validate_members(self, field):
+        _check(rules.count_problem(field.data, rules.MEMBERS))
+
+    def validate_youth(self, field):
+        _check(rules.count_problem(field.data, rules.YOUTH))
+        if self.members.data is not None and not self.members.errors:
+            _check(rules.youth_problem(field.data, self.members.data))
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then the point they make together (a phone's fix, or typed in)."""
+        valid = super().validate(extra_validators)
+        if not (self.lat.errors or self.lon.errors):
+            if problem := rules.point_problem(self.lat.data, self.lon.data):
+                self.lat.errors = [*self.lat.errors, problem]
+                return False
+        return valid

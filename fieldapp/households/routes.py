@@ -17,14 +17,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
-from .. import nav, paging
+from .. import confirm, nav, paging
 from ..accountability import audit
 from ..accountability.personal import access_events, holdings, incidents_of
 from ..auth import scoping
 from ..auth.permissions import can, requires
 from ..campaigns.services import active_campaign
 from ..extensions import db, reads_only, writing
-from ..register.validate import inside_vietnam
 from ..visits import services as visits
 from ..visits.forms import VisitForm
 from . import queries, services
@@ -48,9 +47,10 @@ def show(household_id: uuid.UUID):
     form = VisitForm(campaign=campaign, team=visits.village_team(household.village_id, current_user))
     if not form.is_submitted():
         form.prefill(campaign)
+    page = render_show(household, form)  # before the audit's commit expires what it read
     with writing():  # the reads hold no lock; the audit event takes it briefly
         audit.record("household_view", "household", household.id)
-    return render_show(household, form)
+    return page
 
 
 def render_show(household: Household, form: VisitForm, status: int = 200):
@@ -93,9 +93,6 @@ def edit(household_id: uuid.UUID):
     if form.validate_on_submit():
         if queries.code_taken(household, (form.code.data or "").strip()):
             form.code.errors.append(_("Another household of this village has this code."))
-        elif form.lat.data is not None and not inside_vietnam(form.lat.data, form.lon.data):
-            form.lat.errors.append(_("The point (%(lat)s, %(lon)s) is outside Vietnam.",
-                                     lat=form.lat.data, lon=form.lon.data))
         else:
             changed = services.edit(household, form.data)
             db.session.commit()
@@ -122,19 +119,29 @@ def set_status(household_id: uuid.UUID):
 @bp.post("/register/households/<uuid:household_id>/merge")
 @requires("manage_register")
 def merge(household_id: uuid.UUID):
-    """Merge this household into the survivor `into` (both in my area, neither merged)."""
+    """Merge this household into the survivor `into` (both in my area, neither merged): first
+    the confirmation page (nothing written), then, posted again with `confirmed=1`, the merge.
+    400 without `into` or for two households that cannot be merged."""
     duplicate = scoping.get_household(current_user, household_id)
     into = request.form.get("into") or ""
     if not into:
         abort(400, _("Choose the household to keep."))
     survivor = scoping.get_household(current_user, into)
-    try:
-        moved = services.merge(duplicate, survivor)
-    except ValueError:
+    if not services.mergeable(duplicate, survivor):
         abort(400, _("These two households cannot be merged."))
+    if not confirm.given():
+        return confirm.ask(_("Keep %(keep)s and merge %(drop)s into it? This cannot be undone.",
+                             keep=_named(survivor), drop=_named(duplicate)),
+                           action=_("Merge"), title=_("Merge two households"),
+                           back=url_for(".show", household_id=duplicate.id))
+    moved = services.merge(duplicate, survivor)
     db.session.commit()
     flash(_("Merged into %(name)s; %(n)s visits moved.", name=survivor.head_name, n=moved), "success")
     return _back(survivor)
+
+
+def _named(household: Household) -> str:
+    return f"{household.head_name} ({household.code or '–'})"
 
 
 @bp.get("/register/duplicates")
@@ -154,11 +161,13 @@ def duplicates():
     too_many = db.session.scalar(sa.select(sa.func.count(Household.id)).where(where)) > MAX_SCAN
     pairs = [] if too_many else queries.likely_duplicates(where, limit=MAX_PAIRS)
     page = paging.of_list(pairs, DUPLICATES_PER_PAGE)
+    per_village = Counter(a.village_id for a, _b, _why in pairs)
+    # Drawn before the audit event's commit, which would expire every row and reload each one.
+    html = render_template("households/duplicates.html", pairs=page.items, page=page, villages=villages,
+                           village_id=village_id, too_many=too_many, per_village=per_village)
     audit.record("duplicates_view", "village", village_id or "", pairs=len(pairs))
     db.session.commit()
-    per_village = Counter(a.village_id for a, _b, _why in pairs)
-    return render_template("households/duplicates.html", pairs=page.items, page=page, villages=villages,
-                           village_id=village_id, too_many=too_many, per_village=per_village)
+    return html
 
 
 @bp.get("/households/<uuid:household_id>/data")

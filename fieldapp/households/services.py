@@ -60,9 +60,15 @@ def set_status(household: Household, status: str) -> None:
         audit.record("household_moved" if status == "moved" else "household_returned", "household", household.id)
 
 
+def mergeable(duplicate: Household, survivor: Household) -> bool:
+    """Two different households, neither of them merged already."""
+    return duplicate.id != survivor.id and "merged" not in (duplicate.status, survivor.status)
+
+
 def merge(duplicate: Household, survivor: Household) -> int:
-    """Merge `duplicate` into `survivor`: its visits and incidents move; returns visits moved."""
-    if duplicate.id == survivor.id or "merged" in (duplicate.status, survivor.status):
+    """Merge `duplicate` into `survivor`: its visits and incidents move; returns visits moved.
+    ValueError unless they are `mergeable`."""
+    if not mergeable(duplicate, survivor):
         raise ValueError("cannot merge")
     moved = db.session.execute(sa.update(Visit).where(Visit.household_id == duplicate.id)
                                .values(household_id=survivor.id)).rowcount

@@ -1,8 +1,9 @@
 """Row checks for the household import: every problem named by line, column and reason.
 
-The rules are those of the household form (fieldapp.households.forms) so a household that
-imports is one a person could have typed, plus what only a file can get wrong: unknown
-columns, an unknown village, a code twice in the file, a point outside Vietnam.
+What each value must be comes from `households.rules`, as for the household form, so a
+household that imports is one a person could have typed; here is only what a file can get
+wrong: unknown columns, an unknown village, a code missing or twice in the file, numbers and
+points written as spreadsheets write them.
 """
 from __future__ import annotations
 
@@ -10,12 +11,11 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from ..households import rules
 from ..text import nfc, normalise_phone
 
 COLUMNS = ("village_code", "code", "head_name", "address", "phone", "members", "youth", "lat", "lon")
 REQUIRED = ("village_code", "code", "head_name", "members")
-# Mainland, Hoàng Sa and Trường Sa, with a margin.
-LAT_RANGE, LON_RANGE = (6.0, 23.5), (102.0, 118.0)
 
 
 @dataclass(frozen=True)
@@ -59,13 +59,12 @@ class HouseholdRows:
         clean = {"village_id": self._village(row, bad), "code": self._code(row, bad, line),
                  "head_name": self._name(row, bad), "address": nfc(_text(row.get("address"))),
                  "phone": self._phone(row, bad)}
-        if len(clean["address"]) > 255:
-            bad("address", _("At most %(n)s characters.", n=255))
-        clean["members"] = _count(row, "members", bad, minimum=1, required=True)
-        clean["youth"] = _count(row, "youth", bad, minimum=0) or 0
-        if clean["members"] is not None and clean["youth"] > clean["members"]:
-            bad("youth", _("Aged 12–24 (%(youth)s) cannot be more than the members (%(members)s).",
-                           youth=clean["youth"], members=clean["members"]))
+        if problem := rules.too_long(clean["address"], rules.ADDRESS_MAX):
+            bad("address", problem)
+        clean["members"] = _count(row, "members", bad, rules.MEMBERS, required=True)
+        clean["youth"] = _count(row, "youth", bad, rules.YOUTH) or 0
+        if clean["members"] is not None and (problem := rules.youth_problem(clean["youth"], clean["members"])):
+            bad("youth", problem)
         clean["lat"], clean["lon"] = _point(row, bad)
         return (None if errors else clean), errors
 
@@ -93,8 +92,8 @@ class HouseholdRows:
         code = nfc(_text(row.get("code")))
         if not code:
             bad("code", _("Household code is missing."))
-        elif len(code) > 40:
-            bad("code", _("At most %(n)s characters.", n=40))
+        elif problem := rules.too_long(code, rules.CODE_MAX):
+            bad("code", problem)
         else:
             key = (nfc(_text(row.get("village_code"))), code)
             first = self.seen.setdefault(key, line)
@@ -106,12 +105,8 @@ class HouseholdRows:
     @staticmethod
     def _name(row: dict, bad) -> str:
         name = nfc(_text(row.get("head_name")))
-        if not name:
-            bad("head_name", _("Enter the full name of the head of household."))
-        elif not 2 <= len(name) <= 120:
-            bad("head_name", _("The name must have 2 to 120 characters."))
-        elif any(ch.isdigit() for ch in name):
-            bad("head_name", _("A name cannot contain digits."))
+        if problem := rules.name_problem(name):
+            bad("head_name", problem)
         return name
 
     @staticmethod
@@ -119,11 +114,10 @@ class HouseholdRows:
         raw = _text(row.get("phone"))
         if isinstance(row.get("phone"), (int, float)) and len(raw) == 9:
             raw = "0" + raw  # a spreadsheet cell of numbers drops the leading zero
-        try:
-            return normalise_phone(raw)
-        except ValueError:
-            bad("phone", _("Phone number must have 10 digits starting with 03, 05, 07, 08 or 09."))
+        if problem := rules.phone_problem(raw):
+            bad("phone", problem)
             return None
+        return normalise_phone(raw)
 
 
 def _text(value) -> str:
@@ -134,7 +128,7 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _count(row: dict, column: str, bad, minimum: int, required: bool = False) -> int | None:
+def _count(row: dict, column: str, bad, bounds: tuple[int, int], required: bool = False) -> int | None:
     raw = _text(row.get(column))
     if not raw:
         if required:
@@ -145,8 +139,8 @@ def _count(row: dict, column: str, bad, minimum: int, required: bool = False) ->
     except ValueError:
         bad(column, _("“%(value)s” is not a number.", value=raw[:30]))
         return None
-    if not number.is_integer() or not minimum <= number <= 99:
-        bad(column, _("Enter a number from %(min)s to %(max)s.", min=minimum, max=99))
+    if problem := rules.count_problem(number, bounds):
+        bad(column, problem)
         return None
     return int(number)
 
@@ -171,14 +165,7 @@ def _point(row: dict, bad) -> tuple[float | None, float | None]:
             return None, None  # one of them was not a number: already said
         bad("lat" if lat is None else "lon", _("Latitude and longitude must be given together."))
         return None, None
-    if inside_vietnam(lon, lat):
-        bad("lat", _("Latitude and longitude look swapped (%(lat)s, %(lon)s).", lat=lat, lon=lon))
-    elif not inside_vietnam(lat, lon):
-        bad("lat", _("The point (%(lat)s, %(lon)s) is outside Vietnam.", lat=lat, lon=lon))
-    else:
-        return lat, lon
-    return None, None
-
-
-def inside_vietnam(lat: float, lon: float) -> bool:
-    return LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]
+    if problem := rules.point_problem(lat, lon):
+        bad("lat", problem)
+        return None, None
+    return lat, lon

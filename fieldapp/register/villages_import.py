@@ -14,7 +14,8 @@ from ..extensions import db
 from ..text import nfc
 from .models import Village
 from .readers import MAX_BYTES, FileRefused, features, kind_of, read_rows
-from .validate import RowError, inside_vietnam
+from ..households.rules import inside_vietnam
+from .validate import RowError
 
 
 def parse(path: Path, filename: str, limit: int = MAX_BYTES) -> tuple[list[dict], list[RowError]]:

@@ -1,6 +1,7 @@
 """OpenAPI 3.1 description of /api/*, written by hand: it is the contract, not a by-product."""
 from __future__ import annotations
 
+from ..households import rules
 from ..labels import MATERIALS, OUTCOMES
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
@@ -34,17 +35,7 @@ VISIT_DATA = {
     },
 }
 
-HOUSEHOLD_DATA = {
-    "type": "object", "required": ["village_id", "head_name", "members", "youth"],
-    "properties": {
-        "village_id": {"type": "integer"}, "code": {"type": "string", "maxLength": 40},
-        "head_name": {"type": "string", "minLength": 2, "maxLength": 120},
-        "address": {"type": "string", "maxLength": 255}, "phone": {"type": ["string", "null"]},
-        "members": {"type": "integer", "minimum": 1, "maximum": 99},
-        "youth": {"type": "integer", "minimum": 0, "maximum": 99},
-        "lat": {"type": ["number", "null"]}, "lon": {"type": ["number", "null"]},
-    },
-}
+HOUSEHOLD_DATA = rules.json_schema()
 
 SCHEMAS = {
     "Error": {"type": "object", "required": ["error", "message"],

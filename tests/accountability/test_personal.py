@@ -70,7 +70,12 @@ def test_purge_blanks_old_personal_fields_but_keeps_counts(runner, db_session):
     db.session.rollback()
     assert all(h.head_name != PURGED_NAME for h in households_of("T01"))
 
-    result = runner.invoke(args=["purge", "--days", "30"])
+    refused = runner.invoke(args=["purge", "--days", "30"], input="n\n")  # it asks first
+    assert refused.exit_code == 1 and "Không thể hoàn tác" in refused.output
+    db.session.rollback()
+    assert all(h.head_name != PURGED_NAME for h in households_of("T01"))
+
+    result = runner.invoke(args=["purge", "--days", "30"], input="y\n")
     assert result.exit_code == 0, result.output
     assert "Đã xoá thông tin cá nhân của 6 hộ" in result.output
     db.session.rollback()
@@ -84,8 +89,11 @@ def test_purge_blanks_old_personal_fields_but_keeps_counts(runner, db_session):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == events_before + 1
     [event] = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "purge"))
     assert event.detail["households"] == 6 and event.ip == "cli"
-    again = runner.invoke(args=["purge", "--days", "30"])
-    assert "của 0 hộ" in again.output
+    again = runner.invoke(args=["purge", "--days", "30"])  # nothing to blank: nothing to ask
+    assert again.exit_code == 0 and "của 0 hộ" in again.output
+    _age("T03", datetime(2024, 1, 1))
+    scheduled = runner.invoke(args=["purge", "--days", "30", "--yes"])  # no question to answer
+    assert scheduled.exit_code == 0 and "Đã xoá thông tin cá nhân của 6 hộ" in scheduled.output
 
 
 def test_purge_default_period_comes_from_the_setting(app, runner, db_session):
@@ -109,7 +117,7 @@ def test_purge_scrubs_old_quarantined_entries(runner, db_session):
                          received_at=datetime(2024, 1, 2)),
         QuarantinedEntry(entry_id="e2", user_id=user("cskv1").id, raw=raw, errors={"x": ["y"]})])
     db.session.commit()
-    result = runner.invoke(args=["purge", "--days", "30"])
+    result = runner.invoke(args=["purge", "--days", "30", "--yes"])
     assert result.exit_code == 0 and "1 bản ghi đồng bộ" in result.output
     db.session.rollback()
     old, new = db.session.scalars(sa.select(QuarantinedEntry).order_by(QuarantinedEntry.entry_id))

@@ -124,7 +124,8 @@ def test_household_add_edit_move_and_merge_are_audited_once_each(client, auth, d
     only_event("household_moved", "household", household.id, "chihuy")
     assert auth.post(f"/register/households/{household.id}/status", {"status": "active"}).status_code == 302
     only_event("household_returned", "household", household.id, "chihuy")
-    assert auth.post(f"/register/households/{household.id}/merge", {"into": str(survivor.id)}).status_code == 302
+    assert auth.post(f"/register/households/{household.id}/merge",
+                     {"into": str(survivor.id), "confirmed": "1"}).status_code == 302
     event = only_event("household_merge", "household", household.id, "chihuy")
     assert event.detail["into"] == str(survivor.id)
 

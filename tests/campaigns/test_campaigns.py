@@ -11,7 +11,7 @@ from fieldapp.campaigns.services import active_campaign
 from fieldapp.extensions import db
 from fieldapp.models import Campaign, Household, Visit, VisitTopic
 from fieldapp.timeutil import today_vn
-from tests.helpers import user
+from tests.helpers import user, village
 
 
 def test_create_campaign_with_ordered_topics_and_activate(client, auth, db_session):
@@ -38,20 +38,27 @@ def test_create_campaign_with_ordered_topics_and_activate(client, auth, db_sessi
     db.session.commit()
     assert active_campaign(campaign.commune_id).id == campaign.id  # no mark: its dates include today
 
+def _topic_added_later(auth, code: str = "dau_tu_ao") -> Campaign:
+    """The campaign with `code` taken out and added again after its start (by quantri, signed
+    in): every household warned in it needs a re-warning on that topic."""
+    campaign = active_campaign(user("chihuy").commune_id)
+    if code in {t.code for t in campaign.topics}:  # make room for a mid-campaign addition
+        link = next(ct for ct in campaign.campaign_topics if ct.topic.code == code)
+        campaign.campaign_topics.remove(link)
+    db.session.execute(sa.delete(VisitTopic).where(VisitTopic.topic_code == code))
+    db.session.commit()
+    auth.login("quantri")
+    auth.post(f"/campaigns/{campaign.id}/topics", {"add": code})
+    return campaign
+
+
 def test_topic_added_mid_campaign_lists_households_to_warn_again(client, auth, db_session):
     campaign = active_campaign(user("chihuy").commune_id)
     warned = db.session.scalars(sa.select(Visit.household_id).where(
         Visit.campaign_id == campaign.id, Visit.outcome == "warned", Visit.replaced_at.is_(None)).distinct()).all()
     assert warned
     missing_code = "dau_tu_ao"
-    campaign_codes = {t.code for t in campaign.topics}
-    if missing_code in campaign_codes:  # make room for a mid-campaign addition
-        link = next(ct for ct in campaign.campaign_topics if ct.topic.code == missing_code)
-        campaign.campaign_topics.remove(link)
-    db.session.execute(sa.delete(VisitTopic).where(VisitTopic.topic_code == missing_code))
-    db.session.commit()
-    auth.login("quantri")
-    auth.post(f"/campaigns/{campaign.id}/topics", {"add": missing_code})
+    campaign = _topic_added_later(auth, missing_code)
     page = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
     expected = db.session.scalar(sa.select(sa.func.count(Household.id)).where(
         Household.id.in_(warned), Household.status == "active"))
@@ -120,3 +127,34 @@ def test_the_campaign_list_counts_topics_in_one_query(app, client, auth, db_sess
         sa.event.remove(db.engine, "before_cursor_execute", before)
     assert "Cũ 3" in html and "0 nội dung" in html
     assert len(seen) == 1, seen
+
+
+def _warned_before_the_topic(campaign: Campaign, codes: list[str], n: int) -> None:
+    """`n` new households in each village, warned on every topic but dau_tu_ao."""
+    from fieldapp.visits.services import record_visit, standard_values
+
+    db.session.rollback()
+    values = standard_values(db.session.get(Campaign, campaign.id), "warned")
+    values["topics"] = [code for code in values["topics"] if code != "dau_tu_ao"]
+    for code in codes:
+        for i in range(n):
+            home = Household(village_id=village(code).id, code=f"R{i}", head_name="Phan Văn Mới", members=2)
+            db.session.add(home)
+            db.session.flush()
+            record_visit(home, campaign, user("cskv1"), values)
+    db.session.commit()
+
+
+def test_rewarn_list_runs_a_fixed_number_of_queries(client, auth, db_session, count_queries):
+    """The audit event is written after the page is drawn, so no row is read twice (it was
+    700 statements for 660 rows)."""
+    campaign = _topic_added_later(auth)
+    url = f"/campaigns/{campaign.id}/rewarn?topic=dau_tu_ao"
+    client.get(url)
+    with count_queries() as before:
+        small = client.get(url).get_data(as_text=True)
+    _warned_before_the_topic(campaign, ["T05", "T17"], 15)
+    with count_queries() as after:
+        large = client.get(url).get_data(as_text=True)
+    assert large.count("data-household-id=") == small.count("data-household-id=") + 30
+    assert after[0] == before[0] <= 12, (before, after)

@@ -1,6 +1,8 @@
 """Households over time: edit (audited), moved, merge with visits moving, likely duplicates."""
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from fieldapp.extensions import db
@@ -53,13 +55,33 @@ def test_merge_moves_visits_and_keeps_a_pointer(auth, db_session):
     moved = len(visits_of(duplicate.id))
     before = len(visits_of(survivor.id))
     auth.login("chihuy")
-    response = auth.post(f"/register/households/{duplicate.id}/merge", {"into": str(survivor.id)})
+    response = auth.post(f"/register/households/{duplicate.id}/merge", {"into": str(survivor.id), "confirmed": "1"})
     assert response.status_code == 302 and str(survivor.id) in response.headers["Location"]
     gone = _fresh(duplicate.id)
     assert gone.status == "merged" and gone.merged_into_id == survivor.id
     assert len(visits_of(survivor.id)) == before + moved and visits_of(duplicate.id) == []
-    again = auth.post(f"/register/households/{duplicate.id}/merge", {"into": str(survivor.id)})
+    again = auth.post(f"/register/households/{duplicate.id}/merge", {"into": str(survivor.id), "confirmed": "1"})
     assert again.status_code == 400
+
+
+def test_merge_without_javascript_asks_on_a_page_first(client, auth, db_session):
+    """A plain form post (htmx off) gets a confirmation page and changes nothing; the page's
+    own form, posted, merges; its other way out goes back to the household."""
+    duplicate, survivor = households_of("T06")[:2]
+    auth.login("chihuy")
+    asked = auth.post(f"/register/households/{duplicate.id}/merge", {"into": str(survivor.id)})
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "data-confirm" in html and survivor.head_name in html
+    assert _fresh(duplicate.id).status == "active"
+    form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', html.split("data-confirm")[1], re.S)
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(2)))
+    assert form.group(1) == f"/register/households/{duplicate.id}/merge"
+    assert fields["into"] == str(survivor.id) and fields["confirmed"] == "1"
+    assert f'href="/households/{duplicate.id}"' in html  # cancel: back, nothing written
+    done = client.post(form.group(1), data=fields)
+    assert done.status_code == 302 and _fresh(duplicate.id).merged_into_id == survivor.id
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "household_merge")) == 1
 
 
 def test_officers_may_not_and_other_areas_are_404(client, auth, db_session):
@@ -96,3 +118,26 @@ def test_likely_duplicates_by_folded_name_and_distance(client, auth, db_session)
     db.session.commit()
     html = client.get(f"/register/duplicates?village={village_id}").get_data(as_text=True)
     assert str(d.id) not in html
+
+
+def _same_names(codes) -> None:
+    """In each village, give the second household the first one's name: a likely pair."""
+    for code in codes:
+        first, second = households_of(code)[:2]
+        second.head_name = first.head_name
+    db.session.commit()
+
+
+def test_duplicates_page_runs_a_fixed_number_of_queries(client, auth, db_session, count_queries):
+    """The audit event is written after the page is drawn, so no row is read twice (it was
+    62 statements for 10 pairs)."""
+    auth.login("chihuy")
+    _same_names(["T01", "T02", "T03"])
+    client.get("/register/duplicates")
+    with count_queries() as before:
+        few = client.get("/register/duplicates").get_data(as_text=True)
+    _same_names([f"T{n:02d}" for n in range(4, 25)])
+    with count_queries() as after:
+        many = client.get("/register/duplicates").get_data(as_text=True)
+    assert few.count("data-pair=") < many.count("data-pair=") == 10
+    assert after[0] == before[0] <= 8, (before, after)
