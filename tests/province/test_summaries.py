@@ -70,7 +70,7 @@ def test_households_moved_merged_edited_and_imported_keep_the_summaries_equal(ru
     auth.login("chihuy")
     a, b, c = households_of("T04")[:3]
     assert auth.post(f"/register/households/{a.id}/status", {"status": "moved"}).status_code == 302
-    assert auth.post(f"/register/households/{b.id}/merge", {"into": str(c.id)}).status_code == 302
+    assert auth.post(f"/register/households/{b.id}/merge", {"into": str(c.id), "confirmed": "1"}).status_code == 302
     assert_summaries_match_a_recount()
     home = db_session.get(Household, households_of("T05")[0].id)
     home.youth, home.members = (0, 3) if home.youth else (2, 5)
