@@ -63,6 +63,21 @@ VERDICTS = Codes(
     moved_away=_l("Found moved away"), not_visited=_l("Never visited"),
 )
 
+# The checks the server raises on a visit at receipt (`proof.checks`), in the order shown.
+CHECKS = Codes(
+    far=_l("Far from the house"), no_fix=_l("No location"), poor_fix=_l("Poor location fix"),
+    burst=_l("Too fast"), late_entry=_l("Entered late"), odd_hours=_l("At night"),
+)
+
+# The commander's reading of a flagged visit.
+REVIEW_VERDICTS = Codes(fine=_l("Fine"), problem=_l("Problem"))
+
+# What a sampled household said about its warning.
+VERIFICATION_RESULTS = Codes(confirmed=_l("Confirmed"), denied=_l("Denied"), unreachable=_l("Unreachable"))
+
+# A household's point learnt from a visit.
+POINT_STATES = Codes(pending=_l("Waiting for the commander"), accepted=_l("Accepted"), cleared=_l("Cleared"))
+
 IMPORT_RUN_STATUSES = Codes(
     running=_l("Running"), checked=_l("Checked, not imported"), done=_l("Imported"),
     refused=_l("Refused"), failed=_l("Failed"),
@@ -96,6 +111,10 @@ AUDIT_ACTIONS = Codes(
     quarantine_resolve=_l("Resolved an entry to review"), village_review=_l("Reviewed a village"),
     commune_add=_l("Added a commune"), commune_rename=_l("Renamed a commune"),
     commune_merge=_l("Merged a commune into another"),
+    check_review=_l("Reviewed a flagged visit"), point_accept=_l("Accepted a learnt location"),
+    point_clear=_l("Cleared a learnt location"), sample_draw=_l("Drew the verification sample"),
+    verification_record=_l("Recorded a verification"), photo_upload=_l("Sent a commitment photo"),
+    photo_view=_l("Viewed a commitment photo"),
 )
 
 AUDIT_OBJECTS = Codes(
@@ -103,6 +122,7 @@ AUDIT_OBJECTS = Codes(
     incident=_l("incident"), user=_l("account"), visit=_l("visit"),
     assignment=_l("assignment"), campaign=_l("campaign"), topic=_l("topic"),
     quarantined_entry=_l("entry to review"), import_run=_l("import"), commune=_l("commune"),
+    verification=_l("verification"),
 )
 
 AUDIT_DETAILS = Codes(
@@ -120,9 +140,13 @@ AUDIT_DETAILS = Codes(
     user_name=_l("account"), visits_moved=_l("visits moved"), code=_l("code"),
     topic_id=_l("topic"), step=_l("moved by"), page=_l("page"),
     old_code=_l("former code"), villages=_l("villages"),
+    verdict=_l("verdict"), visit=_l("visit"), result=_l("result"), sampled=_l("sampled"), bytes=_l("bytes"),
 )
+
+
 # Detail values shown by their label rather than their code.
-AUDIT_DETAIL_CODES = {"outcome": OUTCOMES, "kind": INCIDENT_KINDS}
+AUDIT_DETAIL_CODES = {"outcome": OUTCOMES, "kind": INCIDENT_KINDS, "verdict": REVIEW_VERDICTS,
+                      "result": VERIFICATION_RESULTS}
 
 
 def detail_items(detail: dict) -> list[tuple[str, str]]:
@@ -160,7 +184,9 @@ def init_app(app: Flask) -> None:
     """The labels as Jinja globals, for templates: `status_labels()[code]` and so on."""
     tables = dict(status_labels=STATUSES, outcome_labels=OUTCOMES, material_labels=MATERIALS,
                   kind_labels=INCIDENT_KINDS, verdict_labels=VERDICTS, action_labels=AUDIT_ACTIONS,
-                  object_labels=AUDIT_OBJECTS, role_labels=ROLES)
+                  object_labels=AUDIT_OBJECTS, role_labels=ROLES, check_labels=CHECKS,
+                  review_labels=REVIEW_VERDICTS, result_labels=VERIFICATION_RESULTS,
+                  point_state_labels=POINT_STATES)
     app.jinja_env.globals.update({name: (lambda t=table: t) for name, table in tables.items()})
     app.jinja_env.globals.update(detail_items=detail_items, row_labels=row_labels,
                                  run_status=IMPORT_RUN_STATUSES.label,

@@ -5,12 +5,17 @@ from .campaigns.models import Campaign, CampaignTopic, Topic
 from .coverage import rollups  # noqa: F401  (keeps the summary rows current on every commit)
 from .coverage.models import HouseholdMark, VillageDaySummary, VillageRegisterSummary, VillageStatusSummary
 from .households.models import Household
+from .jobs.models import Job, StoredFile, Worker
+from .photos.models import CommitmentPhoto
+from .proof.models import CheckReview, LearntPoint, Verification, VerificationDraw, VisitCheck
 from .register.models import Commune, CommuneHistory, ImportRun, Province, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
 from .visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
 
 __all__ = [
     "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "CommuneHistory", "Household",
-    "HouseholdMark", "ImportRun", "Province", "VillageDaySummary", "VillageRegisterSummary", "VillageStatusSummary", "Incident", "QuarantinedEntry", "SyncReceipt", "Topic", "User", "Village",
-    "VillageReview", "Visit", "VisitMaterial", "VisitTopic", "visit_companions",
+    "HouseholdMark", "ImportRun", "Incident", "Job", "Province", "QuarantinedEntry", "StoredFile", "SyncReceipt",
+    "Topic", "User", "Village", "VillageDaySummary", "VillageRegisterSummary", "VillageReview",
+    "VillageStatusSummary", "Visit", "VisitMaterial", "VisitTopic", "Worker", "visit_companions",
+    "CheckReview", "CommitmentPhoto", "LearntPoint", "Verification", "VerificationDraw", "VisitCheck",
 ]

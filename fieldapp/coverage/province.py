@@ -54,7 +54,8 @@ def dashboard():
     campaign = params.campaign_arg(current_user)
     sort, target = params.choice_arg("sort", SORTS, "-coverage"), _target()
     area = queries.area(current_user, campaign)
-    rows = summaries.commune_coverage(campaign.id if campaign else None, area)
+    campaign_id = campaign.id if campaign else None
+    rows = summaries.with_commune_verification(summaries.commune_coverage(campaign_id, area), campaign_id, area)
     late = sorted((r for r in rows if r.base and (r.coverage or 0) < target / 100),
                   key=lambda r: (r.coverage or 0, r.commune.code))
     on, trend = _trend(campaign, area) if campaign else (None, None)
@@ -62,7 +63,7 @@ def dashboard():
     return render_template("coverage/province.html", campaign=campaign, campaigns=choices, rows=_sorted(rows, sort),
                            totals=queries.total(rows), sort=sort, target=target, behind=late, chart=trend, on=on,
                            province=current_user.province,
-                           verified=any(r.verified_coverage is not None for r in rows))
+                           verified=any(r.verification for r in rows))
 
 
 def commune_page(commune_id: int):
@@ -72,7 +73,8 @@ def commune_page(commune_id: int):
     campaign = params.campaign_arg(current_user)
     area = sa.select(Village.id).where(Village.id.in_(queries.area(current_user, campaign)),
                                        Village.commune_id == unit.id)
-    rows = summaries.village_coverage(campaign.id if campaign else None, area)
+    campaign_id = campaign.id if campaign else None
+    rows = queries.with_verification(summaries.village_coverage(campaign_id, area), campaign_id, area)
     on, trend = _trend(campaign, area) if campaign else (None, None)
     return render_template("coverage/commune.html", commune=unit, campaign=campaign, rows=rows,
                            totals=queries.total(rows), chart=trend, on=on, target=_target(),

@@ -38,16 +38,14 @@ class Coverage:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     youth: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     commune: object | None = None  # a Commune, for the province's rows (see `summaries`)
-    # Verified coverage (warned × the village's confirmation rate, issue 14): None until a
-    # verification sample exists; the pages, exports and reports show it when it is set.
-    verified_warned: float | None = None
-    sample: int = 0
     in_period: int = 0  # households warned in a report's period (see `reports.campaign_report`)
     # Filled for the campaign report only (see `report_rows`).
     people_reached: int = 0
     youth_reached: int = 0
     leaflets: int = 0
     commitments: int = 0
+    # The verification sample's results (proof.verification.Rate), where there is one.
+    verification: object | None = None
 
     @property
     def households(self) -> int:
@@ -62,16 +60,17 @@ class Coverage:
         return self.counts["warned"] / self.base if self.base else None
 
     @property
-    def verified_coverage(self) -> float | None:
-        return self.verified_warned / self.base if self.verified_warned is not None and self.base else None
-
-    @property
     def youth_households(self) -> int:
         return sum(self.youth.values()) - self.youth["excluded"]
 
     @property
     def youth_coverage(self) -> float | None:
         return self.youth["warned"] / self.youth_households if self.youth_households else None
+
+    @property
+    def verified_coverage(self) -> float | None:
+        """Claimed coverage × the confirmation rate of the sample; None without one."""
+        return self.verification.scale(self.coverage) if self.verification else None
 
     @classmethod
     def of_households(cls, village: Village, rows) -> Coverage:
@@ -86,9 +85,6 @@ class Coverage:
         for status in STATUSES:
             self.counts[status] += other.counts[status]
             self.youth[status] += other.youth[status]
-        if other.verified_warned is not None:
-            self.verified_warned = (self.verified_warned or 0) + other.verified_warned
-            self.sample += other.sample
         for name in ("people_reached", "youth_reached", "leaflets", "commitments", "in_period"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
@@ -135,7 +131,24 @@ def total(rows: list[Coverage]) -> Coverage:
     result = Coverage()
     for row in rows:
         result.add(row)
+        if row.verification is not None:
+            if result.verification is None:
+                from ..proof.verification import Rate
+
+                result.verification = Rate()
+            result.verification.add(row.verification)  # the pooled rate of the villages
     return result
+
+
+def with_verification(rows: list[Coverage], campaign_id: int | None, village_ids: sa.Select) -> list[Coverage]:
+    """Fill each village's verification sample results (one query); rows without stay None."""
+    from ..proof.verification import village_rates
+
+    if campaign_id is not None and rows:
+        rates = village_rates(campaign_id, village_ids)
+        for row in rows:
+            row.verification = rates.get(row.village.id)
+    return rows
 
 
 SORT_KEYS = {

@@ -20,8 +20,14 @@ from ..auth.permissions import can, requires
 from ..auth.models import User
 from ..campaigns.models import Campaign
 from ..extensions import db, reads_only, writing
+from ..proof import verification
+from ..proof.forms import VerifyForm
+from ..labels import row_labels
+from ..reports.exports import download
+from ..tiles.services import base_map, refusal as tiles_refusal
 from ..timeutil import today_vn
 from . import activity as activity_of, chart, params, province, queries, walk
+from .walk_xlsx import XLSX, walk_workbook
 
 bp = Blueprint("coverage", __name__, url_prefix="/coverage")
 nav.add("coverage.dashboard", _l("Coverage"), order=20)
@@ -46,6 +52,7 @@ def dashboard():
     area = queries.area(current_user, campaign)
     rows = queries.village_coverage(campaign.id if campaign else None, area,
                                    queries.whole_commune(current_user, campaign))
+    queries.with_verification(rows, campaign.id if campaign else None, area)
     choices = db.session.scalars(scoping.campaigns(current_user).order_by(Campaign.starts_on.desc())).all()
     context = dict(campaign=campaign, rows=queries.sort_rows(rows, sort), sort=sort, target=target,
                    campaigns=choices, may_report=can(current_user, "report"),
@@ -78,8 +85,14 @@ def village(village_id: int):
     every = queries.household_rows(campaign.id if campaign else None, village.id)
     figures = queries.Coverage.of_households(village, every)
     rows = [r for r in every if r[1] == status] if status else every
+    sample = []
+    if campaign is not None:
+        queries.with_verification([figures], campaign.id, sa.select(sa.literal(village.id)))
+        if can(current_user, "verify"):  # the commander and the village head check the sample
+            sample = db.session.scalars(verification.items(current_user, campaign.id, village.id)).all()
     return render_template("coverage/village.html", campaign=campaign, village=village, status=status,
-                           figures=figures, rows=rows, review=_last_review(village, campaign),
+                           figures=figures, rows=rows, review=_last_review(village, campaign), sample=sample,
+                           verify_form=VerifyForm(formdata=None) if sample else None,
                            may_review=can(current_user, "review_village") and campaign is not None,
                            personal=can(current_user, "see_personal"))
 
@@ -94,24 +107,45 @@ def _last_review(village, campaign):
         .order_by(VillageReview.reviewed_at.desc(), VillageReview.id.desc()).limit(1)).first()
 
 
+def _walk_rows(village_id: int):
+    campaign, village, status = _village_context(village_id)
+    rows = queries.household_rows(campaign.id if campaign else None, village.id, status)
+    if not status:
+        rows = [r for r in rows if r[1] in ("not_visited", "revisit")]
+    return campaign, village, status, rows
+
+
+def _audit_walk(village, campaign, rows, personal: bool, kind: str) -> None:
+    if personal:  # a printed or shared list of names leaves the system: log it like an export
+        with writing():  # the reads held no lock; the audit event takes it briefly
+            audit.record("export", "village", village.id, format=kind, rows=len(rows),
+                         campaign=campaign.id if campaign else None)
+
+
 @bp.get("/villages/<int:village_id>/walk")
 @reads_only
 @requires("view_area")
 def walk_list(village_id: int):
     """A printable walk list (A4) in alley order: the households still to warn, or ?status=."""
-    campaign, village, status = _village_context(village_id)
-    rows = queries.household_rows(campaign.id if campaign else None, village.id, status)
-    if not status:
-        rows = [r for r in rows if r[1] in ("not_visited", "revisit")]
+    campaign, village, status, rows = _walk_rows(village_id)
     personal = can(current_user, "see_personal")
     page = render_template("coverage/walk.html", campaign=campaign, village=village, status=status,
                            groups=walk.in_walk_order(rows), count=len(rows),
                            personal=personal, today=today_vn())
-    if personal:  # a printed list of names leaves the system: log it like an export
-        with writing():  # the reads held no lock; the audit event takes it briefly
-            audit.record("export", "village", village.id, format="walk_list", rows=len(rows),
-                         campaign=campaign.id if campaign else None)
+    _audit_walk(village, campaign, rows, personal, "walk_list")
     return page
+
+
+@bp.get("/villages/<int:village_id>/walk.xlsx")
+@reads_only
+@requires("view_area")
+def walk_xlsx(village_id: int):
+    """The walk list as a workbook, to share with the team (404 as the page)."""
+    campaign, village, status, rows = _walk_rows(village_id)
+    personal = can(current_user, "see_personal")
+    body = walk_workbook(village, walk.in_walk_order(rows), row_labels(), personal)
+    _audit_walk(village, campaign, rows, personal, "walk_list_xlsx")
+    return download(body, XLSX, f"danh-sach-di-{village.code}.xlsx")
 
 
 @bp.post("/villages/<int:village_id>/review")
@@ -141,8 +175,7 @@ def map_page():
     q = {"campaign": campaign.id if campaign else None, "village": village.id if village else None}
     return render_template("coverage/map.html", campaign=campaign, village=village,
                            q={k: v for k, v in q.items() if v is not None},
-                           tile_url=current_app.config.get("MAP_TILE_URL", ""))
-
+                           base_map=base_map(), tiles_refused=tiles_refusal())
 
 
 @bp.get("/communes/<int:commune_id>")

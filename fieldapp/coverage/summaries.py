@@ -68,6 +68,23 @@ def commune_coverage(campaign_id: int | None, village_ids: sa.Select) -> list[Co
     return [_placed(found.get(c.id), commune=c) for c in communes]
 
 
+def with_commune_verification(rows: list[Coverage], campaign_id: int | None, village_ids: sa.Select) -> list[Coverage]:
+    """Fill each commune row's verification sample results: its villages' pooled rate
+    (`proof.verification.village_rates`); 2 queries. Rows without a sample stay None."""
+    from ..proof.verification import Rate, village_rates
+
+    rates = village_rates(campaign_id, village_ids) if campaign_id is not None and rows else {}
+    if not rates:
+        return rows
+    pooled: dict[int, Rate] = {}
+    for village_id, commune_id in db.session.execute(
+            sa.select(Village.id, Village.commune_id).where(Village.id.in_(list(rates)))):
+        pooled.setdefault(commune_id, Rate()).add(rates[village_id])
+    for row in rows:
+        row.verification = pooled.get(row.commune.id)
+    return rows
+
+
 def _placed(row: Coverage | None, **unit) -> Coverage:
     row = row or Coverage()
     for name, value in unit.items():

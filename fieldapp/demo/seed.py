@@ -16,6 +16,7 @@ from ..campaigns.defaults import create_default_campaign
 from ..coverage import rollups
 from ..extensions import db
 from ..households.models import Household
+from ..proof.checks import flag
 from ..register import units
 from ..register.communes import province_row
 from ..register.models import Commune, Village
@@ -60,6 +61,8 @@ def seed_demo(households: int = 200, villages: int = 31, seed: int = 2025,
     users = _users(rng, commune, village_rows)
     homes = _households(rng, demo_villages, village_rows, households)
     visits = _visits(rng, campaign, homes, users, visits_until or campaign.ends_on)
+    db.session.flush()
+    flag(db.session.scalars(sa.select(Visit.id)).all())  # the checks the server raises at receipt
     rollups.rebuild()  # the bulk inserts above bypassed the per-change upkeep
     return {"villages": len(village_rows), "households": len(homes), "users": len(users),
             "visits": visits}

@@ -22,7 +22,7 @@ from ..extensions import db
 from . import communes, units, villages_import
 from .forms import CommanderForm, CommuneForm, VillagesFileForm
 from .models import Commune, Province, Village
-from .readers import FileRefused
+from .readers import FileRefused, kind_of
 from .services import max_bytes
 
 bp = Blueprint("communes", __name__, url_prefix="/register/communes")
@@ -99,17 +99,17 @@ def import_commune_villages(commune_id: int):
     if not form.validate_on_submit():
         return _render(commune, commander_form, form, status=422)
     upload = form.file.data
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "villages"
+    with tempfile.TemporaryDirectory(prefix="villages-") as folder:
+        path = Path(folder) / f"upload.{kind_of(upload.filename)}"
         upload.save(path)
         try:
-            rows, errors = villages_import.parse(path, upload.filename, max_bytes())
+            rows, errors, summary = villages_import.run(path, upload.filename, commune.id, user_id=current_user.id,
+                                                        limit=max_bytes())
         except FileRefused as exc:
             form.file.errors.append(str(exc))
             return _render(commune, commander_form, form, status=422)
     if errors:
         return _render(commune, commander_form, form, errors=errors, status=422)
-    summary = villages_import.apply(rows, commune.id)
     audit.record("villages_import", "commune", commune.id, filename=upload.filename[:120], rows=len(rows), **summary)
     db.session.commit()
     flash(_("Imported %(rows)s villages: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.",

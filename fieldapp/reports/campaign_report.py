@@ -35,6 +35,11 @@ class Report:
     def unit(self):
         return "commune" if self.province else "village"
 
+    @property
+    def verified(self) -> bool:
+        """True when the table shows verified coverage (a verification sample exists)."""
+        return any(c.key == "verified_coverage_pct" for c in self.columns)
+
 
 def build(user: User, campaign: Campaign) -> Report:
     """The report's figures for `user` (scoped by `queries.area`); the period from ?from=&to=."""
@@ -42,14 +47,16 @@ def build(user: User, campaign: Campaign) -> Report:
     province = user.role == "province"
     if province:
         rows, by = summaries.commune_coverage(campaign.id, area), Village.commune_id
+        summaries.with_commune_verification(rows, campaign.id, area)
     else:
         rows, by = queries.report_rows(campaign.id, area, queries.whole_commune(user, campaign)), Village.id
+        queries.with_verification(rows, campaign.id, area)
     last = max(summaries.warned_by_day(campaign.id, area), default=None)
     period = periods.period_arg(queries.reference_day(campaign, today_vn(), last))
     warned = summaries.warned_between(campaign.id, area, period.start, period.end, by=by)
     for row in rows:
         row.in_period = warned.get((row.commune if province else row.village).id, 0)
-    columns = sheets.COMMUNE_REPORT_COLUMNS if province else sheets.VILLAGE_REPORT_COLUMNS
+    columns = sheets.report_columns(rows, province)
     return Report(campaign, _letterhead(user, rows, province), period, rows, queries.total(rows), columns, province)
 
 

@@ -47,6 +47,18 @@ COVERAGE_COLUMNS = [
     Column("youth_coverage_pct", _l("Youth coverage (%)"), lambda r: r.youth_coverage, 14, True),
 ]
 
+VERIFIED_COLUMNS = [
+    Column("verified_coverage_pct", _l("Verified coverage (%)"), lambda r: r.verified_coverage, 14, True),
+    Column("verified_sample", _l("Verification sample"),
+           lambda r: r.verification.sample if r.verification else None, 12),
+]
+
+
+def coverage_columns(rows: list[Coverage]) -> list[Column]:
+    """The coverage table's columns; the verified ones once the area has a verification sample."""
+    return COVERAGE_COLUMNS + (VERIFIED_COLUMNS if any(r.verification for r in rows) else [])
+
+
 def _commune(attr):
     return lambda r: getattr(r.commune, attr) if r.commune else None
 
@@ -57,7 +69,6 @@ COMMUNE_COLUMNS = [
     Column("commune_name", _l("Commune"), _commune("name"), 26),
     *COVERAGE_COLUMNS[2:8],
 ]
-VERIFIED_COLUMN = Column("verified_coverage_pct", _l("Verified coverage (%)"), lambda r: r.verified_coverage, 14, True)
 YOUTH_COLUMNS = COVERAGE_COLUMNS[8:]
 
 
@@ -65,8 +76,8 @@ def commune_columns(rows: list[Coverage], people: bool = False) -> list[Column]:
     """The communes table: verified coverage once any commune has a verification sample;
     the youth columns in the people's workbook."""
     columns = list(COMMUNE_COLUMNS)
-    if any(r.verified_coverage is not None for r in rows):
-        columns.append(VERIFIED_COLUMN)
+    if any(r.verification for r in rows):
+        columns += VERIFIED_COLUMNS
     return columns + (YOUTH_COLUMNS if people else [])
 
 
@@ -77,13 +88,21 @@ REPORT_COLUMNS = [
     Column("leaflets", _l("Leaflets handed out"), lambda r: r.leaflets, 13),
     Column("commitments", _l("Commitments signed"), lambda r: r.commitments, 13),
     COVERAGE_COLUMNS[7],
+    *VERIFIED_COLUMNS,
 ]
 
 
 IN_PERIOD = Column("in_period", _l("Warned in the period"), lambda r: r.in_period, 12)
 # The report documents (.docx and the printed page): the period's figure beside the cumulative ones.
-VILLAGE_REPORT_COLUMNS = [*COVERAGE_COLUMNS[:3], IN_PERIOD, *REPORT_COLUMNS[3:]]
+VILLAGE_REPORT_COLUMNS = [*COVERAGE_COLUMNS[:3], IN_PERIOD, *REPORT_COLUMNS[3:-len(VERIFIED_COLUMNS)]]
 COMMUNE_REPORT_COLUMNS = [*COMMUNE_COLUMNS[:3], IN_PERIOD, *COMMUNE_COLUMNS[3:], *YOUTH_COLUMNS[:2]]
+
+
+def report_columns(rows: list[Coverage], province: bool) -> list[Column]:
+    """The report documents' table: per commune or per village, the verified coverage once the
+    area has a verification sample."""
+    columns = COMMUNE_REPORT_COLUMNS if province else VILLAGE_REPORT_COLUMNS
+    return columns + (VERIFIED_COLUMNS if any(r.verification for r in rows) else [])
 
 
 def to_csv(columns: list[Column], rows: list[Coverage]) -> bytes:

@@ -16,7 +16,7 @@ def client_labels() -> dict:
     labels.update(
         user=current_user.username, user_name=current_user.display_name, may_record=can(current_user, "record"),
         undo_seconds=current_app.config["UNDO_SECONDS"],
-        my_villages=_("My villages"), search=_("Search name, address, house no."), status=_("Status"),
+        my_villages=_("My villages"), map=_("Map"), search=_("Search name, address, house no."), status=_("Status"),
         all=_("All"), households=_("households"), more=_("Show more"), no_match=_("No household matches."),
         sync=_("Sync"), pending=_("Not sent yet"), saving=_("Saving…"),
         undo_failed=_("Could not undo; record a correction on the household page."),
@@ -31,5 +31,8 @@ def client_labels() -> dict:
         not_in_pack=_("This page is not available offline."),
         history=_("Visit history"), no_visit=_("No visit yet."),
         offline_detail=_("Offline: the last five visits; topics and notes open when the server is reachable."),
+        photo_shrinking=_("Making the photo smaller…"), photo_ready=_("Photo ready, sent after the visit:"),
+        photo_not_image=_("This file is not a photo; take the photo again."),
+        photo_refused=_("Photos the server did not take"),
     )
     return labels
