@@ -25,6 +25,7 @@ def measure(app, ids) -> list[Result]:
     results = []
     for name, url, budget in (
             ("PA05 /coverage/ (province dashboard)", f"/coverage/?campaign={campaign}", BUDGET_PROVINCE_MS),
+            ("PA05 /coverage/ (each commune's current campaign)", "/coverage/", BUDGET_PROVINCE_MS),
             ("PA05 /coverage/communes/<id> (drill-down)", f"/coverage/communes/{ids['commune']}?campaign={campaign}",
              BUDGET_PROVINCE_MS),
             ("PA05 /exports/communes.csv", f"/exports/communes.csv?campaign={campaign}", BUDGET_PROVINCE_MS),

@@ -49,10 +49,14 @@ def default_campaign(user) -> Campaign | None:
                                                           Campaign.starts_on.desc()))
 
 
-def campaign_arg(user) -> Campaign | None:
-    """?campaign=<id>, else the active campaign; 404 for one the user may not see."""
+def campaign_arg(user, commune_id: int | None = None) -> Campaign | None:
+    """?campaign=<id>, else the active campaign; 404 for one the user may not see. Province
+    staff looking at one commune (`commune_id`) get that commune's current campaign, the
+    one its own pages show."""
     campaign_id = int_arg("campaign", low=1)
     if campaign_id is None:
+        if commune_id is not None and user.role == "province":
+            return active_campaign(commune_id)
         return default_campaign(user)
     return scoping.get_campaign(user, campaign_id)
 

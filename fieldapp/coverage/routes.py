@@ -70,8 +70,8 @@ def dashboard():
 
 
 def _village_context(village_id: int):
-    campaign = params.campaign_arg(current_user)
     village = scoping.get_village(current_user, village_id)
+    campaign = params.campaign_arg(current_user, commune_id=village.commune_id)
     status = params.status_arg()
     return campaign, village, status
 

@@ -15,24 +15,38 @@ from .models import VillageDaySummary as Day, VillageRegisterSummary as Register
 from .queries import Coverage
 
 
+Campaigns = int | dict[int, int] | None  # one campaign id, or {commune id: campaign id}
+
+
 def _sum(column):
     return sa.func.coalesce(sa.func.sum(column), 0)
 
 
-def figures(campaign_id: int | None, village_ids: sa.Select, by=Village.id) -> dict[int, Coverage]:
-    """Coverage of the villages in `village_ids`, grouped by `by` (Village.id or
-    Village.commune_id); 2 queries. Units with no household are left out."""
+def _of(table, campaigns: Campaigns):
+    """The summary rows of `campaigns`: one campaign's, or each commune's own campaign's
+    (`coverage.province`: every commune by the campaign its own dashboard shows). The
+    statement joins Village."""
+    if isinstance(campaigns, dict):
+        pairs = list(campaigns.items())
+        return sa.tuple_(Village.commune_id, table.campaign_id).in_(pairs) if pairs else sa.false()
+    return table.campaign_id == campaigns
+
+
+def figures(campaigns: Campaigns, village_ids: sa.Select, by=Village.id) -> dict[int, Coverage]:
+    """Coverage of the villages in `village_ids` in `campaigns` (None: the register only),
+    grouped by `by` (Village.id or Village.commune_id); 2 queries. Units with no household
+    are left out."""
     register = db.session.execute(
         sa.select(by, _sum(Register.households), _sum(Register.youth), _sum(Register.inactive),
                   _sum(Register.inactive_youth))
         .join(Village, Village.id == Register.village_id).where(Village.id.in_(village_ids)).group_by(by)).all()
     marked: dict[int, dict[str, tuple]] = {}
-    if campaign_id is not None:
+    if campaigns is not None:
         for key, status, *numbers in db.session.execute(
                 sa.select(by, Status.status, _sum(Status.households), _sum(Status.youth), _sum(Status.inactive),
                           _sum(Status.inactive_youth))
                 .join(Village, Village.id == Status.village_id)
-                .where(Status.campaign_id == campaign_id, Village.id.in_(village_ids)).group_by(by, Status.status)):
+                .where(_of(Status, campaigns), Village.id.in_(village_ids)).group_by(by, Status.status)):
             marked.setdefault(key, {})[status] = tuple(map(int, numbers))
     return {key: _coverage(tuple(map(int, numbers)), marked.get(key, {})) for key, *numbers in register}
 
@@ -53,27 +67,33 @@ def _coverage(register: tuple[int, int, int, int], marked: dict[str, tuple]) -> 
     return result
 
 
-def village_coverage(campaign_id: int | None, village_ids: sa.Select) -> list[Coverage]:
+def village_coverage(campaigns: Campaigns, village_ids: sa.Select) -> list[Coverage]:
     """One Coverage per village (empty villages included), by code; 3 queries."""
-    found = figures(campaign_id, village_ids)
+    found = figures(campaigns, village_ids)
     villages = db.session.scalars(sa.select(Village).where(Village.id.in_(village_ids)).order_by(Village.code))
     return [_placed(found.get(v.id), village=v) for v in villages]
 
 
-def commune_coverage(campaign_id: int | None, village_ids: sa.Select) -> list[Coverage]:
+def commune_coverage(campaigns: Campaigns, village_ids: sa.Select) -> list[Coverage]:
     """One Coverage per commune holding villages of `village_ids`, by code; 3 queries."""
-    found = figures(campaign_id, village_ids, by=Village.commune_id)
+    found = figures(campaigns, village_ids, by=Village.commune_id)
     communes = db.session.scalars(sa.select(Commune).where(Commune.id.in_(
         sa.select(Village.commune_id).where(Village.id.in_(village_ids)))).order_by(Commune.code))
     return [_placed(found.get(c.id), commune=c) for c in communes]
 
 
-def with_commune_verification(rows: list[Coverage], campaign_id: int | None, village_ids: sa.Select) -> list[Coverage]:
-    """Fill each commune row's verification sample results: its villages' pooled rate
-    (`proof.verification.village_rates`); 2 queries. Rows without a sample stay None."""
+def with_commune_verification(rows: list[Coverage], campaigns: Campaigns, village_ids: sa.Select) -> list[Coverage]:
+    """Fill each commune row's verification sample results: its villages' pooled rate in the
+    commune's campaign (`proof.verification.village_rates`, one query per campaign and one
+    more). Rows without a sample stay None."""
     from ..proof.verification import Rate, village_rates
 
-    rates = village_rates(campaign_id, village_ids) if campaign_id is not None and rows else {}
+    chosen = campaigns if isinstance(campaigns, dict) else {r.commune.id: campaigns for r in rows}
+    rates = {}
+    for campaign_id in {k for k in chosen.values() if k is not None}:
+        communes = [c for c, k in chosen.items() if k == campaign_id]
+        rates.update(village_rates(campaign_id, sa.select(Village.id).where(
+            Village.id.in_(village_ids), Village.commune_id.in_(communes))))
     if not rates:
         return rows
     pooled: dict[int, Rate] = {}
@@ -92,10 +112,10 @@ def _placed(row: Coverage | None, **unit) -> Coverage:
     return row
 
 
-def warned_by_day(campaign_id: int, village_ids: sa.Select) -> dict[date, int]:
+def warned_by_day(campaigns: Campaigns, village_ids: sa.Select) -> dict[date, int]:
     """Households that became warned on each Vietnam day in the area; 1 query."""
-    query = (sa.select(Day.day, _sum(Day.warned)).where(Day.campaign_id == campaign_id, Day.village_id.in_(village_ids))
-             .group_by(Day.day))
+    query = (sa.select(Day.day, _sum(Day.warned)).join(Village, Village.id == Day.village_id)
+             .where(_of(Day, campaigns), Day.village_id.in_(village_ids)).group_by(Day.day))
     return {day: int(n) for day, n in db.session.execute(query)}
 
 

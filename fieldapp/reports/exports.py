@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from ..accountability import audit
 from ..auth.permissions import can, requires
-from ..coverage import params, queries, summaries
+from ..coverage import params, province, queries
 from ..extensions import db, reads_only, writing
 from ..timeutil import iso_utc, utcnow
 from . import geo, sheets
@@ -124,9 +124,10 @@ def info_rows(campaign) -> list[tuple[str, str]]:
 
 
 def _commune_rows():
-    """(campaign, one Coverage per commune of the caller's area), from the summary rows."""
-    campaign = params.campaign_arg(current_user)
-    return campaign, summaries.commune_coverage(campaign.id if campaign else None, queries.area(current_user, campaign))
+    """(the scope counted, one Coverage per commune of the caller's area), from the summary
+    rows: ?campaign=, else each commune in its current campaign (as the province dashboard)."""
+    counted = province.scope(current_user)
+    return counted, province.commune_rows(counted)
 
 
 @bp.get("/communes.csv")
@@ -136,9 +137,9 @@ def communes_csv():
     """One row per commune of the caller's area: commune_code, commune_name, households,
     warned, revisit, not_visited, excluded, coverage_pct (and verified_coverage_pct once a
     verification sample exists). 404 for a campaign outside the area."""
-    campaign, rows = _commune_rows()
+    counted, rows = _commune_rows()
     return download(sheets.to_csv(sheets.commune_columns(rows), rows), "text/csv; charset=utf-8",
-                    _filename("communes", campaign, None, "csv"))
+                    _filename("communes", counted.campaign, None, "csv"))
 
 
 @bp.get("/communes.xlsx")
@@ -146,11 +147,11 @@ def communes_csv():
 @requires("view_area")
 def communes_xlsx():
     """The communes table with Vietnamese headers, youth columns and a totals row."""
-    campaign, rows = _commune_rows()
+    counted, rows = _commune_rows()
     columns = sheets.commune_columns(rows, people=True)
-    body = sheets.to_xlsx(columns, rows, queries.total(rows), _("Communes"), info_rows(campaign))
+    body = sheets.to_xlsx(columns, rows, queries.total(rows), _("Communes"), info_rows(counted.campaign))
     return download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    _filename("communes", campaign, None, "xlsx"))
+                    _filename("communes", counted.campaign, None, "xlsx"))
 
 
 @bp.get("/communes.geojson")
@@ -160,9 +161,9 @@ def communes_geojson():
     """Communes with their figures: their villages' boundaries when all are known, else a point."""
     from ..register.models import Village
 
-    campaign, rows = _commune_rows()
+    counted, rows = _commune_rows()
     villages: dict[int, list] = {}
-    for village in db.session.scalars(sa.select(Village).where(Village.id.in_(queries.area(current_user, campaign)))):
+    for village in db.session.scalars(sa.select(Village).where(Village.id.in_(counted.area))):
         villages.setdefault(village.commune_id, []).append(village)
     features = [geo.commune_feature(r, villages.get(r.commune.id, [])) for r in rows]
-    return _geojson(features, campaign, None)
+    return _geojson(features, counted.campaign, None)

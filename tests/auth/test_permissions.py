@@ -60,7 +60,8 @@ def sample_user(role: str, t01: Village) -> User:
             return candidate
     if users:
         return users[0]
-    user = create_user(f"test_{role}", "demo1234", role, commune_id=t01.commune_id)
+    user = create_user(f"test_{role}", "demo1234", role, commune_id=None if role == "province" else t01.commune_id,
+                       province_id=t01.commune.province_id if role == "province" else None)
     db.session.commit()
     return user
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+import uuid
 
 import sqlalchemy as sa
 
-from fieldapp.models import Household, Village
+from fieldapp.models import Campaign, Household, Village
 from tests.helpers import households_of
 
 HEADER = ["commune_code", "commune_name", "households", "warned", "revisit", "not_visited", "excluded", "coverage_pct"]
@@ -117,3 +118,55 @@ def test_province_dashboard_parameters(client, auth, db_session, pa05):
     behind = client.get("/coverage/?target=100").get_data(as_text=True)
     assert 'data-behind-commune="21034"' in behind
     assert 'data-behind-commune="21034"' not in client.get("/coverage/?target=0").get_data(as_text=True)
+
+
+def _second_commune(db_session, client, auth):
+    """Phường Cẩm Thành (Quảng Ngãi too) with its own campaign, a commander and one of its
+    three households warned."""
+    from datetime import date
+
+    from fieldapp.auth.services import create_user
+    from fieldapp.campaigns.defaults import create_default_campaign
+    from fieldapp.register import communes
+    from tests.sync.helpers import send, statuses, visit_entry
+
+    commune = communes.add("21025")
+    village = Village(commune_id=commune.id, code="TDP1", name="Tổ dân phố 1")
+    db_session.add(village)
+    db_session.flush()
+    homes = [Household(id=uuid.uuid4(), village_id=village.id, code=str(i), head_name="Lê Văn Tám", members=3,
+                       youth=i % 2) for i in range(3)]
+    db_session.add_all(homes)
+    campaign = create_default_campaign(commune.id)
+    campaign.name, campaign.starts_on, campaign.ends_on = "Chiến dịch Cẩm Thành", date(2025, 11, 10), date(2025, 12, 20)
+    create_user("chihuy2", "demo1234", "commander", commune_id=commune.id, full_name="Trần Văn B")
+    db_session.commit()
+    auth.login("chihuy2")
+    assert statuses(send(client, [visit_entry(homes[0].id, campaign.id, recorded_at="2025-11-15T09:00:00+07:00")])) == [
+        "created"]
+    own = totals(client.get("/coverage/").get_data(as_text=True))
+    client.post("/logout", data={"csrf_token": auth.token()})
+    return commune, campaign, own
+
+
+def test_every_commune_counts_in_its_own_current_campaign(client, auth, db_session, pa05):
+    commune, campaign, own = _second_commune(db_session, client, auth)
+    assert (own["households"], own["warned"], own["coverage"]) == ("3", "1", "33%")
+    auth.login("chihuy")
+    an_phu = totals(client.get("/coverage/").get_data(as_text=True))
+    _as(client, auth, pa05)
+    html = client.get("/coverage/").get_data(as_text=True)
+    province = totals(html)
+    assert province["communes"] == "2" and "data-each-campaign" in html
+    row = re.search(r'data-commune-code="21025".*?</tr>', html, re.S).group(0)
+    assert 'data-col="households">3<' in row and ">33%<" in row and "Chiến dịch Cẩm Thành" in row
+    dotted = lambda n: int(n.replace(".", ""))  # noqa: E731
+    for key in ("households", "warned", "not_visited"):
+        assert dotted(province[key]) == dotted(an_phu[key]) + dotted(own[key]), key
+    rows = list(csv.DictReader(io.StringIO(client.get("/exports/communes.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    assert [(r["commune_code"], r["warned"]) for r in rows] == [("21025", "1"), ("21034", an_phu["warned"].replace(".", ""))]
+    drill = client.get(f"/coverage/communes/{commune.id}").get_data(as_text=True)
+    assert totals(drill)["warned"] == "1" and "Chiến dịch Cẩm Thành" in drill
+    first = db_session.scalar(sa.select(Campaign.id).order_by(Campaign.id))
+    chosen = client.get(f"/coverage/?campaign={first}").get_data(as_text=True)
+    assert totals(chosen)["communes"] == "1" and 'data-commune-code="21025"' not in chosen
