@@ -183,12 +183,22 @@ def generate(today) -> dict:
         "communes", "villages", "households", "users", "campaigns", "visits", "visit_topics",
         "visit_materials", "visit_companions", "summary_marks", "summary_village_status", "summary_village_days")}
     counts["visits in force"] = conn.scalar(sa.text("SELECT count(*) FROM visits WHERE replaced_at IS NULL"))
-    commune_id = communes[0]
-    ids = {"province_campaign": province.id, "commune": commune_id,
-           "commune_campaign": db.session.scalar(sa.select(Campaign.id).where(Campaign.commune_id == commune_id)),
-           "village": conn.scalar(sa.text("SELECT min(id) FROM villages WHERE commune_id = :c"), {"c": commune_id})}
     db.session.commit()
-    return {"counts": counts, "ids": ids}
+    return {"counts": counts, "ids": ids()}
+
+
+def ids() -> dict:
+    """The rows the bench measures: the province-wide campaign, the first commune, its own
+    campaign and its first village (of a database generated here, now or earlier)."""
+    from fieldapp.extensions import db
+
+    conn = db.session.connection()
+    commune_id = conn.scalar(sa.text("SELECT min(id) FROM communes"))
+    return {"province_campaign": conn.scalar(sa.text("SELECT min(id) FROM campaigns WHERE commune_id IS NULL")),
+            "commune": commune_id,
+            "commune_campaign": conn.scalar(sa.text("SELECT min(id) FROM campaigns WHERE commune_id = :c"),
+                                            {"c": commune_id}),
+            "village": conn.scalar(sa.text("SELECT min(id) FROM villages WHERE commune_id = :c"), {"c": commune_id})}
 
 
 def vacuum() -> None:

@@ -26,9 +26,12 @@ def _of(table, campaigns: Campaigns):
     """The summary rows of `campaigns`: one campaign's, or each commune's own campaign's
     (`coverage.province`: every commune by the campaign its own dashboard shows). The
     statement joins Village."""
-    if isinstance(campaigns, dict):
-        pairs = list(campaigns.items())
-        return sa.tuple_(Village.commune_id, table.campaign_id).in_(pairs) if pairs else sa.false()
+    if isinstance(campaigns, dict):  # one condition per campaign: a province-wide one is a single index range
+        communes: dict[int, list[int]] = {}
+        for commune_id, campaign_id in campaigns.items():
+            communes.setdefault(campaign_id, []).append(commune_id)
+        return sa.or_(sa.false(), *(sa.and_(table.campaign_id == campaign_id, Village.commune_id.in_(ids))
+                                    for campaign_id, ids in sorted(communes.items())))
     return table.campaign_id == campaigns
 
 

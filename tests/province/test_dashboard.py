@@ -26,7 +26,8 @@ def _as(client, auth, username):
 
 def test_province_dashboard_agrees_with_the_commune_dashboard(client, auth, db_session, pa05, elsewhere):
     auth.login("chihuy")
-    commune = totals(client.get("/coverage/").get_data(as_text=True))
+    own = client.get("/coverage/").get_data(as_text=True)
+    commune = totals(own)
     _as(client, auth, pa05)
     page = client.get("/coverage/")
     html = page.get_data(as_text=True)
@@ -36,6 +37,12 @@ def test_province_dashboard_agrees_with_the_commune_dashboard(client, auth, db_s
         assert province[key] == commune[key], key
     assert province["communes"] == "1" and 'data-commune-code="21034"' in html
     assert 'data-commune-code="23818"' not in html  # Gia Lai is another province
+    assert bars(html) == bars(own) and len(bars(html)) > 20  # households warned per day
+
+
+def bars(html: str) -> list[tuple[str, str]]:
+    """The chart's households warned per day: (day, count)."""
+    return re.findall(r'data-day="([^"]+)" data-value="(\d+)"', html)
 
 
 def test_commune_drill_down_shows_its_villages_figures(client, auth, db_session, pa05):
@@ -153,10 +160,14 @@ def test_every_commune_counts_in_its_own_current_campaign(client, auth, db_sessi
     commune, campaign, own = _second_commune(db_session, client, auth)
     assert (own["households"], own["warned"], own["coverage"]) == ("3", "1", "33%")
     auth.login("chihuy")
-    an_phu = totals(client.get("/coverage/").get_data(as_text=True))
+    an_phu_page = client.get("/coverage/").get_data(as_text=True)
+    an_phu = totals(an_phu_page)
     _as(client, auth, pa05)
     html = client.get("/coverage/").get_data(as_text=True)
     province = totals(html)
+    per_day, an_phu_per_day = dict(bars(html)), dict(bars(an_phu_page))
+    assert int(per_day["2025-11-15"]) == int(an_phu_per_day["2025-11-15"]) + 1
+    assert int(per_day["2025-11-14"]) == int(an_phu_per_day["2025-11-14"]) and "2025-12-20" in per_day
     assert province["communes"] == "2" and "data-each-campaign" in html
     row = re.search(r'data-commune-code="21025".*?</tr>', html, re.S).group(0)
     assert 'data-col="households">3<' in row and ">33%<" in row and "Chiến dịch Cẩm Thành" in row

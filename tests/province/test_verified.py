@@ -18,7 +18,7 @@ from .test_dashboard import HEADER, _as
 from .test_reports import _docx
 
 
-def _checked_sample(client, auth, db_session) -> None:
+def _checked_sample(client, auth, db_session) -> Verification:
     """cskv1 warns T01, the commander draws the sample and records one confirmed, one denied."""
     homes = households_of("T01")
     entries = [visit_entry(h.id, campaign_id(), n, recorded_at=f"2025-11-20T08:{n:02d}:00+07:00",
@@ -31,10 +31,11 @@ def _checked_sample(client, auth, db_session) -> None:
     first, second = db_session.scalars(sa.select(Verification).order_by(Verification.id).limit(2))
     assert auth.post(f"/proof/sample/{first.id}", {"result": "confirmed"}).status_code in (302, 303)
     assert auth.post(f"/proof/sample/{second.id}", {"result": "denied"}).status_code in (302, 303)
+    return first
 
 
 def test_verified_coverage_reaches_the_province_once_a_sample_is_checked(client, auth, db_session, pa05):
-    _checked_sample(client, auth, db_session)
+    first = _checked_sample(client, auth, db_session)
     commander = client.get("/coverage/").get_data(as_text=True)
     verified = re.search(r'data-total="verified_coverage">[^<]*<b>([^<]+)</b>', commander).group(1)
     _as(client, auth, pa05)
@@ -43,6 +44,9 @@ def test_verified_coverage_reaches_the_province_once_a_sample_is_checked(client,
     assert re.search(r'data-col="verified">' + re.escape(verified) + r'<br><small class="muted">n=2<', row)
     assert f'data-total="verified">' in page and verified in page.split('data-total="verified">')[1][:40]
     assert client.get("/coverage/?sort=-verified").status_code == 200
+    drill = client.get(f"/coverage/communes/{first.household.village.commune_id}").get_data(as_text=True)
+    samples = re.findall(r'data-verified="\w+"[^>]*>✓ [\d,.]+% \(n=(\d+)\)', drill)
+    assert sum(map(int, samples)) == 2 and 'data-total="verified"' in drill  # the villages' answers
 
     rows = list(csv.DictReader(io.StringIO(client.get("/exports/communes.csv").get_data(as_text=True).lstrip("\ufeff"))))
     assert list(rows[0]) == HEADER + ["verified_coverage_pct", "verified_sample"]
