@@ -27,6 +27,7 @@ static/vendor/.built: package.json package-lock.json
 	mkdir -p static/vendor/leaflet
 	cp -R node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
 		node_modules/leaflet/dist/images static/vendor/leaflet/
+	cp node_modules/sortablejs/Sortable.min.js static/vendor/Sortable.min.js
 	touch $@
 
 translations: install

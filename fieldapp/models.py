@@ -10,12 +10,12 @@ from .photos.models import CommitmentPhoto
 from .proof.models import CheckReview, LearntPoint, Verification, VerificationDraw, VisitCheck
 from .register.models import Commune, CommuneHistory, ImportRun, Province, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
-from .visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
+from .visits.models import Visit, VisitMaterial, VisitTopic, VisitWithdrawal, visit_companions
 
 __all__ = [
     "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "CommuneHistory", "Household",
     "HouseholdMark", "ImportRun", "Incident", "Job", "Province", "QuarantinedEntry", "StoredFile", "SyncReceipt",
     "Topic", "User", "Village", "VillageDaySummary", "VillageRegisterSummary", "VillageReview",
-    "VillageStatusSummary", "Visit", "VisitMaterial", "VisitTopic", "Worker", "visit_companions",
+    "VillageStatusSummary", "Visit", "VisitMaterial", "VisitTopic", "VisitWithdrawal", "Worker", "visit_companions",
     "CheckReview", "CommitmentPhoto", "LearntPoint", "Verification", "VerificationDraw", "VisitCheck",
 ]

@@ -132,7 +132,7 @@ def _blank(ids: list) -> None:
     options = {"synchronize_session": False}
     db.session.execute(sa.update(Household).where(Household.id.in_(ids)).values(
         head_name=PURGED_NAME, address="", phone=None, lat=None, lon=None,
-        search_key=Household.code, sort_key="", updated_at=utcnow()).execution_options(**options))
+        search_key=Household.code, sort_key="", walk_key="", updated_at=utcnow()).execution_options(**options))
     db.session.execute(sa.update(Visit).where(Visit.household_id.in_(ids)).values(
         note="", lat=None, lon=None, accuracy_m=None).execution_options(**options))
     purge_photos(sa.select(Visit.id).where(Visit.household_id.in_(ids)))

@@ -15,9 +15,17 @@ from ..labels import INCIDENT_KINDS, VERDICTS
 def _headers() -> list[str]:
     return [_("Date"), _("Village"), _("House no."), _("Head of household"), _("Kind"), _("Loss (VND)"),
             _("Verdict"), _("Warned at"), _("Warned by"), _("Topics"), _("Youths reached"),
-            _("Attempts"), _("Responsible that day"), _("Note"), _("Visit id")]
+            _("Attempts"), _("Responsible that day"), _("Note"), _("Visit id"), _("Correction")]
 
-WIDTHS = (12, 22, 10, 24, 22, 14, 22, 17, 18, 8, 10, 10, 22, 40, 38)
+WIDTHS = (12, 22, 10, 24, 22, 14, 22, 17, 18, 8, 10, 10, 22, 40, 38, 40)
+
+
+def _correction(visit) -> str:
+    """"Đính chính 12/11/2025 09:15 bởi cskv1: lý do" for a corrected record in force."""
+    if visit is None or visit.supersedes_id is None:
+        return ""
+    return _("Corrected on %(when)s by %(user)s: %(reason)s", when=vn_datetime(visit.received_at),
+             user=visit.user.username, reason=visit.reason or "")
 
 
 def _row(incident, verdict) -> list:
@@ -32,7 +40,7 @@ def _row(incident, verdict) -> list:
         len(warned.topics) if warned else "", warned.youth_reached if warned else "",
         len(verdict.attempts),
         ", ".join(a.user.username for a in verdict.responsible), incident.note,
-        str(warned.id) if warned else "",
+        str(warned.id) if warned else "", _correction(warned),
     ]
 
 

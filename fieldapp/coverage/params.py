@@ -2,14 +2,12 @@
 message naming the parameter; an unknown campaign or village → 404 (via scoping)."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, request
 from flask_babel import gettext as _
 
 from ..auth import scoping
 from ..campaigns.models import Campaign
-from ..campaigns.services import active_campaign
-from ..extensions import db
+from ..campaigns.services import current_campaign
 from ..labels import STATUSES
 
 
@@ -39,25 +37,12 @@ def status_arg() -> str:
     return choice_arg("status", STATUSES)
 
 
-def default_campaign(user) -> Campaign | None:
-    if user.role == "province":  # the province's own campaigns first, then its communes'
-        return db.session.scalar(scoping.campaigns(user).order_by(
-            Campaign.commune_id.is_not(None), Campaign.is_active.desc(), Campaign.starts_on.desc()))
-    if user.role != "admin":
-        return active_campaign(user.commune_id)
-    return db.session.scalar(sa.select(Campaign).order_by(Campaign.is_active.desc(),
-                                                          Campaign.starts_on.desc()))
-
-
 def campaign_arg(user, commune_id: int | None = None) -> Campaign | None:
-    """?campaign=<id>, else the active campaign; 404 for one the user may not see. Province
-    staff looking at one commune (`commune_id`) get that commune's current campaign, the
-    one its own pages show."""
+    """?campaign=<id>, else the current campaign (of `commune_id`, e.g. a village's, when
+    given); 404 for one the user may not see."""
     campaign_id = int_arg("campaign", low=1)
     if campaign_id is None:
-        if commune_id is not None and user.role == "province":
-            return active_campaign(commune_id)
-        return default_campaign(user)
+        return current_campaign(user, commune_id=commune_id)
     return scoping.get_campaign(user, campaign_id)
 
 

@@ -4,7 +4,7 @@ Figures only: no resident's name, address or phone is on these pages.
 
 Which campaign the figures are for (`scope`): ?campaign=<id> counts that campaign in the
 communes it covers; without it every commune of the province is counted in its current
-campaign (`campaigns.services.current_of`), the one its own dashboard shows, so a province-wide
+campaign (`campaigns.services.current_campaigns`), the one its own dashboard shows, so a province-wide
 campaign and communes' own campaigns both rank every commune.
 
 /coverage/ is this dashboard for a province user, /coverage/communes/<id> one commune (views in
@@ -96,8 +96,8 @@ def _trend(counted: Scope):
     counts = summaries.warned_by_day(counted.campaigns, counted.area)
     last = max(counts, default=None)
     on = max(queries.reference_day(c, today_vn(), last) for c in counted.running)
-    start = min(c.starts_on for c in counted.running)
-    return on, chart.build(queries.day_series(counts, start, on))
+    start, end = min(c.starts_on for c in counted.running), max(c.ends_on for c in counted.running)
+    return on, chart.build(queries.day_series(counts, start, max(end, on)))  # the whole campaign, as the commune's
 
 
 def dashboard():

@@ -45,7 +45,7 @@ def marks_query(where=None) -> sa.Select:
         ("warned", Visit.outcome == "warned"), ("tried", Visit.outcome.in_(("nobody_home", "refused"))),
         ("moved", Visit.outcome == "moved_away"))}
     per = (sa.select(Visit.campaign_id, Visit.household_id, *seen.values())
-           .where(Visit.replaced_at.is_(None), Visit.outcome.in_(OUTCOMES), sa.true() if where is None else where)
+           .where(Visit.in_force, Visit.outcome.in_(OUTCOMES), sa.true() if where is None else where)
            .group_by(Visit.campaign_id, Visit.household_id).subquery())
     status = sa.case((per.c.warned.is_not(None), "warned"), (per.c.tried.is_not(None), "revisit"), else_="excluded")
     return (sa.select(per.c.campaign_id, per.c.household_id, Household.village_id, status.label("status"),

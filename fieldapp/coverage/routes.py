@@ -61,7 +61,9 @@ def dashboard():
     if campaign is not None:
         counts = queries.warned_by_day(campaign, area)
         on = queries.reference_day(campaign, today_vn(), max(counts, default=None))
-        context.update(on=on, chart=chart.build(queries.day_series(counts, campaign.starts_on, on)),
+        # The chart spans the whole campaign; its running total stops at the reference day.
+        series = queries.day_series(counts, campaign.starts_on, max(campaign.ends_on, on))
+        context.update(on=on, chart=chart.build(series, until=on),
                        reviews=queries.last_reviews(campaign.id, area))
         if can(current_user, "see_activity"):
             activity = activity_of.officer_activity(campaign, area, on)

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
-from ..campaigns.services import active_campaign
+from ..campaigns.services import current_campaign
 from ..coverage.status import households_with_status
 from ..extensions import db
 from ..text import fold
@@ -32,7 +32,7 @@ def matching(q: str | None) -> sa.ColumnElement[bool]:
 
 def status_row(household: Household):
     """(Household, status, visit_count, last_visit_at) in its commune's current campaign."""
-    campaign = active_campaign(household.village.commune_id)
+    campaign = current_campaign(commune_id=household.village.commune_id)
     return db.session.execute(
         households_with_status(campaign.id if campaign else None, Household.id == household.id)
     ).one()

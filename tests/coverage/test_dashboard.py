@@ -125,12 +125,12 @@ def test_dashboard_runs_a_fixed_number_of_queries(client, auth, db_session, coun
 
 def _grow(session, target: Village, n: int) -> None:
     """Add households with visits by a new officer and a companion (more rows, same queries)."""
-    from fieldapp.campaigns.services import active_campaign
+    from fieldapp.campaigns.services import current_campaign
     from fieldapp.visits.services import record_visit, standard_values
 
     session.rollback()  # a fresh snapshot: requests may have written since (SQLite WAL)
     target = session.merge(target)
-    campaign = active_campaign(target.commune_id)
+    campaign = current_campaign(commune_id=target.commune_id)
     officer = User(username=f"o{uuid.uuid4().hex[:6]}", role="officer", commune_id=target.commune_id,
                    password_hash="x")
     session.add(officer)
@@ -190,12 +190,12 @@ def test_campaign_choice(app, client, auth, db_session):
 
 def test_chart_keeps_visits_with_wrong_device_clocks(client, auth, db_session):
     """A warned visit dated before the campaign still counts (on its first day)."""
-    from fieldapp.campaigns.services import active_campaign
+    from fieldapp.campaigns.services import current_campaign
     from fieldapp.visits.services import record_visit, standard_values
     from tests.helpers import unvisited_household
 
     home = unvisited_household("T01")
-    campaign = active_campaign(home.village.commune_id)
+    campaign = current_campaign(commune_id=home.village.commune_id)
     record_visit(home, campaign, user("cskv1"), standard_values(campaign, "warned"),
                  recorded_at=datetime(1999, 1, 1, 8, 0).astimezone())
     db_session.commit()

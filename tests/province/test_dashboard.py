@@ -6,10 +6,12 @@ import csv
 import io
 import re
 import uuid
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from fieldapp.models import Campaign, Household, Village
+from fieldapp.timeutil import today_vn
 from tests.helpers import households_of
 
 HEADER = ["commune_code", "commune_name", "households", "warned", "revisit", "not_visited", "excluded", "coverage_pct"]
@@ -130,12 +132,10 @@ def test_province_dashboard_parameters(client, auth, db_session, pa05):
 def _second_commune(db_session, client, auth):
     """Phường Cẩm Thành (Quảng Ngãi too) with its own campaign, a commander and one of its
     three households warned."""
-    from datetime import date
-
     from fieldapp.auth.services import create_user
     from fieldapp.campaigns.defaults import create_default_campaign
     from fieldapp.register import communes
-    from tests.sync.helpers import send, statuses, visit_entry
+    from tests.sync.helpers import send, statuses, visit_entry, vn_time
 
     commune = communes.add("21025")
     village = Village(commune_id=commune.id, code="TDP1", name="Tổ dân phố 1")
@@ -144,12 +144,12 @@ def _second_commune(db_session, client, auth):
     homes = [Household(id=uuid.uuid4(), village_id=village.id, code=str(i), head_name="Lê Văn Tám", members=3,
                        youth=i % 2) for i in range(3)]
     db_session.add_all(homes)
-    campaign = create_default_campaign(commune.id)
-    campaign.name, campaign.starts_on, campaign.ends_on = "Chiến dịch Cẩm Thành", date(2025, 11, 10), date(2025, 12, 20)
+    campaign = create_default_campaign(commune.id, today_vn())
+    campaign.name, campaign.ends_on = "Chiến dịch Cẩm Thành", today_vn() + timedelta(days=40)
     create_user("chihuy2", "demo1234", "commander", commune_id=commune.id, full_name="Trần Văn B")
     db_session.commit()
     auth.login("chihuy2")
-    assert statuses(send(client, [visit_entry(homes[0].id, campaign.id, recorded_at="2025-11-15T09:00:00+07:00")])) == [
+    assert statuses(send(client, [visit_entry(homes[0].id, campaign.id, recorded_at=vn_time(5))])) == [
         "created"]
     own = totals(client.get("/coverage/").get_data(as_text=True))
     client.post("/logout", data={"csrf_token": auth.token()})
@@ -166,8 +166,10 @@ def test_every_commune_counts_in_its_own_current_campaign(client, auth, db_sessi
     html = client.get("/coverage/").get_data(as_text=True)
     province = totals(html)
     per_day, an_phu_per_day = dict(bars(html)), dict(bars(an_phu_page))
-    assert int(per_day["2025-11-15"]) == int(an_phu_per_day["2025-11-15"]) + 1
-    assert int(per_day["2025-11-14"]) == int(an_phu_per_day["2025-11-14"]) and "2025-12-20" in per_day
+    day, before = (today_vn() - timedelta(days=n) for n in (5, 6))
+    assert int(per_day[day.isoformat()]) == int(an_phu_per_day[day.isoformat()]) + 1
+    assert int(per_day[before.isoformat()]) == int(an_phu_per_day[before.isoformat()])
+    assert campaign.ends_on.isoformat() in per_day  # the chart spans every campaign counted
     assert province["communes"] == "2" and "data-each-campaign" in html
     row = re.search(r'data-commune-code="21025".*?</tr>', html, re.S).group(0)
     assert 'data-col="households">3<' in row and ">33%<" in row and "Chiến dịch Cẩm Thành" in row

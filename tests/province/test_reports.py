@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from docx import Document
@@ -84,23 +84,27 @@ def test_the_period_beside_the_cumulative_figures(client, auth, db_session):
     campaign = _campaign(db_session)
     area = sa.select(Village.id)
     per_day = queries.warned_by_day(campaign, area)
-    start, end = date(2025, 11, 1), date(2025, 11, 7)
+    start = min(per_day)
+    end = start + timedelta(days=6)
     expected = sum(n for day, n in per_day.items() if start <= day <= end)
     auth.login("chihuy")
     document = _docx(client, f"/reports/campaigns/{campaign.id}.docx?from={start}&to={end}")
     figures = document.tables[1]
     assert _dotted(figures.rows[-1].cells[3].text) == expected > 0
-    assert any("từ ngày 01/11/2025 đến ngày 07/11/2025" in p.text and str(expected) in p.text
+    assert any(f"từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}" in p.text and str(expected) in p.text
                for p in document.paragraphs)
     html = client.get(f"/reports/campaigns/{campaign.id}?from={start}&to={end}").get_data(as_text=True)
     assert f'data-col="in_period">{expected}<' in html.split("data-totals")[1]
 
 
 def test_a_default_period_is_the_last_week_of_the_campaign(client, auth, db_session):
+    from fieldapp.timeutil import today_vn
+
     campaign = _campaign(db_session)
     auth.login("chihuy")
     html = client.get(f"/reports/campaigns/{campaign.id}").get_data(as_text=True)
-    end = campaign.ends_on  # the demo campaign is over: its last day
+    last = max(queries.warned_by_day(campaign, sa.select(Village.id)))
+    end = queries.reference_day(campaign, today_vn(), last)  # today while the demo's campaign runs
     assert f'name="from" value="{end - timedelta(days=6)}"' in html and f'name="to" value="{end}"' in html
 
 

@@ -14,7 +14,7 @@ from fieldapp.models import Household, HouseholdMark, Visit
 from fieldapp.visits import services as visits
 from tests.helpers import households_of, user, village
 from tests.register.files import GOOD, csv_file
-from tests.sync.helpers import campaign_id, household_entry, send, statuses, visit_entry
+from tests.sync.helpers import campaign_id, household_entry, send, statuses, visit_entry, vn_time
 
 from .summaries import assert_summaries_match_a_recount
 
@@ -29,7 +29,7 @@ def test_sync_of_every_outcome_keeps_the_summaries_equal(client, auth, db_sessio
     homes = households_of("T01") + households_of("T02")
     campaign = campaign_id()
     entries = [visit_entry(h.id, campaign, seq=n, outcome=outcome,
-                           recorded_at=f"2025-11-{10 + n % 5:02d}T{7 + n % 12:02d}:15:00+07:00",
+                           recorded_at=vn_time(2 + n % 5, f"{7 + n % 12:02d}:15:00"),
                            **({} if outcome == "warned" else {"topics": [], "materials": [], "people_reached": 0,
                                                                "youth_reached": 0}))
                for n, (h, outcome) in enumerate(zip(homes, ["warned", "nobody_home", "refused", "moved_away"] * 5))]
@@ -37,7 +37,7 @@ def test_sync_of_every_outcome_keeps_the_summaries_equal(client, auth, db_sessio
     assert set(statuses(send(client, entries))) == {"created"}
     assert_summaries_match_a_recount()
     # the same households again: a warned visit on top of a refusal, a moved-away on top of warned
-    again = [visit_entry(h.id, campaign, seq=200 + n, outcome=o, recorded_at="2025-11-20T08:00:00+07:00",
+    again = [visit_entry(h.id, campaign, seq=200 + n, outcome=o, recorded_at=vn_time(1, "20:00:00"),
                          **({} if o == "warned" else {"topics": [], "materials": [], "people_reached": 0,
                                                        "youth_reached": 0}))
              for n, (h, o) in enumerate(zip(homes[:4], ["moved_away", "warned", "warned", "nobody_home"]))]

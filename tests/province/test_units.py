@@ -113,7 +113,7 @@ def test_the_migration_gives_an_older_commune_its_official_code(tmp_path):
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}", "SECRET_KEY": "x"})
     with app.app_context():
-        upgrade(revision="4dcd9d738a75")  # the revision before official units
+        upgrade(revision="6a1f0c3d9b27")  # the revision before official units
         db.session.execute(sa.text("INSERT INTO communes (code, name, province) VALUES "
                                    "('AP', 'An Phú', 'Quảng Ngãi'), ('ZZ', 'Nowhere', 'Atlantis')"))
         db.session.commit()

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from fieldapp.models import Verification
 from tests.helpers import households_of
-from tests.sync.helpers import campaign_id, send, statuses, visit_entry
+from tests.sync.helpers import campaign_id, send, statuses, visit_entry, vn_time
 
 from .test_dashboard import HEADER, _as
 from .test_reports import _docx
@@ -21,7 +21,7 @@ from .test_reports import _docx
 def _checked_sample(client, auth, db_session) -> Verification:
     """cskv1 warns T01, the commander draws the sample and records one confirmed, one denied."""
     homes = households_of("T01")
-    entries = [visit_entry(h.id, campaign_id(), n, recorded_at=f"2025-11-20T08:{n:02d}:00+07:00",
+    entries = [visit_entry(h.id, campaign_id(), n, recorded_at=vn_time(1, f"08:{n:02d}:00"),
                            lat=h.lat, lon=h.lon, accuracy_m=8) for n, h in enumerate(homes)]
     auth.login("cskv1")
     assert statuses(send(client, entries)) == ["created"] * len(entries)
