@@ -60,7 +60,9 @@ def current_campaigns(commune_ids: list[int]) -> dict[int, Campaign]:
 def current_campaign(user=None, *, commune_id: int | None = None) -> Campaign | None:
     """The current campaign of a commune (`commune_id`, e.g. a village's), else of the
     user's commune; an admin without one gets the only commune's, or, with several
-    communes, the current one among them all. None when there is no campaign."""
+    communes, the current one among them all; province staff the current one among their
+    province's and the national ones. None when there is no campaign."""
+    from ..auth import scoping
     from ..register.services import commune_or_only
 
     if commune_id is None and user is not None:
@@ -68,6 +70,8 @@ def current_campaign(user=None, *, commune_id: int | None = None) -> Campaign | 
     query = sa.select(Campaign)
     if commune_id is not None:
         query = query.where(_in_commune(commune_id))
+    elif user is not None and user.role == "province":
+        query = scoping.campaigns(user)
     elif user is not None and user.role != "admin":
         query = query.where(Campaign.commune_id.is_(None))
     return pick(query)

@@ -183,3 +183,11 @@ def test_every_commune_counts_in_its_own_current_campaign(client, auth, db_sessi
     first = db_session.scalar(sa.select(Campaign.id).order_by(Campaign.id))
     chosen = client.get(f"/coverage/?campaign={first}").get_data(as_text=True)
     assert totals(chosen)["communes"] == "1" and 'data-commune-code="21025"' not in chosen
+
+
+def test_the_reports_menu_opens_the_provinces_current_campaign(client, auth, db_session, pa05):
+    _second_commune(db_session, client, auth)
+    auth.login(pa05)
+    answer = client.get("/reports/campaign")
+    assert answer.status_code == 302 and "/reports/campaigns/" in answer.headers["Location"]
+    assert client.get(answer.headers["Location"]).status_code == 200
