@@ -29,7 +29,8 @@ def measure(app, ids) -> list[Result]:
             ("PA05 /coverage/communes/<id> (drill-down)", f"/coverage/communes/{ids['commune']}?campaign={campaign}",
              BUDGET_PROVINCE_MS),
             ("PA05 /exports/communes.csv", f"/exports/communes.csv?campaign={campaign}", BUDGET_PROVINCE_MS),
-            ("PA05 province report .docx", f"/reports/campaigns/{campaign}.docx", BUDGET_DOCX)):
+            ("PA05 province report .docx", f"/reports/campaigns/{campaign}.docx", BUDGET_DOCX),
+            ("PA05 province report .docx (each commune's campaign)", "/reports/province.docx", BUDGET_DOCX)):
         results += _page(client, name, url, budget)
     results.append(_wire(client, f"/coverage/?campaign={campaign}", BUDGET_PROVINCE_KB))
     commander = app.test_client()

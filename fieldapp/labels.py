@@ -115,6 +115,7 @@ AUDIT_ACTIONS = Codes(
     campaign_topic_add=_l("Added a topic to a campaign"), campaign_topic_move=_l("Reordered topics"),
     topic_create=_l("Created a topic"), rewarn_view=_l("Viewed the re-warning list"),
     user_create=_l("Created an account"), user_update=_l("Changed an account"),
+    sessions_end=_l("Signed an account out of every device"), password_change=_l("Changed own password"),
     quarantine_resolve=_l("Resolved an entry to review"), village_review=_l("Reviewed a village"),
     commune_add=_l("Added a commune"), commune_rename=_l("Renamed a commune"),
     commune_merge=_l("Merged a commune into another"),
@@ -145,10 +146,11 @@ AUDIT_DETAILS = Codes(
     quarantined=_l("entries to review"), assignee=_l("assigned to"),
     assignment=_l("assignment"), starts_on=_l("from"), ends_on=_l("until"),
     user_name=_l("account"), visits_moved=_l("visits moved"), code=_l("code"),
-    topic_id=_l("topic"), step=_l("moved by"), page=_l("page"),
+    topic_id=_l("topic"), step=_l("moved by"), page=_l("page"), sessions=_l("sessions ended"),
     old_code=_l("former code"), villages=_l("villages"),
     materials=_l("materials"), reason=_l("reason"), visit=_l("visit"),
     verdict=_l("verdict"), result=_l("result"), sampled=_l("sampled"), bytes=_l("bytes"),
+    import_previews=_l("import previews deleted"),
 )
 
 

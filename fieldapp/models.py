@@ -1,6 +1,8 @@
 """Every model in one namespace, for migrations, the shell and the tests."""
 from .accountability.models import AuditEvent, Incident, VillageReview
-from .auth.models import Assignment, User
+from .auth.models import Assignment, User, UserSession
+from .auth.throttle import SignInFailure
+from .backup.models import RestoreEpoch
 from .campaigns.models import Campaign, CampaignTopic, Topic
 from .coverage import rollups  # noqa: F401  (keeps the summary rows current on every commit)
 from .coverage.models import HouseholdMark, VillageDaySummary, VillageRegisterSummary, VillageStatusSummary
@@ -8,14 +10,16 @@ from .households.models import Household
 from .jobs.models import Job, StoredFile, Worker
 from .photos.models import CommitmentPhoto
 from .proof.models import CheckReview, LearntPoint, Verification, VerificationDraw, VisitCheck
+from .leases import Lease
 from .register.models import Commune, CommuneHistory, ImportRun, Province, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
 from .visits.models import Visit, VisitMaterial, VisitTopic, VisitWithdrawal, visit_companions
 
 __all__ = [
     "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "CommuneHistory", "Household",
-    "HouseholdMark", "ImportRun", "Incident", "Job", "Province", "QuarantinedEntry", "StoredFile", "SyncReceipt",
-    "Topic", "User", "Village", "VillageDaySummary", "VillageRegisterSummary", "VillageReview",
-    "VillageStatusSummary", "Visit", "VisitMaterial", "VisitTopic", "VisitWithdrawal", "Worker", "visit_companions",
+    "HouseholdMark", "ImportRun", "Incident", "Job", "Lease", "Province", "QuarantinedEntry", "RestoreEpoch",
+    "SignInFailure", "StoredFile", "SyncReceipt", "Topic", "User", "UserSession", "Village", "VillageDaySummary",
+    "VillageRegisterSummary", "VillageReview", "VillageStatusSummary", "Visit", "VisitMaterial", "VisitTopic",
+    "VisitWithdrawal", "Worker", "visit_companions",
     "CheckReview", "CommitmentPhoto", "LearntPoint", "Verification", "VerificationDraw", "VisitCheck",
 ]

@@ -17,7 +17,7 @@ from flask_login import current_user
 from .. import nav, paging
 from ..auth import scoping
 from ..auth.permissions import can, requires
-from ..extensions import db
+from ..extensions import db, reads_only
 from ..households.models import Household
 from ..households.queries import matching, search_words, survivor
 from ..labels import AUDIT_ACTIONS
@@ -103,6 +103,7 @@ def export():
 
 
 @incidents.get("/new")
+@reads_only
 @requires("incidents")
 def find_household():
     """Choose the victim's household: search by name, house number or phone (`?q=`, every

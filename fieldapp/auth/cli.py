@@ -13,6 +13,7 @@ from ..register import units
 from ..register.communes import province_row
 from ..register.services import commune_or_only
 from ..timeutil import today_vn
+from . import passwords
 from .services import assign, create_user, find_user
 
 
@@ -27,6 +28,8 @@ def create_user_command(username, role, full_name, commune_code, province_code, 
     """Create a user with a role: province staff with --province, the others in a commune."""
     if find_user(username):
         raise click.ClickException(_("The username '%(name)s' is already taken.", name=username))
+    if (weak := passwords.problem(password, username)) is not None:
+        raise click.ClickException(_("Password refused: %(reason)s", reason=weak))
     commune_id = province_id = None
     if role == "province":
         province_id = _province_id(province_code)

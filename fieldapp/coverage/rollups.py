@@ -1,11 +1,13 @@
 """Upkeep of the summary rows (`coverage.models`) in the same transaction as the change.
 
 Every flush notes the households whose visits or register rows changed (`_note_flush`, an
-ORM event, so no writer can forget it); code that writes with bulk statements says so with
-`changed()`. Just before the transaction commits, `settle()` recomputes the marks of exactly
-those households from their visits in force, and moves the difference between their old and
-new marks into the village summaries; a village whose households changed has its register
-counts recounted. Nothing else is read, so the cost follows the size of the change, never
+ORM event, so no writer can forget it); the one place visits are inserted in bulk,
+`visits.services.store_visits` (a web tap, a sync batch and its entry-by-entry fallback),
+sends `visits.signals.visits_stored`, which notes their households (`_note_stored`); other
+code that writes with bulk statements says so with `changed()`. Just before the transaction
+commits, `settle()` recomputes the marks of exactly those households from their visits in
+force, and moves the difference between their old and new marks into the village summaries;
+a village whose households changed has its register counts recounted. Nothing else is read, so the cost follows the size of the change, never
 the size of the province. `rebuild()` recounts everything from scratch (the same marks query
 over all households): a fresh database, a bulk load, or a check that nothing drifted.
 """
@@ -22,6 +24,7 @@ from ..extensions import db
 from ..households.models import Household
 from ..labels import OUTCOMES
 from ..visits.models import Visit
+from ..visits.signals import visits_stored
 from .models import HouseholdMark, VillageDaySummary, VillageRegisterSummary, VillageStatusSummary
 from .sqlfuncs import vn_date
 
@@ -218,6 +221,12 @@ def _values(obj, attribute: str) -> set:
     return {getattr(obj, attribute), *history.deleted}
 
 
+def _note_stored(_sender, visits: list[dict], **_extra) -> None:
+    """Visits inserted in bulk (no flush sees them): their households' summaries are settled
+    at the commit, or forgotten with the savepoint's outer transaction if it rolls back."""
+    changed(household_ids={row["household_id"] for row in visits})
+
+
 def _settle_before_commit(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint: the outer commit settles
         return
@@ -232,6 +241,7 @@ def _forget(session: Session, transaction) -> None:
         session.info.pop(VILLAGES_KEY, None)
 
 
+visits_stored.connect(_note_stored)
 sa.event.listen(Session, "after_flush", _note_flush)
 sa.event.listen(Session, "before_commit", _settle_before_commit)
 sa.event.listen(Session, "after_transaction_end", _forget)

@@ -122,10 +122,11 @@ def warned_by_day(campaigns: Campaigns, village_ids: sa.Select) -> dict[date, in
     return {day: int(n) for day, n in db.session.execute(query)}
 
 
-def warned_between(campaign_id: int, village_ids: sa.Select, start: date, end: date, by=Village.id) -> dict[int, int]:
+def warned_between(campaigns: Campaigns, village_ids: sa.Select, start: date, end: date,
+                   by=Village.id) -> dict[int, int]:
     """Households that became warned from `start` to `end` (Vietnam days, inclusive), per
     village or per commune (`by`); 1 query."""
     query = (sa.select(by, _sum(Day.warned)).join(Village, Village.id == Day.village_id)
-             .where(Day.campaign_id == campaign_id, Day.village_id.in_(village_ids), Day.day >= start, Day.day <= end)
+             .where(_of(Day, campaigns), Day.village_id.in_(village_ids), Day.day >= start, Day.day <= end)
              .group_by(by))
     return {key: int(n) for key, n in db.session.execute(query)}

@@ -136,6 +136,8 @@ def merge(household_id: uuid.UUID):
     if not into:
         abort(400, _("Choose the household to keep."))
     survivor = scoping.get_household(current_user, into)
+    if not services.same_village(duplicate, survivor):
+        abort(400, _("Only households of the same village can be merged."))
     if not services.mergeable(duplicate, survivor):
         abort(400, _("These two households cannot be merged."))
     if not confirm.given():
@@ -154,6 +156,7 @@ def _named(household: Household) -> str:
 
 
 @bp.get("/register/duplicates")
+@reads_only
 @requires("manage_register")
 def duplicates():
     """Likely duplicates in my area (with the count per village), or in one village
@@ -174,8 +177,8 @@ def duplicates():
     # Drawn before the audit event's commit, which would expire every row and reload each one.
     html = render_template("households/duplicates.html", pairs=page.items, page=page, villages=villages,
                            village_id=village_id, too_many=too_many, per_village=per_village)
-    audit.record("duplicates_view", "village", village_id or "", pairs=len(pairs))
-    db.session.commit()
+    with writing():  # the reads above held no write lock (an import may be writing)
+        audit.record("duplicates_view", "village", village_id or "", pairs=len(pairs))
     return html
 
 

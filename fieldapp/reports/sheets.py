@@ -1,4 +1,5 @@
-"""Coverage and campaign-report tables as CSV (UTF-8 with BOM) and XLSX (openpyxl).
+"""Coverage and campaign-report tables as CSV (UTF-8 with BOM) and XLSX (openpyxl); every
+cell goes through `reports.cells` (no text read as a formula).
 
 One column list per table drives the CSV, the XLSX and the printed report, so they agree.
 """
@@ -16,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from ..coverage.queries import Coverage
 from ..labels import STATUSES
+from . import cells
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class Column:
     value: Callable[[Coverage], object]
     width: int = 12
     percent: bool = False
+    text: bool = False  # a name or code, left-aligned before the figures
 
 
 def _village(attr):
@@ -36,8 +39,8 @@ def _pct(ratio):
 
 
 COVERAGE_COLUMNS = [
-    Column("village_code", _l("Village code"), _village("code"), 10),
-    Column("village_name", _l("Village"), _village("name"), 24),
+    Column("village_code", _l("Village code"), _village("code"), 10, text=True),
+    Column("village_name", _l("Village"), _village("name"), 24, text=True),
     Column("households", _l("Households"), lambda r: r.households),
     *(Column(status, STATUSES[status], lambda r, s=status: r.counts[s])
       for status in ("warned", "revisit", "not_visited", "excluded")),
@@ -78,8 +81,8 @@ def _commune(attr):
 
 # The province's machine export: its header names are a contract (design.md, /exports/communes.csv).
 COMMUNE_COLUMNS = [
-    Column("commune_code", _l("Commune code"), _commune("code"), 10),
-    Column("commune_name", _l("Commune"), _commune("name"), 26),
+    Column("commune_code", _l("Commune code"), _commune("code"), 10, text=True),
+    Column("commune_name", _l("Commune"), _commune("name"), 26, text=True),
     *COVERAGE_COLUMNS[2:8],
 ]
 YOUTH_COLUMNS = COVERAGE_COLUMNS[8:]
@@ -113,10 +116,17 @@ VILLAGE_REPORT_COLUMNS = [*COVERAGE_COLUMNS[:3], IN_PERIOD, *REPORT_COLUMNS[3:-l
 COMMUNE_REPORT_COLUMNS = [*COMMUNE_COLUMNS[:3], IN_PERIOD, *COMMUNE_COLUMNS[3:], *YOUTH_COLUMNS[:2]]
 
 
-def report_columns(rows: list[Coverage], province: bool) -> list[Column]:
-    """The report documents' table: per commune or per village, the verified coverage once the
-    area has a verification sample."""
+# The campaign a commune is counted in, when the province's communes run different ones.
+CAMPAIGN = Column("campaign", _l("Campaign"), lambda r: r.campaign.name if r.campaign else None, 24, text=True)
+
+
+def report_columns(rows: list[Coverage], province: bool, each: bool = False) -> list[Column]:
+    """The report documents' table: per commune (with its campaign when `each` commune is
+    counted in its own) or per village, the verified coverage once the area has a
+    verification sample."""
     columns = COMMUNE_REPORT_COLUMNS if province else VILLAGE_REPORT_COLUMNS
+    if each:
+        columns = [*columns[:2], CAMPAIGN, *columns[2:]]
     return columns + (VERIFIED_COLUMNS if any(r.verification for r in rows) else [])
 
 
@@ -124,9 +134,9 @@ def to_csv(columns: list[Column], rows: list[Coverage]) -> bytes:
     """One row per village, header of stable keys; percentages as 12.3; UTF-8 with BOM."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([c.key for c in columns])
+    writer.writerow(cells.row(c.key for c in columns))
     for row in rows:
-        writer.writerow(["" if (v := c.value(row)) is None else _pct(v) if c.percent else v for c in columns])
+        writer.writerow(cells.row("" if (v := c.value(row)) is None else _pct(v) if c.percent else v for c in columns))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -137,11 +147,12 @@ def to_xlsx(columns: list[Column], rows: list[Coverage], totals: Coverage, title
     campaign, period and who exported it."""
     book = Workbook()
     sheet = book.active
-    sheet.title = title[:31]
-    sheet.append([str(c.label) for c in columns])
+    sheet.title = cells.sheet_title(title)
+    sheet.append(cells.row(str(c.label) for c in columns))
     for row in rows:
-        sheet.append([c.value(row) for c in columns])
-    sheet.append([str(_l("Total")) if i == 0 else None if i == 1 else c.value(totals) for i, c in enumerate(columns)])
+        sheet.append(cells.row(c.value(row) for c in columns))
+    sheet.append(cells.row(str(_l("Total")) if i == 0 else None if i == 1 else c.value(totals)
+                           for i, c in enumerate(columns)))
     _style(sheet, columns, len(rows))
     for name, header, body in tables:
         extra = book.create_sheet(name[:31])
@@ -153,7 +164,7 @@ def to_xlsx(columns: list[Column], rows: list[Coverage], totals: Coverage, title
         extra.column_dimensions["A"].width = 60
     meta = book.create_sheet(str(_l("Information"))[:31])
     for pair in info:
-        meta.append(list(pair))
+        meta.append(cells.row(pair))
     meta.column_dimensions["A"].width, meta.column_dimensions["B"].width = 22, 60
     out = io.BytesIO()
     book.save(out)

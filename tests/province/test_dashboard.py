@@ -8,6 +8,7 @@ import re
 import uuid
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from fieldapp.models import Campaign, Household, Village
@@ -185,9 +186,44 @@ def test_every_commune_counts_in_its_own_current_campaign(client, auth, db_sessi
     assert totals(chosen)["communes"] == "1" and 'data-commune-code="21025"' not in chosen
 
 
-def test_the_reports_menu_opens_the_provinces_current_campaign(client, auth, db_session, pa05):
+def test_the_reports_menu_opens_the_provinces_report(client, auth, db_session, pa05):
     _second_commune(db_session, client, auth)
     auth.login(pa05)
-    answer = client.get("/reports/campaign")
-    assert answer.status_code == 302 and "/reports/campaigns/" in answer.headers["Location"]
-    assert client.get(answer.headers["Location"]).status_code == 200
+    answer = client.get("/reports/campaign")  # the province's report, counted as the dashboard counts
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/reports/province")
+    html = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert 'data-commune-code="21025"' in html and 'data-commune-code="21034"' in html
+
+
+def test_communes_without_boundaries_are_exported_as_points(client, auth, db_session, pa05):
+    """A commune whose villages have no polygon is a point at the middle of their centroids
+    (no geometry while none has a location); a commune with one village lacking its polygon
+    falls back to a point too, never a partial outline."""
+    import geojson
+
+    commune, _campaign, _own = _second_commune(db_session, client, auth)
+
+    def features() -> dict:
+        answer = client.get("/exports/communes.geojson")
+        document = geojson.loads(answer.get_data(as_text=True))
+        assert answer.status_code == 200 and document.is_valid, document.errors()
+        return {f["properties"]["commune_code"]: f for f in document["features"]}
+
+    auth.login(pa05)
+    assert features()["21025"]["geometry"] is None  # no location known yet
+    db_session.rollback()  # a fresh snapshot before writing (SQLite)
+    first = db_session.scalar(sa.select(Village).where(Village.commune_id == commune.id))
+    first.lat, first.lon = 15.12, 108.79
+    db_session.add(Village(commune_id=commune.id, code="TDP2", name="Tổ dân phố 2", lat=15.14, lon=108.81))
+    an_phu = db_session.scalar(sa.select(Village).where(Village.code == "T01"))
+    an_phu.boundary = None
+    db_session.commit()
+    found = features()
+    cam_thanh = found["21025"]
+    assert cam_thanh["geometry"] == {"type": "Point", "coordinates": [108.8, 15.13]}
+    assert cam_thanh["properties"]["households"] == 3 and cam_thanh["properties"]["warned"] == 1
+    centroids = db_session.execute(sa.select(Village.lon, Village.lat).where(
+        Village.commune_id == an_phu.commune_id, Village.lat.is_not(None))).all()
+    middle = [round(sum(c) / len(centroids), 6) for c in zip(*centroids)]
+    assert found["21034"]["geometry"]["type"] == "Point"
+    assert found["21034"]["geometry"]["coordinates"] == pytest.approx(middle)

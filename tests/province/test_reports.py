@@ -136,3 +136,43 @@ def test_who_may_download_reports(client, auth, db_session, pa05):
     assert client.get(f"/reports/campaigns/{campaign.id}.docx").status_code == 403
     _as(client, auth, "chihuy")
     assert client.get("/reports/campaigns/999.docx").status_code == 404
+
+
+def test_the_province_docx_counts_each_commune_in_its_own_campaign(client, auth, db_session, pa05):
+    """Two communes running different campaigns: the province's document has one row per
+    commune in the campaign it is running (named in its row and in the text), totals equal to
+    the province dashboard's, and each commune's figures equal to its own dashboard's."""
+    from .test_dashboard import _second_commune
+
+    commune, theirs, cam_thanh = _second_commune(db_session, client, auth)
+    ours = _campaign(db_session)
+    auth.login("chihuy")
+    an_phu = totals(client.get("/coverage/").get_data(as_text=True))
+    _as(client, auth, pa05)
+    page = client.get("/coverage/").get_data(as_text=True)
+    dashboard = totals(page)
+    assert "/reports/province.docx" in page and "/reports/province?" in page
+    document = _docx(client, "/reports/province.docx")
+    assert _header(document)[0].splitlines()[0] == "CÔNG AN TỈNH QUẢNG NGÃI"
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert ours.name in text and theirs.name in text
+    rows = [[c.text for c in row.cells] for row in document.tables[1].rows]
+    header, total = rows[0], dict(zip(rows[0], rows[-1]))
+    assert header[:4] == ["Mã xã", "Xã, phường", "Chiến dịch", "Số hộ"] and len(rows) == 4
+    by_code = {r[0]: dict(zip(header, r)) for r in rows[1:-1]}
+    assert by_code["21025"]["Chiến dịch"] == theirs.name and by_code["21034"]["Chiến dịch"] == ours.name
+    for label, key in (("Số hộ", "households"), ("Đã cảnh báo", "warned"), ("Chưa đến", "not_visited")):
+        assert total[label] == dashboard[key], label
+        assert by_code["21034"][label] == an_phu[key] and by_code["21025"][label] == cam_thanh[key], label
+    assert total["Mã xã"] == "Tổng cộng" and by_code["21025"]["Cảnh báo trong kỳ"] == "1"
+    html = client.get("/reports/province").get_data(as_text=True)
+    assert 'data-commune-code="21025"' in html and 'colspan="3"' in html and theirs.name in html
+    assert re.search(r'data-totals>.*?data-col="households">' + dashboard["households"] + "<", html, re.S)
+    chosen = _docx(client, f"/reports/campaigns/{theirs.id}.docx")  # one campaign: its communes only
+    assert [r.cells[0].text for r in chosen.tables[1].rows[1:-1]] == ["21025"]
+    assert client.get("/reports/province.docx?from=2025-11-10&to=2025-11-01").status_code == 400
+    _as(client, auth, "chihuy")
+    assert client.get("/reports/province.docx").status_code == 404
+    _as(client, auth, "quantri")  # every commune, each in its campaign, under a blank letterhead
+    rows = [[c.text for c in row.cells] for row in _docx(client, "/reports/province.docx").tables[1].rows]
+    assert [r[0] for r in rows[1:-1]] == ["21025", "21034"] and rows[-1][3] == dashboard["households"]

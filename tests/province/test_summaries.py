@@ -45,6 +45,37 @@ def test_sync_of_every_outcome_keeps_the_summaries_equal(client, auth, db_sessio
     assert_summaries_match_a_recount()
 
 
+def test_a_batch_that_fails_in_bulk_is_kept_entry_by_entry_with_its_summaries(client, auth, db_session):
+    """The sync run inserts a batch's visits in bulk (no ORM flush sees them) in one savepoint;
+    when that fails after the insert, it tries again with a savepoint per entry. The visits that
+    stand are in the summaries at the commit, the failed one is not, and nothing drifts."""
+    marks = sa.select(HouseholdMark.household_id).where(HouseholdMark.campaign_id == campaign_id())
+    already = set(db_session.scalars(marks))
+    homes = [h for h in households_of("T01") + households_of("T02") if h.id not in already][:3]
+    assert len(homes) == 3
+    batch = [visit_entry(h.id, campaign_id(), seq=n, recorded_at=vn_time(2, "08:30:00"))
+             for n, h in enumerate(homes, 1)]
+    calls = []
+
+    def failing_after_the_insert(_sender, visits, **_extra):  # runs after the summaries' receiver
+        calls.append(len(visits))
+        if any(row["household_id"] == homes[1].id for row in visits):
+            raise RuntimeError("injected after the visits were inserted")
+
+    auth.login("cskv1")
+    with visits.visits_stored.connected_to(failing_after_the_insert):
+        answers = statuses(send(client, batch))
+    assert answers == ["created", "retry", "created"] and calls[0] == 3  # in bulk first, then one by one
+    db_session.rollback()
+    marked = set(db_session.scalars(marks))
+    assert {homes[0].id, homes[2].id} <= marked and homes[1].id not in marked
+    assert_summaries_match_a_recount()
+    assert statuses(send(client, batch)) == ["duplicate", "created", "duplicate"]
+    db_session.rollback()
+    assert homes[1].id in set(db_session.scalars(marks))
+    assert_summaries_match_a_recount()
+
+
 def test_a_correction_and_an_undo_move_the_household_back(client, auth, db_session, app):
     home = households_of("T03")[0]
     campaign = db_session.scalar(sa.select(visits.Campaign).order_by(visits.Campaign.id))

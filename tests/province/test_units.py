@@ -59,13 +59,13 @@ def test_add_commune_refuses_unknown_malformed_and_duplicate_codes_with_the_reas
 
 def test_create_user_for_a_province_by_its_official_code(runner, db_session):
     result = runner.invoke(args=["create-user", "pa05", "--role", "province", "--province", "51",
-                                 "--password", "demo1234"])
+                                 "--password", "Quang-Ngai-Tinh-51"])
     assert result.exit_code == 0, result.output
     db.session.rollback()
     staff = user("pa05")
     assert staff.role == "province" and staff.province.code == "51" and staff.commune_id is None
     for code in ("02", "5", ""):  # Hà Giang was merged into Tuyên Quang in 2025
-        args = ["create-user", f"pa{code or 'x'}", "--role", "province", "--password", "demo1234"]
+        args = ["create-user", f"pa{code or 'x'}", "--role", "province", "--password", "Quang-Ngai-Tinh-51"]
         result = runner.invoke(args=args + (["--province", code] if code else []))
         assert result.exit_code != 0 and "tỉnh" in result.output, result.output
 
