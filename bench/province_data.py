@@ -1,7 +1,9 @@
 """A province in a throwaway PostgreSQL database, generated server-side for `b_province`.
 
-100 communes × 30 villages, 1,000,000 households (2 % moved, 0.5 % merged), 3 officers and
-a village head per village, a commander per commune and an admin; one province-wide campaign
+100 communes × 30 villages, 1,000,000 households (BENCH_HOUSEHOLDS to change it; 2 % moved,
+0.5 % merged), 3 officers and a village head per village, a commander per commune, a PA05
+account (`pa05`, role province) and an admin. The communes are the first 100 official
+communes of Gia Lai (52), with their codes and names; one province-wide campaign
 (commune_id NULL, marked active, started 20 days ago) and an older campaign per commune.
 About 2 million visits: 0–3 per household in the province campaign, 0–1 in the old one;
 earlier attempts mostly nobody home or refused, the last one mostly warned (some moved away);
@@ -13,11 +15,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import os
+
 import sqlalchemy as sa
 
 COMMUNES = 100
 VILLAGES_PER_COMMUNE = 30
-HOUSEHOLDS = 1_000_000
+HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", 1_000_000))
+PROVINCE = "52"  # Gia Lai: 135 communes in the official list
 OFFICERS_PER_VILLAGE = 3
 PASSWORD = "demo1234"
 
@@ -27,8 +32,10 @@ GIVEN = ("An", "Bình", "Cường", "Dũng", "Hà", "Hùng", "Lan", "Mai", "Nam"
          "Sơn", "Tâm", "Thảo", "Trung", "Vy")
 
 _PLACES = """
-INSERT INTO communes (code, name, province)
-SELECT 'X' || lpad(c::text, 3, '0'), 'Xã số ' || c, 'Tỉnh Bench' FROM generate_series(1, :communes) c;
+INSERT INTO provinces (code, name) VALUES (:province_code, :province_name);
+INSERT INTO communes (code, name, province_id)
+SELECT u.code, u.name, (SELECT id FROM provinces WHERE code = :province_code)
+FROM unnest(CAST(:codes AS text[]), CAST(:names AS text[])) AS u(code, name);
 INSERT INTO villages (commune_id, code, name, lat, lon)
 SELECT m.id, 'T' || lpad(v::text, 2, '0'), 'Thôn ' || v,
        14.0 + (m.id % 10) * 0.1 + v * 0.003, 108.0 + (m.id / 10) * 0.1 + v * 0.003
@@ -38,6 +45,8 @@ SELECT 'admin', 'Quản trị tỉnh', 'admin', 'Quản trị hệ thống', NUL
 UNION ALL
 SELECT 'chihuy' || m.id, 'Chỉ huy xã ' || m.id, 'commander', 'Trưởng Công an xã', m.id, :pw, 'vi', true, now()
 FROM communes m;
+INSERT INTO users (username, full_name, role, title, province_id, password_hash, locale, active, created_at)
+SELECT 'pa05', 'Phòng PA05', 'province', 'Trưởng phòng', id, :pw, 'vi', true, now() FROM provinces;
 INSERT INTO users (username, full_name, role, title, commune_id, password_hash, locale, active, created_at)
 SELECT CASE WHEN k = 0 THEN 'truongthon' || v.id ELSE 'cb' || v.id || '_' || k END,
        'Người ' || v.id || '.' || k, CASE WHEN k = 0 THEN 'village_head' ELSE 'officer' END,
@@ -127,6 +136,7 @@ def generate(today) -> dict:
     from werkzeug.security import generate_password_hash
 
     from fieldapp.campaigns.defaults import ensure_topics
+    from fieldapp.register import units
     from fieldapp.extensions import db, refresh_statistics
     from fieldapp.models import Campaign, CampaignTopic
     from fieldapp.text import fold
@@ -135,8 +145,11 @@ def generate(today) -> dict:
     conn.execute(sa.text("SET LOCAL synchronous_commit = off"))
     conn.execute(sa.text("SET LOCAL maintenance_work_mem = '256MB'"))
     conn.execute(sa.text("SELECT setseed(0.42)"))
-    _script(conn, _PLACES, communes=COMMUNES, villages=VILLAGES_PER_COMMUNE, officers=OFFICERS_PER_VILLAGE,
-            pw=generate_password_hash(PASSWORD), assigned=today - timedelta(days=400))
+    official = units.communes_of(PROVINCE)[:COMMUNES]
+    _script(conn, _PLACES, villages=VILLAGES_PER_COMMUNE, officers=OFFICERS_PER_VILLAGE,
+            pw=generate_password_hash(PASSWORD), assigned=today - timedelta(days=400),
+            province_code=PROVINCE, province_name=units.province(PROVINCE).name,
+            codes=[c.code for c in official], names=[c.name for c in official])
     villages = COMMUNES * VILLAGES_PER_COMMUNE
     conn.execute(sa.text(_HOUSEHOLDS), {
         "per": HOUSEHOLDS // villages, "rest": HOUSEHOLDS % villages,
@@ -162,17 +175,30 @@ def generate(today) -> dict:
         campaign="c.commune_id = v.commune_id", visits="CASE WHEN random() < 0.4 THEN 0 ELSE 1 END")))
     _script(conn, _EXTRAS)
     refresh_statistics()
+    from fieldapp.coverage import rollups
+
+    rollups.rebuild()  # the summary rows of everything generated above
     conn.execute(sa.text("ANALYZE"))
     counts = {name: conn.scalar(sa.text(f"SELECT count(*) FROM {name}")) for name in (
         "communes", "villages", "households", "users", "campaigns", "visits", "visit_topics",
-        "visit_materials", "visit_companions")}
+        "visit_materials", "visit_companions", "summary_marks", "summary_village_status", "summary_village_days")}
     counts["visits in force"] = conn.scalar(sa.text("SELECT count(*) FROM visits WHERE replaced_at IS NULL"))
-    commune_id = communes[0]
-    ids = {"province_campaign": province.id, "commune": commune_id,
-           "commune_campaign": db.session.scalar(sa.select(Campaign.id).where(Campaign.commune_id == commune_id)),
-           "village": conn.scalar(sa.text("SELECT min(id) FROM villages WHERE commune_id = :c"), {"c": commune_id})}
     db.session.commit()
-    return {"counts": counts, "ids": ids}
+    return {"counts": counts, "ids": ids()}
+
+
+def ids() -> dict:
+    """The rows the bench measures: the province-wide campaign, the first commune, its own
+    campaign and its first village (of a database generated here, now or earlier)."""
+    from fieldapp.extensions import db
+
+    conn = db.session.connection()
+    commune_id = conn.scalar(sa.text("SELECT min(id) FROM communes"))
+    return {"province_campaign": conn.scalar(sa.text("SELECT min(id) FROM campaigns WHERE commune_id IS NULL")),
+            "commune": commune_id,
+            "commune_campaign": conn.scalar(sa.text("SELECT min(id) FROM campaigns WHERE commune_id = :c"),
+                                            {"c": commune_id}),
+            "village": conn.scalar(sa.text("SELECT min(id) FROM villages WHERE commune_id = :c"), {"c": commune_id})}
 
 
 def vacuum() -> None:

@@ -28,7 +28,7 @@ class Codes(dict):
 
 ROLES = Codes(
     officer=_l("Officer / team member"), village_head=_l("Village head"),
-    commander=_l("Commander"), admin=_l("Administrator"),
+    commander=_l("Commander"), province=_l("Province staff (PA05)"), admin=_l("Administrator"),
 )
 
 # What a visit found (design.md, "Visit outcomes and coverage status").
@@ -117,6 +117,8 @@ AUDIT_ACTIONS = Codes(
     user_create=_l("Created an account"), user_update=_l("Changed an account"),
     sessions_end=_l("Signed an account out of every device"), password_change=_l("Changed own password"),
     quarantine_resolve=_l("Resolved an entry to review"), village_review=_l("Reviewed a village"),
+    commune_add=_l("Added a commune"), commune_rename=_l("Renamed a commune"),
+    commune_merge=_l("Merged a commune into another"),
     check_review=_l("Reviewed a flagged visit"), point_accept=_l("Accepted a learnt location"),
     point_clear=_l("Cleared a learnt location"), sample_draw=_l("Drew the verification sample"),
     verification_record=_l("Recorded a verification"), photo_upload=_l("Sent a commitment photo"),
@@ -127,7 +129,8 @@ AUDIT_OBJECTS = Codes(
     household=_l("household"), households=_l("households"), village=_l("village"),
     incident=_l("incident"), user=_l("account"), visit=_l("visit"),
     assignment=_l("assignment"), campaign=_l("campaign"), topic=_l("topic"),
-    quarantined_entry=_l("entry to review"), import_run=_l("import"), verification=_l("verification"),
+    quarantined_entry=_l("entry to review"), import_run=_l("import"), commune=_l("commune"),
+    verification=_l("verification"),
 )
 
 AUDIT_DETAILS = Codes(
@@ -144,6 +147,7 @@ AUDIT_DETAILS = Codes(
     assignment=_l("assignment"), starts_on=_l("from"), ends_on=_l("until"),
     user_name=_l("account"), visits_moved=_l("visits moved"), code=_l("code"),
     topic_id=_l("topic"), step=_l("moved by"), page=_l("page"), sessions=_l("sessions ended"),
+    old_code=_l("former code"), villages=_l("villages"),
     materials=_l("materials"), reason=_l("reason"), visit=_l("visit"),
     verdict=_l("verdict"), result=_l("result"), sampled=_l("sampled"), bytes=_l("bytes"),
     import_previews=_l("import previews deleted"),

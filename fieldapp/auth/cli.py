@@ -9,6 +9,8 @@ from ..accountability import audit
 from ..extensions import db
 from ..labels import ROLES
 from ..register.models import Village
+from ..register import units
+from ..register.communes import province_row
 from ..register.services import commune_or_only
 from ..timeutil import today_vn
 from . import passwords
@@ -20,20 +22,35 @@ from .services import assign, create_user, find_user
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--name", "full_name", default="", help="Full name (họ và tên).")
 @click.option("--commune", "commune_code", default=None, help="Commune code (default: the only one).")
+@click.option("--province", "province_code", default=None, help="Official 2-digit province code (role province).")
 @click.password_option()
-def create_user_command(username, role, full_name, commune_code, password):
-    """Create a user with a role."""
+def create_user_command(username, role, full_name, commune_code, province_code, password):
+    """Create a user with a role: province staff with --province, the others in a commune."""
     if find_user(username):
         raise click.ClickException(_("The username '%(name)s' is already taken.", name=username))
     if (weak := passwords.problem(password, username)) is not None:
         raise click.ClickException(_("Password refused: %(reason)s", reason=weak))
-    commune_id = commune_or_only(code=commune_code)
-    if role != "admin" and commune_id is None:
-        raise click.ClickException(_("Choose the commune with --commune (its code)."))
-    user = create_user(username, password, role, full_name=full_name, commune_id=commune_id)
+    commune_id = province_id = None
+    if role == "province":
+        province_id = _province_id(province_code)
+    else:
+        commune_id = commune_or_only(code=commune_code)
+        if role != "admin" and commune_id is None:
+            raise click.ClickException(_("Choose the commune with --commune (its code)."))
+    user = create_user(username, password, role, full_name=full_name, commune_id=commune_id,
+                       province_id=province_id)
     audit.record("user_create", "user", user.id, role=user.role)
     db.session.commit()
     click.echo(_("Created %(user)s (%(role)s).", user=user.username, role=user.role))
+
+
+def _province_id(code: str | None) -> int:
+    if not code:
+        raise click.ClickException(_("Choose the province with --province (its official 2-digit code)."))
+    try:
+        return province_row(units.province(code)).id
+    except units.UnitRefused as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.command("assign")

@@ -24,11 +24,14 @@ class User(UserMixin, db.Model):
     title: Mapped[str] = mapped_column(sa.String(60), default="")
     phone: Mapped[str | None] = mapped_column(sa.String(15))
     commune_id: Mapped[int | None] = mapped_column(sa.ForeignKey("communes.id"), index=True)
+    # Province staff (PA05) follow every commune of one province.
+    province_id: Mapped[int | None] = mapped_column(sa.ForeignKey("provinces.id"), index=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     locale: Mapped[str] = mapped_column(sa.String(5), default="vi")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    province = relationship("Province")
     assignments: Mapped[list[Assignment]] = relationship(
         back_populates="user", foreign_keys="Assignment.user_id"
     )

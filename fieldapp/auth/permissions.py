@@ -34,7 +34,7 @@ GRANTS: dict[str, tuple[str, ...] | Callable[[], tuple[str, ...]]] = {
     "correct_any": ("commander",),  # correct or withdraw any visit of the area, not only one's own
     "see_personal": lambda: current_app.config["PERSONAL_DATA_ROLES"],  # names on lists, map, exports
     "see_activity": ("village_head", "commander", "admin"),  # per-officer pace, who is idle
-    "report": ("village_head", "commander", "admin"),  # the campaign results report
+    "report": ("village_head", "commander", "province", "admin"),  # the campaign results report
     "review_village": ("village_head",),  # state that one reviewed one's village
     "view_campaigns": ("commander", "admin"),  # campaigns, their topics, re-warning lists
     "manage_campaigns": ("admin",),  # create campaigns and topics, order them
@@ -43,6 +43,7 @@ GRANTS: dict[str, tuple[str, ...] | Callable[[], tuple[str, ...]]] = {
     "manage_register": ("commander", "admin"),  # import, edit, move, merge households
     "assign": ("commander", "admin"),  # give people villages
     "manage_users": ("admin",),  # accounts and roles
+    "manage_communes": ("admin",),  # add communes by official code, their commander and villages
     "configure": ("admin",),  # server settings (told what is missing)
     "review_entries": ("commander", "admin"),  # sync entries the server refused
     "incidents": ("commander", "admin"),  # record and judge incidents

@@ -1,7 +1,8 @@
 """Area scoping: the one place that answers "may this user see X?".
 
 Officers see the villages they are assigned to today, village heads their village,
-commanders their commune, admins everything. Every query of villages, households and
+commanders their commune, province staff (PA05) every commune of their province, admins
+everything. Every query of villages, households and
 visits starts here; an object outside the caller's area answers 404, never 403, so a
 guessed id reveals nothing. (Which pages a role may open at all: `auth.permissions`.)
 """
@@ -16,7 +17,7 @@ from werkzeug.routing import IntegerConverter
 
 from ..extensions import db
 from ..households.models import Household
-from ..register.models import Village
+from ..register.models import Commune, Village
 from ..timeutil import today_vn
 from .models import Assignment, User
 
@@ -38,10 +39,35 @@ def village_ids(user: User, on: date | None = None) -> sa.Select:
         return sa.select(Village.id)
     if user.role == "commander":
         return sa.select(Village.id).where(Village.commune_id == user.commune_id)
+    if user.role == "province":
+        return sa.select(Village.id).where(Village.commune_id.in_(commune_ids(user)))
     on = on or today_vn()
     return sa.select(Assignment.village_id).where(
         Assignment.user_id == user.id, Assignment.covers(on)
     )
+
+
+def commune_ids(user: User) -> sa.Select:
+    """A SELECT of the ids of the communes `user` may see: a province user's province, a
+    commander's commune, everything for admins; none for the others (they see villages)."""
+    if user.role == "admin":
+        return sa.select(Commune.id)
+    if user.role == "province":
+        return sa.select(Commune.id).where(Commune.province_id == user.province_id)
+    if user.role == "commander":
+        return sa.select(Commune.id).where(Commune.id == user.commune_id)
+    return sa.select(Commune.id).where(sa.false())
+
+
+def get_commune(user: User, commune_id: int) -> Commune:
+    """The commune, or 404 when it does not exist or lies outside the user's area."""
+    if not 0 < commune_id <= MAX_ID:
+        abort(404)
+    commune = db.session.scalar(sa.select(Commune).where(Commune.id == commune_id,
+                                                         Commune.id.in_(commune_ids(user))))
+    if commune is None:
+        abort(404)
+    return commune
 
 
 def villages(user: User) -> sa.Select:
@@ -54,8 +80,25 @@ def villages(user: User) -> sa.Select:
 
 
 def households(user: User) -> sa.Select:
-    """The households in the user's villages (every status)."""
+    """The households in the user's villages (every status); none for a role that sees
+    figures only (see `may_open_households`)."""
+    if not may_open_households(user):
+        return sa.select(Household).where(sa.false())
     return sa.select(Household).where(Household.village_id.in_(village_ids(user)))
+
+
+def listed_village_ids(user: User) -> sa.Select:
+    """The villages whose households the user may list (the offline pack): the area, none
+    for a role that sees figures only."""
+    return village_ids(user) if may_open_households(user) else sa.select(Village.id).where(sa.false())
+
+
+def may_open_households(user: User) -> bool:
+    """Household lists and pages (names, addresses, visit history): every role that works an
+    area; province staff see figures only, unless PERSONAL_DATA_ROLES lists `province`."""
+    from .permissions import can
+
+    return user.role != "province" or can(user, "see_personal")
 
 
 def user_ids(user: User) -> sa.Select:
@@ -64,6 +107,8 @@ def user_ids(user: User) -> sa.Select:
         return sa.select(User.id)
     if user.role == "commander":
         return sa.select(User.id).where(User.commune_id == user.commune_id)
+    if user.role == "province":
+        return sa.select(User.id).where(User.commune_id.in_(commune_ids(user)))
     return sa.select(User.id).where(User.id == user.id)
 
 
@@ -102,6 +147,8 @@ def campaigns(user: User) -> sa.Select:
     from ..campaigns.models import Campaign
 
     query = sa.select(Campaign)
+    if user.role == "province":
+        return query.where(sa.or_(Campaign.commune_id.in_(commune_ids(user)), Campaign.commune_id.is_(None)))
     if user.role != "admin":
         query = query.where(sa.or_(Campaign.commune_id == user.commune_id, Campaign.commune_id.is_(None)))
     return query
@@ -126,6 +173,8 @@ def import_runs(user: User) -> sa.Select:
     query = sa.select(ImportRun)
     if user.role == "admin":
         return query
+    if user.role == "province":  # previews hold names and phones: figures only at province level
+        return query.where(sa.false())
     return query.where(ImportRun.user_id.in_(user_ids(user)))
 
 

@@ -45,11 +45,12 @@ def password_matches(user: User | None, password: str) -> bool:
 
 
 def create_user(username: str, password: str, role: str, *, full_name: str = "",
-                commune_id: int | None = None, title: str = "", password_hash: str | None = None) -> User:
+                commune_id: int | None = None, title: str = "", password_hash: str | None = None,
+                province_id: int | None = None) -> User:
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     user = User(username=normalise_username(username) or "", role=role, full_name=full_name,
-                commune_id=commune_id, title=title)
+                commune_id=commune_id, title=title, province_id=province_id)
     if password_hash:
         user.password_hash = password_hash
     else:

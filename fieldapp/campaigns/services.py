@@ -25,25 +25,44 @@ def _in_commune(commune_id: int | None):
     return sa.or_(Campaign.commune_id == commune_id, Campaign.commune_id.is_(None))
 
 
-def pick(query: sa.Select) -> Campaign | None:
-    """The current one among the campaigns `query` selects: a running one (the latest to
-    start), else the latest to end (ended or closed: its results stay on the pages until
-    the next starts), else the next to start."""
+def _current_first() -> tuple:
+    """The order that puts the current campaign first: a running one (the latest to start),
+    else the latest to end (ended or closed: its results stay on the pages until the next
+    starts), else the next to start."""
     today = today_vn()
     running = sa.and_(Campaign.includes(today), Campaign.closed_at.is_(None))
     ended = sa.or_(Campaign.ends_on < today, Campaign.closed_at.is_not(None))
     rank = sa.case((running, 0), (ended, 1), else_=2)
-    return db.session.scalar(query.order_by(
-        rank,
-        sa.case((running, Campaign.starts_on)).desc(),
-        sa.case((ended, Campaign.ends_on)).desc(),
-        Campaign.starts_on, Campaign.id.desc()).limit(1))
+    return (rank, sa.case((running, Campaign.starts_on)).desc(), sa.case((ended, Campaign.ends_on)).desc(),
+            Campaign.starts_on, Campaign.id.desc())
+
+
+def pick(query: sa.Select) -> Campaign | None:
+    """The current one among the campaigns `query` selects (`_current_first`)."""
+    return db.session.scalar(query.order_by(*_current_first()).limit(1))
+
+
+def current_campaigns(commune_ids: list[int]) -> dict[int, Campaign]:
+    """{commune id: its current campaign} for many communes in one query (the province's
+    pages): `pick` over each commune's campaigns and the national ones. Communes without a
+    campaign are left out."""
+    from ..register.models import Commune
+
+    if not commune_ids:
+        return {}
+    ranked = (sa.select(Commune.id.label("commune_id"), Campaign.id.label("campaign_id"),
+                        sa.func.row_number().over(partition_by=Commune.id, order_by=_current_first()).label("n"))
+              .join(Campaign, _in_commune(Commune.id)).where(Commune.id.in_(commune_ids)).subquery())
+    return dict(db.session.execute(sa.select(ranked.c.commune_id, Campaign)
+                                   .join(Campaign, Campaign.id == ranked.c.campaign_id).where(ranked.c.n == 1)).all())
 
 
 def current_campaign(user=None, *, commune_id: int | None = None) -> Campaign | None:
     """The current campaign of a commune (`commune_id`, e.g. a village's), else of the
     user's commune; an admin without one gets the only commune's, or, with several
-    communes, the current one among them all. None when there is no campaign."""
+    communes, the current one among them all; province staff the current one among their
+    province's and the national ones. None when there is no campaign."""
+    from ..auth import scoping
     from ..register.services import commune_or_only
 
     if commune_id is None and user is not None:
@@ -51,6 +70,8 @@ def current_campaign(user=None, *, commune_id: int | None = None) -> Campaign | 
     query = sa.select(Campaign)
     if commune_id is not None:
         query = query.where(_in_commune(commune_id))
+    elif user is not None and user.role == "province":
+        query = scoping.campaigns(user)
     elif user is not None and user.role != "admin":
         query = query.where(Campaign.commune_id.is_(None))
     return pick(query)

@@ -37,11 +37,12 @@ def status_arg() -> str:
     return choice_arg("status", STATUSES)
 
 
-def campaign_arg(user) -> Campaign | None:
-    """?campaign=<id>, else the current campaign; 404 for one the user may not see."""
+def campaign_arg(user, commune_id: int | None = None) -> Campaign | None:
+    """?campaign=<id>, else the current campaign (of `commune_id`, e.g. a village's, when
+    given); 404 for one the user may not see."""
     campaign_id = int_arg("campaign", low=1)
     if campaign_id is None:
-        return current_campaign(user)
+        return current_campaign(user, commune_id=commune_id)
     return scoping.get_campaign(user, campaign_id)
 
 

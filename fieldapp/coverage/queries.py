@@ -36,6 +36,9 @@ class Coverage:
     village: Village | None = None
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     youth: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
+    commune: object | None = None  # a Commune, for the province's rows (see `summaries`)
+    campaign: object | None = None  # the Campaign a province report's commune row is counted in
+    in_period: int = 0  # households warned in a report's period (see `reports.campaign_report`)
     # Filled for the campaign report only (see `report_rows`): what the visits in force
     # recorded, materials by code, and visits of the standard package or detailed.
     people_reached: int = 0
@@ -85,7 +88,8 @@ class Coverage:
         for status in STATUSES:
             self.counts[status] += other.counts[status]
             self.youth[status] += other.youth[status]
-        for name in ("people_reached", "youth_reached", "commitments", "standard_visits", "detailed_visits"):
+        for name in ("people_reached", "youth_reached", "commitments", "standard_visits", "detailed_visits",
+                     "in_period"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for code, n in other.materials.items():
             self.materials[code] = self.materials.get(code, 0) + n
@@ -221,7 +225,12 @@ def last_reviews(campaign_id: int, village_ids: sa.Select) -> dict[int, datetime
 
 def report_rows(campaign_id: int, village_ids: sa.Select, whole: bool = False) -> list[Coverage]:
     """`village_coverage` plus what the visits in force recorded per village; 4 queries."""
-    rows = village_coverage(campaign_id, village_ids, whole)
+    return with_recorded(village_coverage(campaign_id, village_ids, whole), campaign_id, village_ids)
+
+
+def with_recorded(rows: list[Coverage], campaign_id: int, village_ids: sa.Select) -> list[Coverage]:
+    """Fill each village row with what the visits in force recorded (people and youths
+    reached, commitments, standard and detailed visits, materials by code); 2 queries."""
     in_area = sa.and_(Visit.counted_in(campaign_id), Household.village_id.in_(village_ids))
     sums = {row[0]: [int(x or 0) for x in row[1:]] for row in db.session.execute(
         sa.select(Household.village_id, sa.func.sum(Visit.people_reached), sa.func.sum(Visit.youth_reached),

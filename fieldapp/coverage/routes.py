@@ -26,7 +26,7 @@ from ..labels import row_labels
 from ..reports.exports import download
 from ..tiles.services import base_map, refusal as tiles_refusal
 from ..timeutil import today_vn
-from . import activity as activity_of, chart, params, queries, walk
+from . import activity as activity_of, chart, params, province, queries, walk
 from .walk_xlsx import XLSX, walk_workbook
 
 bp = Blueprint("coverage", __name__, url_prefix="/coverage")
@@ -41,7 +41,10 @@ SORTS = tuple(k for key in queries.SORT_KEYS for k in (key, "-" + key))
 @requires("view_area")
 def dashboard():
     """Totals, villages (sortable with ?sort=), warned per day, and who is behind
-    (?target= percent, ?idle= days). 400 for malformed parameters, 404 for an unknown campaign."""
+    (?target= percent, ?idle= days). 400 for malformed parameters, 404 for an unknown campaign.
+    Province staff get the province dashboard (`coverage.province`)."""
+    if current_user.role == "province":
+        return province.dashboard()
     campaign = params.campaign_arg(current_user)
     sort = params.choice_arg("sort", SORTS, "code")
     target = params.int_arg("target", current_app.config.get("COVERAGE_TARGET_PCT", 80), 0, 100)
@@ -69,8 +72,8 @@ def dashboard():
 
 
 def _village_context(village_id: int):
-    campaign = params.campaign_arg(current_user)
     village = scoping.get_village(current_user, village_id)
+    campaign = params.campaign_arg(current_user, commune_id=village.commune_id)
     status = params.status_arg()
     return campaign, village, status
 
@@ -175,3 +178,12 @@ def map_page():
     return render_template("coverage/map.html", campaign=campaign, village=village,
                            q={k: v for k, v in q.items() if v is not None},
                            base_map=base_map(), tiles_refused=tiles_refusal())
+
+
+@bp.get("/communes/<int:commune_id>")
+@reads_only
+@requires("view_area")
+def commune(commune_id: int):
+    """One commune's villages with their figures (no households listed), from the summary
+    rows. 404 for a commune outside the caller's area (another province's)."""
+    return province.commune_page(commune_id)

@@ -22,3 +22,22 @@ def _vn_day_sqlite(element, compiler, **kw):
 @compiles(vn_day, "postgresql")
 def _vn_day_pg(element, compiler, **kw):
     return "to_char(%s + interval '7 hours', 'YYYY-MM-DD')" % compiler.process(element.clauses, **kw)
+
+
+class vn_date(FunctionElement):  # noqa: N801 (used like a SQL function)
+    """The Vietnam (UTC+7) calendar day of a naive-UTC timestamp, as a DATE (SQLite: the
+    'YYYY-MM-DD' text its Date columns hold)."""
+
+    type = sa.Date()
+    name = "vn_date"
+    inherit_cache = True
+
+
+@compiles(vn_date, "sqlite")
+def _vn_date_sqlite(element, compiler, **kw):
+    return "date(%s, '+7 hours')" % compiler.process(element.clauses, **kw)
+
+
+@compiles(vn_date, "postgresql")
+def _vn_date_pg(element, compiler, **kw):
+    return "CAST(%s + interval '7 hours' AS DATE)" % compiler.process(element.clauses, **kw)

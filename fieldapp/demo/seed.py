@@ -13,10 +13,13 @@ from werkzeug.security import generate_password_hash
 
 from ..auth.models import Assignment, User
 from ..campaigns.defaults import create_default_campaign
+from ..coverage import rollups
 from ..coverage.walk import walk_string
 from ..extensions import db
 from ..households.models import Household
 from ..proof.checks import flag
+from ..register import units
+from ..register.communes import province_row
 from ..register.models import Commune, Village
 from ..text import fold, given_name_key
 from ..timeutil import VN, to_utc_naive, today_vn, utcnow
@@ -26,6 +29,7 @@ from . import data
 PASSWORD = "demo1234"
 ASSIGNED_FROM = date(2025, 10, 1)
 OFFICERS = 6
+COMMUNE_CODE = "21034"  # Xã An Phú, Quảng Ngãi, in the official list (Decision 19/2025/QĐ-TTg)
 
 
 def officer_villages(n_villages: int) -> dict[int, list[int]]:
@@ -43,7 +47,8 @@ def seed_demo(households: int = 200, villages: int = 31, seed: int = 2025,
     runs around `today` (default: today in Vietnam), with visits on its days up to today."""
     rng = random.Random(seed)
     today = today or today_vn()
-    commune = Commune(code="AP", name="An Phú", province="Quảng Ngãi")
+    official = units.commune(COMMUNE_CODE)
+    commune = Commune(code=official.code, name=official.name, province=province_row(official.province))
     db.session.add(commune)
     db.session.flush()
     campaign = create_default_campaign(commune.id, today)
@@ -60,6 +65,7 @@ def seed_demo(households: int = 200, villages: int = 31, seed: int = 2025,
     visits = _visits(rng, campaign, homes, users, today)
     db.session.flush()
     flag(db.session.scalars(sa.select(Visit.id)).all())  # the checks the server raises at receipt
+    rollups.rebuild()  # the bulk inserts above bypassed the per-change upkeep
     return {"villages": len(village_rows), "households": len(homes), "users": len(users),
             "visits": visits}
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from ..accountability import audit
 from ..accountability.models import Incident
 from ..auth.models import User
+from ..coverage import rollups
 from ..extensions import db
 from ..register.models import Village
 from ..visits.models import Visit
@@ -83,5 +84,6 @@ def merge(duplicate: Household, survivor: Household) -> int:
     duplicate.status = "merged"
     duplicate.merged_into_id = survivor.id
     db.session.flush()
+    rollups.changed([survivor.id])  # its visits arrived by a bulk UPDATE
     audit.record("household_merge", "household", duplicate.id, into=str(survivor.id), visits_moved=moved)
     return moved

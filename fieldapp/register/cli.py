@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 
 from .. import leases
 from ..extensions import db
-from . import runs, villages_import
+from . import communes, runs, villages_import
 from .models import Commune
 from .readers import FileRefused
+from .units import UnitRefused
 from .services import commune_or_only, import_households, max_bytes
 
 
@@ -25,7 +26,7 @@ def _commune_id(code: str | None, *, required: bool) -> int | None:
     any_commune = db.session.scalar(sa.select(Commune.id).limit(1)) is not None
     if required or any_commune:
         raise click.ClickException(_("Choose the commune with --commune (its code).") if any_commune else
-                                   _("No commune yet: create one with --commune CODE --commune-name NAME."))
+                                   _("No commune yet: add one with `add-commune CODE` (its official code)."))
     return None
 
 
@@ -87,16 +88,16 @@ def import_households_command(file: Path, dry_run: bool, commune_code: str | Non
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Only check the file; write nothing.")
 @click.option("--commune", "commune_code", default=None, help="Commune code (default: the only one).")
-@click.option("--commune-name", default=None, help="Create the commune --commune with this name if missing.")
 @click.option("--crs", default=None, help=CRS_HELP)
-def import_villages_command(file: Path, dry_run: bool, commune_code: str | None, commune_name: str | None,
-                            crs: str | None):
+def import_villages_command(file: Path, dry_run: bool, commune_code: str | None, crs: str | None):
     """Import villages from GeoJSON or a zipped Shapefile of polygons (code, name), in WGS 84 or
-    VN-2000, or CSV code,name; updates boundaries."""
-    if commune_code and commune_name and not db.session.scalar(
-            sa.select(Commune).where(Commune.code == commune_code)):
-        db.session.add(Commune(code=commune_code, name=commune_name))
-        db.session.flush()
+    VN-2000, or CSV code,name; updates boundaries. A --commune not here yet is added by its
+    official code (see add-commune)."""
+    if commune_code and communes.find(commune_code) is None:
+        try:
+            communes.add(commune_code)
+        except UnitRefused as exc:
+            raise click.ClickException(str(exc)) from None
     commune_id = _commune_id(commune_code, required=True)
     db.session.commit()  # the commune, if just created
     try:
@@ -116,4 +117,51 @@ def import_villages_command(file: Path, dry_run: bool, commune_code: str | None,
                  unchanged=summary["unchanged"]))
 
 
-COMMANDS = [import_households_command, import_villages_command]
+@click.command("add-commune")
+@click.argument("code")
+def add_commune_command(code: str):
+    """Add the commune with official 5-digit CODE (name and province from the official list)."""
+    try:
+        commune = communes.add(code)
+    except UnitRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(_("Added %(name)s (%(code)s), %(province)s.", name=commune.name, code=commune.code,
+                 province=commune.province.name))
+
+
+@click.command("rename-commune")
+@click.argument("code")
+@click.argument("new_code")
+def rename_commune_command(code: str, new_code: str):
+    """The commune CODE takes the official NEW_CODE and its name; the old code stays in history."""
+    try:
+        commune = communes.rename(_current(code), new_code)
+    except UnitRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(_("%(old)s is now %(name)s (%(code)s).", old=code, name=commune.name, code=commune.code))
+
+
+@click.command("merge-commune")
+@click.argument("code")
+@click.argument("into_code")
+def merge_commune_command(code: str, into_code: str):
+    """Merge the commune CODE into INTO_CODE: villages, people and campaigns move; CODE is retired."""
+    try:
+        moved = communes.merge(_current(code), _current(into_code))
+    except UnitRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(_("Merged %(old)s into %(new)s: %(num)s villages moved.", old=code, new=into_code, num=moved))
+
+
+def _current(code: str):
+    commune = communes.find(code)
+    if commune is None or commune.retired:
+        raise click.ClickException(_("No commune in use has the code '%(code)s'.", code=code))
+    return commune
+
+
+COMMANDS = [import_households_command, import_villages_command, add_commune_command, rename_commune_command,
+            merge_commune_command]

@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from ..coverage import rollups
 from ..extensions import db
 from ..timeutil import utcnow
 from ..households.models import Household
@@ -141,6 +142,7 @@ def _write_chunk(chunk: list[dict], summary: Summary, user_id: int | None) -> No
             summary.unchanged += 1
     if new:
         db.session.execute(sa.insert(Household), new)
+        rollups.changed(village_ids={row["village_id"] for row in new})  # bulk: the ORM did not see them
         summary.created += len(new)
     db.session.flush()
     for household in existing.values():

@@ -1,7 +1,7 @@
 """The register: communes, their villages, and the imports that fill them."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,15 +10,74 @@ from ..extensions import db
 from ..timeutil import utcnow
 
 
+class Province(db.Model):
+    """A province of the official list (see `register.units`): 2-digit code and name."""
+
+    __tablename__ = "provinces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(2), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+
+    communes: Mapped[list[Commune]] = relationship(back_populates="province", foreign_keys="Commune.province_id")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def in_sentence(self) -> str:
+        """"tỉnh Quảng Ngãi", "thành phố Huế": the name inside a sentence ("Công an tỉnh …")."""
+        return "thành phố " + self.name[len("Thành phố "):] if self.name.startswith("Thành phố ") else f"tỉnh {self.name}"
+
+
 class Commune(db.Model):
+    """A commune (xã, phường, đặc khu) under its official code and name; older communes made
+    before official units (or by hand in tests) may have no province. A commune merged into
+    another is kept, retired (`merged_into_id`), so its code stays known and refused."""
+
     __tablename__ = "communes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(20), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120))
-    province: Mapped[str] = mapped_column(sa.String(120), default="")
+    province_id: Mapped[int | None] = mapped_column(sa.ForeignKey("provinces.id"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("communes.id"))
+    retired_on: Mapped[date | None]
 
+    province: Mapped[Province | None] = relationship(back_populates="communes", foreign_keys=[province_id])
     villages: Mapped[list[Village]] = relationship(back_populates="commune")
+    history: Mapped[list[CommuneHistory]] = relationship(
+        back_populates="commune", order_by="CommuneHistory.ended_on.desc(), CommuneHistory.id.desc()",
+        foreign_keys="CommuneHistory.commune_id")
+
+    @property
+    def retired(self) -> bool:
+        return self.merged_into_id is not None
+
+    @property
+    def in_sentence(self) -> str:
+        """The name inside a sentence: "Công an xã An Phú", not "Công an Xã An Phú"."""
+        for kind in ("Xã ", "Phường ", "Đặc khu "):
+            if self.name.startswith(kind):
+                return kind.lower() + self.name[len(kind):]
+        return self.name
+
+
+class CommuneHistory(db.Model):
+    """A former code and name of a commune: its own before a renaming, or that of a commune
+    merged into it. Rows are only added."""
+
+    __tablename__ = "commune_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(sa.ForeignKey("communes.id"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(20), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    change: Mapped[str] = mapped_column(sa.String(10))  # renamed | merged
+    ended_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    commune: Mapped[Commune] = relationship(back_populates="history", foreign_keys=[commune_id])
 
 
 class Village(db.Model):

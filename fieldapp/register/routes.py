@@ -22,7 +22,7 @@ from ..extensions import db, htmx, reads_only
 from ..jobs import files, services as jobs
 from ..jobs.models import Job
 from ..security import large_body
-from . import runs, villages_import
+from . import commune_routes, runs, villages_import
 from .crs import ACCEPTED, label
 from .models import ImportRun
 from .readers import FileRefused, check_upload, clean_filename, kind_of
@@ -30,6 +30,12 @@ from .services import commune_or_only, max_bytes
 from .validate import COLUMNS
 
 bp = Blueprint("register", __name__, url_prefix="/register")
+
+
+@bp.record_once
+def _register_communes(state) -> None:
+    """Commune onboarding (/register/communes/) has its own blueprint, registered with this one."""
+    state.app.register_blueprint(commune_routes.bp)
 nav.add("register.index", _l("Import households"), order=50)
 nav.add("register.villages", _l("Import village boundaries"), order=51)
 

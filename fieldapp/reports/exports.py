@@ -1,4 +1,5 @@
-"""/exports/…: households.geojson, villages.geojson, coverage.csv, coverage.xlsx.
+"""/exports/…: households.geojson, villages.geojson, coverage.csv, coverage.xlsx, and the
+province's communes.csv, communes.xlsx, communes.geojson (figures from the summary rows).
 
 Query `campaign` (default: the active one) and `village` (optional), both checked by
 `coverage.params`: malformed → 400, unknown or outside the caller's area → 404. Everything
@@ -16,8 +17,8 @@ from flask_login import current_user
 
 from ..accountability import audit
 from ..auth.permissions import can, requires
-from ..coverage import params, queries
-from ..extensions import reads_only, writing
+from ..coverage import params, province, queries
+from ..extensions import db, reads_only, writing
 from ..timeutil import iso_utc, utcnow
 from . import geo, sheets
 
@@ -120,3 +121,49 @@ def info_rows(campaign) -> list[tuple[str, str]]:
         rows[:0] = [(_("Campaign"), campaign.name),
                     (_("Period"), f"{vn_date(campaign.starts_on)} – {vn_date(campaign.ends_on)}")]
     return rows
+
+
+def _commune_rows():
+    """(the scope counted, one Coverage per commune of the caller's area), from the summary
+    rows: ?campaign=, else each commune in its current campaign (as the province dashboard)."""
+    counted = province.scope(current_user)
+    return counted, province.commune_rows(counted)
+
+
+@bp.get("/communes.csv")
+@reads_only
+@requires("view_area")
+def communes_csv():
+    """One row per commune of the caller's area: commune_code, commune_name, households,
+    warned, revisit, not_visited, excluded, coverage_pct (and verified_coverage_pct once a
+    verification sample exists). 404 for a campaign outside the area."""
+    counted, rows = _commune_rows()
+    return download(sheets.to_csv(sheets.commune_columns(rows), rows), "text/csv; charset=utf-8",
+                    _filename("communes", counted.campaign, None, "csv"))
+
+
+@bp.get("/communes.xlsx")
+@reads_only
+@requires("view_area")
+def communes_xlsx():
+    """The communes table with Vietnamese headers, youth columns and a totals row."""
+    counted, rows = _commune_rows()
+    columns = sheets.commune_columns(rows, people=True)
+    body = sheets.to_xlsx(columns, rows, queries.total(rows), _("Communes"), info_rows(counted.campaign))
+    return download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    _filename("communes", counted.campaign, None, "xlsx"))
+
+
+@bp.get("/communes.geojson")
+@reads_only
+@requires("view_area")
+def communes_geojson():
+    """Communes with their figures: their villages' boundaries when all are known, else a point."""
+    from ..register.models import Village
+
+    counted, rows = _commune_rows()
+    villages: dict[int, list] = {}
+    for village in db.session.scalars(sa.select(Village).where(Village.id.in_(counted.area))):
+        villages.setdefault(village.commune_id, []).append(village)
+    features = [geo.commune_feature(r, villages.get(r.commune.id, [])) for r in rows]
+    return _geojson(features, counted.campaign, None)

@@ -71,3 +71,24 @@ def household_feature(row, personal: bool) -> dict:
 def collection(features: list[dict], **meta) -> dict:
     """A FeatureCollection; `meta` goes in foreign members (allowed by RFC 7946 section 6.1)."""
     return {"type": "FeatureCollection", **meta, "features": features}
+
+
+def commune_feature(row: Coverage, villages: list) -> dict:
+    """A commune with its figures: the boundaries of its villages when every one has one, else
+    a point at the middle of their centroids, else no geometry."""
+    commune = row.commune
+    shapes = [rfc7946_geometry(v.boundary) for v in villages]
+    points = [(v.lon, v.lat) for v in villages if v.lon is not None and v.lat is not None]
+    if shapes and all(shape and shape["type"] in ("Polygon", "MultiPolygon") for shape in shapes):
+        parts = [p for s in shapes for p in ([s["coordinates"]] if s["type"] == "Polygon" else s["coordinates"])]
+        geometry = {"type": "MultiPolygon", "coordinates": parts}
+    else:
+        geometry = _point(*(round(sum(c) / len(points), 6) for c in zip(*points))) if points else None
+    props = {
+        "commune_id": commune.id, "commune_code": commune.code, "commune_name": commune.name,
+        "households": row.households, **row.counts,
+        "coverage_pct": None if row.coverage is None else round(row.coverage * 100, 1),
+        "verified_coverage_pct": None if row.verified_coverage is None else round(row.verified_coverage * 100, 1),
+        "youth_households": row.youth_households, "youth_warned": row.youth["warned"],
+    }
+    return {"type": "Feature", "id": commune.id, "geometry": geometry, "properties": props}

@@ -27,6 +27,7 @@ class Column:
     value: Callable[[Coverage], object]
     width: int = 12
     percent: bool = False
+    text: bool = False  # a name or code, left-aligned before the figures
 
 
 def _village(attr):
@@ -38,8 +39,8 @@ def _pct(ratio):
 
 
 COVERAGE_COLUMNS = [
-    Column("village_code", _l("Village code"), _village("code"), 10),
-    Column("village_name", _l("Village"), _village("name"), 24),
+    Column("village_code", _l("Village code"), _village("code"), 10, text=True),
+    Column("village_name", _l("Village"), _village("name"), 24, text=True),
     Column("households", _l("Households"), lambda r: r.households),
     *(Column(status, STATUSES[status], lambda r, s=status: r.counts[s])
       for status in ("warned", "revisit", "not_visited", "excluded")),
@@ -73,6 +74,29 @@ MATERIAL_COLUMNS = [
     Column("hotline_stickers", _l("Hotline stickers put up"), _material("hotline_sticker"), 13),
 ]
 
+
+def _commune(attr):
+    return lambda r: getattr(r.commune, attr) if r.commune else None
+
+
+# The province's machine export: its header names are a contract (design.md, /exports/communes.csv).
+COMMUNE_COLUMNS = [
+    Column("commune_code", _l("Commune code"), _commune("code"), 10, text=True),
+    Column("commune_name", _l("Commune"), _commune("name"), 26, text=True),
+    *COVERAGE_COLUMNS[2:8],
+]
+YOUTH_COLUMNS = COVERAGE_COLUMNS[8:]
+
+
+def commune_columns(rows: list[Coverage], people: bool = False) -> list[Column]:
+    """The communes table: verified coverage once any commune has a verification sample;
+    the youth columns in the people's workbook."""
+    columns = list(COMMUNE_COLUMNS)
+    if any(r.verification for r in rows):
+        columns += VERIFIED_COLUMNS
+    return columns + (YOUTH_COLUMNS if people else [])
+
+
 REPORT_COLUMNS = [
     *COVERAGE_COLUMNS[:6],
     Column("people_reached", _l("People reached"), lambda r: r.people_reached, 13),
@@ -84,6 +108,26 @@ REPORT_COLUMNS = [
     COVERAGE_COLUMNS[7],
     *VERIFIED_COLUMNS,
 ]
+
+
+IN_PERIOD = Column("in_period", _l("Warned in the period"), lambda r: r.in_period, 12)
+# The report documents (.docx and the printed page): the period's figure beside the cumulative ones.
+VILLAGE_REPORT_COLUMNS = [*COVERAGE_COLUMNS[:3], IN_PERIOD, *REPORT_COLUMNS[3:-len(VERIFIED_COLUMNS)]]
+COMMUNE_REPORT_COLUMNS = [*COMMUNE_COLUMNS[:3], IN_PERIOD, *COMMUNE_COLUMNS[3:], *YOUTH_COLUMNS[:2]]
+
+
+# The campaign a commune is counted in, when the province's communes run different ones.
+CAMPAIGN = Column("campaign", _l("Campaign"), lambda r: r.campaign.name if r.campaign else None, 24, text=True)
+
+
+def report_columns(rows: list[Coverage], province: bool, each: bool = False) -> list[Column]:
+    """The report documents' table: per commune (with its campaign when `each` commune is
+    counted in its own) or per village, the verified coverage once the area has a
+    verification sample."""
+    columns = COMMUNE_REPORT_COLUMNS if province else VILLAGE_REPORT_COLUMNS
+    if each:
+        columns = [*columns[:2], CAMPAIGN, *columns[2:]]
+    return columns + (VERIFIED_COLUMNS if any(r.verification for r in rows) else [])
 
 
 def to_csv(columns: list[Column], rows: list[Coverage]) -> bytes:
@@ -107,8 +151,8 @@ def to_xlsx(columns: list[Column], rows: list[Coverage], totals: Coverage, title
     sheet.append(cells.row(str(c.label) for c in columns))
     for row in rows:
         sheet.append(cells.row(c.value(row) for c in columns))
-    sheet.append(cells.row(str(_l("Total")) if c.key == "village_code" else None if c.key == "village_name"
-                           else c.value(totals) for c in columns))
+    sheet.append(cells.row(str(_l("Total")) if i == 0 else None if i == 1 else c.value(totals)
+                           for i, c in enumerate(columns)))
     _style(sheet, columns, len(rows))
     for name, header, body in tables:
         extra = book.create_sheet(name[:31])

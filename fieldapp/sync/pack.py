@@ -45,7 +45,10 @@ def campaign_json(campaign: Campaign | None) -> dict | None:
 
 def village_ids(user: User, on: date | None = None) -> sa.Select:
     """The villages a user's phone carries: an officer's or village head's area; for the
-    roles that see a whole commune, only the villages they are assigned to themselves."""
+    roles that see a whole commune, only the villages they are assigned to themselves; none
+    for a role that sees figures only (`scoping.listed_village_ids`)."""
+    if not scoping.may_open_households(user):
+        return scoping.listed_village_ids(user)
     if not scoping.covers_commune(user, user.commune_id):
         return scoping.village_ids(user, on)
     return sa.select(Assignment.village_id).where(Assignment.user_id == user.id, Assignment.covers(on or today_vn()))

@@ -25,7 +25,10 @@ nav.add("villages.index", _l("My villages"), order=10)
 @reads_only
 @requires("view_area")
 def index():
-    """My villages with their progress in the current campaign (only villages in my area)."""
+    """My villages with their progress in the current campaign (only villages in my area).
+    Province staff follow communes, not villages: their dashboard."""
+    if current_user.role == "province":
+        return redirect(url_for("coverage.dashboard"))
     campaign = current_campaign(current_user)
     figures = village_coverage(campaign.id if campaign else None, area(current_user, campaign))
     rows = [(f.village, f.counts, f.coverage) for f in figures]
@@ -37,7 +40,10 @@ def index():
 @requires("view_area")
 def show(village_id: int):
     """Households of one village in walking order with their status; `?q=` searches without
-    diacritics, `?status=` filters. 404 when the village is outside the caller's area."""
+    diacritics, `?status=` filters. 404 when the village is outside the caller's area, or for
+    a role that sees figures only."""
+    if not scoping.may_open_households(current_user):
+        abort(404)
     village = scoping.get_village(current_user, village_id)
     campaign = current_campaign(commune_id=village.commune_id)
     q = (request.args.get("q") or "").strip()[:100]

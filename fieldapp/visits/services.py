@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
-from blinker import Namespace
 from flask import current_app
 
 from ..accountability import audit
@@ -22,6 +21,7 @@ from ..households.queries import survivor
 from ..households.models import Household
 from ..timeutil import to_utc_naive, today_vn, utcnow
 from .models import Visit, VisitMaterial, VisitTopic, visit_companions
+from .signals import visits_stored
 
 
 def refusal(campaign: Campaign, day: date) -> str | None:
@@ -65,11 +65,6 @@ def users_by_username(usernames: list[str]) -> list[User]:
     if not usernames:
         return []
     return list(db.session.scalars(sa.select(User).where(User.username.in_(usernames))))
-
-
-# Sent with `visits=[row, ...]` (the column values of the visits just inserted) by the one
-# place visits are written, `store_visits`: summaries and receipt-time checks connect here.
-visits_stored = Namespace().signal("visits-stored")
 
 
 @dataclass

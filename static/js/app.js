@@ -42,3 +42,7 @@ document.addEventListener("htmx:responseError", function (e) {
   main.insertBefore(p, main.firstChild);
   setTimeout(function () { p.remove(); }, 8000);
 });
+/* A button marked data-print prints the page (no inline handlers: the CSP forbids them). */
+document.addEventListener("click", function (e) {
+  if (e.target.closest("[data-print]")) window.print();
+});

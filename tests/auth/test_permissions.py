@@ -60,7 +60,8 @@ def sample_user(role: str, t01: Village) -> User:
             return candidate
     if users:
         return users[0]
-    user = create_user(f"test_{role}", "demo1234", role, commune_id=t01.commune_id)
+    user = create_user(f"test_{role}", "demo1234", role, commune_id=None if role == "province" else t01.commune_id,
+                       province_id=t01.commune.province_id if role == "province" else None)
     db.session.commit()
     return user
 
@@ -84,6 +85,7 @@ def url_values(db_session, t01: Village, officer: User) -> dict[str, object]:
         "assignment_id": db_session.scalar(sa.select(sa.func.min(Assignment.id))
                                            .where(Assignment.village_id == t01.id)),
         "filename": "css/app.css", "point_id": 1, "item_id": 1, "z": 14, "x": 13141, "y": 7597, "ext": "png",
+        "commune_id": t01.commune_id,
     }
 
 
@@ -166,7 +168,7 @@ def test_every_route_answers_every_role_as_declared(app, db_session):
 def test_the_menu_offers_exactly_the_pages_a_role_is_let_into(app, db_session, role):
     t01 = db_session.scalar(sa.select(Village).where(Village.code == "T01"))
     caller = Caller(app, sample_user(role, t01).username)
-    menu = caller.client.get("/villages/").get_data(as_text=True).split('class="menu-panel"')[1]
+    menu = caller.client.get("/villages/", follow_redirects=True).get_data(as_text=True).split('class="menu-panel"')[1]
     offered = set(re.findall(r'<a href="([^"]+)"', menu.split("</nav>")[0]))
     with app.test_request_context():
         entries = {url_for(item.endpoint): item.endpoint for item in nav._ITEMS}

@@ -151,7 +151,7 @@ def test_a_commune_without_campaign_still_answers(app, db_session):
     from fieldapp.models import Commune
     from tests.conftest import Auth
 
-    commune = Commune(code="KC", name="Kon Chiêng", province="Gia Lai")
+    commune = Commune(code="KC", name="Kon Chiêng")
     db_session.add(commune)
     db_session.flush()
     place = Village(commune_id=commune.id, code="L01", name="Làng Mới")

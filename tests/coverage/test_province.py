@@ -20,7 +20,7 @@ OUTCOMES = ("warned", "nobody_home", "refused", "moved_away")
 def _province(db_session) -> Campaign:
     """A second commune, a campaign for the whole province and visits of every kind in both
     communes: several per household, some withdrawn, one household moved."""
-    other = Commune(code="BN", name="Bình Nguyên", province="Quảng Ngãi")
+    other = Commune(code="BN", name="Bình Nguyên")
     db_session.add(other)
     db_session.flush()
     place = Village(commune_id=other.id, code="B01", name="Thôn Một")

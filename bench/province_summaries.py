@@ -1,0 +1,147 @@
+"""The province's own pages and the summary rows, measured by `b_province` on its database:
+the PA05 dashboard (time and bytes on the wire), the drill-down, communes.csv, the .docx
+reports, a full recount against the summaries, and the upkeep's share of a sync batch."""
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections import defaultdict
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+
+from .common import Result, login, timed
+
+PA05 = "pa05"
+
+
+def measure(app, ids) -> list[Result]:
+    from .b_province import BUDGET_DOCX, BUDGET_PROVINCE_KB, BUDGET_PROVINCE_MS
+
+    campaign = ids["province_campaign"]
+    client = app.test_client()
+    login(client, PA05)
+    results = []
+    for name, url, budget in (
+            ("PA05 /coverage/ (province dashboard)", f"/coverage/?campaign={campaign}", BUDGET_PROVINCE_MS),
+            ("PA05 /coverage/ (each commune's current campaign)", "/coverage/", BUDGET_PROVINCE_MS),
+            ("PA05 /coverage/communes/<id> (drill-down)", f"/coverage/communes/{ids['commune']}?campaign={campaign}",
+             BUDGET_PROVINCE_MS),
+            ("PA05 /exports/communes.csv", f"/exports/communes.csv?campaign={campaign}", BUDGET_PROVINCE_MS),
+            ("PA05 province report .docx", f"/reports/campaigns/{campaign}.docx", BUDGET_DOCX),
+            ("PA05 province report .docx (each commune's campaign)", "/reports/province.docx", BUDGET_DOCX)):
+        results += _page(client, name, url, budget)
+    results.append(_wire(client, f"/coverage/?campaign={campaign}", BUDGET_PROVINCE_KB))
+    commander = app.test_client()
+    login(commander, f"chihuy{ids['commune']}")
+    results += _page(commander, "commander commune report .docx", f"/reports/campaigns/{campaign}.docx", BUDGET_DOCX)
+    results.append(_recount(app, campaign))
+    results += _upkeep(app, ids)
+    return results
+
+
+def _page(client, name, url, budget) -> list[Result]:
+    answer = client.get(url)
+    assert answer.status_code == 200, (url, answer.status_code)
+    times = timed(lambda: client.get(url), repeat=9, warmup=1)
+    return [Result(f"province: {name}, median", times["median"], "ms", budget,
+                   f"p95 {times['p95']:.0f} ms; {len(answer.data) // 1024} KB raw")]
+
+
+def _wire(client, url, budget) -> Result:
+    answer = client.get(url, headers={"Accept-Encoding": "br, gzip"})
+    raw = client.get(url)
+    return Result("province: PA05 dashboard on the wire", len(answer.data) / 1024, "KB", budget,
+                  f"{answer.headers.get('Content-Encoding', 'identity')}; {len(raw.data) // 1024} KB uncompressed")
+
+
+def _recount(app, campaign_id) -> Result:
+    """Every commune's figures and the warned-per-day series, from the summaries and from a
+    full recount of households and visits (the live query layer): equal, or the bench fails."""
+    from fieldapp.coverage import queries, summaries
+    from fieldapp.extensions import db
+    from fieldapp.models import Campaign, Village
+
+    with app.app_context():
+        campaign = db.session.get(Campaign, campaign_id)
+        everything = sa.select(Village.id)
+        live = defaultdict(queries.Coverage)
+        for row in queries.village_coverage(campaign_id, everything, whole=True):
+            live[row.village.commune_id].add(row)
+        kept = {r.commune.id: (r.counts, r.youth) for r in summaries.commune_coverage(campaign_id, everything)}
+        same = kept == {k: (v.counts, v.youth) for k, v in live.items()}
+        same_days = summaries.warned_by_day(campaign_id, everything) == queries.warned_by_day(campaign, everything)
+        households = sum(v.households for v in live.values())
+        db.session.rollback()
+    assert same and same_days, "the summary rows differ from a full recount"
+    return Result("province: summaries equal a full recount", 1.0, "yes", None,
+                  f"{len(kept)} communes, {households:,} households, per status, youth and per day")
+
+
+def _batch(households: list[str], campaign_id: int) -> str:
+    moment = datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    entries = [{"id": str(uuid.uuid4()), "type": "visit", "seq": n, "recorded_at": moment,
+                "data": {"household_id": h, "campaign_id": campaign_id, "outcome": "warned" if n % 3 else "nobody_home",
+                         "topics": [] if n % 3 == 0 else None, "materials": [], "people_reached": 1 if n % 3 else 0,
+                         "youth_reached": 0, "commitment_signed": False, "companions": [], "note": "",
+                         "lat": None, "lon": None, "accuracy_m": None}} for n, h in enumerate(households)]
+    for entry in entries:  # a warned visit names a topic; an attempt none
+        entry["data"]["topics"] = [] if entry["data"]["outcome"] != "warned" else ["tu_co_lap"]
+    return json.dumps({"batch_id": str(uuid.uuid4()), "device_id": "bench", "entries": entries})
+
+
+def _upkeep(app, ids) -> list[Result]:
+    """Six 200-visit sync batches, each on 200 households of the commune (sent by its
+    commander) that the other batches did not touch, timing inside each request how long the
+    summaries' upkeep (`rollups.settle`, run before the commit) took. On a shared machine an
+    A/B of whole batches is mostly noise; the upkeep's own time against the rest of the same
+    request is not."""
+    from fieldapp.coverage import rollups
+    from fieldapp.extensions import db
+    from fieldapp.models import Household, Village
+
+    with app.app_context():
+        homes = [str(h) for h in db.session.scalars(sa.select(Household.id).join(Village).where(
+            Village.commune_id == ids["commune"], Household.status == "active").order_by(Household.id))]
+    client = app.test_client()
+    login(client, f"chihuy{ids['commune']}")
+    token = client.get("/api/session").get_json()["csrf_token"]
+    _send(client, _batch(homes[-200:], ids["province_campaign"]), token)  # warm-up, not counted
+    spent: list[float] = []
+    settle = rollups.settle
+
+    def timed_settle(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return settle(*args, **kwargs)
+        finally:
+            spent.append((time.perf_counter() - start) * 1000)
+
+    rollups.settle = timed_settle
+    try:
+        shares, totals = [], []
+        for i in range(6):
+            spent.clear()
+            total = _send(client, _batch((homes * 2)[i * 200:(i + 1) * 200], ids["province_campaign"]), token)
+            totals.append(total)
+            shares.append(sum(spent) / (total - sum(spent)) * 100)
+    finally:
+        rollups.settle = settle
+    from .b_province import BUDGET_UPKEEP_PCT
+
+    totals.sort()
+    shares.sort()
+    return [Result("province: sync batch of 200 visits (upkeep included), median", totals[3], "ms", None,
+                   "6 batches, 200 households apiece"),
+            Result("province: summary upkeep's share of the batch, median", shares[3], "%", BUDGET_UPKEEP_PCT,
+                   f"same transaction as the visits; max {shares[-1]:.1f} %")]
+
+
+def _send(client, body: str, token: str) -> float:
+    start = time.perf_counter()
+    answer = client.post("/api/sync/batch", data=body, content_type="application/json", headers={"X-CSRFToken": token})
+    elapsed = (time.perf_counter() - start) * 1000
+    results = answer.get_json()["results"]
+    assert answer.status_code == 200 and {r["status"] for r in results} == {"created"}, results[:2]
+    return elapsed

@@ -1,0 +1,247 @@
+"""Upkeep of the summary rows (`coverage.models`) in the same transaction as the change.
+
+Every flush notes the households whose visits or register rows changed (`_note_flush`, an
+ORM event, so no writer can forget it); the one place visits are inserted in bulk,
+`visits.services.store_visits` (a web tap, a sync batch and its entry-by-entry fallback),
+sends `visits.signals.visits_stored`, which notes their households (`_note_stored`); other
+code that writes with bulk statements says so with `changed()`. Just before the transaction
+commits, `settle()` recomputes the marks of exactly those households from their visits in
+force, and moves the difference between their old and new marks into the village summaries;
+a village whose households changed has its register counts recounted. Nothing else is read, so the cost follows the size of the change, never
+the size of the province. `rebuild()` recounts everything from scratch (the same marks query
+over all households): a fresh database, a bulk load, or a check that nothing drifted.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from functools import cache
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+from ..households.models import Household
+from ..labels import OUTCOMES
+from ..visits.models import Visit
+from ..visits.signals import visits_stored
+from .models import HouseholdMark, VillageDaySummary, VillageRegisterSummary, VillageStatusSummary
+from .sqlfuncs import vn_date
+
+MARKS, STATUS, DAYS, REGISTER = (m.__table__ for m in (
+    HouseholdMark, VillageStatusSummary, VillageDaySummary, VillageRegisterSummary))
+CHUNK = 500  # ids per IN (…): well under every driver's parameter limit
+HOUSEHOLDS_KEY, VILLAGES_KEY = "rollup_households", "rollup_villages"
+
+
+def changed(household_ids: Iterable = (), village_ids: Iterable = ()) -> None:
+    """Note households whose visits changed outside the ORM (bulk statements), and villages
+    whose register rows did; `settle()` brings their summaries up to date at commit."""
+    db.session.info.setdefault(HOUSEHOLDS_KEY, set()).update(household_ids)
+    db.session.info.setdefault(VILLAGES_KEY, set()).update(village_ids)
+
+
+def marks_query(where=None) -> sa.Select:
+    """(campaign_id, household_id, village_id, status, day, youth, inactive) of every household
+    with a visit in force, by the status rules of `coverage.status`; `where` narrows the visits."""
+    seen = {name: sa.func.min(sa.case((condition, Visit.recorded_at))).label(name) for name, condition in (
+        ("warned", Visit.outcome == "warned"), ("tried", Visit.outcome.in_(("nobody_home", "refused"))),
+        ("moved", Visit.outcome == "moved_away"))}
+    per = (sa.select(Visit.campaign_id, Visit.household_id, *seen.values())
+           .where(Visit.in_force, Visit.outcome.in_(OUTCOMES), sa.true() if where is None else where)
+           .group_by(Visit.campaign_id, Visit.household_id).subquery())
+    status = sa.case((per.c.warned.is_not(None), "warned"), (per.c.tried.is_not(None), "revisit"), else_="excluded")
+    return (sa.select(per.c.campaign_id, per.c.household_id, Household.village_id, status.label("status"),
+                      vn_date(sa.func.coalesce(per.c.warned, per.c.tried, per.c.moved)).label("day"),
+                      (Household.youth > 0).label("youth"), (Household.status != "active").label("inactive"))
+            .join(Household, Household.id == per.c.household_id))
+
+
+def settle(session: Session | None = None) -> None:
+    """Bring the summaries of the noted households and villages up to date (in the session's
+    transaction). Called before every commit; cheap when nothing was noted."""
+    session = session or db.session
+    households = session.info.pop(HOUSEHOLDS_KEY, set())
+    villages = session.info.pop(VILLAGES_KEY, set())
+    if households:
+        _refresh_marks(session.connection(), sorted(households))
+    if villages:
+        _recount_register(session.connection(), sorted(villages))
+
+
+def _chunks(ids: list):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+@cache
+def _statements() -> tuple[sa.Select, sa.Select, sa.Select]:
+    """The three reads of an upkeep, built once (a sync batch runs them on every commit):
+    lock the households, their marks now, their marks as the visits say."""
+    ids = sa.bindparam("ids", expanding=True)
+    # PostgreSQL: one upkeep at a time per household, so two batches visiting the same house
+    # read each other's visits (SQLite writers are serial anyway).
+    lock = sa.select(Household.id).where(Household.id.in_(ids)).order_by(Household.id).with_for_update()
+    return lock, sa.select(*MARKS.c).where(MARKS.c.household_id.in_(ids)), marks_query(Visit.household_id.in_(ids))
+
+
+def _refresh_marks(connection, ids: list) -> None:
+    old, new = [], []
+    lock, marked, marks = _statements()
+    for part in _chunks(ids):
+        connection.execute(lock, {"ids": part})
+        old += connection.execute(marked, {"ids": part}).all()
+        new += connection.execute(marks, {"ids": part}).all()
+    if sorted(map(tuple, old)) == sorted(map(tuple, new)):
+        return
+    counts = _delta(old, -1)
+    counts.update(_delta(new, +1))  # not `+`: a Counter sum drops the negative differences
+    _apply(connection, counts)
+    for part in _chunks(ids):
+        connection.execute(MARKS.delete().where(MARKS.c.household_id.in_(part)))
+    if new:
+        connection.execute(MARKS.insert(), [row._asdict() for row in new])
+
+
+def _delta(marks, sign: int) -> Counter:
+    """What `marks` add to the summaries (times `sign`), keyed by (table, key)."""
+    counts: Counter = Counter()
+    for m in marks:
+        key = ("status", m.campaign_id, m.village_id, m.status)
+        counts[key + ("households",)] += sign
+        counts[key + ("youth",)] += sign * m.youth
+        counts[key + ("inactive",)] += sign * m.inactive
+        counts[key + ("inactive_youth",)] += sign * (m.youth and m.inactive)
+        if m.status == "warned":
+            day = ("days", m.campaign_id, m.village_id, m.day)
+            counts[day + ("warned",)] += sign
+            counts[day + ("youth_warned",)] += sign * m.youth
+    return counts
+
+
+def _apply(connection, counts: Counter) -> None:
+    rows: dict[tuple, dict] = {}
+    for (table, *key, column), n in counts.items():
+        rows.setdefault((table, *key), {})[column] = n
+    for table, names in ((STATUS, ("campaign_id", "village_id", "status")), (DAYS, ("campaign_id", "village_id", "day"))):
+        kind = "status" if table is STATUS else "days"
+        batch = [dict(zip(names, key), **values) for (which, *key), values in sorted(rows.items(), key=_order)
+                 if which == kind and any(values.values())]
+        if batch:
+            _add_rows(connection, table, names, batch)
+    campaigns, villages = {key[1] for key in rows}, {key[2] for key in rows}
+    for table, empty in ((STATUS, STATUS.c.households == 0), (DAYS, DAYS.c.warned == 0)):
+        connection.execute(table.delete().where(table.c.campaign_id.in_(campaigns),
+                                                table.c.village_id.in_(villages), empty))
+
+
+def _order(item):
+    (which, *key), _ = item
+    return (which, *map(str, key))
+
+
+def _add_rows(connection, table: sa.Table, keys: tuple[str, ...], rows: list[dict]) -> None:
+    """Add the rows' figures to the existing ones (insert when absent): an upsert that adds,
+    in the key order, so concurrent upkeeps never deadlock."""
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(table)
+    figures = [c.name for c in table.c if c.name not in keys]
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys), set_={name: table.c[name] + statement.excluded[name] for name in figures})
+    connection.execute(statement, rows)
+
+
+def _register_counts(where) -> sa.Select:
+    youth, inactive = Household.youth > 0, Household.status != "active"
+    ones = lambda condition: sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)  # noqa: E731
+    return (sa.select(Household.village_id, sa.func.count().label("households"), ones(youth).label("youth"),
+                      ones(inactive).label("inactive"), ones(sa.and_(youth, inactive)).label("inactive_youth"))
+            .where(where).group_by(Household.village_id))
+
+
+def _recount_register(connection, village_ids: list[int]) -> None:
+    """Recount the villages' households (a few hundred rows each), replacing their row. The
+    village rows are locked first (PostgreSQL): two recounts of one village take turns, the
+    second one counting the first one's households."""
+    from ..register.models import Village
+
+    for part in _chunks(village_ids):
+        connection.execute(sa.select(Village.id).where(Village.id.in_(part)).order_by(Village.id).with_for_update())
+        connection.execute(REGISTER.delete().where(REGISTER.c.village_id.in_(part)))
+        rows = [row._asdict() for row in connection.execute(_register_counts(Household.village_id.in_(part)))]
+        if rows:
+            connection.execute(REGISTER.insert(), rows)
+
+
+def rebuild(connection=None) -> None:
+    """Recount every summary from households and visits, in the session's transaction (or on
+    `connection`, as the migration does); never commits."""
+    if connection is None:
+        db.session.flush()
+        db.session.info.pop(HOUSEHOLDS_KEY, None)
+        db.session.info.pop(VILLAGES_KEY, None)
+        connection = db.session.connection()
+    for table in (DAYS, STATUS, MARKS, REGISTER):
+        connection.execute(table.delete())
+    connection.execute(MARKS.insert().from_select([c.name for c in MARKS.c], marks_query()))
+    connection.execute(REGISTER.insert().from_select([c.name for c in REGISTER.c], _register_counts(sa.true())))
+    ones = lambda condition: sa.func.sum(sa.case((condition, 1), else_=0))  # noqa: E731
+    m = MARKS.c
+    connection.execute(STATUS.insert().from_select(
+        ["campaign_id", "village_id", "status", "households", "youth", "inactive", "inactive_youth"],
+        sa.select(m.campaign_id, m.village_id, m.status, sa.func.count(), ones(m.youth), ones(m.inactive),
+                  ones(sa.and_(m.youth, m.inactive))).group_by(m.campaign_id, m.village_id, m.status)))
+    connection.execute(DAYS.insert().from_select(
+        ["campaign_id", "village_id", "day", "warned", "youth_warned"],
+        sa.select(m.campaign_id, m.village_id, m.day, sa.func.count(), ones(m.youth))
+        .where(m.status == "warned").group_by(m.campaign_id, m.village_id, m.day)))
+
+
+def _note_flush(session: Session, _context) -> None:
+    """After each flush: the households whose visits were added or changed, and the
+    households (and their villages, before and after) that were added or changed."""
+    households, villages = set(), set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Visit):
+            households.update(_values(obj, "household_id"))
+        elif isinstance(obj, Household):
+            households.add(obj.id)
+            villages.update(_values(obj, "village_id"))
+    if households or villages:
+        session.info.setdefault(HOUSEHOLDS_KEY, set()).update(households - {None})
+        session.info.setdefault(VILLAGES_KEY, set()).update(villages - {None})
+
+
+def _values(obj, attribute: str) -> set:
+    """The attribute's value now and any it had before this flush."""
+    history = sa.inspect(obj).attrs[attribute].history
+    return {getattr(obj, attribute), *history.deleted}
+
+
+def _note_stored(_sender, visits: list[dict], **_extra) -> None:
+    """Visits inserted in bulk (no flush sees them): their households' summaries are settled
+    at the commit, or forgotten with the savepoint's outer transaction if it rolls back."""
+    changed(household_ids={row["household_id"] for row in visits})
+
+
+def _settle_before_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint: the outer commit settles
+        return
+    session.flush()  # the commit's own flush comes after this event: note its changes first
+    if session.info.get(HOUSEHOLDS_KEY) or session.info.get(VILLAGES_KEY):
+        settle(session)
+
+
+def _forget(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the whole transaction ended: nothing noted is left to do
+        session.info.pop(HOUSEHOLDS_KEY, None)
+        session.info.pop(VILLAGES_KEY, None)
+
+
+visits_stored.connect(_note_stored)
+sa.event.listen(Session, "after_flush", _note_flush)
+sa.event.listen(Session, "before_commit", _settle_before_commit)
+sa.event.listen(Session, "after_transaction_end", _forget)

@@ -1,0 +1,167 @@
+"""Word documents (.docx, python-docx) in the layout of Decree 30/2020/NĐ-CP: A4, Times New
+Roman, the letterhead table (parent and issuing body, number; national name, motto, place and
+date), the title, the body, then "Nơi nhận" beside the signer's title and name.
+
+Reusable by any report: `new_document()`, `add_letterhead()`, `add_title()`, `add_paragraph()`,
+`add_table()`, `add_signature()`, `to_bytes()`; `campaign_report()` puts them together.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Mm, Pt
+
+from .letterhead import MOTTO, NATIONAL_NAME, RECIPIENTS, Letterhead
+
+FONT = "Times New Roman"
+CENTER, RIGHT, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.JUSTIFY
+
+
+@dataclass
+class Grid:
+    """A figures table: header labels, rows of text, a totals row; columns from `numeric_from`
+    on are right-aligned numbers."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    total: list[str]
+    numeric_from: int = 1
+
+
+def new_document(landscape: bool = False):
+    """An empty A4 document with the Decree's margins (top/bottom 20 mm, left 30, right 15) and
+    Times New Roman 13 pt."""
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(13)
+    normal.paragraph_format.space_after = Pt(0)
+    return document
+
+
+def _line(cell_or_doc, text: str, size: float = 13, bold=False, italic=False, align=CENTER, upper=False):
+    paragraph = cell_or_doc.add_paragraph()
+    paragraph.alignment = align
+    run = paragraph.add_run(text.upper() if upper else text)
+    run.font.size, run.bold, run.italic, run.font.name = Pt(size), bold, italic, FONT
+    return paragraph
+
+
+def _fresh(cell):
+    """A table cell's first paragraph removed, so `_line` starts at the top."""
+    cell._tc.remove(cell.paragraphs[0]._p)
+    return cell
+
+
+def _two_columns(document, left: float, right: float):
+    table = document.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for cell, width in zip(table.rows[0].cells, (left, right)):
+        cell.width = Cm(width)
+    return [_fresh(cell) for cell in table.rows[0].cells]
+
+
+def add_letterhead(document, letterhead: Letterhead) -> None:
+    """Left: parent body, issuing body (bold), a rule, the number. Right: the national name,
+    the motto (bold, ruled beneath), place and date (italic)."""
+    left, right = _two_columns(document, 6.5, 9.5)
+    if letterhead.parent:
+        _line(left, letterhead.parent, 12)
+    _line(left, letterhead.issuer, 12, bold=True)
+    _line(left, "―――――", 12)
+    _line(left, letterhead.number, 13)
+    _line(right, NATIONAL_NAME, 12, bold=True)
+    _line(right, MOTTO, 13, bold=True)
+    _line(right, "―――――――――――――", 12)
+    _line(right, letterhead.place_date, 13, italic=True)
+
+
+def add_title(document, title: str, subtitle: str = "") -> None:
+    _line(document, "", 13)
+    _line(document, title, 14, bold=True, upper=True)
+    if subtitle:
+        _line(document, subtitle, 14, bold=True)
+    _line(document, "", 13)
+
+
+def add_paragraph(document, text: str, bold: bool = False) -> None:
+    paragraph = _line(document, text, 13, bold=bold, align=JUSTIFY)
+    paragraph.paragraph_format.first_line_indent = Cm(1)
+    paragraph.paragraph_format.space_after = Pt(6)
+
+
+def _cell_styles(document) -> dict[str, object]:
+    """Paragraph styles of table cells (11 pt): text, numbers (right), header and totals (bold,
+    centred / right). Styles, not per-run formatting: a province's table has a thousand cells."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    styles = {}
+    for name, align, bold in (("text", None, False), ("number", RIGHT, False), ("head", CENTER, True),
+                              ("total", RIGHT, True), ("total text", None, True)):
+        style = document.styles.add_style(f"Figures {name}", WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = document.styles["Normal"]
+        style.font.size, style.font.bold = Pt(11), bold
+        style.paragraph_format.alignment = align
+        styles[name] = style
+    return styles
+
+
+def add_table(document, grid: Grid) -> None:
+    """A ruled table, header and totals in bold, 11 pt so a province's columns fit."""
+    styles = _cell_styles(document)
+    table = document.add_table(rows=len(grid.rows) + 2, cols=len(grid.headers))
+    table.style = "Table Grid"
+    rows = list(table.rows)  # once: indexing `table.rows` walks every row again
+    last = len(rows) - 1
+    for r, values in enumerate([grid.headers, *grid.rows, grid.total]):
+        for c, (cell, value) in enumerate(zip(rows[r].cells, values)):
+            number = c >= grid.numeric_from
+            kind = "head" if r == 0 else ("total" if number else "total text") if r == last else \
+                "number" if number else "text"
+            paragraph = cell.paragraphs[0]
+            # The style id straight into <w:pStyle>: `paragraph.style = …` searches every style
+            # for each cell (a province's report took a second for that alone).
+            paragraph._p.style = styles[kind].style_id
+            paragraph.add_run(value)
+
+
+def add_signature(document, letterhead: Letterhead) -> None:
+    """Left: "Nơi nhận:" and the recipients; right: the signer's title, room to sign, the name."""
+    _line(document, "", 13)
+    left, right = _two_columns(document, 7.5, 8.5)
+    _line(left, RECIPIENTS, 12, bold=True, italic=True, align=None)
+    for recipient in letterhead.recipients:
+        _line(left, f"- {recipient}", 11, align=None)
+    _line(right, letterhead.signer_title, 13, bold=True)
+    for _ in range(3):
+        _line(right, "", 13)
+    _line(right, letterhead.signer_name, 13, bold=True)
+
+
+def to_bytes(document) -> bytes:
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def campaign_report(letterhead: Letterhead, title: str, subtitle: str, paragraphs: list[str], grid: Grid,
+                    landscape: bool = False) -> bytes:
+    """The whole report: letterhead, title, paragraphs, the figures table, recipients and signer."""
+    document = new_document(landscape)
+    add_letterhead(document, letterhead)
+    add_title(document, title, subtitle)
+    for text in paragraphs:
+        add_paragraph(document, text)
+    add_table(document, grid)
+    add_signature(document, letterhead)
+    return to_bytes(document)
