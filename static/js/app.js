@@ -23,6 +23,10 @@
     }
   });
 })();
+/* "Print" buttons (walk list, report): no inline handlers, the Content-Security-Policy forbids them. */
+document.addEventListener("click", function (e) {
+  if (e.target.closest && e.target.closest("[data-print]")) window.print();
+});
 /* A failed htmx request says why (the server's message), instead of doing nothing. */
 document.addEventListener("htmx:responseError", function (e) {
   var doc = new DOMParser().parseFromString(e.detail.xhr.responseText || "", "text/html");
