@@ -57,16 +57,24 @@ INCIDENT_KINDS = Codes(
     investment=_l("Fake investment or online tasks"), other=_l("Other"),
 )
 
-# Was the household warned before an incident (`accountability.queries`).
+# Was the household warned before an incident (`accountability.queries`): always relative to
+# the incident's date, never "never" (a household may well have been warned since).
 VERDICTS = Codes(
-    warned=_l("Warned before"), attempted=_l("Only attempted"),
-    moved_away=_l("Found moved away"), not_visited=_l("Never visited"),
+    warned=_l("Warned before the incident"), attempted=_l("Visited before, not warned"),
+    moved_away=_l("Found moved away before"), not_visited=_l("Not visited before the incident"),
 )
+
+# Age groups an incident search asks for (the victim is usually 12–24 and not the head);
+# the years each covers are in `households.rules.AGE_RANGES`.
+AGE_GROUPS = Codes({"12-24": _l("Aged 12–24"), "12-17": _l("Aged 12–17"), "18-24": _l("Aged 18–24")})
 
 IMPORT_RUN_STATUSES = Codes(
     running=_l("Running"), checked=_l("Checked, not imported"), done=_l("Imported"),
     refused=_l("Refused"), failed=_l("Failed"),
 )
+
+# Why two households look like one registered twice (`households.queries.likely_duplicates`).
+DUPLICATE_REASONS = Codes(name=_l("Same name"), phone=_l("Same phone"), near=_l("Side by side, names alike"))
 
 # Every action the audit log records, and the kinds of record and detail keys it names.
 AUDIT_ACTIONS = Codes(
@@ -85,7 +93,11 @@ AUDIT_ACTIONS = Codes(
     export=_l("Exported data"), household_update=_l("Corrected a household"),
     household_moved=_l("Marked a household as moved away"),
     household_returned=_l("Marked a household as back"),
-    household_merge=_l("Merged duplicate households"), duplicates_view=_l("Viewed likely duplicates"),
+    household_merge=_l("Merged duplicate households"),
+    household_unmerge=_l("Undid a merge of households"),
+    duplicates_dismiss=_l("Marked two households as not duplicates"),
+    youth_named=_l("Named a young person of a household"),
+    youth_unnamed=_l("Removed a young person's name"), duplicates_view=_l("Viewed likely duplicates"),
     households_import=_l("Imported households"), households_import_check=_l("Checked a household file"),
     villages_import=_l("Imported villages"), villages_import_check=_l("Checked a village file"),
     assignment_create=_l("Assigned a village"), assignment_end=_l("Ended an assignment"),
@@ -116,10 +128,12 @@ AUDIT_DETAILS = Codes(
     quarantined=_l("entries to review"), assignee=_l("assigned to"),
     assignment=_l("assignment"), starts_on=_l("from"), ends_on=_l("until"),
     user_name=_l("account"), visits_moved=_l("visits moved"), code=_l("code"),
-    topic_id=_l("topic"), step=_l("moved by"), page=_l("page"),
+    topic_id=_l("topic"), step=_l("moved by"), page=_l("page"), birth_year=_l("year of birth"),
+    verdict=_l("verdict"), date_from=_l("from"), date_to=_l("to"), q=_l("search"), status=_l("status"),
+    age=_l("age"),
 )
 # Detail values shown by their label rather than their code.
-AUDIT_DETAIL_CODES = {"outcome": OUTCOMES, "kind": INCIDENT_KINDS}
+AUDIT_DETAIL_CODES = {"outcome": OUTCOMES, "kind": INCIDENT_KINDS, "verdict": VERDICTS, "status": STATUSES}
 
 
 def detail_items(detail: dict) -> list[tuple[str, str]]:
@@ -157,7 +171,8 @@ def init_app(app: Flask) -> None:
     """The labels as Jinja globals, for templates: `status_labels()[code]` and so on."""
     tables = dict(status_labels=STATUSES, outcome_labels=OUTCOMES, material_labels=MATERIALS,
                   kind_labels=INCIDENT_KINDS, verdict_labels=VERDICTS, action_labels=AUDIT_ACTIONS,
-                  object_labels=AUDIT_OBJECTS, role_labels=ROLES)
+                  object_labels=AUDIT_OBJECTS, role_labels=ROLES, duplicate_reasons=DUPLICATE_REASONS,
+                  age_groups=AGE_GROUPS)
     app.jinja_env.globals.update({name: (lambda t=table: t) for name, table in tables.items()})
     app.jinja_env.globals.update(detail_items=detail_items, row_labels=row_labels,
                                  run_status=IMPORT_RUN_STATUSES.label,

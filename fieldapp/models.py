@@ -2,13 +2,14 @@
 from .accountability.models import AuditEvent, Incident, VillageReview
 from .auth.models import Assignment, User
 from .campaigns.models import Campaign, CampaignTopic, Topic
-from .households.models import Household
+from .households.models import DuplicateDismissal, Household, HouseholdMember, HouseholdMerge
 from .register.models import Commune, ImportRun, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
 from .visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
 
 __all__ = [
-    "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "Household",
+    "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "DuplicateDismissal", "Household",
+    "HouseholdMember", "HouseholdMerge",
     "ImportRun", "Incident", "QuarantinedEntry", "SyncReceipt", "Topic", "User", "Village",
     "VillageReview", "Visit", "VisitMaterial", "VisitTopic", "visit_companions",
 ]

@@ -38,6 +38,7 @@ GRANTS: dict[str, tuple[str, ...] | Callable[[], tuple[str, ...]]] = {
     "view_campaigns": ("commander", "admin"),  # campaigns, their topics, re-warning lists
     "manage_campaigns": ("admin",),  # create campaigns and topics, order them, mark active
     "manage_register": ("commander", "admin"),  # import, edit, move, merge households
+    "undo_merge": ("admin",),  # bring back a merged household within 30 days
     "assign": ("commander", "admin"),  # give people villages
     "manage_users": ("admin",),  # accounts and roles
     "configure": ("admin",),  # server settings (told what is missing)

@@ -105,6 +105,7 @@ def test_likely_duplicates_by_folded_name_and_distance(client, auth, db_session)
     b.head_name = a.head_name.upper().replace("Ễ", "E")
     c.lat, c.lon = 15.2, 108.9
     d.lat, d.lon = 15.2 + 0.00008, 108.9  # about 9 m north
+    d.head_name = c.head_name + "h"  # a letter too many: the same name typed again
     db.session.commit()
     auth.login("chihuy")
     village_id = a.village_id

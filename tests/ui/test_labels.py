@@ -31,7 +31,7 @@ def test_menu_goes_from_field_work_to_oversight_to_administration(client, auth, 
     panel = html[html.index('class="menu-panel"'):html.index("</nav>")]
     hrefs = re.findall(r'<a href="([^"]+)"', panel)
     assert hrefs == ["/villages/", "/coverage/", "/coverage/map", "/reports/campaign", "/incidents/",
-                     "/register/", "/register/duplicates", "/sync/quarantine", "/campaigns/", "/assignments/",
+                     "/register/", "/register/duplicates", "/register/merges", "/sync/quarantine", "/campaigns/", "/assignments/",
                      "/audit/"]
 
 
