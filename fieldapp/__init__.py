@@ -19,6 +19,7 @@ FEATURES = (
     "register",
     "campaigns",
     "accountability",
+    "changes",
 )
 
 

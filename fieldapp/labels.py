@@ -73,6 +73,11 @@ IMPORT_RUN_STATUSES = Codes(
     refused=_l("Refused"), failed=_l("Failed"),
 )
 
+# What a village head reports about the register (`changes`), and where his report stands.
+CHANGE_KINDS = Codes(new=_l("New household"), moved=_l("Moved away"), duplicate=_l("Registered twice"),
+                     wrong_info=_l("Wrong details"))
+CHANGE_STATUSES = Codes(open=_l("Waiting"), accepted=_l("Accepted"), rejected=_l("Rejected"))
+
 # Why two households look like one registered twice (`households.queries.likely_duplicates`).
 DUPLICATE_REASONS = Codes(name=_l("Same name"), phone=_l("Same phone"), near=_l("Side by side, names alike"))
 
@@ -96,6 +101,9 @@ AUDIT_ACTIONS = Codes(
     household_merge=_l("Merged duplicate households"),
     household_unmerge=_l("Undid a merge of households"),
     duplicates_dismiss=_l("Marked two households as not duplicates"),
+    campaign_targets=_l("Set villages' targets and deadlines"),
+    change_report=_l("Reported a change to the register"), change_accept=_l("Accepted a reported change"),
+    change_reject=_l("Rejected a reported change"),
     youth_named=_l("Named a young person of a household"),
     youth_unnamed=_l("Removed a young person's name"), duplicates_view=_l("Viewed likely duplicates"),
     households_import=_l("Imported households"), households_import_check=_l("Checked a household file"),
@@ -112,7 +120,7 @@ AUDIT_OBJECTS = Codes(
     household=_l("household"), households=_l("households"), village=_l("village"),
     incident=_l("incident"), user=_l("account"), visit=_l("visit"),
     assignment=_l("assignment"), campaign=_l("campaign"), topic=_l("topic"),
-    quarantined_entry=_l("entry to review"), import_run=_l("import"),
+    quarantined_entry=_l("entry to review"), import_run=_l("import"), register_change=_l("reported change"),
 )
 
 AUDIT_DETAILS = Codes(
@@ -129,11 +137,12 @@ AUDIT_DETAILS = Codes(
     assignment=_l("assignment"), starts_on=_l("from"), ends_on=_l("until"),
     user_name=_l("account"), visits_moved=_l("visits moved"), code=_l("code"),
     topic_id=_l("topic"), step=_l("moved by"), page=_l("page"), birth_year=_l("year of birth"),
-    verdict=_l("verdict"), date_from=_l("from"), date_to=_l("to"), q=_l("search"), status=_l("status"),
-    age=_l("age"),
+    verdict=_l("verdict"), change=_l("change"), date_from=_l("from"), date_to=_l("to"), q=_l("search"), status=_l("status"),
+    age=_l("age"), note=_l("note"), villages=_l("villages"),
 )
 # Detail values shown by their label rather than their code.
-AUDIT_DETAIL_CODES = {"outcome": OUTCOMES, "kind": INCIDENT_KINDS, "verdict": VERDICTS, "status": STATUSES}
+AUDIT_DETAIL_CODES = {"outcome": OUTCOMES, "kind": INCIDENT_KINDS, "verdict": VERDICTS, "status": STATUSES,
+                      "change": CHANGE_KINDS}
 
 
 def detail_items(detail: dict) -> list[tuple[str, str]]:
@@ -172,7 +181,7 @@ def init_app(app: Flask) -> None:
     tables = dict(status_labels=STATUSES, outcome_labels=OUTCOMES, material_labels=MATERIALS,
                   kind_labels=INCIDENT_KINDS, verdict_labels=VERDICTS, action_labels=AUDIT_ACTIONS,
                   object_labels=AUDIT_OBJECTS, role_labels=ROLES, duplicate_reasons=DUPLICATE_REASONS,
-                  age_groups=AGE_GROUPS)
+                  age_groups=AGE_GROUPS, change_kinds=CHANGE_KINDS, change_statuses=CHANGE_STATUSES)
     app.jinja_env.globals.update({name: (lambda t=table: t) for name, table in tables.items()})
     app.jinja_env.globals.update(detail_items=detail_items, row_labels=row_labels,
                                  run_status=IMPORT_RUN_STATUSES.label,

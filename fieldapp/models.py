@@ -2,6 +2,7 @@
 from .accountability.models import AuditEvent, Incident, VillageReview
 from .auth.models import Assignment, User
 from .campaigns.models import Campaign, CampaignTopic, Topic
+from .changes.models import RegisterChange
 from .households.models import DuplicateDismissal, Household, HouseholdMember, HouseholdMerge
 from .register.models import Commune, ImportRun, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
@@ -10,6 +11,6 @@ from .visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
 __all__ = [
     "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "DuplicateDismissal", "Household",
     "HouseholdMember", "HouseholdMerge",
-    "ImportRun", "Incident", "QuarantinedEntry", "SyncReceipt", "Topic", "User", "Village",
+    "ImportRun", "Incident", "QuarantinedEntry", "RegisterChange", "SyncReceipt", "Topic", "User", "Village",
     "VillageReview", "Visit", "VisitMaterial", "VisitTopic", "visit_companions",
 ]

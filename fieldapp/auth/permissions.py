@@ -35,7 +35,9 @@ GRANTS: dict[str, tuple[str, ...] | Callable[[], tuple[str, ...]]] = {
     "see_activity": ("village_head", "commander", "admin"),  # per-officer pace, who is idle
     "report": ("village_head", "commander", "admin"),  # the campaign results report
     "review_village": ("village_head",),  # state that one reviewed one's village
+    "report_changes": ("village_head",),  # report new, moved, duplicate households and wrong details
     "view_campaigns": ("commander", "admin"),  # campaigns, their topics, re-warning lists
+    "set_targets": ("commander", "admin"),  # each village's target and deadline in a campaign
     "manage_campaigns": ("admin",),  # create campaigns and topics, order them, mark active
     "manage_register": ("commander", "admin"),  # import, edit, move, merge households
     "undo_merge": ("admin",),  # bring back a merged household within 30 days

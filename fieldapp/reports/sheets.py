@@ -15,7 +15,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..coverage.queries import Coverage
+from ..i18n import number
 from ..labels import STATUSES
+from . import cells
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ COVERAGE_COLUMNS = [
     Column("youth_coverage_pct", _l("Youth coverage (%)"), lambda r: r.youth_coverage, 14, True),
 ]
 
+TEXT_KEYS = ("village_code", "village_name")
+
 REPORT_COLUMNS = [
     *COVERAGE_COLUMNS[:6],
     Column("people_reached", _l("People reached"), lambda r: r.people_reached, 13),
@@ -65,6 +69,29 @@ def to_csv(columns: list[Column], rows: list[Coverage]) -> bytes:
     for row in rows:
         writer.writerow(["" if (v := c.value(row)) is None else _pct(v) if c.percent else v for c in columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_csv_vi(columns: list[Column], rows: list[Coverage], totals: Coverage) -> bytes:
+    """The same table for people opening it in Excel set to Vietnamese: the headers they
+    read, numbers as 1.234 and 85,3, ';' between fields (the Vietnamese list separator), a
+    totals row; UTF-8 with BOM, every text cell through `cells` (no formulas)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(cells.row(str(c.label) for c in columns))
+    for row in [*rows, totals]:
+        writer.writerow(cells.row(_vi(c, row) for c in columns))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _vi(column: Column, row: Coverage) -> str:
+    if row.village is None and column.key in ("village_code", "village_name"):
+        return str(_l("Total")) if column.key == "village_code" else ""
+    value = column.value(row)
+    if value is None:
+        return ""
+    if column.percent:
+        return number(value * 100, 1)
+    return number(value) if isinstance(value, int) else str(value)
 
 
 def to_xlsx(columns: list[Column], rows: list[Coverage], totals: Coverage, title: str,
@@ -98,8 +125,10 @@ def _style(sheet, columns: list[Column], n_rows: int) -> None:
         cell.font = Font(bold=True)
     for i, column in enumerate(columns, 1):
         sheet.column_dimensions[get_column_letter(i)].width = column.width
-        if column.percent:
+        # Excel shows these with the reader's own separators (1.234 and 85,3% in Vietnamese).
+        number_format = "0.0%" if column.percent else "#,##0" if column.key not in TEXT_KEYS else None
+        if number_format:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
-                cell.number_format = "0.0%"
+                cell.number_format = number_format
     sheet.freeze_panes = "C2"
     sheet.row_dimensions[1].height = 32
