@@ -61,9 +61,12 @@ def render_show(household: Household, form: VisitForm, status: int = 200):
     row = queries.status_row(household)
     candidates = (queries.merge_candidates(household)
                   if can(current_user, "manage_register") and household.status == "active" else [])
+    merge_row = (services.last_merge(household)
+                 if can(current_user, "manage_register") and household.status == "merged" else None)
     return render_template(
         "households/show.html", household=household, row=row, form=form,
         history=visits.history(household), may_record=can(current_user, "record"), candidates=candidates,
+        merge_row=merge_row, undo_problem=merge_row and services.undo_problem(merge_row),
     ), status
 
 

@@ -67,6 +67,7 @@ def test_admin_undoes_a_merge_and_everything_comes_back(client, auth, db_session
     auth.login("quantri")
     page = client.get("/register/merges").get_data(as_text=True)
     assert f'data-merge-id="{merge.id}" data-undoable="yes"' in page and "Huỷ việc gộp" in page
+    assert f"/register/merges/{merge.id}/undo" in client.get(f"/households/{duplicate.id}").get_data(as_text=True)
     asked = auth.post(f"/register/merges/{merge.id}/undo")  # the confirmation page, nothing done
     assert asked.status_code == 200 and "data-confirm" in asked.get_data(as_text=True)
     assert db.session.get(Household, duplicate.id).status == "merged"
@@ -92,6 +93,8 @@ def test_undo_refused_after_30_days_with_the_reason(client, auth, db_session):
     response = auth.post(f"/register/merges/{merge.id}/undo", {"confirmed": "1"})
     assert response.status_code == 409
     assert "quá 30 ngày: chỉ huỷ được việc gộp trong vòng 30 ngày" in response.get_data(as_text=True)
+    page = client.get(f"/households/{duplicate.id}").get_data(as_text=True)
+    assert "quá 30 ngày" in page and f"/register/merges/{merge.id}/undo" not in page
     db.session.rollback()
     assert db.session.get(Household, duplicate.id).status == "merged"
 
