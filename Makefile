@@ -38,15 +38,21 @@ db: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 
+# One job worker beside the web server; both stop together (Ctrl-C or SIGTERM).
 serve:
-	$(BIN)/gunicorn --workers 2 --threads 4 --bind 0.0.0.0:$(PORT) 'fieldapp:create_app()'
+	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+	$(BIN)/gunicorn --workers 2 --threads 4 --no-control-socket --bind 0.0.0.0:$(PORT) 'fieldapp:create_app()'
 
 test: install assets translations
 	bash scripts/ensure-chromium.sh
 	source scripts/ensure-postgres.sh && $(BIN)/pytest $(PYTEST_ARGS)
 
-bench: install assets translations
+bench: install assets translations $(VENV)/.bench-installed
 	source scripts/ensure-postgres.sh && $(BIN)/python -m bench $(BENCH)
+
+$(VENV)/.bench-installed: pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
 
 # Refresh the message catalogues after adding user-facing strings (sorted, file-only
 # locations, so branches that add strings merge cleanly; see .gitattributes).

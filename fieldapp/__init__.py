@@ -19,6 +19,9 @@ FEATURES = (
     "register",
     "campaigns",
     "accountability",
+    "proof",
+    "photos",
+    "ops",
     "changes",
 )
 
@@ -40,9 +43,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     config.load(app, test_config)
 
-    from . import cli, errors, extensions, i18n, labels, models, nav, pwa, security  # noqa: F401 (models: for Alembic)
+    from . import cli, errors, extensions, i18n, jobs, labels, models, nav, pwa, security  # noqa: F401 (models: for Alembic)
     from .auth import permissions
+    from .ops import requestlog
 
+    requestlog.init_app(app)
     extensions.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
@@ -57,4 +62,5 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for name in FEATURES:
         app.register_blueprint(import_module(f"{__name__}.{name}.routes").bp)
+    jobs.load_tasks(FEATURES)
     return app

@@ -5,7 +5,7 @@ from importlib import import_module
 
 from flask import Flask
 
-COMMAND_MODULES = ("auth.cli", "demo.cli", "register.cli", "accountability.cli")
+COMMAND_MODULES = ("auth.cli", "demo.cli", "register.cli", "accountability.cli", "proof.cli", "jobs.cli")
 
 
 def init_app(app: Flask) -> None:

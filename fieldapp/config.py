@@ -52,6 +52,11 @@ def load(app: Flask, overrides: dict | None) -> None:
         COMPRESS_MIN_SIZE=500,
         COMPRESS_STREAMS=False,
         UNDO_SECONDS=8,
+        LOG_LEVEL=os.environ.get("LOG_LEVEL", "INFO"),
+        # A job's worker renews its lease every third of this; a lease left to expire means
+        # the worker died, and the job is queued again (or failed after its last attempt).
+        JOB_LEASE_SECONDS=float(os.environ.get("JOB_LEASE_SECONDS", "30")),
+        WORKER_POLL_SECONDS=float(os.environ.get("WORKER_POLL_SECONDS", "1")),
         MAP_TILE_URL=os.environ.get("MAP_TILE_URL", ""),
         MAP_TILE_ATTRIBUTION=os.environ.get("MAP_TILE_ATTRIBUTION", ""),
         COVERAGE_TARGET_PCT=int(os.environ.get("COVERAGE_TARGET_PCT", "80")),
@@ -60,6 +65,18 @@ def load(app: Flask, overrides: dict | None) -> None:
         # walk lists, the map and exports; the others see house numbers and figures only.
         PERSONAL_DATA_ROLES=tuple(r.strip() for r in os.environ.get(
             "PERSONAL_DATA_ROLES", "officer,village_head,commander,admin").split(",") if r.strip()),
+        # Checks on every visit (fieldapp.proof.checks): they flag, never refuse.
+        CHECK_FAR_M=float(os.environ.get("CHECK_FAR_M", "150")),
+        CHECK_POOR_FIX_M=float(os.environ.get("CHECK_POOR_FIX_M", "100")),
+        CHECK_WALK_KMH=float(os.environ.get("CHECK_WALK_KMH", "6")),
+        CHECK_BURST_PER_MINUTE=int(os.environ.get("CHECK_BURST_PER_MINUTE", "3")),
+        CHECK_LATE_HOURS=float(os.environ.get("CHECK_LATE_HOURS", "48")),
+        CHECK_ODD_HOURS=os.environ.get("CHECK_ODD_HOURS", "22-6"),
+        LEARN_POINT_ACCURACY_M=float(os.environ.get("LEARN_POINT_ACCURACY_M", "30")),
+        # The weekly verification sample: per officer, the larger of a count and a share.
+        VERIFY_SAMPLE_MIN=int(os.environ.get("VERIFY_SAMPLE_MIN", "3")),
+        VERIFY_SAMPLE_PCT=float(os.environ.get("VERIFY_SAMPLE_PCT", "5")),
+        PHOTO_MAX_BYTES=int(os.environ.get("PHOTO_MAX_BYTES", str(2 * 1024 * 1024))),
         # Personal fields of households idle this long are blanked by `flask purge`.
         PERSONAL_DATA_RETENTION_DAYS=int(os.environ.get(
             "PERSONAL_DATA_RETENTION_DAYS", os.environ.get("RETENTION_DAYS", "1825"))),

@@ -55,6 +55,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None
 
 
+@event.listens_for(Engine, "connect")
+def _postgresql_session(dbapi_connection, _record) -> None:
+    """A backend whose client died (a killed worker in the middle of an import) notices within
+    seconds and rolls back, instead of holding its row locks while it waits on another lock."""
+    if type(dbapi_connection).__module__.startswith("psycopg"):
+        with dbapi_connection.cursor() as cur:
+            cur.execute("SET client_connection_check_interval = '5s'")
+        dbapi_connection.commit()
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn) -> None:
     # In a request, IMMEDIATE: a request that reads and then writes (most do: audit events)

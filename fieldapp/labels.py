@@ -68,6 +68,21 @@ VERDICTS = Codes(
 # the years each covers are in `households.rules.AGE_RANGES`.
 AGE_GROUPS = Codes({"12-24": _l("Aged 12–24"), "12-17": _l("Aged 12–17"), "18-24": _l("Aged 18–24")})
 
+# The checks the server raises on a visit at receipt (`proof.checks`), in the order shown.
+CHECKS = Codes(
+    far=_l("Far from the house"), no_fix=_l("No location"), poor_fix=_l("Poor location fix"),
+    burst=_l("Too fast"), late_entry=_l("Entered late"), odd_hours=_l("At night"),
+)
+
+# The commander's reading of a flagged visit.
+REVIEW_VERDICTS = Codes(fine=_l("Fine"), problem=_l("Problem"))
+
+# What a sampled household said about its warning.
+VERIFICATION_RESULTS = Codes(confirmed=_l("Confirmed"), denied=_l("Denied"), unreachable=_l("Unreachable"))
+
+# A household's point learnt from a visit.
+POINT_STATES = Codes(pending=_l("Waiting for the commander"), accepted=_l("Accepted"), cleared=_l("Cleared"))
+
 IMPORT_RUN_STATUSES = Codes(
     running=_l("Running"), checked=_l("Checked, not imported"), done=_l("Imported"),
     refused=_l("Refused"), failed=_l("Failed"),
@@ -114,13 +129,18 @@ AUDIT_ACTIONS = Codes(
     topic_create=_l("Created a topic"), rewarn_view=_l("Viewed the re-warning list"),
     user_create=_l("Created an account"), user_update=_l("Changed an account"),
     quarantine_resolve=_l("Resolved an entry to review"), village_review=_l("Reviewed a village"),
+    check_review=_l("Reviewed a flagged visit"), point_accept=_l("Accepted a learnt location"),
+    point_clear=_l("Cleared a learnt location"), sample_draw=_l("Drew the verification sample"),
+    verification_record=_l("Recorded a verification"), photo_upload=_l("Sent a commitment photo"),
+    photo_view=_l("Viewed a commitment photo"),
 )
 
 AUDIT_OBJECTS = Codes(
     household=_l("household"), households=_l("households"), village=_l("village"),
     incident=_l("incident"), user=_l("account"), visit=_l("visit"),
     assignment=_l("assignment"), campaign=_l("campaign"), topic=_l("topic"),
-    quarantined_entry=_l("entry to review"), import_run=_l("import"), register_change=_l("reported change"),
+    quarantined_entry=_l("entry to review"), import_run=_l("import"), verification=_l("verification"),
+    register_change=_l("reported change"),
 )
 
 AUDIT_DETAILS = Codes(
@@ -137,12 +157,15 @@ AUDIT_DETAILS = Codes(
     assignment=_l("assignment"), starts_on=_l("from"), ends_on=_l("until"),
     user_name=_l("account"), visits_moved=_l("visits moved"), code=_l("code"),
     topic_id=_l("topic"), step=_l("moved by"), page=_l("page"), birth_year=_l("year of birth"),
-    verdict=_l("verdict"), change=_l("change"), date_from=_l("from"), date_to=_l("to"), q=_l("search"), status=_l("status"),
+    verdict=_l("verdict"), visit=_l("visit"), result=_l("result"), sampled=_l("sampled"), bytes=_l("bytes"),
+    change=_l("change"), date_from=_l("from"), date_to=_l("to"), q=_l("search"), status=_l("status"),
     age=_l("age"), note=_l("note"), villages=_l("villages"),
 )
+
+
 # Detail values shown by their label rather than their code.
-AUDIT_DETAIL_CODES = {"outcome": OUTCOMES, "kind": INCIDENT_KINDS, "verdict": VERDICTS, "status": STATUSES,
-                      "change": CHANGE_KINDS}
+AUDIT_DETAIL_CODES = {"outcome": OUTCOMES, "kind": INCIDENT_KINDS, "verdict": REVIEW_VERDICTS,
+                      "result": VERIFICATION_RESULTS, "status": STATUSES, "change": CHANGE_KINDS}
 
 
 def detail_items(detail: dict) -> list[tuple[str, str]]:
@@ -180,7 +203,9 @@ def init_app(app: Flask) -> None:
     """The labels as Jinja globals, for templates: `status_labels()[code]` and so on."""
     tables = dict(status_labels=STATUSES, outcome_labels=OUTCOMES, material_labels=MATERIALS,
                   kind_labels=INCIDENT_KINDS, verdict_labels=VERDICTS, action_labels=AUDIT_ACTIONS,
-                  object_labels=AUDIT_OBJECTS, role_labels=ROLES, duplicate_reasons=DUPLICATE_REASONS,
+                  object_labels=AUDIT_OBJECTS, role_labels=ROLES, check_labels=CHECKS,
+                  review_labels=REVIEW_VERDICTS, result_labels=VERIFICATION_RESULTS,
+                  point_state_labels=POINT_STATES, duplicate_reasons=DUPLICATE_REASONS,
                   age_groups=AGE_GROUPS, change_kinds=CHANGE_KINDS, change_statuses=CHANGE_STATUSES)
     app.jinja_env.globals.update({name: (lambda t=table: t) for name, table in tables.items()})
     app.jinja_env.globals.update(detail_items=detail_items, row_labels=row_labels,

@@ -4,13 +4,17 @@ from .auth.models import Assignment, User
 from .campaigns.models import Campaign, CampaignTopic, Topic
 from .changes.models import RegisterChange
 from .households.models import DuplicateDismissal, Household, HouseholdMember, HouseholdMerge
+from .jobs.models import Job, StoredFile, Worker
+from .photos.models import CommitmentPhoto
+from .proof.models import CheckReview, LearntPoint, Verification, VerificationDraw, VisitCheck
 from .register.models import Commune, ImportRun, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
 from .visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
 
 __all__ = [
     "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "DuplicateDismissal", "Household",
-    "HouseholdMember", "HouseholdMerge",
-    "ImportRun", "Incident", "QuarantinedEntry", "RegisterChange", "SyncReceipt", "Topic", "User", "Village",
-    "VillageReview", "Visit", "VisitMaterial", "VisitTopic", "visit_companions",
+    "HouseholdMember", "HouseholdMerge", "ImportRun", "Incident", "Job", "QuarantinedEntry", "RegisterChange",
+    "StoredFile", "SyncReceipt", "Topic", "User", "Village", "VillageReview", "Visit", "VisitMaterial", "VisitTopic",
+    "Worker", "visit_companions",
+    "CheckReview", "CommitmentPhoto", "LearntPoint", "Verification", "VerificationDraw", "VisitCheck",
 ]

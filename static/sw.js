@@ -2,16 +2,16 @@
    caches; pages network-first with a short timeout, so a stopped or hanging server falls
    back to the cached shell, which renders villages and households from the offline pack. */
 "use strict";
-var VERSION = "v1";
+var VERSION = "v2";
 var STATIC = "tn-static-" + VERSION, SHELL = "tn-shell-" + VERSION;
 var PAGE_TIMEOUT = 3500;
 var ASSETS = ["/offline", "/static/css/app.css", "/static/css/sync.css", "/static/vendor/htmx.min.js", "/static/js/app.js",
-  "/static/js/outbox.js", "/static/js/sync.js", "/static/js/pack.js", "/static/js/field.js",
+  "/static/js/outbox.js", "/static/js/sync.js", "/static/js/photo.js", "/static/js/pack.js", "/static/js/field.js",
   "/static/icons/icon.svg", "/static/icons/icon-192.png", "/manifest.webmanifest"];
 // Pages the shell can draw from the pack: my villages, one village, one household.
 var SHELL_PAGES = /^\/(villages\/(\d+)?|households\/([0-9a-f-]{36}|new))$/;
 
-importScripts("/static/js/outbox.js", "/static/js/sync.js");
+importScripts("/static/js/outbox.js", "/static/js/sync.js", "/static/js/photo.js");
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(STATIC).then(function (c) { return c.addAll(ASSETS); })

@@ -3,8 +3,8 @@ household, who accessed it, and the retention purge.
 
 Purge: a household whose latest activity (created, updated, a visit received, an incident)
 is older than `PERSONAL_DATA_RETENTION_DAYS` loses its personal fields — head's name (a
-placeholder instead), address, phone, location, its named youths — and its visits and incidents lose their
-notes and GPS points; entries quarantined by sync before the cutoff lose the same fields from
+placeholder instead), address, phone, location, its named youths — and its visits and incidents
+lose their notes, GPS points and commitment photos (deleted); entries quarantined by sync before the cutoff lose the same fields from
 their raw copy. Counts (members, youths, visits, outcomes, topics) stay, so coverage figures
 do not change. Audit events are never touched: they hold ids, not residents' personal fields.
 """
@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..households.models import Household, HouseholdMember
+from ..photos.services import purge_of as purge_photos
 from ..timeutil import iso_utc, utcnow
 from ..visits.models import Visit
 from ..visits.services import history
@@ -138,5 +139,6 @@ def _blank(ids: list) -> None:
                        .execution_options(**options))
     db.session.execute(sa.update(Visit).where(Visit.household_id.in_(ids)).values(
         note="", lat=None, lon=None, accuracy_m=None).execution_options(**options))
+    purge_photos(sa.select(Visit.id).where(Visit.household_id.in_(ids)))
     db.session.execute(sa.update(Incident).where(Incident.household_id.in_(ids)).values(
         note="").execution_options(**options))

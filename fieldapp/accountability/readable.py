@@ -16,7 +16,7 @@ from ..campaigns.models import Campaign, Topic
 from ..extensions import db
 from ..households.models import Household
 from ..i18n import vn_date, vn_datetime
-from ..labels import AUDIT_DETAILS, AUDIT_OBJECTS, INCIDENT_KINDS, detail_items
+from ..labels import AUDIT_DETAILS, AUDIT_OBJECTS, INCIDENT_KINDS, VERDICTS, detail_items
 from ..register.models import ImportRun, Village
 from ..visits.models import Visit
 from .models import AuditEvent, Incident
@@ -142,6 +142,8 @@ class Reader:
             shown = {k: (_day(v) if k.startswith("date") else v) for k, v in value.items() if k != "page"}
             if (village := self.villages.get(_int(shown.get("village", "")))) is not None:
                 shown["village"] = village.code
+            if "verdict" in shown:  # the incident list's filter: an incident verdict
+                shown["verdict"] = VERDICTS.label(shown["verdict"])
             return "; ".join(f"{label}: {text}" for label, text in detail_items(shown)) or "–"
         return None
 

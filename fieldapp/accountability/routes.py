@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from .. import nav, paging
 from ..auth import scoping
-from ..auth.permissions import requires
+from ..auth.permissions import can, requires
 from ..extensions import db
 from ..households.queries import find, search_terms, survivor
 from ..labels import AUDIT_ACTIONS
@@ -52,6 +52,17 @@ def topic_labels() -> dict[str, str]:
 
     topics = db.session.scalars(sa.select(Topic).order_by(Topic.id))
     return {t.code: t.label(str(get_locale())) for t in topics}
+
+
+def proof_of(visits) -> dict:
+    """The checks, verification and commitment photos of the warning visits a verdict rests on."""
+    from ..photos.services import with_photos
+    from ..proof.review import checks_of
+    from ..proof.verification import of_visit
+
+    ids = [v.id for v in visits]
+    return {"checks": checks_of(ids), "verifications": {v.id: of_visit(v) for v in visits},
+            "photos": with_photos(ids) if can(current_user, "see_personal") else set()}
 
 
 def _filters() -> tuple[IncidentFilterForm, Filters]:
@@ -177,7 +188,7 @@ def show(incident_id: int):
     for the village that day, and every visit to the household; 404 outside the area."""
     incident, verdict, said = _judged(incident_id)
     page = render_template("accountability/incident.html", incident=incident, verdict=verdict, said=said,
-                           topic_labels=topic_labels())
+                           topic_labels=topic_labels(), **proof_of(verdict.warned_visits))
     audit.record("incident_view", "incident", incident.id, household=str(incident.household_id))
     db.session.commit()
     return page

@@ -48,6 +48,9 @@ GRANTS: dict[str, tuple[str, ...] | Callable[[], tuple[str, ...]]] = {
     "incidents": ("commander", "admin"),  # record and judge incidents
     "personal_data": ("commander", "admin"),  # a household's data held and who accessed it
     "read_audit": ("commander", "admin"),  # the access log
+    "see_checks": ("officer", "commander", "admin"),  # flagged visits (an officer: his own)
+    "review_checks": ("commander", "admin"),  # mark flags, decide learnt points, draw the sample
+    "verify": ("village_head", "commander", "admin"),  # check the sampled households' warnings
 }
 
 PUBLIC = "public"

@@ -42,6 +42,8 @@ class Coverage:
     youth_reached: int = 0
     leaflets: int = 0
     commitments: int = 0
+    # The verification sample's results (proof.verification.Rate), where there is one.
+    verification: object | None = None
 
     @property
     def households(self) -> int:
@@ -62,6 +64,11 @@ class Coverage:
     @property
     def youth_coverage(self) -> float | None:
         return self.youth["warned"] / self.youth_households if self.youth_households else None
+
+    @property
+    def verified_coverage(self) -> float | None:
+        """Claimed coverage × the confirmation rate of the sample; None without one."""
+        return self.verification.scale(self.coverage) if self.verification else None
 
     @classmethod
     def of_households(cls, village: Village, rows) -> Coverage:
@@ -122,7 +129,24 @@ def total(rows: list[Coverage]) -> Coverage:
     result = Coverage()
     for row in rows:
         result.add(row)
+        if row.verification is not None:
+            if result.verification is None:
+                from ..proof.verification import Rate
+
+                result.verification = Rate()
+            result.verification.add(row.verification)  # the pooled rate of the villages
     return result
+
+
+def with_verification(rows: list[Coverage], campaign_id: int | None, village_ids: sa.Select) -> list[Coverage]:
+    """Fill each village's verification sample results (one query); rows without stay None."""
+    from ..proof.verification import village_rates
+
+    if campaign_id is not None and rows:
+        rates = village_rates(campaign_id, village_ids)
+        for row in rows:
+            row.verification = rates.get(row.village.id)
+    return rows
 
 
 SORT_KEYS = {

@@ -22,6 +22,8 @@ from ..campaigns.models import Campaign
 from ..extensions import db, reads_only, writing
 from ..changes.queries import recent_changes
 from ..text import nfc, strip_controls
+from ..proof import verification
+from ..proof.forms import VerifyForm
 from ..timeutil import today_vn
 from . import activity as activity_of, chart, goals, params, queries, walk
 
@@ -48,6 +50,7 @@ def dashboard():
     area = queries.area(current_user, campaign)
     rows = queries.village_coverage(campaign.id if campaign else None, area,
                                    queries.whole_commune(current_user, campaign))
+    queries.with_verification(rows, campaign.id if campaign else None, area)
     choices = db.session.scalars(scoping.campaigns(current_user).order_by(Campaign.starts_on.desc())).all()
     context = dict(campaign=campaign, rows=queries.sort_rows(rows, sort), sort=sort, target=target,
                    campaigns=choices, may_report=can(current_user, "report"), idle_days=idle_days,
@@ -93,8 +96,14 @@ def village(village_id: int):
     every = queries.household_rows(campaign.id if campaign else None, village.id)
     figures = queries.Coverage.of_households(village, every)
     rows = [r for r in every if r[1] == status] if status else every
+    sample = []
+    if campaign is not None:
+        queries.with_verification([figures], campaign.id, sa.select(sa.literal(village.id)))
+        if can(current_user, "verify"):  # the commander and the village head check the sample
+            sample = db.session.scalars(verification.items(current_user, campaign.id, village.id)).all()
     return render_template("coverage/village.html", campaign=campaign, village=village, status=status,
-                           figures=figures, rows=rows, review=_last_review(village, campaign),
+                           figures=figures, rows=rows, review=_last_review(village, campaign), sample=sample,
+                           verify_form=VerifyForm(formdata=None) if sample else None,
                            may_review=can(current_user, "review_village") and campaign is not None,
                            personal=can(current_user, "see_personal"),
                            changes=recent_changes(village.id) if can(current_user, "report_changes") else [])

@@ -15,6 +15,7 @@ from ..auth.models import Assignment, User
 from ..campaigns.defaults import create_default_campaign
 from ..extensions import db
 from ..households.models import Household, HouseholdMember
+from ..proof.checks import flag
 from ..register.models import Commune, Village
 from ..text import fold, given_name_key
 from ..timeutil import VN, to_utc_naive, today_vn
@@ -57,6 +58,7 @@ def seed_demo(households: int = 200, villages: int = 31, seed: int = 2025,
     _named_youths(random.Random(seed + 1), homes)
     visits = _visits(rng, campaign, homes, users, visits_until or campaign.ends_on)
     db.session.flush()
+    flag(db.session.scalars(sa.select(Visit.id)).all())  # the checks the server raises at receipt
     return {"villages": len(village_rows), "households": len(homes), "users": len(users),
             "visits": visits}
 

@@ -26,6 +26,8 @@ from ..auth.permissions import can, requires
 from ..campaigns.services import active_campaign
 from ..extensions import db, reads_only, writing
 from ..timeutil import today_vn
+from ..photos import services as photos
+from ..proof import points, review
 from ..visits import services as visits
 from ..text import nfc
 from ..visits.forms import VisitForm
@@ -63,9 +65,13 @@ def render_show(household: Household, form: VisitForm, status: int = 200):
                   if can(current_user, "manage_register") and household.status == "active" else [])
     merge_row = (services.last_merge(household)
                  if can(current_user, "manage_register") and household.status == "merged" else None)
+    history = visits.history(household)
     return render_template(
         "households/show.html", household=household, row=row, form=form,
-        history=visits.history(household), may_record=can(current_user, "record"), candidates=candidates,
+        history=history, may_record=can(current_user, "record"), candidates=candidates,
+        photos=photos.with_photos(v.id for v in history) if can(current_user, "see_personal") else set(),
+        visit_checks=review.checks_of(v.id for v in history),
+        learnt=points.latest(household.id) if household.lat is not None else None,
         merge_row=merge_row, undo_problem=merge_row and services.undo_problem(merge_row),
     ), status
 

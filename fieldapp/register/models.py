@@ -55,5 +55,8 @@ class ImportRun(db.Model):
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # Uploaded on a page: the job that imports it and the stored file (none for the CLI).
+    job_id: Mapped[int | None] = mapped_column(index=True)
+    file_id: Mapped[int | None]
 
 

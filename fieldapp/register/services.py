@@ -35,23 +35,23 @@ def commune_or_only(commune_id: int | None = None, *, code: str | None = None) -
 
 def import_households(run_id: int, path: Path, *, commune_id: int | None, dry_run: bool = False,
                       echo: Callable[[str, int, int | None], None] | None = None) -> Checked | None:
-    """Check then (unless `dry_run`) write the file for the started run `run_id`, and commit.
+    """Check then (unless `dry_run`) write the file for the started run `run_id`, and commit;
+    `echo(phase, done, total)` hears the progress.
 
     The run ends `done`, `checked` (dry run), `refused` (bad file or rows: nothing written)
-    or `failed` (an unexpected error: rolled back, then re-raised).
+    or `failed` (an unexpected error: rolled back, then re-raised). None when another attempt
+    at the same run finished it first.
     """
     run = db.session.get(runs.ImportRun, run_id)
-
-    def progress(phase: str, done: int, total: int | None) -> None:
-        runs.save_progress(run_id, phase, done, total)
-        if echo:
-            echo(phase, done, total)
-
+    progress = echo
     try:
         kind = kind_of(run.filename)
         villages = village_codes(commune_id)
         checked = check(path, kind, villages, limit=max_bytes(), progress=progress)
         run = runs.take_write_lock(run_id)
+        if run is None:
+            db.session.rollback()
+            return None
         base = {"rows": checked.rows, "preview": checked.preview, "error_count": checked.error_count,
                 "errors": [e.as_dict() for e in checked.errors[:ERRORS_KEPT]]}
         if checked.error_count:

@@ -54,7 +54,8 @@ def _village_rows():
     """(campaign, village or None, coverage rows of the area's villages): what the three
     village-level exports share."""
     campaign, village, ids, whole = _scope()
-    return campaign, village, queries.village_coverage(campaign.id if campaign else None, ids, whole)
+    rows = queries.village_coverage(campaign.id if campaign else None, ids, whole)
+    return campaign, village, queries.with_verification(rows, campaign.id if campaign else None, ids)
 
 
 def _geojson(features: list[dict], campaign, village) -> Response:
@@ -91,10 +92,11 @@ def villages_geojson():
 @reads_only
 @requires("view_area")
 def coverage_csv():
-    """One row per village: households, warned, revisit, not_visited, excluded, coverage %
-    (404 outside the area)."""
+    """One row per village: households, warned, revisit, not_visited, excluded, coverage %, and
+    once a verification sample exists `verified_coverage_pct` and `verified_sample` (404
+    outside the area)."""
     campaign, village, rows = _village_rows()
-    return download(sheets.to_csv(sheets.COVERAGE_COLUMNS, rows), "text/csv; charset=utf-8",
+    return download(sheets.to_csv(sheets.coverage_columns(rows), rows), "text/csv; charset=utf-8",
                     _filename("coverage", campaign, village, "csv"))
 
 
@@ -105,7 +107,7 @@ def coverage_csv_vi():
     """coverage.csv for people: Vietnamese headers, numbers as 1.234 and 85,3, ';' between
     fields (Excel in Vietnamese opens it in columns) and a totals row (404 outside the area)."""
     campaign, village, rows = _village_rows()
-    return download(sheets.to_csv_vi(sheets.COVERAGE_COLUMNS, rows, queries.total(rows)), "text/csv; charset=utf-8",
+    return download(sheets.to_csv_vi(sheets.coverage_columns(rows), rows, queries.total(rows)), "text/csv; charset=utf-8",
                     _filename("do-phu", campaign, village, "csv"))
 
 
@@ -116,7 +118,7 @@ def coverage_xlsx():
     """The same table as coverage.csv as a workbook, with Vietnamese headers and a totals row
     (404 outside the area)."""
     campaign, village, rows = _village_rows()
-    body = sheets.to_xlsx(sheets.COVERAGE_COLUMNS, rows, queries.total(rows), _("Coverage"),
+    body = sheets.to_xlsx(sheets.coverage_columns(rows), rows, queries.total(rows), _("Coverage"),
                           info_rows(campaign))
     return download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     _filename("coverage", campaign, village, "xlsx"))

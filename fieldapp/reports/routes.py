@@ -29,8 +29,9 @@ def _register_exports(state) -> None:
 
 def _report(campaign_id: int):
     campaign = scoping.get_campaign(current_user, campaign_id)
-    rows = queries.report_rows(campaign.id, queries.area(current_user, campaign),
-                               queries.whole_commune(current_user, campaign))
+    area = queries.area(current_user, campaign)
+    rows = queries.with_verification(
+        queries.report_rows(campaign.id, area, queries.whole_commune(current_user, campaign)), campaign.id, area)
     return campaign, rows, queries.total(rows)
 
 

@@ -49,6 +49,17 @@ COVERAGE_COLUMNS = [
     Column("youth_coverage_pct", _l("Youth coverage (%)"), lambda r: r.youth_coverage, 14, True),
 ]
 
+VERIFIED_COLUMNS = [
+    Column("verified_coverage_pct", _l("Verified coverage (%)"), lambda r: r.verified_coverage, 14, True),
+    Column("verified_sample", _l("Verification sample"),
+           lambda r: r.verification.sample if r.verification else None, 12),
+]
+
+
+def coverage_columns(rows: list[Coverage]) -> list[Column]:
+    """The coverage table's columns; the verified ones once the area has a verification sample."""
+    return COVERAGE_COLUMNS + (VERIFIED_COLUMNS if any(r.verification for r in rows) else [])
+
 TEXT_KEYS = ("village_code", "village_name")
 
 REPORT_COLUMNS = [
@@ -58,6 +69,7 @@ REPORT_COLUMNS = [
     Column("leaflets", _l("Leaflets handed out"), lambda r: r.leaflets, 13),
     Column("commitments", _l("Commitments signed"), lambda r: r.commitments, 13),
     COVERAGE_COLUMNS[7],
+    *VERIFIED_COLUMNS,
 ]
 
 

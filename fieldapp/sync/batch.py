@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accountability import audit
 from ..auth.models import User
 from ..extensions import db
+from ..proof import checks
 from ..timeutil import utcnow
 from .entries import APPLY, Invalid, Lookups, as_uuid
 from .models import QuarantinedEntry, SyncReceipt
@@ -104,6 +105,8 @@ def apply_batch(user: User, batch_id: str, device_id: str, entries: list[dict]) 
             kept.extend(lookups.audit_rows)
         results.append(result)
     audit.insert_rows(kept)
+    checks.after_store([as_uuid(e["id"]) for e, r in zip(entries, results)
+                        if e["type"] == "visit" and r["status"] == "created"])
     return results
 
 

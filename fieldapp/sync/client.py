@@ -31,5 +31,8 @@ def client_labels() -> dict:
         not_in_pack=_("This page is not available offline."),
         history=_("Visit history"), no_visit=_("No visit yet."),
         offline_detail=_("Offline: the last five visits; topics and notes open when the server is reachable."),
+        photo_shrinking=_("Making the photo smaller…"), photo_ready=_("Photo ready, sent after the visit:"),
+        photo_not_image=_("This file is not a photo; take the photo again."),
+        photo_refused=_("Photos the server did not take"),
     )
     return labels

@@ -37,6 +37,10 @@ VISIT_DATA = {
 
 HOUSEHOLD_DATA = rules.json_schema()
 
+_VISIT_ID = {"name": "visit_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
+_PHOTO_ANSWER = {"type": "object", "required": ["status"], "properties": {
+    "status": {"enum": ["created", "duplicate"]}, "visit_id": {"type": "string"}, "bytes": {"type": "integer"}}}
+
 SCHEMAS = {
     "Error": {"type": "object", "required": ["error", "message"],
               "properties": {"error": {"type": "string"}, "message": {"type": "string"}}},
@@ -61,6 +65,25 @@ SCHEMAS = {
                        "status": {"enum": ["created", "duplicate", "id_conflict", "quarantined"]},
                        "errors": {"type": "object", "additionalProperties": {"type": "string"},
                                   "description": "field name → reason (Vietnamese by default)"}},
+    },
+    "Visit": {
+        "type": "object",
+        "required": ["id", "household_id", "outcome", "recorded_at", "received_at", "by", "topics", "materials",
+                     "in_force", "superseded_by", "checks", "verification"],
+        "properties": {
+            "id": {"type": "string", "format": "uuid"}, "household_id": {"type": "string", "format": "uuid"},
+            "outcome": {"type": "string"}, "recorded_at": {"type": "string", "format": "date-time"},
+            "received_at": {"type": "string", "format": "date-time"},
+            "by": {"type": "array", "items": {"type": "string"}}, "topics": {"type": "array", "items": {"type": "string"}},
+            "materials": {"type": "array", "items": {"type": "string"}}, "in_force": {"type": "boolean"},
+            "superseded_by": {"type": ["string", "null"]},
+            "checks": {"type": "array", "items": {"type": "object", "required": ["code"], "properties": {
+                "code": {"enum": ["far", "no_fix", "poor_fix", "burst", "late_entry", "odd_hours"]}},
+                "description": "the check's figures beside its code, e.g. distance_m and accuracy_m"}},
+            "verification": {"oneOf": [{"type": "null"}, {"type": "object", "properties": {
+                "result": {"enum": ["confirmed", "denied", "unreachable"]}, "by": {"type": ["string", "null"]},
+                "at": {"type": "string", "format": "date-time"}}}]},
+        },
     },
     "BatchAnswer": {
         "type": "object", "required": ["server_time", "results"],
@@ -105,6 +128,18 @@ def _paths() -> dict:
                            {"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"}}],
             "responses": {"200": _json({"type": "object", "required": ["warned", "visits", "responsible"]}, "The answer"),
                           **_errors(401, 404)}}},
+        "/api/visits/{visit_id}": {"get": {
+            "summary": "One visit with the checks the server raised at receipt and its verification",
+            "parameters": [_VISIT_ID],
+            "responses": {"200": _json({"$ref": "#/components/schemas/Visit"}, "The visit"), **_errors(401, 404)}}},
+        "/api/visits/{visit_id}/photo": {"put": {
+            "summary": "The photo of the visit's signed commitment (the caller's own visit), sent once the "
+                       "visit has its receipt; the same photo again answers duplicate",
+            "parameters": [_VISIT_ID, {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}],
+            "requestBody": {"required": True, "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}},
+            "responses": {"201": _json(_PHOTO_ANSWER, "Stored"), "200": _json(_PHOTO_ANSWER, "Already stored"),
+                          **_errors(401, 403, 404, 413), "409": _json(_ERROR, "Another photo is stored for the visit"),
+                          "422": _json(_ERROR, "Not a photo")}}},
     }
 
 

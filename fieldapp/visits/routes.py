@@ -21,6 +21,8 @@ from ..households.models import Household
 from ..households.queries import status_row
 from ..households.routes import render_show
 from ..labels import OUTCOMES
+from ..photos import services as photos
+from ..proof import checks
 from . import services as visits
 from .forms import VisitForm
 from .models import Visit
@@ -45,9 +47,11 @@ def create(household_id: uuid.UUID):
     if not form.validate():
         return render_show(household, form, 422)
     visit = visits.record_visit(household, campaign, current_user, form.clean())
+    checks.after_store([visit.id])
     household = _shown(household, visit)
     db.session.commit()
     flash(_("Visit saved."), "success")
+    _photo_from_form(visit)
     return redirect(url_for("households.show", household_id=household.id))
 
 
@@ -66,6 +70,7 @@ def quick(household_id: uuid.UUID):
         abort(400)
     visit = visits.record_visit(household, campaign, current_user,
                                 visits.standard_values(campaign, outcome, _point()))
+    checks.after_store([visit.id])
     household = _shown(household, visit)
     db.session.commit()
     if htmx:
@@ -74,6 +79,20 @@ def quick(household_id: uuid.UUID):
     flash(_("Saved: %(name)s — %(outcome)s.", name=household.head_name,
             outcome=_("Warned") if outcome == "warned" else _("Nobody home")), "success")
     return redirect(url_for("villages.show", village_id=household.village_id) + f"#h-{household.id}")
+
+
+def _photo_from_form(visit: Visit) -> None:
+    """The commitment photo posted with the form (without JavaScript; with it the phone
+    sends the shrunk photo after the visit). A refused photo is said, the visit stays."""
+    upload = request.files.get("photo")
+    if upload is None or not upload.filename:
+        return
+    try:
+        photos.store(visit, current_user, upload.read(current_app.config["PHOTO_MAX_BYTES"] + 1))
+        db.session.commit()
+    except photos.Refused as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
 
 
 def _shown(household: Household, visit: Visit) -> Household:

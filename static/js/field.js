@@ -193,7 +193,9 @@
       commitment_signed: el.commitment_signed.checked, companions: picked("companions"), note: el.note.value.trim(),
       lat: fix ? fix.lat : null, lon: fix ? fix.lon : null, accuracy_m: fix ? fix.acc : null };
     TN.patchStatus(hid, data.outcome);
-    TN.outbox.add("visit", data, L.user).then(function () { return soon(TN.syncNow()); }).then(function () {
+    TN.outbox.add("visit", data, L.user).then(function (entry) {
+      return TN.photos && TN.photos.attach(form, entry.id);  // sent after the visit's receipt
+    }).then(function () { return soon(TN.syncNow()); }).then(function () {
       location.href = "/villages/" + f.v.id + "#h-" + hid;
     });
   }
@@ -203,7 +205,8 @@
     if (form.matches("form.qa") && e.submitter && e.submitter.value) handled = quick(form, e.submitter.value);
     else if (form.matches("[data-outbox-undo]")) { handled = true; if (form.getAttribute("data-outbox-undo")) undo(form); }
     else if (form.matches("[data-new-household]")) handled = newHousehold(form);
-    else if (form.matches("[data-offline-visit]")) { handled = true; offlineVisit(form); }
+    else if (form.matches("[data-offline-visit]") || (TN.photos && TN.photos.chosen(form) && TN.pack() &&
+             TN.findHousehold(location.pathname.split("/").pop()))) { handled = true; offlineVisit(form); }
     else if (form.matches("[data-logout]") && !form.dataset.confirmed) { handled = true; logout(form); }
     if (handled) { e.preventDefault(); e.stopPropagation(); }
   }, true);
@@ -226,7 +229,10 @@
 
   // Logout: try to send first, warn about what is still unsent, then wipe the phone's copy.
   function logout(form) {
-    Promise.race([TN.syncNow(), new Promise(function (ok) { setTimeout(ok, 5000); })]).then(TN.outbox.all).then(function (all) {
+    Promise.race([TN.syncNow(), new Promise(function (ok) { setTimeout(ok, 5000); })]).then(function () {
+      return Promise.all([TN.outbox.all(), TN.photos ? TN.photos.all() : []]);
+    }).then(function (both) {
+      var all = both[0].concat(both[1]);
       if (all.length && !confirm(L.logout_unsent.replace("%(n)s", all.length))) return;
       return TN.outbox.clear().then(function () {
         return window.caches ? caches.keys().then(function (keys) {

@@ -1,6 +1,7 @@
 /* Từng Nhà outbox and offline store in IndexedDB (plain, no library); also loaded by sw.js.
-   Stores: "outbox" (entries waiting for a receipt, or needing attention) and "meta"
-   (device id, sequence counter, the offline pack and its ETag). */
+   Stores: "outbox" (entries waiting for a receipt, or needing attention), "meta"
+   (device id, sequence counter, the offline pack and its ETag) and "photos" (commitment
+   photos waiting to be sent after their visit's receipt, by visit id; see photo.js). */
 (function (root) {
   "use strict";
   var TN = root.TN = root.TN || {};
@@ -11,12 +12,18 @@
   }
   function open() {
     if (!dbp) {
-      var r = indexedDB.open("tungnha", 1);
+      var r = indexedDB.open("tungnha", 2);
       r.onupgradeneeded = function () {
-        r.result.createObjectStore("outbox", { keyPath: "id" });
-        r.result.createObjectStore("meta");
+        var names = r.result.objectStoreNames;
+        if (!names.contains("outbox")) r.result.createObjectStore("outbox", { keyPath: "id" });
+        if (!names.contains("meta")) r.result.createObjectStore("meta");
+        if (!names.contains("photos")) r.result.createObjectStore("photos", { keyPath: "visit_id" });
       };
-      dbp = req(r);
+      dbp = req(r).then(function (db) {
+        // A newer page or service worker upgrades the store: let it, and reopen next time.
+        db.onversionchange = function () { db.close(); dbp = null; };
+        return db;
+      });
     }
     return dbp;
   }
@@ -90,12 +97,14 @@
         });
       });
     },
-    // Forget everything personal on this phone (logout): pack, outbox, user.
+    // Forget everything personal on this phone (logout): pack, outbox, photos, user.
     clear: function () {
-      return tx(["outbox", "meta"], "readwrite", function (o, m) {
-        o.clear(); ["pack", "pack_etag", "pack_at", "user"].forEach(function (k) { m.delete(k); });
+      return tx(["outbox", "meta", "photos"], "readwrite", function (o, m, p) {
+        o.clear(); p.clear(); ["pack", "pack_etag", "pack_at", "user"].forEach(function (k) { m.delete(k); });
       });
     },
+    tx: tx,
+    req: req,
     localIso: localIso
   };
 })(self);

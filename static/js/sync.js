@@ -83,7 +83,12 @@
 
   function run() {
     clearTimeout(timer);
-    return withLock(sendAll).then(function (sent) {
+    // Photos go after the entries, so a photo's visit has its receipt first (photo.js).
+    return withLock(function () {
+      return sendAll().then(function (sent) {
+        return TN.photos ? TN.photos.sendAll().then(function () { return sent; }, function () { return sent; }) : sent;
+      });
+    }).then(function (sent) {
       state.failures = 0;
       return sent;
     }, function (e) {

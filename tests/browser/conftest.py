@@ -35,6 +35,19 @@ def live_server(sqlite_app):
     server.stop()
 
 
+@pytest.fixture
+def live_worker(sqlite_app):
+    """A job worker beside the live server (as `make run` starts one), in a thread."""
+    from fieldapp.jobs.worker import Worker
+
+    worker = Worker(sqlite_app, "browser-test-worker")
+    thread = threading.Thread(target=worker.run, daemon=True)
+    thread.start()
+    yield worker
+    worker.stop()
+    thread.join(30)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):

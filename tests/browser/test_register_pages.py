@@ -14,7 +14,7 @@ from tests.register.files import HEADER, csv_file
 pytestmark = pytest.mark.browser
 
 
-def test_upload_checks_then_imports_with_progress(live_server, page, sqlite_app, tmp_path):
+def test_upload_checks_then_imports_with_progress(live_server, live_worker, page, sqlite_app, tmp_path):
     rows = [[f"T{n % 31 + 1:02d}", f"W{n}", "Nguyễn Văn Tải", "", "", "3", "1", "", ""] for n in range(3000)]
     path = csv_file(tmp_path / "ba-nghin.csv", rows, header=HEADER)
     sign_in(page, live_server.url, "quantri")

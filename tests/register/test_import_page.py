@@ -1,18 +1,18 @@
-"""The upload page: check, preview, errors, import in a background thread, one at a time."""
+"""The upload page: check, preview, errors, import by a job that a worker runs, one at a time."""
 from __future__ import annotations
 
 import io
-import os
 import re
-import time
 from datetime import timedelta
 
 import sqlalchemy as sa
 
 from fieldapp.extensions import db
+from fieldapp.jobs import files, services as jobs
+from fieldapp.jobs.models import StoredFile
+from fieldapp.jobs.worker import Worker
 from fieldapp.models import Household, ImportRun
 from fieldapp.register import runs
-from fieldapp.register.routes import _upload_path
 from tests.conftest import Auth
 
 from .files import GOOD, csv_file
@@ -27,13 +27,19 @@ def _upload(auth, tmp_path, rows, mode):
 
 
 def _wait(client, url):
-    """Poll the run fragment as the page does until it stops running."""
-    for _ in range(100):
-        html = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
-        if 'data-run-status="running"' not in html:
-            return html
-        time.sleep(0.1)
-    raise AssertionError("import did not finish")
+    """The run fragment, as the page polls it, once a worker has run the queued jobs."""
+    html = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'data-run-status="running"' in html and "Đang chờ" in html  # queued for a worker
+    Worker(client.application, "test-worker").run(once=True)
+    html = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'data-run-status="running"' not in html
+    return html
+
+
+def _stored_file(run_id: int) -> int | None:
+    db.session.rollback()
+    file_id = db.session.get(ImportRun, run_id).file_id
+    return file_id if files.exists(file_id) else None
 
 
 def _codes():
@@ -62,16 +68,17 @@ def test_a_checked_file_never_imported_is_deleted_after_a_day(app, client, auth,
     url = _upload(auth, tmp_path, GOOD, "check").headers["Location"]
     assert "giữ trên máy chủ 24 giờ" in _wait(client, url)  # the page says how long the file is kept
     run_id = int(re.search(r"/imports/(\d+)", url).group(1))
-    with app.app_context():
-        stored = _upload_path(run_id, "so-ho.csv")
-    assert stored.exists()
-    day_old = time.time() - runs.KEEP_CHECKED.total_seconds() - 60
-    os.utime(stored, (day_old, day_old))
-    fresh_url = _upload(auth, tmp_path, GOOD, "check").headers["Location"]  # any upload sweeps
+    stored = _stored_file(run_id)
+    assert stored is not None
+    day_old = db.session.get(StoredFile, stored).created_at - runs.KEEP_CHECKED - timedelta(minutes=1)
+    db.session.execute(sa.update(StoredFile).where(StoredFile.id == stored).values(created_at=day_old))
+    db.session.commit()
+    fresh_url = _upload(auth, tmp_path, GOOD, "check").headers["Location"]
+    jobs.enqueue("register_upkeep")  # hourly, on whichever worker
+    db.session.commit()
     _wait(client, fresh_url)
-    assert not stored.exists()
-    with app.app_context():
-        assert _upload_path(int(re.search(r"/imports/(\d+)", fresh_url).group(1)), "so-ho.csv").exists()
+    assert _stored_file(run_id) is None
+    assert _stored_file(int(re.search(r"/imports/(\d+)", fresh_url).group(1))) is not None
     assert auth.post(f"/register/imports/{run_id}/confirm").status_code == 409  # upload it again
     assert _codes() == set()
 
@@ -112,12 +119,12 @@ def test_refusals_and_access(app, client, auth, db_session, tmp_path):
 
 
 def test_running_fragment_polls_and_shows_progress(client, auth, db_session):
-    from fieldapp.register import runs
-
-    run = ImportRun(kind="households", filename="lon.csv", status="running")
+    job = jobs.enqueue("import_households", file_id=0, commune_id=None, dry_run=False)
+    run = ImportRun(kind="households", filename="lon.csv", status="running", job_id=job.id)
     db.session.add(run)
     db.session.commit()
-    runs.save_progress(run.id, "write", 2500, 10000)
+    assert jobs.claim("a-worker").id == job.id
+    jobs.save_progress(job.id, {"phase": "write", "done": 2500, "total": 10000})
     auth.login("quantri")
     html = client.get(f"/register/imports/{run.id}", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert 'hx-trigger="every 1s"' in html and 'value="2500"' in html and 'max="10000"' in html
@@ -155,9 +162,9 @@ def test_another_communes_runs_are_not_listed_opened_or_confirmed(app, client, a
     db.session.flush()
     run = ImportRun(kind="households", filename="xa-khac.csv", status="checked", user_id=stranger.id,
                     summary={"rows": 1})
+    run.file_id = files.store("xa-khac.csv", b"village_code,code\n").id
     db.session.add(run)
     db.session.commit()
-    _upload_path(run.id, run.filename).write_text("village_code,code\n")
     auth.login("chihuy")
     assert "xa-khac.csv" not in client.get("/register/").get_data(as_text=True)
     assert client.get(f"/register/imports/{run.id}").status_code == 404

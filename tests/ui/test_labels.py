@@ -30,8 +30,10 @@ def test_menu_goes_from_field_work_to_oversight_to_administration(client, auth, 
     html = client.get("/villages/").get_data(as_text=True)
     panel = html[html.index('class="menu-panel"'):html.index("</nav>")]
     hrefs = re.findall(r'<a href="([^"]+)"', panel)
-    assert hrefs == ["/villages/", "/coverage/", "/coverage/map", "/reports/campaign", "/incidents/",
-                     "/register/", "/register/duplicates", "/register/merges", "/sync/quarantine", "/campaigns/", "/assignments/",
+    assert hrefs == ["/villages/", "/coverage/", "/coverage/map", "/reports/campaign",
+                     "/proof/", "/proof/points", "/proof/sample", "/incidents/",
+                     "/register/", "/register/changes", "/register/duplicates", "/register/merges", "/sync/quarantine",
+                     "/campaigns/", "/assignments/",
                      "/audit/"]
 
 

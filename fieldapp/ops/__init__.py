@@ -1,0 +1,1 @@
+"""Running the service: health and readiness for load balancers, request logging."""
