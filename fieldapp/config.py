@@ -59,6 +59,11 @@ def load(app: Flask, overrides: dict | None) -> None:
         WORKER_POLL_SECONDS=float(os.environ.get("WORKER_POLL_SECONDS", "1")),
         MAP_TILE_URL=os.environ.get("MAP_TILE_URL", ""),
         MAP_TILE_ATTRIBUTION=os.environ.get("MAP_TILE_ATTRIBUTION", ""),
+        # The province's base map as one MBTiles file, served at /tiles/{z}/{x}/{y}; phones keep
+        # the tiles over their villages at these zoom levels, within this many megabytes.
+        MAP_TILES_FILE=os.environ.get("MAP_TILES_FILE", ""),
+        MAP_TILES_OFFLINE_ZOOM=os.environ.get("MAP_TILES_OFFLINE_ZOOM", "14-18"),
+        MAP_TILES_OFFLINE_MB=int(os.environ.get("MAP_TILES_OFFLINE_MB", "60")),
         COVERAGE_TARGET_PCT=int(os.environ.get("COVERAGE_TARGET_PCT", "80")),
         RETENTION_DAYS=int(os.environ.get("RETENTION_DAYS", "1825")),
         # Roles that see residents' names, addresses, phones and youth counts on coverage pages,

@@ -24,8 +24,12 @@ from ..changes.queries import recent_changes
 from ..text import nfc, strip_controls
 from ..proof import verification
 from ..proof.forms import VerifyForm
+from ..labels import row_labels
+from ..reports.exports import download
+from ..tiles.services import base_map, refusal as tiles_refusal
 from ..timeutil import today_vn
 from . import activity as activity_of, chart, goals, params, queries, walk
+from .walk_xlsx import XLSX, walk_workbook
 
 bp = Blueprint("coverage", __name__, url_prefix="/coverage")
 nav.add("coverage.dashboard", _l("Coverage"), order=20)
@@ -119,24 +123,45 @@ def _last_review(village, campaign):
         .order_by(VillageReview.reviewed_at.desc(), VillageReview.id.desc()).limit(1)).first()
 
 
+def _walk_rows(village_id: int):
+    campaign, village, status = _village_context(village_id)
+    rows = queries.household_rows(campaign.id if campaign else None, village.id, status)
+    if not status:
+        rows = [r for r in rows if r[1] in ("not_visited", "revisit")]
+    return campaign, village, status, rows
+
+
+def _audit_walk(village, campaign, rows, personal: bool, kind: str) -> None:
+    if personal:  # a printed or shared list of names leaves the system: log it like an export
+        with writing():  # the reads held no lock; the audit event takes it briefly
+            audit.record("export", "village", village.id, format=kind, rows=len(rows),
+                         campaign=campaign.id if campaign else None)
+
+
 @bp.get("/villages/<int:village_id>/walk")
 @reads_only
 @requires("view_area")
 def walk_list(village_id: int):
     """A printable walk list (A4) in alley order: the households still to warn, or ?status=."""
-    campaign, village, status = _village_context(village_id)
-    rows = queries.household_rows(campaign.id if campaign else None, village.id, status)
-    if not status:
-        rows = [r for r in rows if r[1] in ("not_visited", "revisit")]
+    campaign, village, status, rows = _walk_rows(village_id)
     personal = can(current_user, "see_personal")
     page = render_template("coverage/walk.html", campaign=campaign, village=village, status=status,
                            groups=walk.in_walk_order(rows), count=len(rows),
                            personal=personal, today=today_vn())
-    if personal:  # a printed list of names leaves the system: log it like an export
-        with writing():  # the reads held no lock; the audit event takes it briefly
-            audit.record("export", "village", village.id, format="walk_list", rows=len(rows),
-                         campaign=campaign.id if campaign else None)
+    _audit_walk(village, campaign, rows, personal, "walk_list")
     return page
+
+
+@bp.get("/villages/<int:village_id>/walk.xlsx")
+@reads_only
+@requires("view_area")
+def walk_xlsx(village_id: int):
+    """The walk list as a workbook, to share with the team (404 as the page)."""
+    campaign, village, status, rows = _walk_rows(village_id)
+    personal = can(current_user, "see_personal")
+    body = walk_workbook(village, walk.in_walk_order(rows), row_labels(), personal)
+    _audit_walk(village, campaign, rows, personal, "walk_list_xlsx")
+    return download(body, XLSX, f"danh-sach-di-{village.code}.xlsx")
 
 
 @bp.post("/villages/<int:village_id>/review")
@@ -170,4 +195,4 @@ def map_page():
     q = {"campaign": campaign.id if campaign else None, "village": village.id if village else None}
     return render_template("coverage/map.html", campaign=campaign, village=village,
                            q={k: v for k, v in q.items() if v is not None},
-                           tile_url=current_app.config.get("MAP_TILE_URL", ""))
+                           base_map=base_map(), tiles_refused=tiles_refusal())

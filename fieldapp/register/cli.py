@@ -47,16 +47,22 @@ def _print_errors(errors, count: int) -> None:
         click.echo(_("… and %(num)s more errors.", num=count - len(errors)), err=True)
 
 
+CRS_HELP = ("Coordinate system of a file that states none, e.g. EPSG:9210 (VN-2000 zones "
+            "EPSG:9205-9218, 5896-5899, 3405, 3406; EPSG:4756; default EPSG:4326, WGS 84).")
+
+
 @click.command("import-households")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Only check the file; write nothing.")
 @click.option("--commune", "commune_code", default=None, help="Commune code (default: the only one).")
-def import_households_command(file: Path, dry_run: bool, commune_code: str | None):
-    """Import households from CSV, XLSX or GeoJSON points (all or nothing)."""
+@click.option("--crs", default=None, help=CRS_HELP)
+def import_households_command(file: Path, dry_run: bool, commune_code: str | None, crs: str | None):
+    """Import households from CSV, XLSX, GeoJSON points or a zipped Shapefile of points (all or
+    nothing); with --crs in a VN-2000 zone, lon is the easting and lat the northing (metres)."""
     commune_id = _commune_id(commune_code, required=False)
     try:
         run = runs.start("households", file.name, None)
-        checked = import_households(run.id, file, commune_id=commune_id, dry_run=dry_run, echo=_progress)
+        checked = import_households(run.id, file, commune_id=commune_id, dry_run=dry_run, echo=_progress, crs=crs)
     except FileRefused as exc:
         click.echo("", err=True)
         raise click.ClickException(str(exc)) from None
@@ -79,8 +85,11 @@ def import_households_command(file: Path, dry_run: bool, commune_code: str | Non
 @click.option("--dry-run", is_flag=True, help="Only check the file; write nothing.")
 @click.option("--commune", "commune_code", default=None, help="Commune code (default: the only one).")
 @click.option("--commune-name", default=None, help="Create the commune --commune with this name if missing.")
-def import_villages_command(file: Path, dry_run: bool, commune_code: str | None, commune_name: str | None):
-    """Import villages from GeoJSON polygons (code, name) or CSV code,name; updates boundaries."""
+@click.option("--crs", default=None, help=CRS_HELP)
+def import_villages_command(file: Path, dry_run: bool, commune_code: str | None, commune_name: str | None,
+                            crs: str | None):
+    """Import villages from GeoJSON or a zipped Shapefile of polygons (code, name), in WGS 84 or
+    VN-2000, or CSV code,name; updates boundaries."""
     if commune_code and commune_name and not db.session.scalar(
             sa.select(Commune).where(Commune.code == commune_code)):
         db.session.add(Commune(code=commune_code, name=commune_name))
@@ -88,16 +97,10 @@ def import_villages_command(file: Path, dry_run: bool, commune_code: str | None,
     commune_id = _commune_id(commune_code, required=True)
     db.session.commit()  # the commune, if just created
     try:
-        run = runs.start("villages", file.name, None)
-        rows, errors = villages_import.parse(file, file.name, max_bytes())
+        rows, errors, summary = villages_import.run(file, file.name, commune_id, crs=crs, dry_run=dry_run,
+                                                    limit=max_bytes())
     except FileRefused as exc:
-        if "run" in locals():
-            runs.fail(run.id, "refused", {"message": str(exc)})
         raise click.ClickException(str(exc)) from None
-    run = runs.take_write_lock(run.id)
-    if errors or dry_run:
-        runs.finish(run, "refused" if errors else "checked", {"rows": len(rows), "error_count": len(errors)})
-        db.session.commit()
     if errors:
         _print_errors(errors, len(errors))
         click.echo(_("Not imported: %(num)s errors in the file; nothing written.", num=len(errors)), err=True)
@@ -105,9 +108,6 @@ def import_villages_command(file: Path, dry_run: bool, commune_code: str | None,
     if dry_run:
         click.echo(_("The file is valid: %(num)s villages (checked only, nothing written).", num=len(rows)))
         return
-    summary = villages_import.apply(rows, commune_id)
-    runs.finish(run, "done", {"rows": len(rows), **summary})
-    db.session.commit()
     click.echo(_("Imported %(rows)s villages: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.",
                  rows=len(rows), created=summary["created"], updated=summary["updated"],
                  unchanged=summary["unchanged"]))

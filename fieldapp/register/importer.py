@@ -77,14 +77,14 @@ def _rows(path: Path, kind: str, limit: int) -> tuple[list[str] | None, Iterator
 
 
 def check(path: Path, kind: str, villages: dict[str, int], *, limit: int = MAX_BYTES,
-          progress: Progress | None = None) -> Checked:
+          progress: Progress | None = None, system=None) -> Checked:
     """Read the whole file once and name every bad row; nothing is written."""
     header, rows = _rows(path, kind, limit)
     result = Checked()
     result.add(header_errors(header))
     if result.errors:
         return result
-    validator = HouseholdRows(villages, geojson=kind == "geojson")
+    validator = HouseholdRows(villages, geojson=kind in ("geojson", "shapefile"), system=system)
     for line, row in rows:
         clean, errors = validator.check(line, row)
         result.rows += 1
@@ -103,10 +103,11 @@ def _shown(value) -> str:
 
 
 def write(path: Path, kind: str, villages: dict[str, int], *, total: int | None = None,
-          user_id: int | None = None, limit: int = MAX_BYTES, progress: Progress | None = None) -> Summary:
+          user_id: int | None = None, limit: int = MAX_BYTES, progress: Progress | None = None,
+          system=None) -> Summary:
     """Second pass over a checked file: upsert each row; flushes, never commits."""
     _header, rows = _rows(path, kind, limit)
-    validator = HouseholdRows(villages, geojson=kind == "geojson")
+    validator = HouseholdRows(villages, geojson=kind in ("geojson", "shapefile"), system=system)
     clean_rows = (clean for line, row in rows for clean in [validator.check(line, row)[0]])
     summary = Summary()
     while chunk := list(islice(clean_rows, CHUNK)):

@@ -17,20 +17,21 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
+from .refusal import FileRefused  # noqa: F401  (the import modules catch it from here)
+
 MAX_BYTES = 50 * 1024 * 1024
-KINDS = ("csv", "xlsx", "geojson")
+KINDS = ("csv", "xlsx", "geojson", "shapefile")
 
 
-class FileRefused(Exception):
-    """The file as a whole cannot be imported; `str(exc)` says why, in the user's language."""
 
 
 def kind_of(filename: str) -> str:
     """csv / xlsx / geojson from the file name, or FileRefused."""
     suffix = Path(filename).suffix.lower().lstrip(".")
-    kind = {"json": "geojson", "txt": "csv"}.get(suffix, suffix)
+    kind = {"json": "geojson", "txt": "csv", "zip": "shapefile", "shp": "shapefile"}.get(suffix, suffix)
     if kind not in KINDS:
-        raise FileRefused(_("Unsupported file type “.%(ext)s”: use CSV, XLSX or GeoJSON.", ext=suffix))
+        raise FileRefused(_("Unsupported file type “.%(ext)s”: use CSV, XLSX, GeoJSON or a zipped "
+                            "Shapefile (.zip).", ext=suffix))
     return kind
 
 
@@ -46,6 +47,8 @@ def check_size(path: str | os.PathLike, limit: int = MAX_BYTES) -> None:
 def read_rows(path: str | os.PathLike, kind: str, limit: int = MAX_BYTES) -> Iterator[tuple[int, dict]]:
     """(line, {column: value}) for each non-blank data row of the file."""
     check_size(path, limit)
+    if kind == "shapefile":
+        return _shapefile_rows(Path(path), limit)
     reader = {"csv": _csv_rows, "xlsx": _xlsx_rows, "geojson": _geojson_rows}[kind]
     return reader(Path(path))
 
@@ -107,6 +110,37 @@ def _geojson_rows(path: Path) -> Iterator[tuple[int, dict]]:
     yield 1, {"__header__": None}
     for line, feature in features(path, limit=os.path.getsize(path)):
         yield line, _feature_row(feature)
+
+
+def _shapefile_rows(path: Path, limit: int) -> Iterator[tuple[int, dict]]:
+    from .shapefiles import Layer
+
+    yield 1, {"__header__": None}
+    for line, feature in Layer(path, limit).features(points=True):
+        yield line, _feature_row(feature)
+
+
+def declared_crs(path: str | os.PathLike, kind: str, limit: int = MAX_BYTES) -> str | None:
+    """The coordinate system a file states: a Shapefile's .prj (as "EPSG:NNNN"), a GeoJSON
+    file's (pre-RFC 7946) `crs` member; None when it states none."""
+    if kind == "shapefile":
+        from .shapefiles import Layer
+
+        code = Layer(Path(path), limit).crs
+        return None if code is None else f"EPSG:{code}"
+    if kind != "geojson":
+        return None
+    import ijson
+
+    with open(path, "rb") as raw:  # the member may come after the features: read to the end
+        _skip_bom(raw)
+        try:
+            for prefix, event, value in ijson.parse(raw):
+                if prefix == "crs.properties.name" and event == "string":
+                    return value
+        except ijson.JSONError:
+            return None  # the feature reader names the problem
+    return None
 
 
 def features(path: str | os.PathLike, limit: int = MAX_BYTES) -> Iterator[tuple[int, object]]:

@@ -1,4 +1,4 @@
-"""Register pages: household import (upload, check, progress).
+"""Register pages: household import (upload, check, progress), and village boundaries.
 
 An upload is stored in the database and checked or imported by a job (`register.tasks`),
 which any worker runs; the page answers at once and polls the run (htmx, every second) on
@@ -6,6 +6,9 @@ whichever server, for the job's progress. Every view is for admins and commander
 other roles); a run or household outside the caller's area answers 404.
 """
 from __future__ import annotations
+
+import tempfile
+from pathlib import Path
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -17,14 +20,16 @@ from ..auth.permissions import requires
 from ..extensions import db, htmx
 from ..jobs import files, services as jobs
 from ..jobs.models import Job
-from . import runs
+from . import runs, villages_import
+from .crs import ACCEPTED, label
 from .models import ImportRun
 from .readers import FileRefused, kind_of
-from .services import max_bytes
+from .services import commune_or_only, max_bytes
 from .validate import COLUMNS
 
 bp = Blueprint("register", __name__, url_prefix="/register")
 nav.add("register.index", _l("Import households"), order=50)
+nav.add("register.villages", _l("Import village boundaries"), order=51)
 
 
 @bp.get("/")
@@ -99,3 +104,50 @@ def _run_file(filename: str, dry_run: bool, back: str, *, data: bytes | None = N
     return redirect(url_for(".show_run", run_id=run.id))
 
 
+# Village boundaries: GeoJSON or a zipped Shapefile (WGS 84 or VN-2000), or a CSV/XLSX list of
+# codes and names; checked whole, then written in one go (villages are few: the page answers at once).
+
+
+def _systems() -> list[tuple[str, str]]:
+    return [(f"EPSG:{code}", label(code)) for code in ACCEPTED]
+
+
+@bp.get("/villages")
+@requires("manage_register")
+def villages():
+    """The village file form. 403 unless admin or commander."""
+    return render_template("register/villages.html", systems=_systems(), crs="", result=None)
+
+
+@bp.post("/villages")
+@requires("manage_register")
+def villages_upload():
+    """Check, or check and import, a village file; the page lists every error (422) or what was
+    written. 403 unless admin or commander."""
+    upload, crs = request.files.get("file"), (request.form.get("crs") or "").strip()
+    if upload is None or not upload.filename:
+        flash(_("Choose a file to import."), "error")
+        return redirect(url_for(".villages"))
+    commune_id = commune_or_only(current_user.commune_id)
+    if commune_id is None:
+        flash(_("Choose the commune with --commune (its code)."), "error")
+        return redirect(url_for(".villages"))
+    result = _village_file(upload, crs, commune_id, dry_run=request.form.get("mode") != "import")
+    failed = "refused" in result or result["errors"]
+    return render_template("register/villages.html", systems=_systems(), crs=crs, result=result,
+                           filename=upload.filename), 422 if failed else 200
+
+
+def _village_file(upload, crs: str, commune_id: int, dry_run: bool) -> dict:
+    """What the village page shows of one uploaded file: refused, its errors, or what was written.
+    The file is small and read at once, so it only passes through a temporary directory."""
+    try:
+        with tempfile.TemporaryDirectory(prefix="villages-") as folder:
+            path = Path(folder) / f"upload.{kind_of(upload.filename)}"
+            upload.save(path)
+            rows, errors, summary = villages_import.run(path, upload.filename, commune_id, crs=crs or None,
+                                                        dry_run=dry_run, user_id=current_user.id, limit=max_bytes())
+    except FileRefused as exc:
+        return {"refused": str(exc)}
+    return {"rows": len(rows), "errors": errors, "summary": summary, "dry_run": dry_run,
+            "with_boundary": sum(1 for r in rows if r.get("boundary"))}

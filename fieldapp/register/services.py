@@ -12,7 +12,8 @@ from ..extensions import db, refresh_statistics
 from . import runs
 from .importer import Checked, check, village_codes, write
 from .models import Commune
-from .readers import FileRefused, kind_of
+from .crs import choose
+from .readers import FileRefused, declared_crs, kind_of
 
 ERRORS_KEPT = 500  # on the run row, for the page; the command line prints them all
 
@@ -34,7 +35,8 @@ def commune_or_only(commune_id: int | None = None, *, code: str | None = None) -
 
 
 def import_households(run_id: int, path: Path, *, commune_id: int | None, dry_run: bool = False,
-                      echo: Callable[[str, int, int | None], None] | None = None) -> Checked | None:
+                      echo: Callable[[str, int, int | None], None] | None = None,
+                      crs: str | None = None) -> Checked | None:
     """Check then (unless `dry_run`) write the file for the started run `run_id`, and commit;
     `echo(phase, done, total)` hears the progress.
 
@@ -47,7 +49,8 @@ def import_households(run_id: int, path: Path, *, commune_id: int | None, dry_ru
     try:
         kind = kind_of(run.filename)
         villages = village_codes(commune_id)
-        checked = check(path, kind, villages, limit=max_bytes(), progress=progress)
+        system = choose(declared_crs(path, kind, max_bytes()), crs)
+        checked = check(path, kind, villages, limit=max_bytes(), progress=progress, system=system)
         run = runs.take_write_lock(run_id)
         if run is None:
             db.session.rollback()
@@ -60,7 +63,7 @@ def import_households(run_id: int, path: Path, *, commune_id: int | None, dry_ru
             runs.finish(run, "checked", base)
         else:
             summary = write(path, kind, villages, total=checked.rows, user_id=run.user_id,
-                            limit=max_bytes(), progress=progress)
+                            limit=max_bytes(), progress=progress, system=system)
             runs.finish(run, "done", {**base, **summary.as_dict()})
             refresh_statistics()
         db.session.commit()

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from ..households import rules
 from ..text import nfc, normalise_phone
+from .crs import WGS84, Reprojection, looks_metric
 
 COLUMNS = ("village_code", "code", "head_name", "address", "phone", "members", "youth", "lat", "lon")
 REQUIRED = ("village_code", "code", "head_name", "members")
@@ -43,9 +44,10 @@ def header_errors(header: list[str] | None) -> list[RowError]:
 class HouseholdRows:
     """Checks rows one at a time; remembers only (village, code) → line to catch repeats."""
 
-    def __init__(self, villages: dict[str, int], geojson: bool = False):
+    def __init__(self, villages: dict[str, int], geojson: bool = False, system=None):
         self.villages = villages
         self.geojson = geojson
+        self.system = system  # a register.crs.Reprojection when the file is not in WGS 84
         self.seen: dict[tuple[str, str], int] = {}
 
     def check(self, line: int, row: dict) -> tuple[dict | None, list[RowError]]:
@@ -65,7 +67,7 @@ class HouseholdRows:
         clean["youth"] = _count(row, "youth", bad, rules.YOUTH) or 0
         if clean["members"] is not None and (problem := rules.youth_problem(clean["youth"], clean["members"])):
             bad("youth", problem)
-        clean["lat"], clean["lon"] = _point(row, bad)
+        clean["lat"], clean["lon"] = _point(row, bad, self.system)
         return (None if errors else clean), errors
 
     def _geojson_shape(self, row: dict, bad) -> None:
@@ -156,8 +158,13 @@ def _coordinate(row: dict, column: str, bad) -> float | None:
         return None
 
 
-def _point(row: dict, bad) -> tuple[float | None, float | None]:
+def _point(row: dict, bad, system=None) -> tuple[float | None, float | None]:
     lat, lon = _coordinate(row, "lat", bad), _coordinate(row, "lon", bad)
+    if system is not None and system.transformer is not None and lat is not None and lon is not None:
+        if not system.inside(lon, lat):  # lon holds the easting (x), lat the northing (y)
+            bad("lat", system.why_outside(lon, lat))
+            return None, None
+        lon, lat = (round(v, 7) for v in system.to_wgs84(lon, lat))
     if lat is None and lon is None:
         return None, None
     if (lat is None) != (lon is None):
@@ -166,6 +173,8 @@ def _point(row: dict, bad) -> tuple[float | None, float | None]:
         bad("lat" if lat is None else "lon", _("Latitude and longitude must be given together."))
         return None, None
     if problem := rules.point_problem(lat, lon):
+        if looks_metric(lon, lat):  # metres: a VN-2000 file imported without its --crs
+            problem = Reprojection(WGS84).why_outside(lon, lat)
         bad("lat", problem)
         return None, None
     return lat, lon

@@ -1,7 +1,10 @@
-"""Village import: GeoJSON polygons (properties code, name) or CSV/XLSX columns code,name.
+"""Village import: boundaries from GeoJSON or a zipped Shapefile (properties code, name), in
+WGS 84 or VN-2000, or a CSV/XLSX table of code,name.
 
-A village already in the commune (same code) gets its new name and boundary; the others are
-created. All or nothing like the household import; villages are few, so they are held.
+Boundaries are checked as drawn (closed, not crossing themselves, in Vietnam under the
+file's coordinate system) and stored in WGS 84. A village already in the commune (same
+code) gets its new name and boundary; the others are created. All or nothing like the
+household import; villages are few, so they are held.
 """
 from __future__ import annotations
 
@@ -12,17 +15,23 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..text import nfc
+from . import geometry
+from .crs import Reprojection, choose
 from .models import Village
-from .readers import MAX_BYTES, FileRefused, features, kind_of, read_rows
-from ..households.rules import inside_vietnam
+from .readers import MAX_BYTES, FileRefused, declared_crs, features, kind_of, read_rows
 from .validate import RowError
 
 
-def parse(path: Path, filename: str, limit: int = MAX_BYTES) -> tuple[list[dict], list[RowError]]:
-    """The villages of the file and every error in it."""
+def parse(path: Path, filename: str, limit: int = MAX_BYTES, crs: str | None = None
+          ) -> tuple[list[dict], list[RowError]]:
+    """The villages of the file and every error in it; `crs` ("EPSG:NNNN") is the system of a
+    file that states none."""
     kind = kind_of(filename)
     rows, errors, seen = [], [], {}
-    source = _features(path, limit) if kind == "geojson" else _table(path, kind, limit, errors)
+    if kind in ("geojson", "shapefile"):
+        source = _features(path, kind, limit, choose(declared_crs(path, kind, limit), crs))
+    else:
+        source = _table(path, kind, limit, errors)
     for line, values, problems in source:
         errors.extend(RowError(line, col, msg) for col, msg in problems)
         if not values["code"]:
@@ -53,36 +62,27 @@ def _table(path, kind, limit, errors):
         yield line, {"code": nfc(str(row.get("code") or "")), "name": nfc(str(row.get("name") or ""))}, []
 
 
-def _features(path, limit):
-    for line, feature in features(path, limit):
+def _features(path, kind, limit, reprojection: Reprojection):
+    if kind == "shapefile":
+        from .shapefiles import Layer
+
+        source = Layer(Path(path), limit).features()
+    else:
+        source = features(path, limit)
+    for line, feature in source:
         props = (feature.get("properties") or {}) if isinstance(feature, dict) else {}
+        props = {str(k).strip().lower(): v for k, v in props.items()}
         values = {"code": nfc(str(props.get("code") or "")), "name": nfc(str(props.get("name") or ""))}
-        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        shape = feature.get("geometry") if isinstance(feature, dict) else None
         problems = []
-        if geometry is not None:
-            centre = _centre(geometry)
-            if centre is None:
-                problems.append(("geometry", _("The geometry must be a Polygon or MultiPolygon of [lon, lat].")))
-            elif not inside_vietnam(centre[1], centre[0]):
-                problems.append(("geometry", _("The boundary lies outside Vietnam (are lon and lat swapped?).")))
-            else:
-                values.update(boundary=geometry, lon=centre[0], lat=centre[1])
+        if shape is not None:
+            wgs84, reasons = geometry.boundary(shape, reprojection)
+            who = values["code"] or _("feature %(n)s", n=line - 1)
+            problems = [("geometry", f"{who}: {reason}") for reason in reasons]
+            if wgs84 is not None:
+                lon, lat = geometry.centre(wgs84)
+                values.update(boundary=wgs84, lon=lon, lat=lat)
         yield line, values, problems
-
-
-def _centre(geometry) -> tuple[float, float] | None:
-    """Mean of the outer rings' vertices: good enough to place a label or a pin."""
-    if not isinstance(geometry, dict):
-        return None
-    coords = geometry.get("coordinates")
-    polygons = {"Polygon": [coords], "MultiPolygon": coords}.get(geometry.get("type"))
-    try:
-        points = [(float(p[0]), float(p[1])) for poly in polygons for p in poly[0]]
-    except (TypeError, IndexError, ValueError):
-        return None
-    if len(points) < 3:
-        return None
-    return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
 
 
 def apply(rows: list[dict], commune_id: int) -> dict:
@@ -103,3 +103,27 @@ def apply(rows: list[dict], commune_id: int) -> dict:
             summary["unchanged"] += 1
     db.session.flush()
     return summary
+
+
+def run(path: Path, filename: str, commune_id: int, *, crs: str | None = None, dry_run: bool = False,
+        user_id: int | None = None, limit: int = MAX_BYTES) -> tuple[list[dict], list[RowError], dict | None]:
+    """Check (and unless `dry_run` or refused, write) a village file as one import run; commits.
+    Returns (rows, errors, summary of the write or None). A file refused as a whole raises
+    FileRefused, recorded on its run."""
+    from . import runs
+
+    started = runs.start("villages", filename, user_id)
+    try:
+        rows, errors = parse(path, filename, limit, crs=crs)
+    except FileRefused as exc:
+        runs.fail(started.id, "refused", {"message": str(exc)})
+        raise
+    record = runs.take_write_lock(started.id)
+    summary = None
+    if errors or dry_run:
+        runs.finish(record, "refused" if errors else "checked", {"rows": len(rows), "error_count": len(errors)})
+    else:
+        summary = apply(rows, commune_id)
+        runs.finish(record, "done", {"rows": len(rows), **summary})
+    db.session.commit()
+    return rows, errors, summary

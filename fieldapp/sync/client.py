@@ -16,7 +16,7 @@ def client_labels() -> dict:
     labels.update(
         user=current_user.username, user_name=current_user.display_name, may_record=can(current_user, "record"),
         undo_seconds=current_app.config["UNDO_SECONDS"],
-        my_villages=_("My villages"), search=_("Search name, address, house no."), status=_("Status"),
+        my_villages=_("My villages"), map=_("Map"), search=_("Search name, address, house no."), status=_("Status"),
         all=_("All"), households=_("households"), more=_("Show more"), no_match=_("No household matches."),
         sync=_("Sync"), pending=_("Not sent yet"), saving=_("Saving…"),
         undo_failed=_("Could not undo; record a correction on the household page."),

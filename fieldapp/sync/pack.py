@@ -88,6 +88,7 @@ def build_pack(user: User) -> dict:
         by_village[household.village_id].append({
             "id": str(household.id), "code": household.code, "head_name": household.head_name,
             "address": household.address, "youth": household.youth, "members": household.members,
+            "lat": household.lat, "lon": household.lon,
             "status": status, "household_status": household.status,
             "visit_count": visit_count, "last_visit_at": iso_utc(last_visit_at),
             "history": past.get(household.id, []),
@@ -98,7 +99,7 @@ def build_pack(user: User) -> dict:
         "campaign": campaign_json(campaign),
         "villages": [
             {"id": v.id, "code": v.code, "name": v.name, "households": by_village[v.id],
-             "team": team[v.id]}
+             "team": team[v.id], "boundary": v.boundary}
             for v in villages
         ],
     }
@@ -116,7 +117,7 @@ def fingerprint(user: User) -> str:
         sa.select(sa.func.count(Visit.id), sa.func.max(Visit.received_at), sa.func.max(Visit.replaced_at))
         .join(Household, Household.id == Visit.household_id).where(Household.village_id.in_(ids))
     ).one()
-    villages = [(v.id, v.code, v.name) for v in db.session.scalars(scoping.villages(user))]
+    villages = [(v.id, v.code, v.name, v.boundary) for v in db.session.scalars(scoping.villages(user))]
     parts = [user.id, str(get_locale()), villages, teams(user, [v[0] for v in villages]),
              campaign_json(active_campaign(user.commune_id)), list(households), list(visits)]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]

@@ -2,6 +2,7 @@
    a status filter. Data comes from the GeoJSON exports; tiles only when MAP_TILE_URL is set. */
 (function () {
   "use strict";
+  var TN = window.TN;
   var COLORS = { warned: "#0a7a3d", revisit: "#e0a100", not_visited: "#b00020", excluded: "#777" };
 
   function coverageColor(c) {
@@ -19,10 +20,14 @@
     var labels = JSON.parse(box.dataset.labels), statusLabels = JSON.parse(box.dataset.statusLabels);
     var note = document.getElementById("map-note");
     var map = L.map(box, { preferCanvas: true, zoomSnap: 0.5 });
-    if (box.dataset.tiles) {
-      L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: box.dataset.attribution || "" }).addTo(map);
-    }
+    TN.baseLayer(map, box);
     map.setView([15.1, 108.8], 13);
+    // One popup for the whole map: a tap shows one thing, whatever lies under it.
+    var one = L.popup({ maxWidth: 300 });
+    function show(e, content) {
+      L.DomEvent.stop(e);
+      one.setLatLng(e.latlng).setContent(content).openOn(map);
+    }
     var layers = {};
     Object.keys(COLORS).forEach(function (s) { layers[s] = L.layerGroup().addTo(map); });
 
@@ -54,7 +59,9 @@
           label.appendChild(text("span", p.village_code));
           label.appendChild(text("span", " · " + pct)).className = "pct";
           l.bindTooltip(label, { permanent: true, direction: "center", className: "vlabel" });
-          l.bindPopup(p.village_code + " " + p.name + ": " + pct + " " + labels.coverage + " (" + p.warned + "/" + (p.households - p.excluded) + ")");
+          l.on("click", function (e) {
+            show(e, text("span", p.village_code + " " + p.name + ": " + pct + " " + labels.coverage + " (" + p.warned + "/" + (p.households - p.excluded) + ")"));
+          });
         }
       }).addTo(map);
       layer.bringToBack();
@@ -79,7 +86,7 @@
         if (!f.geometry) { missing += 1; return; }
         var p = f.properties, c = f.geometry.coordinates;
         var m = L.circleMarker([c[1], c[0]], { radius: 5, weight: 1, color: "#fff", fillColor: COLORS[p.status], fillOpacity: 0.95 });
-        m.bindPopup(function () { return popup(p); });
+        m.on("click", function (e) { show(e, popup(p)); });
         m.addTo(layers[p.status]);
       });
       showCount();

@@ -14,8 +14,9 @@
     return String(s || "").replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   };
 
+  var reading = null;  // one read of the stored pack for every page script that asks at once
   TN.loadPack = function () {
-    return TN.outbox.meta("pack").then(function (p) { pack = p || null; return pack; });
+    return reading || (reading = TN.outbox.meta("pack").then(function (p) { reading = null; pack = p || null; return pack; }));
   };
   // Fetch the pack when it changed (304 costs a few bytes); resolves with the pack in use.
   TN.refreshPack = function (user) {
@@ -106,6 +107,7 @@
   function villagePage(app, v) {
     var opts = ["not_visited", "revisit", "warned", "excluded"].map(function (s) { return '<option value="' + s + '">' + esc(L[s]) + "</option>"; });
     app.innerHTML = '<nav class="crumbs"><a href="/villages/">← ' + esc(L.my_villages) + "</a></nav><h1>" + esc(v.code) + " · " + esc(v.name) + "</h1>" +
+      '<p class="view-switch"><a class="btn" href="/villages/' + v.id + '/map" data-map-link>' + esc(L.map) + "</a></p>" +
       '<form class="search" data-offline-search><input type="search" name="q" placeholder="' + esc(L.search) + '" aria-label="' + esc(L.search) +
       '" autocomplete="off"><select name="status" aria-label="' + esc(L.status) + '"><option value="">' + esc(L.all) + "</option>" + opts.join("") +
       '</select></form><div id="households"></div>';

@@ -13,7 +13,7 @@ from tests.helpers import households_of, user
 
 COMMUNE = {f"T{i:02d}" for i in range(1, 32)}
 FIELDS = {"id", "code", "head_name", "address", "youth", "members", "status", "household_status",
-          "visit_count", "last_visit_at", "history"}
+          "visit_count", "last_visit_at", "history", "lat", "lon"}
 
 
 @pytest.fixture

@@ -81,7 +81,7 @@ def url_values(db_session, t01: Village, officer: User) -> dict[str, object]:
         "kind": "moved", "decision": "accept", "visit_id": visit or uuid.uuid4(),
         "assignment_id": db_session.scalar(sa.select(sa.func.min(Assignment.id))
                                            .where(Assignment.village_id == t01.id)),
-        "filename": "css/app.css", "point_id": 1, "item_id": 1,
+        "filename": "css/app.css", "point_id": 1, "item_id": 1, "z": 14, "x": 13141, "y": 7597, "ext": "png",
     }
 
 

@@ -39,3 +39,23 @@ def test_coverage_pages_fit_a_phone(sqlite_app, live_server, page):
                  "/reports/campaigns/1"):
         page.goto(live_server.url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+
+
+def test_one_popup_per_tap_and_no_flag(sqlite_app, live_server, page):
+    """A tap where a house lies inside its village opens one popup (not the house's over the
+    village's), and the attribution is a plain link, without Leaflet's flag."""
+    sign_in(page, live_server.url, "chihuy")
+    page.goto(f"{live_server.url}/coverage/map?village=1")
+    page.wait_for_selector("#map[data-ready='1']")
+    box = page.locator("#map").bounding_box()
+    seen = set()
+    for dx in range(-60, 61, 6):
+        page.mouse.click(box["x"] + box["width"] / 2 + dx, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(100)
+        count = page.locator(".leaflet-popup").count()
+        assert count <= 1, dx
+        if count:
+            seen.add(page.locator(".leaflet-popup").inner_text().split("\n")[0])
+    assert len(seen) >= 2  # houses and the village were both tapped
+    attribution = page.locator(".leaflet-control-attribution")
+    assert attribution.locator("svg").count() == 0 and attribution.get_by_role("link", name="Leaflet").count() == 1

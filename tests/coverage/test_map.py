@@ -23,18 +23,35 @@ def test_map_reads_the_exports_of_its_scope(client, auth, db_session):
     households = re.search(r'data-households="([^"]+)"', html).group(1).replace("&amp;", "&")
     assert f"village={t06.id}" in households
     assert client.get(households).status_code == 200
-    assert 'data-tiles=""' in html  # no tile server configured: points and boundaries only
+    assert "data-base-map='{}'" in html  # no base map configured: points and boundaries only
     assert client.get(f"/coverage/map?village={village('T07').id}").status_code == 404
     assert client.get("/coverage/map?village=x").status_code == 400
 
 
-def test_tile_url_is_a_setting(make_app):
-    app = make_app(MAP_TILE_URL="https://tiles.example/{z}/{x}/{y}.png")
-    client = app.test_client()
+def _base_map(app) -> dict:
+    import html as html_lib
+    import json
+
     from tests.conftest import Auth
 
+    client = app.test_client()
     Auth(client).login("chihuy")
-    assert 'data-tiles="https://tiles.example/{z}/{x}/{y}.png"' in client.get("/coverage/map").get_data(as_text=True)
+    page = client.get("/coverage/map").get_data(as_text=True)
+    return json.loads(html_lib.unescape(re.search(r"data-base-map='([^']*)'", page).group(1)))
+
+
+def test_tile_url_is_a_setting(make_app):
+    base = _base_map(make_app(MAP_TILE_URL="https://tiles.example/{z}/{x}/{y}.png"))
+    assert base["url"] == "https://tiles.example/{z}/{x}/{y}.png" and base["offline"] is None
+
+
+def test_an_mbtiles_file_is_served_by_the_app_and_wins(make_app, tmp_path):
+    from tests.tiles.mbtiles_file import png, write_mbtiles
+
+    path = write_mbtiles(tmp_path / "b.mbtiles", {(14, 13141, 7597): png((1, 2, 3)), (17, 105130, 60780): png((3, 2, 1))})
+    base = _base_map(make_app(MAP_TILES_FILE=str(path), MAP_TILE_URL="https://tiles.example/{z}/{x}/{y}.png"))
+    assert base["url"] == "/tiles/{z}/{x}/{y}" and (base["minzoom"], base["maxzoom"]) == (14, 17)
+    assert base["offline"]["minzoom"] == 14 and base["offline"]["maxzoom"] == 17  # the file's levels within 14–18
 
 
 @pytest.mark.parametrize("username, entries", [

@@ -16,7 +16,7 @@ def _village(pack: dict, code: str) -> dict:
 def test_the_pack_carries_each_villages_team_without_the_caller(client, auth, db_session):
     auth.login("cskv1")
     pack = client.get("/api/me/pack").get_json()
-    assert {tuple(sorted(v)) for v in pack["villages"]} == {("code", "households", "id", "name", "team")}
+    assert {tuple(sorted(v)) for v in pack["villages"]} == {("boundary", "code", "households", "id", "name", "team")}
     t01 = _village(pack, "T01")
     expected = [{"username": u.username, "name": u.display_name} for u in village_team(village("T01").id, user("cskv1"))]
     assert t01["team"] == expected and {"username": "antt1", "name": user("antt1").display_name} in expected
