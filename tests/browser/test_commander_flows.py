@@ -64,6 +64,7 @@ def test_a_village_head_reports_moved_away_and_the_commander_accepts(live_server
     _sign_out(page, base)
     sign_in(page, base, "chihuy")
     page.goto(f"{base}/register/changes")
+    assert [link.bounding_box()["height"] >= 44 for link in page.locator("nav.role-filter a").all()] == [True] * 3
     card = page.locator("[data-change-id]").first
     assert name in card.inner_text() and "Đồng Nai" in card.inner_text()
     card.locator("textarea").fill("Đã gọi điện xác minh")
