@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
+
+from fieldapp.timeutil import today_vn
 
 from .common import Result, login, make_app, timed
 
@@ -22,7 +24,7 @@ def _incidents(app) -> tuple[str, int]:
         chihuy = db.session.scalar(sa.select(User).where(User.username == "chihuy"))
         homes = db.session.scalars(sa.select(Household).order_by(Household.id)).all()
         for home in rng.sample(homes, INCIDENTS):
-            day = date(2025, 10, 10) + timedelta(days=rng.randint(0, 60))
+            day = today_vn() - timedelta(days=rng.randint(1, 60))
             create_incident(home, {"occurred_on": day, "kind": rng.choice(["scam", "sextortion"]),
                                    "loss_vnd": rng.randint(1, 500) * 10**6, "victim_age": 17,
                                    "note": ""}, chihuy)
@@ -37,7 +39,7 @@ def run(tmp):
     household_id, households = _incidents(app)
     client = app.test_client()
     login(client, "chihuy")
-    api = f"/api/households/{household_id}/warned?as_of=2025-11-20"
+    api = f"/api/households/{household_id}/warned?as_of={today_vn().isoformat()}"
     assert client.get(api).get_json()["visits"], "the bench household should have visits"
     warned = timed(lambda: client.get(api), repeat=50)
     listing = timed(lambda: client.get("/incidents/"), repeat=20)

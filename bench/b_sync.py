@@ -8,9 +8,12 @@ import shutil
 import sqlite3
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+
+from fieldapp.timeutil import today_vn
 
 from .common import Result, compressed_sizes, login, make_app, timed
 
@@ -19,7 +22,8 @@ BATCH = 200
 
 
 def _entries(households: list[str], campaign_id: int, topics: list[str]) -> list[dict]:
-    return [{"id": str(uuid.uuid4()), "type": "visit", "seq": n, "recorded_at": "2025-11-12T09:15:00+07:00",
+    day = (today_vn() - timedelta(days=1)).isoformat()  # inside the demo's campaign, which runs around today
+    return [{"id": str(uuid.uuid4()), "type": "visit", "seq": n, "recorded_at": f"{day}T09:15:00+07:00",
              "data": {"household_id": households[n % len(households)], "campaign_id": campaign_id,
                       "outcome": "warned", "topics": topics, "materials": ["leaflet"], "people_reached": 2,
                       "youth_reached": 1, "commitment_signed": False, "companions": [], "note": "",

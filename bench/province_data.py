@@ -144,15 +144,15 @@ def generate(today) -> dict:
         "mid_a": [fold(s) for s in MIDDLES], "giv": list(GIVEN), "giv_a": [fold(s) for s in GIVEN]})
     topics = ensure_topics()
 
-    def campaign(name, commune_id, starts, ends, active):
-        return Campaign(name=name, commune_id=commune_id, starts_on=starts, ends_on=ends, is_active=active,
+    def campaign(name, commune_id, starts, ends):
+        return Campaign(name=name, commune_id=commune_id, starts_on=starts, ends_on=ends,
                         campaign_topics=[CampaignTopic(topic=t, position=i) for i, t in enumerate(topics)])
 
     province = campaign("Đợt cao điểm toàn tỉnh", None, today - timedelta(days=20),
-                        today + timedelta(days=20), True)
+                        today + timedelta(days=20))
     communes = [c for (c,) in conn.execute(sa.text("SELECT id FROM communes ORDER BY id"))]
     db.session.add_all([province] + [campaign(f"Đợt xã {c} đầu năm", c, today - timedelta(days=200),
-                                              today - timedelta(days=160), False) for c in communes])
+                                              today - timedelta(days=160)) for c in communes])
     db.session.flush()
     conn.execute(sa.text(_VISITS.format(
         campaign="c.id = :cid",

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from flask_babel import gettext, lazy_gettext as _l, ngettext
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField, TextAreaField, widgets
+from datetime import datetime
+
+from wtforms import DateField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, ValidationError
 
@@ -71,3 +73,30 @@ def valid_point(form, _field) -> None:
         raise ValidationError(_l("Latitude and longitude must be given together."))
     if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise ValidationError(_l("The location is not a valid point."))
+
+
+class VnDateField(DateField):
+    """A day written dd/mm/yyyy (d/m/yyyy too; yyyy-mm-dd from links and older pages) and
+    shown dd/mm/yyyy whatever the browser's language: a text box, not the browser's date
+    picker, whose format follows the phone's locale."""
+
+    widget = widgets.TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "numeric", "placeholder": "dd/mm/yyyy", "autocomplete": "off"})
+        super().__init__(label, validators, format=["%d/%m/%Y", "%Y-%m-%d"], **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not (raw := " ".join(valuelist).strip()):
+            self.data = None
+            return
+        for pattern in self.format:
+            try:
+                self.data = datetime.strptime(raw, pattern).date()
+                return
+            except ValueError:
+                continue
+        self.data = None
+        raise ValueError(gettext("“%(value)s” is not a date; write it as dd/mm/yyyy, e.g. 12/11/2025.",
+                                 value=raw[:20]))
+

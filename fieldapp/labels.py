@@ -33,7 +33,12 @@ ROLES = Codes(
 
 # What a visit found (design.md, "Visit outcomes and coverage status").
 OUTCOMES = Codes(
-    warned=_l("Warned"), nobody_home=_l("Nobody home"), refused=_l("Refused"), moved_away=_l("Moved away"),
+    warned=_l("Warned"), nobody_home=_l("Nobody home"), refused=_l("Would not listen"), moved_away=_l("Moved away"),
+)
+
+# A campaign's state by its dates in Vietnam time, and once closed (`campaigns.models`).
+CAMPAIGN_STATES = Codes(
+    upcoming=_l("Upcoming"), running=_l("In progress"), ended=_l("Ended"), closed=_l("Closed"),
 )
 
 # A household's status in a campaign (computed by `coverage.status`).
@@ -85,7 +90,7 @@ POINT_STATES = Codes(pending=_l("Waiting for the commander"), accepted=_l("Accep
 
 IMPORT_RUN_STATUSES = Codes(
     running=_l("Running"), checked=_l("Checked, not imported"), done=_l("Imported"),
-    refused=_l("Refused"), failed=_l("Failed"),
+    refused=_l("File rejected"), failed=_l("Failed"),
 )
 
 # What a village head reports about the register (`changes`), and where his report stands.
@@ -125,6 +130,8 @@ AUDIT_ACTIONS = Codes(
     villages_import=_l("Imported villages"), villages_import_check=_l("Checked a village file"),
     assignment_create=_l("Assigned a village"), assignment_end=_l("Ended an assignment"),
     campaign_create=_l("Created a campaign"), campaign_activate=_l("Started a campaign"),
+    campaign_standard=_l("Set a campaign's standard package"), campaign_close=_l("Closed a campaign"),
+    village_route=_l("Set a village's route order"),
     campaign_topic_add=_l("Added a topic to a campaign"), campaign_topic_move=_l("Reordered topics"),
     topic_create=_l("Created a topic"), rewarn_view=_l("Viewed the re-warning list"),
     user_create=_l("Created an account"), user_update=_l("Changed an account"),
@@ -157,7 +164,8 @@ AUDIT_DETAILS = Codes(
     assignment=_l("assignment"), starts_on=_l("from"), ends_on=_l("until"),
     user_name=_l("account"), visits_moved=_l("visits moved"), code=_l("code"),
     topic_id=_l("topic"), step=_l("moved by"), page=_l("page"), birth_year=_l("year of birth"),
-    verdict=_l("verdict"), visit=_l("visit"), result=_l("result"), sampled=_l("sampled"), bytes=_l("bytes"),
+    materials=_l("materials"), reason=_l("reason"), visit=_l("visit"),
+    verdict=_l("verdict"), result=_l("result"), sampled=_l("sampled"), bytes=_l("bytes"),
     change=_l("change"), date_from=_l("from"), date_to=_l("to"), q=_l("search"), status=_l("status"),
     age=_l("age"), note=_l("note"), villages=_l("villages"),
 )
@@ -205,8 +213,9 @@ def init_app(app: Flask) -> None:
                   kind_labels=INCIDENT_KINDS, verdict_labels=VERDICTS, action_labels=AUDIT_ACTIONS,
                   object_labels=AUDIT_OBJECTS, role_labels=ROLES, check_labels=CHECKS,
                   review_labels=REVIEW_VERDICTS, result_labels=VERIFICATION_RESULTS,
-                  point_state_labels=POINT_STATES, duplicate_reasons=DUPLICATE_REASONS,
-                  age_groups=AGE_GROUPS, change_kinds=CHANGE_KINDS, change_statuses=CHANGE_STATUSES)
+                  point_state_labels=POINT_STATES, campaign_state_labels=CAMPAIGN_STATES,
+                  duplicate_reasons=DUPLICATE_REASONS, age_groups=AGE_GROUPS, change_kinds=CHANGE_KINDS,
+                  change_statuses=CHANGE_STATUSES)
     app.jinja_env.globals.update({name: (lambda t=table: t) for name, table in tables.items()})
     app.jinja_env.globals.update(detail_items=detail_items, row_labels=row_labels,
                                  run_status=IMPORT_RUN_STATUSES.label,

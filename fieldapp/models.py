@@ -9,12 +9,12 @@ from .photos.models import CommitmentPhoto
 from .proof.models import CheckReview, LearntPoint, Verification, VerificationDraw, VisitCheck
 from .register.models import Commune, ImportRun, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
-from .visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
+from .visits.models import Visit, VisitMaterial, VisitTopic, VisitWithdrawal, visit_companions
 
 __all__ = [
     "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "DuplicateDismissal", "Household",
     "HouseholdMember", "HouseholdMerge", "ImportRun", "Incident", "Job", "QuarantinedEntry", "RegisterChange",
     "StoredFile", "SyncReceipt", "Topic", "User", "Village", "VillageReview", "Visit", "VisitMaterial", "VisitTopic",
-    "Worker", "visit_companions",
+    "VisitWithdrawal", "Worker", "visit_companions",
     "CheckReview", "CommitmentPhoto", "LearntPoint", "Verification", "VerificationDraw", "VisitCheck",
 ]

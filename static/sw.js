@@ -2,7 +2,7 @@
    caches; pages network-first with a short timeout, so a stopped or hanging server falls
    back to the cached shell, which renders villages and households from the offline pack. */
 "use strict";
-var VERSION = "v3";
+var VERSION = "v4";
 var STATIC = "tn-static-" + VERSION, SHELL = "tn-shell-" + VERSION;
 // Base map tiles over the user's villages: named tn-shell-… so that logout, which drops the
 // personal tn-shell caches, drops them too.
@@ -10,11 +10,11 @@ var TILES = "tn-shell-tiles", TILE_SUMMARY = "/tiles/offline-summary";
 var PAGE_TIMEOUT = 3500;
 var ASSETS = ["/offline", "/static/css/app.css", "/static/css/sync.css", "/static/vendor/htmx.min.js", "/static/js/app.js",
   "/static/js/outbox.js", "/static/js/sync.js", "/static/js/photo.js", "/static/js/pack.js", "/static/js/field.js",
-  "/static/icons/icon.svg", "/static/icons/icon-192.png", "/manifest.webmanifest",
+  "/static/js/attention.js", "/static/icons/icon.svg", "/static/icons/icon-192.png", "/manifest.webmanifest",
   "/static/vendor/leaflet/leaflet.js", "/static/vendor/leaflet/leaflet.css", "/static/css/map.css",
   "/static/js/basemap.js", "/static/js/village-map.js"];
-// Pages the shell can draw from the pack: my villages, one village, one household.
-var SHELL_PAGES = /^\/(villages\/(\d+)?|households\/([0-9a-f-]{36}|new))$/;
+// Pages the shell can draw from the pack: home (my villages), one village, one household.
+var SHELL_PAGES = /^\/(villages\/(\d+)?|households\/([0-9a-f-]{36}|new))?$/;
 var MAP_PAGE = /^\/villages\/\d+\/map$/;  // drawn offline from the village-less map page
 
 importScripts("/static/js/outbox.js", "/static/js/sync.js", "/static/js/photo.js");

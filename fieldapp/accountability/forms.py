@@ -6,11 +6,11 @@ from datetime import date
 
 from flask import abort
 from flask_babel import format_date, gettext as _, lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from ..forms import Form
+from ..forms import Form, VnDateField
 from ..timeutil import today_vn
 from ..labels import AGE_GROUPS, INCIDENT_KINDS, VERDICTS
 
@@ -47,7 +47,7 @@ class MoneyField(IntegerField):
 
 
 class IncidentForm(Form):
-    occurred_on = DateField(_l("Date it happened"), validators=[InputRequired(_l("Give the date."))])
+    occurred_on = VnDateField(_l("Date it happened"), validators=[InputRequired(_l("Give the date."))])
     kind = SelectField(_l("Kind"), validators=[InputRequired()])
     loss_vnd = MoneyField(_l("Loss (VND)"), validators=[
         Optional(), NumberRange(0, 10**13, _l("Enter an amount between 0 and 10.000 billion."))])
@@ -121,8 +121,8 @@ class IncidentFilterForm(_GetForm):
     verdict = SelectField(_l("Verdict"), validators=[Optional()])
     village = SelectField(_l("Village"), validators=[Optional()])
     kind = SelectField(_l("Kind"), validators=[Optional()])
-    date_from = DateField(_l("From"), validators=[Optional(), plausible_day])
-    date_to = DateField(_l("To"), validators=[Optional(), plausible_day])
+    date_from = VnDateField(_l("From"), validators=[Optional(), plausible_day])
+    date_to = VnDateField(_l("To"), validators=[Optional(), plausible_day])
 
     def __init__(self, *args, villages=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,8 +136,8 @@ class AuditFilterForm(_GetForm):
     user = StringField(_l("User"), validators=[Optional(), Length(max=40)])
     action = SelectField(_l("Action"), validators=[Optional()])
     object = StringField(_l("Record (id)"), validators=[Optional(), Length(max=40)])
-    date_from = DateField(_l("From"), validators=[Optional(), plausible_day])
-    date_to = DateField(_l("To"), validators=[Optional(), plausible_day])
+    date_from = VnDateField(_l("From"), validators=[Optional(), plausible_day])
+    date_to = VnDateField(_l("To"), validators=[Optional(), plausible_day])
 
     def __init__(self, *args, actions: dict, **kwargs):
         super().__init__(*args, **kwargs)

@@ -134,7 +134,7 @@ def _blank(ids: list) -> None:
     options = {"synchronize_session": False}
     db.session.execute(sa.update(Household).where(Household.id.in_(ids)).values(
         head_name=PURGED_NAME, address="", phone=None, lat=None, lon=None,
-        search_key=Household.code, sort_key="", updated_at=utcnow()).execution_options(**options))
+        search_key=Household.code, sort_key="", walk_key="", updated_at=utcnow()).execution_options(**options))
     db.session.execute(sa.delete(HouseholdMember).where(HouseholdMember.household_id.in_(ids))
                        .execution_options(**options))
     db.session.execute(sa.update(Visit).where(Visit.household_id.in_(ids)).values(

@@ -8,7 +8,8 @@ with `cutoff = end_of_day_utc(D)` (midnight at the end of D, Vietnam time, as UT
 
 * the server had received it before the cutoff (`received_at < cutoff`), and
 * its visit time, as the device reported it, is before the cutoff (`recorded_at < cutoff`), and
-* it had not been replaced by then (`replaced_at IS NULL OR replaced_at >= cutoff`):
+* it had not been replaced by then (`replaced_at IS NULL OR replaced_at >= cutoff`)
+  (`Visit.in_force_by`):
   a correction or withdrawal received after D does not rewrite what was known on D, and a
   correction received by D counts instead of the visit it replaced.
 
@@ -25,7 +26,7 @@ force today that was not in force by the day (so a verdict never says "never").
 
 **Responsible** on a day: the users who record visits (the `record` permission: officers,
 team members, commanders) whose assignment to the household's village covers that day
-(`assignment_in_force`), from the assignment history; village heads are assigned for
+(`Assignment.covers`), from the assignment history; village heads are assigned for
 reading only and are not listed.
 """
 from __future__ import annotations
@@ -105,7 +106,7 @@ def assess_many(cases: list[tuple[Household, date, date]]) -> list[Verdict]:
     for household, as_of, assigned_on in cases:
         cutoff = end_of_day_utc(as_of)
         trail = visits[household.id]
-        in_force = [v for v in trail if _in_force(v, cutoff)]
+        in_force = [v for v in trail if v.in_force_by(cutoff)]
         verdict = Verdict(household.id, as_of, assigned_on, visits=in_force, trail=trail,
                           responsible=[a for a in assignments[household.village_id] if a.covers(assigned_on)])
         if not verdict.warned:
@@ -115,15 +116,8 @@ def assess_many(cases: list[tuple[Household, date, date]]) -> list[Verdict]:
 
 
 def _first_warning_since(trail: list[Visit], in_force_then: list[Visit]) -> Visit | None:
-    since = [v for v in trail if v.outcome == "warned" and v.replaced_at is None and v not in in_force_then]
+    since = [v for v in trail if v.outcome == "warned" and v.in_force and v not in in_force_then]
     return min(since, key=lambda v: (v.recorded_at, v.received_at), default=None)
-
-
-def _in_force(visit: Visit, cutoff) -> bool:
-    """In force by `cutoff` (see the module docstring): received and recorded before it, not
-    replaced before it."""
-    return (visit.received_at < cutoff and visit.recorded_at < cutoff
-            and (visit.replaced_at is None or visit.replaced_at >= cutoff))
 
 
 def _visits(household_ids: set) -> dict[uuid.UUID, list[Visit]]:
@@ -145,8 +139,7 @@ def _assignments(village_ids: set, first: date, last: date) -> dict[int, list[As
         sa.select(Assignment)
         .join(User, User.id == Assignment.user_id)
         .where(Assignment.village_id.in_(village_ids), User.role.in_(roles_with("record")),
-               Assignment.starts_on <= last,
-               sa.or_(Assignment.ends_on.is_(None), Assignment.ends_on >= first))
+               Assignment.overlaps(first, last))
         .order_by(Assignment.starts_on, User.username)
         .options(joinedload(Assignment.user))
     )
@@ -169,6 +162,7 @@ def as_json(verdict: Verdict) -> dict:
             "id": str(v.id), "visited_at": iso_utc(v.recorded_at), "received_at": iso_utc(v.received_at),
             "outcome": v.outcome, "by": [u.username for u in v.people], "topics": v.topics,
             "youth_reached": v.youth_reached, "people_reached": v.people_reached,
+            "supersedes": str(v.supersedes_id) if v.supersedes_id else None, "reason": v.reason,
         } for v in verdict.visits],
         "warned_after": None if verdict.later is None else {
             "id": str(verdict.later.id), "visited_at": iso_utc(verdict.later.recorded_at),

@@ -64,7 +64,7 @@ def trail_state(visit, cutoff) -> str:
     was corrected or withdrawn since (`cutoff`: the start of the incident's day, as UTC)."""
     before = visit.received_at < cutoff and visit.recorded_at < cutoff
     state = _("on record before the incident") if before else _("on record after the incident")
-    if visit.replaced_at is None:
+    if visit.in_force:
         return state
     change = _("withdrawn on %(when)s") if visit.replaced_reason == "withdrawn" else _("corrected on %(when)s")
     return f"{state}; {change % {'when': vn_datetime(visit.replaced_at)}}"

@@ -16,9 +16,17 @@ from .wording import headline, people
 def _headers() -> list[str]:
     return [_("Date"), _("Village"), _("House no."), _("Head of household"), _("Kind"), _("Loss (VND)"),
             _("Verdict"), _("Conclusion"), _("Warned at"), _("Warned by"), _("Topics"), _("Youths reached"),
-            _("Attempts"), _("Responsible that day"), _("Note")]
+            _("Attempts"), _("Responsible that day"), _("Note"), _("Visit id"), _("Correction")]
 
-WIDTHS = (12, 22, 10, 24, 22, 14, 22, 50, 17, 26, 8, 10, 10, 30, 40)
+WIDTHS = (12, 22, 10, 24, 22, 14, 22, 50, 17, 26, 8, 10, 10, 30, 40, 38, 40)
+
+
+def _correction(visit) -> str:
+    """"Đính chính 12/11/2025 09:15 bởi cskv1: lý do" for a corrected record in force."""
+    if visit is None or visit.supersedes_id is None:
+        return ""
+    return _("Corrected on %(when)s by %(user)s: %(reason)s", when=vn_datetime(visit.received_at),
+             user=visit.user.username, reason=visit.reason or "")
 
 
 def _row(incident, verdict) -> list:
@@ -32,6 +40,7 @@ def _row(incident, verdict) -> list:
         people(warned.people) if warned else "",
         len(warned.topics) if warned else "", warned.youth_reached if warned else "",
         len(verdict.attempts), people(a.user for a in verdict.responsible), incident.note,
+        str(warned.id) if warned else "", _correction(warned),
     ]
 
 

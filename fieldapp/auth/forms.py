@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
-from ..forms import Form
+from ..forms import Form, VnDateField
 from ..labels import ROLES
 from ..timeutil import today_vn
 
@@ -39,8 +39,8 @@ class NewUserForm(Form):
 class AssignForm(Form):
     user = SelectField(_l("Person"), coerce=int)
     village = SelectField(_l("Village"), coerce=int)
-    starts_on = DateField(_l("From"), default=today_vn, validators=[DataRequired(_l("Enter the first day."))])
-    ends_on = DateField(_l("To"), validators=[Optional()])
+    starts_on = VnDateField(_l("From"), default=today_vn, validators=[InputRequired(_l("Enter the first day."))])
+    ends_on = VnDateField(_l("To"), validators=[Optional()])
 
     def __init__(self, *args, villages=(), people=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,4 +53,4 @@ class AssignForm(Form):
 
 
 class EndForm(Form):
-    ends_on = DateField(_l("Last day"), validators=[DataRequired(_l("Enter the last day."))])
+    ends_on = VnDateField(_l("Last day"), validators=[InputRequired(_l("Enter the last day."))])

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -70,5 +71,22 @@ class Assignment(db.Model):
     user: Mapped[User] = relationship(back_populates="assignments", foreign_keys=[user_id])
     village = relationship("Village")
 
+    @hybrid_method
     def covers(self, day: date) -> bool:
+        """The assignment covers the day `day` (Python, and SQL on the class)."""
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+    @covers.expression
+    @classmethod
+    def _covers(cls, day: date):
+        return sa.and_(cls.starts_on <= day, sa.or_(cls.ends_on.is_(None), cls.ends_on >= day))
+
+    @hybrid_method
+    def overlaps(self, first: date, last: date) -> bool:
+        """The assignment covers some day from `first` to `last`."""
+        return self.starts_on <= last and (self.ends_on is None or self.ends_on >= first)
+
+    @overlaps.expression
+    @classmethod
+    def _overlaps(cls, first: date, last: date):
+        return sa.and_(cls.starts_on <= last, sa.or_(cls.ends_on.is_(None), cls.ends_on >= first))

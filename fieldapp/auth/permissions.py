@@ -31,6 +31,7 @@ GRANTS: dict[str, tuple[str, ...] | Callable[[], tuple[str, ...]]] = {
     "use_app": EVERYONE,  # sign out, language, session, offline shell, own sync receipts
     "view_area": EVERYONE,  # villages, households, coverage, map and exports of one's area
     "record": ("officer", "commander"),  # log visits, add households found in the field
+    "correct_any": ("commander",),  # correct or withdraw any visit of the area, not only one's own
     "see_personal": lambda: current_app.config["PERSONAL_DATA_ROLES"],  # names on lists, map, exports
     "see_activity": ("village_head", "commander", "admin"),  # per-officer pace, who is idle
     "report": ("village_head", "commander", "admin"),  # the campaign results report
@@ -38,7 +39,9 @@ GRANTS: dict[str, tuple[str, ...] | Callable[[], tuple[str, ...]]] = {
     "report_changes": ("village_head",),  # report new, moved, duplicate households and wrong details
     "view_campaigns": ("commander", "admin"),  # campaigns, their topics, re-warning lists
     "set_targets": ("commander", "admin"),  # each village's target and deadline in a campaign
-    "manage_campaigns": ("admin",),  # create campaigns and topics, order them, mark active
+    "manage_campaigns": ("admin",),  # create campaigns and topics, order them
+    "run_campaign": ("commander", "admin"),  # its standard package, closing it (their commune's)
+    "order_route": ("village_head", "commander", "admin"),  # a village's own walking route
     "manage_register": ("commander", "admin"),  # import, edit, move, merge households
     "undo_merge": ("admin",),  # bring back a merged household within 30 days
     "assign": ("commander", "admin"),  # give people villages

@@ -29,7 +29,7 @@ from . import scoping
 from .forms import AssignForm, EndForm, LoginForm, NewUserForm, UserForm
 from .models import Assignment, User
 from .permissions import public, requires
-from .services import assign, create_user, find_user
+from .services import assign, create_user, find_user, home_url
 
 bp = Blueprint("auth", __name__)
 USERS_PER_PAGE = 25
@@ -50,7 +50,19 @@ def _login_key() -> str:
 def _safe_next(target: str | None) -> str:
     if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("villages.index")
+    return url_for("auth.home")
+
+
+@bp.get("/")
+@public
+@reads_only
+def home():
+    """Each role's home: officers their villages (the village itself when they have one),
+    a village head his village's coverage, commanders, province staff and admins the
+    dashboard; anonymous visitors the login page. Never a 404."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(home_url(current_user))
 
 
 @bp.route("/login", methods=["GET", "POST"])

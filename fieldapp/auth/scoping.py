@@ -32,14 +32,6 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-def assignment_in_force(on: date):
-    """SQL condition: an assignment covering the day `on`."""
-    return sa.and_(
-        Assignment.starts_on <= on,
-        sa.or_(Assignment.ends_on.is_(None), Assignment.ends_on >= on),
-    )
-
-
 def village_ids(user: User, on: date | None = None) -> sa.Select:
     """A SELECT of the ids of the villages `user` may see (on the day `on`, default today)."""
     if user.role == "admin":
@@ -48,7 +40,7 @@ def village_ids(user: User, on: date | None = None) -> sa.Select:
         return sa.select(Village.id).where(Village.commune_id == user.commune_id)
     on = on or today_vn()
     return sa.select(Assignment.village_id).where(
-        Assignment.user_id == user.id, assignment_in_force(on)
+        Assignment.user_id == user.id, Assignment.covers(on)
     )
 
 

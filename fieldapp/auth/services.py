@@ -58,3 +58,17 @@ def assign(user: User, village: Village, starts_on: date, ends_on: date | None =
                  village=village.code, starts_on=starts_on.isoformat(),
                  ends_on=ends_on.isoformat() if ends_on else None)
     return assignment
+
+
+def home_url(user: User) -> str:
+    """Where `/` sends the user (see `auth.routes.home`)."""
+    from flask import url_for
+
+    from . import scoping
+
+    if user.role not in ("officer", "village_head"):
+        return url_for("coverage.dashboard")
+    ids = db.session.scalars(scoping.village_ids(user).order_by(Assignment.village_id).limit(2)).all()
+    if user.role == "village_head":
+        return url_for("coverage.village", village_id=ids[0]) if ids else url_for("coverage.dashboard")
+    return url_for("villages.show", village_id=ids[0]) if len(ids) == 1 else url_for("villages.index")

@@ -1,7 +1,7 @@
 """The default campaign "Không một mình – Cùng nhau an toàn trực tuyến" and its topics."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -9,7 +9,8 @@ from ..extensions import db
 from .models import Campaign, CampaignTopic, Topic
 
 CAMPAIGN_NAME = "Không một mình – Cùng nhau an toàn trực tuyến"
-CAMPAIGN_DATES = (date(2025, 10, 6), date(2025, 11, 30))
+# The demo's campaign runs around the day it is seeded, so a fresh demo is a live campaign.
+DAYS_BEFORE, DAYS_AFTER = 45, 15
 
 # (code, Vietnamese label, English label); codes are stable, labels may be polished.
 TOPICS = [
@@ -52,9 +53,12 @@ def ensure_topics() -> list[Topic]:
     return topics
 
 
-def create_default_campaign(commune_id: int | None) -> Campaign:
+def create_default_campaign(commune_id: int | None, around: date) -> Campaign:
+    """The default campaign with every topic in its standard package and a leaflet, running
+    from DAYS_BEFORE days before `around` to DAYS_AFTER days after it."""
     campaign = Campaign(name=CAMPAIGN_NAME, commune_id=commune_id,
-                        starts_on=CAMPAIGN_DATES[0], ends_on=CAMPAIGN_DATES[1])
+                        starts_on=around - timedelta(days=DAYS_BEFORE),
+                        ends_on=around + timedelta(days=DAYS_AFTER))
     campaign.campaign_topics = [CampaignTopic(topic=t, position=i) for i, t in enumerate(ensure_topics())]
     db.session.add(campaign)
     db.session.flush()

@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, StringField
-from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+from wtforms import StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
 
-from ..forms import Form, MultiCheckboxField
+from ..forms import Form, MultiCheckboxField, VnDateField
+from ..labels import MATERIALS
 
 
 class CampaignForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the campaign's name.")), Length(max=200)])
-    starts_on = DateField(_l("First day"), validators=[DataRequired(_l("Enter the first day."))])
-    ends_on = DateField(_l("Last day"), validators=[DataRequired(_l("Enter the last day."))])
-    is_active = BooleanField(_l("Mark as the active campaign"))
+    starts_on = VnDateField(_l("First day"), validators=[InputRequired(_l("Enter the first day."))])
+    ends_on = VnDateField(_l("Last day"), validators=[InputRequired(_l("Enter the last day."))])
     topics = MultiCheckboxField(_l("Topics (in this order; reorder later)"))
 
     def __init__(self, *args, topics=(), **kwargs):
@@ -39,3 +39,22 @@ class TopicForm(Form):
     label_vi = StringField(_l("Vietnamese label"), validators=[DataRequired(_l("Enter the Vietnamese label.")),
                                                                Length(max=255)])
     label_en = StringField(_l("English label"), validators=[Length(max=255)])
+
+
+class StandardForm(Form):
+    """The campaign's standard package: what one tap on "Đã cảnh báo" records."""
+
+    topics = MultiCheckboxField(_l("Topics a one-tap warning records"))
+    materials = MultiCheckboxField(_l("Materials it records as handed over"))
+
+    def __init__(self, *args, campaign=None, locale: str = "vi", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topics.choices = [(t.code, t.label(locale)) for t in campaign.topics]
+        self.materials.choices = MATERIALS.choices()
+        if not self.is_submitted():
+            self.topics.data, self.materials.data = campaign.standard["topics"], campaign.standard["materials"]
+
+    def validate_topics(self, field):
+        if not field.data:
+            raise ValidationError(_l("A warning covers at least one topic."))
+

@@ -1,12 +1,21 @@
-"""Campaigns and the warning topics they cover."""
+"""Campaigns, the warning topics they cover, and their standard package.
+
+A campaign's state follows its dates in Vietnam time (upcoming, running, ended) until a
+commander closes it once it has ended (closed). The standard package is what a one-tap
+"Đã cảnh báo" records: the topics marked `in_standard` and `standard_materials`.
+"""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..timeutil import today_vn
+
+STATES = ("upcoming", "running", "ended", "closed")
 
 
 class Topic(db.Model):
@@ -22,7 +31,8 @@ class Topic(db.Model):
 
 
 class CampaignTopic(db.Model):
-    """A topic's place in a campaign; `added_on` marks topics added mid-campaign."""
+    """A topic's place in a campaign; `added_on` marks topics added mid-campaign;
+    `in_standard` puts it in the one-tap warning."""
 
     __tablename__ = "campaign_topics"
 
@@ -30,6 +40,7 @@ class CampaignTopic(db.Model):
     topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topics.id"), primary_key=True)
     position: Mapped[int] = mapped_column(default=0)
     added_on: Mapped[date | None]
+    in_standard: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     topic: Mapped[Topic] = relationship(lazy="joined")
 
@@ -43,8 +54,10 @@ class Campaign(db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     starts_on: Mapped[date]
     ends_on: Mapped[date]
-    # Marked active wins over the dates; otherwise the campaign whose dates include today.
-    is_active: Mapped[bool] = mapped_column(default=False)
+    standard_materials: Mapped[list] = mapped_column(sa.JSON, default=lambda: ["leaflet"],
+                                                     server_default=sa.text("'[\"leaflet\"]'"))
+    closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     campaign_topics: Mapped[list[CampaignTopic]] = relationship(
         order_by=CampaignTopic.position, cascade="all, delete-orphan"
@@ -54,6 +67,33 @@ class Campaign(db.Model):
     def topics(self) -> list[Topic]:
         return [ct.topic for ct in self.campaign_topics]
 
+    @property
+    def standard(self) -> dict[str, list[str]]:
+        """The one-tap warning: {"topics": [codes in order], "materials": [codes]}."""
+        return {"topics": [ct.topic.code for ct in self.campaign_topics if ct.in_standard],
+                "materials": list(self.standard_materials or [])}
+
+    def state_on(self, day: date) -> str:
+        if self.closed_at is not None:
+            return "closed"
+        if day < self.starts_on:
+            return "upcoming"
+        return "running" if day <= self.ends_on else "ended"
+
+    @property
+    def state(self) -> str:
+        """upcoming / running / ended by today's date in Vietnam; closed once closed."""
+        return self.state_on(today_vn())
+
+    @hybrid_method
+    def includes(self, day: date) -> bool:
+        """The campaign's dates include `day` (a Vietnam calendar day)."""
+        return self.starts_on <= day <= self.ends_on
+
+    @includes.expression
+    @classmethod
+    def _includes(cls, day: date):
+        return sa.and_(cls.starts_on <= day, cls.ends_on >= day)
 
 class VillageTarget(db.Model):
     """A village's own target (share of its households warned, in percent) and deadline in a

@@ -1,4 +1,5 @@
-"""Campaigns pages: list and create (admin), topics and their order (admin), and the
+"""Campaigns pages: list and create (admin), topics and their order (admin), the standard
+package and closing an ended campaign (admin, or the commander of its commune), and the
 households that need a re-warning on a topic added mid-campaign (admin, commander; the
 list is scoped to the caller's area). 403 for other roles; 404 for an unknown campaign.
 """
@@ -6,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l, ngettext
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -20,7 +21,7 @@ from ..register.models import Village
 from ..register.services import commune_or_only
 from ..timeutil import today_vn
 from . import services, targets
-from .forms import CampaignForm, TopicForm
+from .forms import CampaignForm, StandardForm, TopicForm
 from .models import Campaign, Topic
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
@@ -30,8 +31,8 @@ nav.add("campaigns.index", _l("Campaigns"), order=60)
 @bp.get("/")
 @requires("view_campaigns")
 def index():
-    """Campaigns of my commune with the active one marked, and (admins) the form to create
-    one; 403 for roles that do not run campaigns."""
+    """Campaigns of my commune with their state and the current one marked, and (admins)
+    the form to create one; 403 for roles that do not run campaigns."""
     return _render_index(CampaignForm(topics=services.all_topics()))
 
 
@@ -43,8 +44,7 @@ def create():
     if not form.validate_on_submit():
         return _render_index(form), 422
     campaign = services.create_campaign(form.name.data, form.starts_on.data, form.ends_on.data,
-                                     form.ordered_topics(), commune_or_only(current_user.commune_id),
-                                     form.is_active.data)
+                                     form.ordered_topics(), commune_or_only(current_user.commune_id))
     db.session.commit()
     flash(_("Campaign created."), "success")
     return redirect(url_for(".show", campaign_id=campaign.id))
@@ -53,9 +53,8 @@ def create():
 def _render_index(form: CampaignForm):
     query = (scoping.campaigns(current_user).options(selectinload(Campaign.campaign_topics))
              .order_by(Campaign.starts_on.desc()))
-    active = services.active_campaign(commune_or_only(current_user.commune_id))
     return render_template("campaigns/index.html", form=form, campaigns=db.session.scalars(query).all(),
-                           active=active, topic_form=TopicForm())
+                           current=services.current_campaign(current_user), topic_form=TopicForm())
 
 
 @bp.post("/topics")
@@ -81,20 +80,66 @@ def new_topic():
 @bp.get("/<int:campaign_id>")
 @requires("view_campaigns")
 def show(campaign_id: int):
-    """A campaign's topics in order, and re-warning counts for topics added mid-campaign;
-    403 for roles that do not run campaigns, 404 for another commune's campaign."""
+    """A campaign's state, topics in order, standard package, and re-warning counts for
+    topics added mid-campaign; 403 for roles that do not run campaigns, 404 for another
+    commune's campaign."""
     campaign = scoping.get_campaign(current_user, campaign_id)
+    return _render_show(campaign, StandardForm(campaign=campaign, locale=str(get_locale())))
+
+
+def _render_show(campaign, standard_form, status: int = 200):
     counts = services.rewarn_counts(campaign, scoping.village_ids(current_user))
     present = {ct.topic_id for ct in campaign.campaign_topics}
     missing = [t for t in services.all_topics() if t.id not in present]
     return render_template("campaigns/show.html", campaign=campaign, counts=counts, missing=missing,
-                           active=services.active_campaign(campaign.commune_id))
+                           current=services.current_campaign(current_user, commune_id=campaign.commune_id),
+                           standard_form=standard_form,
+                           may_manage=scoping.covers_commune(current_user, campaign.commune_id)), status
+
+
+@bp.post("/<int:campaign_id>/standard")
+@requires("run_campaign")
+def standard(campaign_id: int):
+    """Set the standard package (admin, or the commander of the campaign's commune; 403
+    otherwise); 422 with the form's message when no topic is ticked."""
+    campaign = _managed(campaign_id)
+    form = StandardForm(campaign=campaign, locale=str(get_locale()))
+    if not form.validate():
+        return _render_show(campaign, form, 422)
+    services.set_standard(campaign, form.topics.data, form.materials.data)
+    db.session.commit()
+    flash(_("Standard package saved: one tap on “Warned” now records it."), "success")
+    return redirect(url_for(".show", campaign_id=campaign.id))
+
+
+@bp.route("/<int:campaign_id>/close", methods=["GET", "POST"])
+@requires("run_campaign")
+def close(campaign_id: int):
+    """Close an ended campaign, after a confirmation page (no JavaScript needed). Admin or
+    the commander of its commune (403 otherwise); 409 while it has not ended."""
+    campaign = _managed(campaign_id)
+    if campaign.state != "ended":
+        abort(409, _("Only a campaign that has ended can be closed."))
+    if request.method == "POST":
+        services.close(campaign, current_user)
+        db.session.commit()
+        flash(_("Campaign closed: its record is final."), "success")
+        return redirect(url_for(".show", campaign_id=campaign.id))
+    return render_template("campaigns/close.html", campaign=campaign)
+
+
+def _managed(campaign_id: int):
+    """The campaign, if the caller runs its commune (404 outside the area, 403 otherwise)."""
+    campaign = scoping.get_campaign(current_user, campaign_id)
+    if not scoping.covers_commune(current_user, campaign.commune_id):
+        abort(403)
+    return campaign
 
 
 @bp.post("/<int:campaign_id>/topics")
 @requires("manage_campaigns")
 def topics(campaign_id: int):
-    """Add a topic (`add`), move one (`up`/`down`), or mark the campaign active (`activate`).
+    """Add a topic (`add`) or move one (`up`/`down`).
     403 unless admin; 404 for an unknown campaign; 400 for an unknown topic or action."""
     campaign = scoping.get_campaign(current_user, campaign_id)
     if code := request.form.get("add"):
@@ -108,8 +153,6 @@ def topics(campaign_id: int):
             services.move_topic(campaign, request.form.get("move", type=int), step)
         except ValueError:
             abort(400, _("This topic is not in the campaign."))
-    elif request.form.get("activate"):
-        services.make_active(campaign)
     else:
         abort(400)
     db.session.commit()

@@ -49,14 +49,14 @@ def officer_activity(campaign: Campaign, village_ids: sa.Select, on: date,
     if officers is None:
         officers = db.session.scalars(
             sa.select(User).join(Assignment, Assignment.user_id == User.id)
-            .where(Assignment.village_id.in_(village_ids), scoping.assignment_in_force(on),
+            .where(Assignment.village_id.in_(village_ids), Assignment.covers(on),
                    User.role == "officer", User.active)
             .distinct().order_by(User.username)
         ).all()
     result = {u.id: Activity(u) for u in officers}
     if not officers:
         return []
-    in_force = sa.and_(Visit.campaign_id == campaign.id, Visit.replaced_at.is_(None))
+    in_force = Visit.counted_in(campaign.id)
     warned = sa.case((Visit.outcome == "warned", Visit.household_id))
     figures = (sa.func.count(), sa.func.count(sa.distinct(warned)), sa.func.max(Visit.recorded_at),
                sa.func.max(Visit.received_at))

@@ -41,8 +41,9 @@ class Chart:
         return self.width - self.right
 
 
-def build(days: list[tuple[date, int]]) -> Chart | None:
-    """Bars of daily values and a line of their running total, scaled into the plot area."""
+def build(days: list[tuple[date, int]], until: date | None = None) -> Chart | None:
+    """Bars of daily values and a line of their running total up to `until` (the days after
+    it, still to come, get no line), scaled into the plot area."""
     if not days:
         return None
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -56,7 +57,8 @@ def build(days: list[tuple[date, int]]) -> Chart | None:
         bars.append(Bar(day, value, round(x + step * 0.12, 1), round(TOP + plot_h - h, 1),
                         round(max(step * 0.76, 1), 1), round(h, 1)))
         running += value
-        points.append(f"{x + step / 2:.1f},{TOP + plot_h - plot_h * running / total:.1f}")
+        if until is None or day <= until:
+            points.append(f"{x + step / 2:.1f},{TOP + plot_h - plot_h * running / total:.1f}")
     every = max(1, -(-len(days) // 4))
     ticks = [(round(LEFT + i * step + step / 2, 1), days[i][0]) for i in range(0, len(days), every)]
     return Chart(bars, " ".join(points), peak, running, ticks)

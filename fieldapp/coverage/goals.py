@@ -69,7 +69,7 @@ def responsible(village_ids: sa.Select, on: date) -> dict[int, list[User]]:
     """{village id: the officers assigned to it on `on`} (the village table's "phụ trách"); 1 query."""
     rows = db.session.execute(
         sa.select(Assignment.village_id, User).join(User, User.id == Assignment.user_id)
-        .where(Assignment.village_id.in_(village_ids), scoping.assignment_in_force(on),
+        .where(Assignment.village_id.in_(village_ids), Assignment.covers(on),
                User.role == "officer", User.active)
         .order_by(Assignment.village_id, User.username))
     found: dict[int, list[User]] = defaultdict(list)

@@ -2,14 +2,12 @@
 message naming the parameter; an unknown campaign or village → 404 (via scoping)."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, request
 from flask_babel import gettext as _
 
 from ..auth import scoping
 from ..campaigns.models import Campaign
-from ..campaigns.services import active_campaign
-from ..extensions import db
+from ..campaigns.services import current_campaign
 from ..labels import STATUSES
 
 
@@ -39,18 +37,11 @@ def status_arg() -> str:
     return choice_arg("status", STATUSES)
 
 
-def default_campaign(user) -> Campaign | None:
-    if user.role != "admin":
-        return active_campaign(user.commune_id)
-    return db.session.scalar(sa.select(Campaign).order_by(Campaign.is_active.desc(),
-                                                          Campaign.starts_on.desc()))
-
-
 def campaign_arg(user) -> Campaign | None:
-    """?campaign=<id>, else the active campaign; 404 for one the user may not see."""
+    """?campaign=<id>, else the current campaign; 404 for one the user may not see."""
     campaign_id = int_arg("campaign", low=1)
     if campaign_id is None:
-        return default_campaign(user)
+        return current_campaign(user)
     return scoping.get_campaign(user, campaign_id)
 
 

@@ -13,11 +13,10 @@ from ..auth import scoping
 from ..auth.models import User
 from ..campaigns.models import Campaign
 from ..extensions import db
-from ..labels import STATUSES
 from ..households.models import Household
+from ..labels import STATUSES
 from ..register.models import Village
-from ..text import natural_key
-from ..visits.models import Visit, VisitMaterial
+from ..visits.models import Visit, VisitMaterial, VisitTopic
 from .sqlfuncs import vn_day
 from .status import best_outcomes, households_with_status, status_expr
 
@@ -37,11 +36,14 @@ class Coverage:
     village: Village | None = None
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     youth: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
-    # Filled for the campaign report only (see `report_rows`).
+    # Filled for the campaign report only (see `report_rows`): what the visits in force
+    # recorded, materials by code, and visits of the standard package or detailed.
     people_reached: int = 0
     youth_reached: int = 0
-    leaflets: int = 0
     commitments: int = 0
+    standard_visits: int = 0
+    detailed_visits: int = 0
+    materials: dict[str, int] = field(default_factory=dict)
     # The verification sample's results (proof.verification.Rate), where there is one.
     verification: object | None = None
 
@@ -83,8 +85,10 @@ class Coverage:
         for status in STATUSES:
             self.counts[status] += other.counts[status]
             self.youth[status] += other.youth[status]
-        for name in ("people_reached", "youth_reached", "leaflets", "commitments"):
+        for name in ("people_reached", "youth_reached", "commitments", "standard_visits", "detailed_visits"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        for code, n in other.materials.items():
+            self.materials[code] = self.materials.get(code, 0) + n
 
 
 def whole_commune(user: User, campaign: Campaign | None) -> bool:
@@ -186,8 +190,7 @@ def warned_by_day(campaign: Campaign, village_ids: sa.Select) -> dict[date, int]
     first = (
         sa.select(sa.func.min(Visit.recorded_at).label("at"))
         .join(Household, Household.id == Visit.household_id)
-        .where(Visit.campaign_id == campaign.id, Visit.replaced_at.is_(None),
-               Visit.outcome == "warned", Household.village_id.in_(village_ids))
+        .where(Visit.counted_in(campaign.id), Visit.outcome == "warned", Household.village_id.in_(village_ids))
         .group_by(Visit.household_id)
         .subquery()
     )
@@ -217,33 +220,46 @@ def last_reviews(campaign_id: int, village_ids: sa.Select) -> dict[int, tuple[da
 
 
 def report_rows(campaign_id: int, village_ids: sa.Select, whole: bool = False) -> list[Coverage]:
-    """`village_coverage` plus what the visits in force achieved per village; 3 queries."""
+    """`village_coverage` plus what the visits in force recorded per village; 4 queries."""
     rows = village_coverage(campaign_id, village_ids, whole)
-    # At most one leaflet row per visit (primary key): a join, not a subquery per visit
-    # (1.3 million probes took 3 s for a province).
-    query = (
+    in_area = sa.and_(Visit.counted_in(campaign_id), Household.village_id.in_(village_ids))
+    sums = {row[0]: [int(x or 0) for x in row[1:]] for row in db.session.execute(
         sa.select(Household.village_id, sa.func.sum(Visit.people_reached), sa.func.sum(Visit.youth_reached),
-                  sa.func.count(VisitMaterial.visit_id),
-                  sa.func.sum(sa.case((Visit.commitment_signed, 1), else_=0)))
-        .join(Household, Household.id == Visit.household_id)
-        .outerjoin(VisitMaterial, sa.and_(VisitMaterial.visit_id == Visit.id, VisitMaterial.code == "leaflet"))
-        .where(Visit.campaign_id == campaign_id, Visit.replaced_at.is_(None),
-               Household.village_id.in_(village_ids))
-        .group_by(Household.village_id)
-    )
-    sums = {row[0]: [int(x or 0) for x in row[1:]] for row in db.session.execute(query)}
+                  sa.func.sum(sa.case((Visit.commitment_signed, 1), else_=0)),
+                  sa.func.sum(sa.case((Visit.standard, 1), else_=0)), sa.func.count(Visit.id))
+        .join(Household, Household.id == Visit.household_id).where(in_area).group_by(Household.village_id))}
+    materials: dict[int, dict[str, int]] = {}
+    for village_id, code, n in db.session.execute(
+            sa.select(Household.village_id, VisitMaterial.code, sa.func.count())
+            .join(Visit, Visit.id == VisitMaterial.visit_id).join(Household, Household.id == Visit.household_id)
+            .where(in_area).group_by(Household.village_id, VisitMaterial.code)):
+        materials.setdefault(village_id, {})[code] = n
     for row in rows:
-        row.people_reached, row.youth_reached, row.leaflets, row.commitments = sums.get(row.village.id, [0] * 4)
+        people, youths, commitments, standard, visits = sums.get(row.village.id, [0] * 5)
+        row.people_reached, row.youth_reached, row.commitments = people, youths, commitments
+        row.standard_visits, row.detailed_visits = standard, visits - standard
+        row.materials = materials.get(row.village.id, {})
     return rows
 
 
+def topic_counts(campaign_id: int, village_ids: sa.Select) -> dict[str, tuple[int, int]]:
+    """{topic code: (visits in force that recorded it, households they reached)}; 1 query."""
+    query = (sa.select(VisitTopic.topic_code, sa.func.count(), sa.func.count(sa.distinct(Visit.household_id)))
+             .join(Visit, Visit.id == VisitTopic.visit_id).join(Household, Household.id == Visit.household_id)
+             .where(Visit.counted_in(campaign_id), Household.village_id.in_(village_ids))
+             .group_by(VisitTopic.topic_code))
+    return {code: (visits, households) for code, visits, households in db.session.execute(query)}
+
+
 def household_rows(campaign_id: int | None, village_id: int, status: str | None = None):
-    """(Household, status, visit_count, last_visit_at) of one village, optionally one status."""
+    """(Household, status, visit_count, last_visit_at) of one village in walking order,
+    optionally one status."""
+    from .walk import in_order
+
     query = households_with_status(campaign_id, Household.village_id == village_id)
     if status:
         query = query.where(query.selected_columns.coverage_status == status)
-    rows = db.session.execute(query).all()
-    return sorted(rows, key=lambda r: (natural_key(r[0].code), str(r[0].id)))
+    return in_order(db.session.execute(query).all())
 
 
 EXPORT_COLUMNS = ("id", "village_id", "code", "status", "lat", "lon",

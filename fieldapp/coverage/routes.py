@@ -73,7 +73,9 @@ def _progress(campaign: Campaign, area, rows, target: int, idle_days: int) -> di
     own = goals.goals(campaign, area, target)
     late = goals.behind(rows, campaign, on, own, target)
     who = goals.responsible(area, on)
-    context = dict(on=on, chart=chart.build(queries.day_series(counts, campaign.starts_on, on)),
+    # The chart spans the whole campaign; its running total stops at the reference day.
+    series = queries.day_series(counts, campaign.starts_on, max(campaign.ends_on, on))
+    context = dict(on=on, chart=chart.build(series, until=on),
                    reviews=queries.last_reviews(campaign.id, area), behind=late, who=who,
                    goals={r.village.id: goals.goal_of(r.village.id, own, campaign, target) for r in rows})
     if can(current_user, "see_activity"):

@@ -1,8 +1,10 @@
-"""A household's status in a campaign, as SQL, so lists, counts and exports agree.
+"""A household's status in a campaign: one rule, stated once as data (`RULE`), which builds
+the SQL that lists, counts and exports use, and travels in the offline pack so the phone
+applies the same rule to the visits it has not sent yet (static/js/pack.js, `TN.statusOf`).
 
 warned      — some visit in force in the campaign was `warned`;
 revisit     — else some visit was `nobody_home` or `refused`;
-excluded    — else the household moved or was merged (or a visit found it moved away);
+excluded    — else the household moved or was merged, or a visit found it moved away;
 not_visited — else.
 """
 from __future__ import annotations
@@ -14,21 +16,30 @@ from ..visits.models import Visit
 
 
 # What a household's visits in force add up to, as one number (the lowest wins): 1 a visit
-# warned, 2 an attempt (nobody home, refused), 3 it moved away; NULL when never visited.
+# warned, 2 an attempt (nobody home, refused), 3 it moved away; none when never visited.
 WARNED, ATTEMPTED, MOVED_AWAY = 1, 2, 3
+RANK = {"warned": WARNED, "nobody_home": ATTEMPTED, "refused": ATTEMPTED, "moved_away": MOVED_AWAY}
+# The first clause that holds gives the status: `best` the lowest rank, `inactive` a household
+# that moved or was merged.
+RULE = {
+    "rank": RANK,
+    "clauses": [
+        {"best": WARNED, "status": "warned"},
+        {"best": ATTEMPTED, "status": "revisit"},
+        {"inactive": True, "status": "excluded"},
+        {"best": MOVED_AWAY, "status": "excluded"},
+    ],
+    "otherwise": "not_visited",
+}
 
 
 def _best_outcome() -> sa.ColumnElement[int]:
-    return sa.func.min(sa.case(
-        (Visit.outcome == "warned", WARNED),
-        (Visit.outcome.in_(("nobody_home", "refused")), ATTEMPTED),
-        (Visit.outcome == "moved_away", MOVED_AWAY),
-    )).label("best")
+    return sa.func.min(sa.case(*((Visit.outcome == outcome, rank) for outcome, rank in RANK.items()))).label("best")
 
 
 def _in_force(campaign_id: int, households: sa.Select | None):
     query = sa.select(Visit.household_id.label("household_id"), _best_outcome()).where(
-        Visit.campaign_id == campaign_id, Visit.replaced_at.is_(None)).group_by(Visit.household_id)
+        Visit.counted_in(campaign_id)).group_by(Visit.household_id)
     return query if households is None else query.where(Visit.household_id.in_(households))
 
 
@@ -46,13 +57,12 @@ def best_outcomes(campaign_id: int, *, households: sa.Select | None = None) -> s
 
 
 def status_expr(summary: sa.Subquery) -> sa.ColumnElement[str]:
-    """The status of `Household` joined (outer) to `summary` (either of the two above)."""
-    return sa.case(
-        (summary.c.best == WARNED, "warned"),
-        (summary.c.best == ATTEMPTED, "revisit"),
-        (sa.or_(Household.status != "active", summary.c.best == MOVED_AWAY), "excluded"),
-        else_="not_visited",
-    ).label("coverage_status")
+    """The status of `Household` joined (outer) to `summary` (either of the two above), by RULE."""
+    def holds(clause):
+        return summary.c.best == clause["best"] if "best" in clause else Household.status != "active"
+
+    return sa.case(*((holds(c), c["status"]) for c in RULE["clauses"]),
+                   else_=RULE["otherwise"]).label("coverage_status")
 
 
 def households_with_status(campaign_id: int | None, where) -> sa.Select:

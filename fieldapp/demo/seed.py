@@ -13,12 +13,13 @@ from werkzeug.security import generate_password_hash
 
 from ..auth.models import Assignment, User
 from ..campaigns.defaults import create_default_campaign
+from ..coverage.walk import walk_string
 from ..extensions import db
 from ..households.models import Household, HouseholdMember
 from ..proof.checks import flag
 from ..register.models import Commune, Village
 from ..text import fold, given_name_key
-from ..timeutil import VN, to_utc_naive, today_vn
+from ..timeutil import VN, to_utc_naive, today_vn, utcnow
 from ..visits.models import Visit, VisitMaterial, VisitTopic, visit_companions
 from . import data
 
@@ -37,14 +38,15 @@ def officer_villages(n_villages: int) -> dict[int, list[int]]:
 
 
 def seed_demo(households: int = 200, villages: int = 31, seed: int = 2025,
-              visits_until: date | None = None) -> dict[str, int]:
-    """Create the demo in an empty database; returns counts of what was made."""
+              today: date | None = None) -> dict[str, int]:
+    """Create the demo in an empty database; returns counts of what was made. Its campaign
+    runs around `today` (default: today in Vietnam), with visits on its days up to today."""
     rng = random.Random(seed)
+    today = today or today_vn()
     commune = Commune(code="AP", name="An Phú", province="Quảng Ngãi")
     db.session.add(commune)
     db.session.flush()
-    campaign = create_default_campaign(commune.id)
-    campaign.is_active = True
+    campaign = create_default_campaign(commune.id, today)
     demo_villages = data.villages(rng, villages)
     village_rows = [
         Village(commune_id=commune.id, code=v.code, name=v.name, lat=v.lat, lon=v.lon,
@@ -56,7 +58,7 @@ def seed_demo(households: int = 200, villages: int = 31, seed: int = 2025,
     users = _users(rng, commune, village_rows)
     homes = _households(rng, demo_villages, village_rows, households)
     _named_youths(random.Random(seed + 1), homes)
-    visits = _visits(rng, campaign, homes, users, visits_until or campaign.ends_on)
+    visits = _visits(rng, campaign, homes, users, today)
     db.session.flush()
     flag(db.session.scalars(sa.select(Visit.id)).all())  # the checks the server raises at receipt
     return {"villages": len(village_rows), "households": len(homes), "users": len(users),
@@ -103,7 +105,7 @@ def _households(rng, demo_villages, village_rows, per_village) -> list[dict]:
                 "phone": h.phone, "members": h.members, "youth": h.youth,
                 "lat": h.lat, "lon": h.lon, "status": "active", "source": "register",
                 "search_key": fold(f"{h.code} {h.head_name} {h.address} {h.phone or ''}"),
-                "sort_key": given_name_key(h.head_name)[:260],
+                "sort_key": given_name_key(h.head_name)[:260], "walk_key": walk_string(h.code, h.address),
                 "village_code": demo.code,
             })
     db.session.execute(sa.insert(Household), [{k: v for k, v in r.items() if k != "village_code"}
@@ -122,12 +124,15 @@ def _named_youths(rng, homes) -> None:
 
 
 def _visits(rng, campaign, homes, users, until: date) -> int:
-    """About a third warned, some nobody home (a few later warned), a few refused."""
+    """About a third warned, some nobody home (a few later warned), a few refused, on the
+    campaign's days before `until`. A warned visit with a sticker besides the leaflet is a
+    detailed one; the others are the standard package."""
     topics = [t.code for t in campaign.topics]
-    days = max(0, (min(until, campaign.ends_on) - campaign.starts_on).days)
+    days = max(0, (min(until - timedelta(days=1), campaign.ends_on) - campaign.starts_on).days)
     plan = officer_villages(len({h["village_code"] for h in homes}))
     lead_of = {f"T{i:02d}": f"cskv{k}" for k, ids in plan.items() for i in ids}
     visits, topic_rows, material_rows, companions = [], [], [], []
+    now = utcnow()
     for home in homes:
         roll = rng.random()
         outcomes = (["warned"] if roll < 0.30 else ["nobody_home", "warned"] if roll < 0.36
@@ -140,22 +145,24 @@ def _visits(rng, campaign, homes, users, until: date) -> int:
             moment = datetime.combine(day, time(rng.randint(7, 19), rng.randint(0, 59)), tzinfo=VN)
             visit_id = uuid.UUID(int=rng.getrandbits(128), version=4)
             warned = outcome == "warned"
+            sticker = warned and rng.random() < 0.3
             visits.append({
                 "id": visit_id, "household_id": home["id"], "campaign_id": campaign.id,
                 "user_id": lead.id, "outcome": outcome, "recorded_at": to_utc_naive(moment),
                 "recorded_offset_min": 420,
-                "received_at": to_utc_naive(moment + timedelta(minutes=rng.randint(1, 600))),
+                "received_at": min(to_utc_naive(moment + timedelta(minutes=rng.randint(1, 600))), now),
                 "device_id": f"demo-{lead.username}", "seq": None,
                 "people_reached": rng.randint(1, home["members"]) if warned else 0,
                 "youth_reached": min(home["youth"], rng.randint(0, 2)) if warned else 0,
                 "commitment_signed": warned and rng.random() < 0.4, "note": "",
                 "lat": home["lat"], "lon": home["lon"], "accuracy_m": rng.choice([5, 8, 12, 20, 35]),
+                "standard": not sticker,
             })
             if warned:
                 topic_rows += [{"visit_id": visit_id, "topic_code": c} for c in topics]
                 material_rows.append({"visit_id": visit_id, "code": "leaflet"})
-                if rng.random() < 0.3:
-                    material_rows.append({"visit_id": visit_id, "code": "hotline_sticker"})
+            if sticker:
+                material_rows.append({"visit_id": visit_id, "code": "hotline_sticker"})
             if rng.random() < 0.35 and lead.username.startswith("cskv"):
                 companions.append({"visit_id": visit_id, "user_id": users[f"antt{village_no}"].id})
             day = min(day + timedelta(days=rng.randint(1, 7)), campaign.starts_on + timedelta(days=days))

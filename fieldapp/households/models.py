@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..coverage.walk import walk_string
 from ..extensions import db
 from ..text import fold, given_name_key, nfc
 from ..timeutil import utcnow
@@ -42,10 +43,14 @@ class Household(db.Model):
     lat: Mapped[float | None]
     lon: Mapped[float | None]
     status: Mapped[str] = mapped_column(sa.String(10), default="active", index=True)
+    # The household's place on the village's own walking route (set by dragging or by the
+    # import's `route` column); None: walk order by alley and house number.
+    route: Mapped[int | None]
     merged_into_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("households.id"))
     # Diacritic-free text for search and a given-name-first sort key (see fieldapp.text).
     search_key: Mapped[str] = mapped_column(sa.String(400), default="")
     sort_key: Mapped[str] = mapped_column(sa.String(260), default="")
+    walk_key: Mapped[str] = mapped_column(sa.String(80), default="", server_default="")  # see coverage.walk
     source: Mapped[str] = mapped_column(sa.String(10), default="register")  # register|field
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -56,12 +61,13 @@ class Household(db.Model):
         back_populates="household", order_by="HouseholdMember.birth_year.desc(), HouseholdMember.id")
 
     def refresh_keys(self) -> None:
-        """Normalise names to NFC and recompute the search and sort keys."""
+        """Normalise names to NFC and recompute the search, sort and walking-order keys."""
         self.head_name = nfc(self.head_name)
         self.address = nfc(self.address)
         self.code = nfc(self.code)
         self.search_key = fold(f"{self.code} {self.head_name} {self.address} {self.phone or ''}")
         self.sort_key = given_name_key(self.head_name)[:260]
+        self.walk_key = walk_string(self.code, self.address)
 
 
 class HouseholdMember(db.Model):

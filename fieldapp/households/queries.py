@@ -11,7 +11,7 @@ from collections import defaultdict
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..campaigns.services import active_campaign
+from ..campaigns.services import current_campaign
 from ..coverage.status import households_with_status
 from ..extensions import db
 from ..text import fold
@@ -86,7 +86,7 @@ def find(households: sa.Select, q: str | None, *, village_id: int | None = None,
 
 def status_row(household: Household):
     """(Household, status, visit_count, last_visit_at) in its commune's current campaign."""
-    campaign = active_campaign(household.village.commune_id)
+    campaign = current_campaign(commune_id=household.village.commune_id)
     return db.session.execute(
         households_with_status(campaign.id if campaign else None, Household.id == household.id)
     ).one()
@@ -190,11 +190,11 @@ def distance_m(a: Household, b: Household) -> float | None:
 def visit_summaries(household_ids: list) -> dict:
     """{household id: (visits in force, the last one's time, its outcome)} in one query."""
     last = (sa.select(Visit.household_id, sa.func.count().label("n"), sa.func.max(Visit.recorded_at).label("at"))
-            .where(Visit.household_id.in_(household_ids), Visit.replaced_at.is_(None))
+            .where(Visit.household_id.in_(household_ids), Visit.in_force)
             .group_by(Visit.household_id).subquery())
     rows = db.session.execute(
         sa.select(last.c.household_id, last.c.n, last.c.at, sa.func.max(Visit.outcome))
         .join(Visit, sa.and_(Visit.household_id == last.c.household_id, Visit.recorded_at == last.c.at,
-                             Visit.replaced_at.is_(None)))
+                             Visit.in_force))
         .group_by(last.c.household_id, last.c.n, last.c.at))
     return {household_id: (n, at, outcome) for household_id, n, at, outcome in rows}

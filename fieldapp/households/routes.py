@@ -23,12 +23,12 @@ from ..accountability.personal import access_events, holdings, incidents_of
 from ..accountability.readable import Reader
 from ..auth import scoping
 from ..auth.permissions import can, requires
-from ..campaigns.services import active_campaign
+from ..campaigns.services import current_campaign
 from ..extensions import db, reads_only, writing
 from ..timeutil import today_vn
 from ..photos import services as photos
 from ..proof import points, review
-from ..visits import services as visits
+from ..visits import corrections, services as visits
 from ..text import nfc
 from ..visits.forms import VisitForm
 from . import merging, queries, services
@@ -48,7 +48,7 @@ nav.add("households.duplicates", _l("Likely duplicates"), order=52)
 def show(household_id: uuid.UUID):
     """Details, visit history and the full visit form (for those who record visits)."""
     household = scoping.get_household(current_user, household_id)
-    campaign = active_campaign(household.village.commune_id)
+    campaign = current_campaign(commune_id=household.village.commune_id)
     form = VisitForm(campaign=campaign, team=visits.village_team(household.village_id, current_user))
     if not form.is_submitted():
         form.prefill(campaign)
@@ -60,17 +60,20 @@ def show(household_id: uuid.UUID):
 
 def render_show(household: Household, form: VisitForm, status: int = 200):
     """The household page (its visit form with `form`); also drawn by `visits.routes`."""
-    row = queries.status_row(household)
+    campaign = current_campaign(commune_id=household.village.commune_id)
     candidates = (queries.merge_candidates(household)
                   if can(current_user, "manage_register") and household.status == "active" else [])
     merge_row = (services.last_merge(household)
                  if can(current_user, "manage_register") and household.status == "merged" else None)
-    history = visits.history(household)
+    past = visits.history(household)
     return render_template(
-        "households/show.html", household=household, row=row, form=form,
-        history=history, may_record=can(current_user, "record"), candidates=candidates,
-        photos=photos.with_photos(v.id for v in history) if can(current_user, "see_personal") else set(),
-        visit_checks=review.checks_of(v.id for v in history),
+        "households/show.html", household=household, row=queries.status_row(household), form=form,
+        history=past, changes=corrections.superseding(v.id for v in past if not v.in_force),
+        changeable={v.id for v in past if can(current_user, "record") and corrections.refusal(v, current_user) is None},
+        may_record=can(current_user, "record"), candidates=candidates,
+        campaign_running=campaign is not None and campaign.state == "running",
+        photos=photos.with_photos(v.id for v in past) if can(current_user, "see_personal") else set(),
+        visit_checks=review.checks_of(v.id for v in past),
         learnt=points.latest(household.id) if household.lat is not None else None,
         merge_row=merge_row, undo_problem=merge_row and services.undo_problem(merge_row),
     ), status

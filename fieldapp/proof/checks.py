@@ -193,7 +193,7 @@ def _timelines(rows: list[Row]) -> dict[int, Timeline]:
     first = min(r.recorded_at for r in rows) - NEIGHBOURS
     last = max(r.recorded_at for r in rows) + NEIGHBOURS
     query = sa.select(*_columns()).join(Household, Household.id == Visit.household_id).where(
-        Visit.user_id.in_(users), Visit.replaced_at.is_(None),
+        Visit.user_id.in_(users), Visit.in_force,
         Visit.recorded_at >= first, Visit.recorded_at <= last)
     by_user: dict[int, list[Row]] = defaultdict(list)
     for found in db.session.execute(query):

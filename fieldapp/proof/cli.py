@@ -7,7 +7,7 @@ import click
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..campaigns.services import active_campaign
+from ..campaigns.services import current_campaign
 from ..extensions import db
 from ..register.models import Commune
 from ..timeutil import utcnow
@@ -19,7 +19,7 @@ from . import sample
 def draw_sample_command(until_now: bool):
     """Draw the verification sample of each commune's current campaign."""
     for commune in db.session.scalars(sa.select(Commune).order_by(Commune.code)):
-        campaign = active_campaign(commune.id)
+        campaign = current_campaign(commune_id=commune.id)
         if campaign is None:
             continue
         made = sample.draw(commune.id, campaign, utcnow() if until_now else sample.week_start())

@@ -52,7 +52,7 @@ def _where(user: User, f: Filters, *, with_group: bool = True) -> list:
     flagged = sa.select(VisitCheck.visit_id)
     if with_group and f.flag:
         flagged = flagged.where(VisitCheck.code == f.flag)
-    where = [Visit.replaced_at.is_(None), Visit.id.in_(flagged),
+    where = [Visit.in_force, Visit.id.in_(flagged),
              Household.village_id.in_(scoping.village_ids(user))]
     if user.role == "officer":  # officers see their own flags
         where.append(Visit.user_id == user.id)

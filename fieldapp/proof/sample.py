@@ -33,7 +33,7 @@ def population(draw: VerificationDraw) -> dict[int, list[tuple]]:
              .where(Visit.campaign_id == draw.campaign_id, Visit.outcome == "warned",
                     Village.commune_id == draw.commune_id,
                     Visit.received_at >= draw.window_from, Visit.received_at < draw.window_to,
-                    sa.or_(Visit.replaced_at.is_(None), Visit.replaced_at >= draw.drawn_at),
+                    Visit.standing_at(draw.drawn_at),
                     Visit.household_id.not_in(earlier))
              .order_by(Visit.received_at, Visit.id))
     latest: dict[int, dict] = defaultdict(dict)

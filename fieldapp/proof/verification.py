@@ -97,7 +97,7 @@ def flagged_counts(campaign_id: int, village_ids: sa.Select) -> tuple[dict[int, 
 
     flagged = (sa.select(Visit.user_id, Household.village_id)
                .join(Household, Household.id == Visit.household_id)
-               .where(Visit.campaign_id == campaign_id, Visit.replaced_at.is_(None),
+               .where(Visit.counted_in(campaign_id),
                       Visit.id.in_(sa.select(VisitCheck.visit_id)), Household.village_id.in_(village_ids))
                .subquery())
     count = sa.func.count()

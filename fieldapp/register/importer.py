@@ -28,7 +28,7 @@ from .validate import COLUMNS, HouseholdRows, RowError, header_errors
 CHUNK = 1000
 PREVIEW_ROWS = 10
 MAX_ERRORS = 2000  # kept for display; the count is always exact
-FIELDS = ("code", "head_name", "address", "phone", "members", "youth", "lat", "lon")
+FIELDS = ("code", "head_name", "address", "phone", "members", "youth", "lat", "lon", "route")
 Progress = Callable[[str, int, int | None], None]
 
 
@@ -127,9 +127,10 @@ def _write_chunk(chunk: list[dict], summary: Summary, user_id: int | None) -> No
         household = existing.get((values["village_id"], values["code"]))
         if household is None:
             new.append(_new_row(values, user_id))
-        elif any(getattr(household, f) != values[f] for f in FIELDS):
+        elif any(getattr(household, f) != values[f] for f in FIELDS if f in values):
             for name in FIELDS:
-                setattr(household, name, values[name])
+                if name in values:
+                    setattr(household, name, values[name])
             summary.updated += 1
         else:
             summary.unchanged += 1
@@ -158,5 +159,6 @@ def _new_row(values: dict, user_id: int | None) -> dict:
     now = utcnow()
     return {**values, "id": uuid.uuid4(), "head_name": household.head_name, "address": household.address,
             "code": household.code, "search_key": household.search_key, "sort_key": household.sort_key,
+            "walk_key": household.walk_key,
             "status": "active", "source": "register", "created_by_id": user_id,
             "created_at": now, "updated_at": now}

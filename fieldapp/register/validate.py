@@ -15,7 +15,7 @@ from ..households import rules
 from ..text import nfc, normalise_phone
 from .crs import WGS84, Reprojection, looks_metric
 
-COLUMNS = ("village_code", "code", "head_name", "address", "phone", "members", "youth", "lat", "lon")
+COLUMNS = ("village_code", "code", "head_name", "address", "phone", "members", "youth", "lat", "lon", "route")
 REQUIRED = ("village_code", "code", "head_name", "members")
 
 
@@ -49,6 +49,7 @@ class HouseholdRows:
         self.geojson = geojson
         self.system = system  # a register.crs.Reprojection when the file is not in WGS 84
         self.seen: dict[tuple[str, str], int] = {}
+        self.routes: dict[tuple[str, int], int] = {}  # (village, place on its route) → line
 
     def check(self, line: int, row: dict) -> tuple[dict | None, list[RowError]]:
         errors: list[RowError] = []
@@ -68,7 +69,24 @@ class HouseholdRows:
         if clean["members"] is not None and (problem := rules.youth_problem(clean["youth"], clean["members"])):
             bad("youth", problem)
         clean["lat"], clean["lon"] = _point(row, bad, self.system)
+        if "route" in row:  # a file without the column leaves the routes as they are
+            clean["route"] = self._route(row, bad, line)
         return (None if errors else clean), errors
+
+    def _route(self, row: dict, bad, line: int) -> int | None:
+        """The household's place on its village's walking route (1, 2, …), once per village."""
+        raw = _text(row.get("route"))
+        if not raw:
+            return None
+        if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+            bad("route", _("The route place must be a whole number from 1 to %(max)s.", max="100.000"))
+            return None
+        key = (nfc(_text(row.get("village_code"))), int(raw))
+        first = self.routes.setdefault(key, line)
+        if first != line:
+            bad("route", _("Route place %(n)s of village %(village)s is already on line %(first)s.",
+                           n=key[1], village=key[0], first=first))
+        return int(raw)
 
     def _geojson_shape(self, row: dict, bad) -> None:
         problem = row.pop("__geometry_error__", None)

@@ -62,12 +62,26 @@ def coverage_columns(rows: list[Coverage]) -> list[Column]:
 
 TEXT_KEYS = ("village_code", "village_name")
 
+def _material(code: str):
+    return lambda r: r.materials.get(code, 0)
+
+
+# Materials as the visits recorded them; "leaflets" keeps its key for tools that read it.
+MATERIAL_COLUMNS = [
+    Column("leaflets", _l("Leaflets handed out"), _material("leaflet"), 13),
+    Column("handbooks", _l("Handbooks handed out"), _material("handbook"), 13),
+    Column("qr_fanpage", _l("QR codes handed out"), _material("qr_fanpage"), 13),
+    Column("hotline_stickers", _l("Hotline stickers put up"), _material("hotline_sticker"), 13),
+]
+
 REPORT_COLUMNS = [
     *COVERAGE_COLUMNS[:6],
     Column("people_reached", _l("People reached"), lambda r: r.people_reached, 13),
     Column("youth_reached", _l("Youths reached"), lambda r: r.youth_reached, 13),
-    Column("leaflets", _l("Leaflets handed out"), lambda r: r.leaflets, 13),
+    *MATERIAL_COLUMNS,
     Column("commitments", _l("Commitments signed"), lambda r: r.commitments, 13),
+    Column("visits_standard", _l("Visits: standard package"), lambda r: r.standard_visits, 13),
+    Column("visits_detailed", _l("Visits: detailed"), lambda r: r.detailed_visits, 13),
     COVERAGE_COLUMNS[7],
     *VERIFIED_COLUMNS,
 ]
@@ -107,9 +121,10 @@ def _vi(column: Column, row: Coverage) -> str:
 
 
 def to_xlsx(columns: list[Column], rows: list[Coverage], totals: Coverage, title: str,
-            info: list[tuple[str, str]]) -> bytes:
+            info: list[tuple[str, str]], tables: list[tuple[str, list[str], list[list]]] = ()) -> bytes:
     """Header row, one row per village, a bold totals row; numbers as numbers, percentages
-    formatted 0.0%; a second sheet with the campaign, period and who exported it."""
+    formatted 0.0%; a sheet per extra table (title, header, rows); a last sheet with the
+    campaign, period and who exported it."""
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
@@ -119,6 +134,14 @@ def to_xlsx(columns: list[Column], rows: list[Coverage], totals: Coverage, title
     sheet.append([str(_l("Total")) if c.key == "village_code" else None if c.key == "village_name"
                   else c.value(totals) for c in columns])
     _style(sheet, columns, len(rows))
+    for name, header, body in tables:
+        extra = book.create_sheet(name[:31])
+        extra.append(header)
+        for cell in extra[1]:
+            cell.font = Font(bold=True)
+        for line in body:
+            extra.append(line)
+        extra.column_dimensions["A"].width = 60
     meta = book.create_sheet(str(_l("Information"))[:31])
     for pair in info:
         meta.append(list(pair))

@@ -4,6 +4,8 @@ A receipt (keyed by the entry id, with a hash of the entry's canonical JSON) mak
 resent entry answer `duplicate` (same content) or `id_conflict` (different content)
 without writing anything. Two requests racing with the same entry both insert the
 receipt; the loser's savepoint fails on the primary key and it answers from the winner's.
+A refused entry wrote nothing, so the same user sending its id again (fixed on the phone, or
+after what it pointed to arrived) is a new attempt; the review list keeps it once (`refused`).
 """
 from __future__ import annotations
 
@@ -23,8 +25,9 @@ from ..auth.models import User
 from ..extensions import db
 from ..proof import checks
 from ..timeutil import utcnow
+from . import refused
 from .entries import APPLY, Invalid, Lookups, as_uuid
-from .models import QuarantinedEntry, SyncReceipt
+from .models import SyncReceipt
 
 RECEIPTS = SyncReceipt.__table__
 MAX_ENTRIES = 200
@@ -117,7 +120,8 @@ def _apply_one(lookups: Lookups, receipts: dict, batch_id: str, device_id: str, 
         return _quarantine(user, device_id, entry, {"id": _("The entry id is not a UUID.")})
     digest = content_hash(entry)
     receipt = receipts.get(entry_id)
-    if receipt is not None:
+    retry = receipt is not None and receipt.status == "quarantined" and receipt.user_id == user.id
+    if receipt is not None and not retry:
         return _answer_existing(user, device_id, entry, receipt, digest)
     row = dict(entry_id=entry_id, entry_type=entry["type"][:20], content_hash=digest, status="created",
                result={"status": "created"}, user_id=user.id, device_id=device_id, seq=entry.get("seq"),
@@ -125,15 +129,21 @@ def _apply_one(lookups: Lookups, receipts: dict, batch_id: str, device_id: str, 
     receipt = SimpleNamespace(**row)
     try:
         with db.session.begin_nested():
-            # The receipt goes in first, in one plain INSERT: a concurrent twin fails here.
-            db.session.connection().execute(RECEIPTS.insert(), row)
+            # The receipt goes in first, in one plain INSERT: a concurrent twin fails here. A
+            # refused entry sent again (fixed on the phone, or not) is a new attempt under its id.
+            if retry:
+                db.session.connection().execute(RECEIPTS.update().where(RECEIPTS.c.entry_id == entry_id).values(row))
+            else:
+                db.session.connection().execute(RECEIPTS.insert(), row)
             receipts[entry_id] = receipt
             result = _attempt(lookups, entry_id, entry, device_id)
             if result["status"] == "quarantined":
                 receipt.status, receipt.result = "quarantined", result
                 db.session.connection().execute(
                     RECEIPTS.update().where(RECEIPTS.c.entry_id == entry_id).values(status="quarantined", result=result))
-                db.session.add(_quarantined_row(user, device_id, entry, result["errors"]))
+                refused.keep(user, device_id, entry, result["errors"], content_hash)
+            elif retry:
+                refused.fixed(entry["id"], user)
             db.session.flush()
     except IntegrityError:
         # A concurrent request stored this entry first: answer from its receipt.
@@ -172,18 +182,10 @@ def _answer_existing(user, device_id, entry, receipt: SyncReceipt, digest: str) 
     return {"id": entry["id"], **receipt.result}
 
 
-def _quarantined_row(user, device_id, entry, errors) -> QuarantinedEntry:
-    return QuarantinedEntry(entry_id=entry["id"], user_id=user.id, device_id=device_id,
-                            raw=entry, errors=errors)
-
-
 def _quarantine(user, device_id, entry, errors) -> dict:
-    """Keep the raw entry for review, once per entry id while unresolved."""
-    seen = db.session.scalar(sa.select(QuarantinedEntry.id).where(
-        QuarantinedEntry.entry_id == entry["id"], QuarantinedEntry.resolved_at.is_(None)).limit(1))
-    if not seen:
-        with db.session.begin_nested():
-            db.session.add(_quarantined_row(user, device_id, entry, errors))
+    """Keep the raw entry for review, once (see `refused.keep`)."""
+    with db.session.begin_nested():
+        refused.keep(user, device_id, entry, errors, content_hash)
     return {"id": entry["id"], "status": "quarantined", "errors": errors}
 
 

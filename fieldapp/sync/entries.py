@@ -1,4 +1,5 @@
-"""Applying one outbox entry: a visit or a field-added household, validated like the web forms.
+"""Applying one outbox entry: a visit (a correction when it `supersedes` another), a
+withdrawal or a field-added household, validated like the web forms.
 
 Each function raises `Invalid(errors)` with Vietnamese field errors (keyed by field name)
 when the entry cannot be applied; the caller quarantines it.
@@ -22,7 +23,8 @@ from ..households.forms import HouseholdForm
 from ..households.services import add_household
 from ..households.models import Household
 from ..register.models import Village
-from ..visits import services as visits
+from ..timeutil import to_utc_naive, vn_date
+from ..visits import corrections, services as visits
 from ..visits.forms import VisitForm
 from ..visits.models import Visit
 
@@ -123,8 +125,23 @@ def as_uuid(value) -> uuid.UUID | None:
         return None
 
 
+def changed_visit(user: User, data: dict, key: str) -> Visit:
+    """The visit a correction or withdrawal names (`data[key]`), checked like the web pages."""
+    visit = corrections.visit_in_area(user, data.get(key))
+    if visit is None:
+        raise Invalid({key: _("This visit does not exist or is outside your area.")})
+    if refused := corrections.refusal(visit, user):
+        raise Invalid({key if refused[0] == "visit_id" else refused[0]: refused[1]})
+    reason = data.get("reason")
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > 500:
+        raise Invalid({"reason": _("Give the reason (at most 500 characters).")})
+    return visit
+
+
 def apply_visit(entry_id: uuid.UUID, entry: dict, lookups: Lookups, device_id: str) -> Visit:
     data, user = entry["data"], lookups.user
+    if "supersedes" in data:
+        return apply_correction(entry_id, entry, lookups, device_id)
     recorded_at = parse_recorded_at(entry.get("recorded_at"))
     household = lookups.household(as_uuid(data.get("household_id")))
     if household is None:
@@ -132,6 +149,8 @@ def apply_visit(entry_id: uuid.UUID, entry: dict, lookups: Lookups, device_id: s
     campaign = lookups.campaign(data.get("campaign_id"), household.village.commune_id)
     if campaign is None:
         raise Invalid({"campaign_id": _("This campaign does not exist.")})
+    if reason := visits.refusal(campaign, vn_date(to_utc_naive(recorded_at))):
+        raise Invalid({"campaign_id" if campaign.closed_at else "recorded_at": reason})
     if entry_id in lookups.visit_ids:
         raise Invalid({"id": _("A visit with this id already exists.")})
     form = lookups.visit_form(campaign, household.village_id)
@@ -142,6 +161,34 @@ def apply_visit(entry_id: uuid.UUID, entry: dict, lookups: Lookups, device_id: s
     return visits.record_visit(household, campaign, user, form.clean(), visit_id=entry_id,
                                recorded_at=recorded_at, device_id=device_id, seq=entry.get("seq"),
                                audit_rows=lookups.audit_rows)
+
+
+def apply_correction(entry_id: uuid.UUID, entry: dict, lookups: Lookups, device_id: str) -> Visit:
+    """The corrected record of a visit, for the same household and campaign, at the time of
+    the visit it corrects."""
+    data, user = entry["data"], lookups.user
+    parse_recorded_at(entry.get("recorded_at"))
+    visit = changed_visit(user, data, "supersedes")
+    if str(visit.household_id) != str(data.get("household_id")):
+        raise Invalid({"household_id": _("A correction is for the household of the visit it corrects.")})
+    if entry_id in lookups.visit_ids:
+        raise Invalid({"id": _("A visit with this id already exists.")})
+    form = lookups.visit_form(visit.campaign, visit.household.village_id)
+    form.process(formdata=form_data(data, VISIT_FIELDS))
+    if not form.validate():
+        raise Invalid(form_errors(form))
+    lookups.visit_ids.add(entry_id)
+    return corrections.correct(visit, user, form.clean(), data["reason"], visit_id=entry_id, device_id=device_id,
+                               seq=entry.get("seq"), audit_rows=lookups.audit_rows)
+
+
+def apply_withdrawal(entry_id: uuid.UUID, entry: dict, lookups: Lookups, device_id: str):
+    """Withdraw the visit `data.visit_id`, with the reason given."""
+    data, user = entry["data"], lookups.user
+    recorded_at = parse_recorded_at(entry.get("recorded_at"))
+    visit = changed_visit(user, data, "visit_id")
+    return corrections.withdraw(visit, user, data["reason"], withdrawal_id=entry_id,
+                                recorded_at=to_utc_naive(recorded_at), device_id=device_id)
 
 
 def apply_household(entry_id: uuid.UUID, entry: dict, lookups: Lookups, device_id: str) -> Household:
@@ -161,4 +208,4 @@ def apply_household(entry_id: uuid.UUID, entry: dict, lookups: Lookups, device_i
     return add_household(village, form.data, user, household_id=entry_id)
 
 
-APPLY = {"visit": apply_visit, "household": apply_household}
+APPLY = {"visit": apply_visit, "household": apply_household, "withdrawal": apply_withdrawal}

@@ -32,7 +32,16 @@ VISIT_DATA = {
         "note": {"type": "string", "maxLength": 1000},
         "lat": {"type": ["number", "null"]}, "lon": {"type": ["number", "null"]},
         "accuracy_m": {"type": ["number", "null"]},
+        "supersedes": {"type": "string", "format": "uuid",
+                       "description": "a correction: the visit this record replaces (its author or a commander)"},
+        "reason": {"type": "string", "maxLength": 500, "description": "why, with `supersedes`"},
     },
+}
+
+WITHDRAWAL_DATA = {
+    "type": "object", "required": ["visit_id", "reason"],
+    "properties": {"visit_id": {"type": "string", "format": "uuid"}, "reason": {"type": "string", "maxLength": 500},
+                   "household_id": {"type": "string", "format": "uuid", "description": "for the phone's own use"}},
 }
 
 HOUSEHOLD_DATA = rules.json_schema()
@@ -48,10 +57,10 @@ SCHEMAS = {
         "type": "object", "required": ["id", "type", "data"],
         "properties": {
             "id": {"type": "string", "format": "uuid", "description": "made on the device; the visit's or household's id"},
-            "type": {"enum": ["visit", "household"]},
+            "type": {"enum": ["visit", "household", "withdrawal"]},
             "seq": {"type": ["integer", "null"], "minimum": 0},
             "recorded_at": {"type": "string", "format": "date-time", "description": "device time with its UTC offset"},
-            "data": {"oneOf": [VISIT_DATA, HOUSEHOLD_DATA]},
+            "data": {"oneOf": [VISIT_DATA, HOUSEHOLD_DATA, WITHDRAWAL_DATA]},
         },
     },
     "Batch": {
@@ -102,11 +111,19 @@ def _paths() -> dict:
                                                        "server_time": {"type": "string", "format": "date-time"}}},
                                        "Signed in"), **_errors(401)}}},
         "/api/me/pack": {"get": {
-            "summary": "The caller's villages (each with its households and its team today, the caller "
-                       "left out, for companions) and active campaign for offline use",
-            "parameters": [{"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}],
-            "responses": {"200": _json({"type": "object", "required": ["generated_at", "campaign", "villages"]},
-                                       "The pack, with an ETag"),
+            "summary": "The caller's villages (each with its households in walking order and its team "
+                       "today, the caller left out, for companions), the current campaign with its state "
+                       "and standard package, and the status rule, for offline use; commanders and admins "
+                       "only the villages they are assigned to",
+            "parameters": [{"name": "If-None-Match", "in": "header", "schema": {"type": "string"}},
+                           {"name": "since", "in": "query", "schema": {"type": "string"},
+                            "description": "a pack's `version`: only what changed since (`changed`, `removed`), "
+                                           "or the whole pack when that version is too old"}],
+            "responses": {"200": _json({"type": "object", "required": ["version"], "properties": {
+                "version": {"type": "string"}, "generated_at": {"type": "string"}, "campaign": {"type": ["object", "null"]},
+                "status_rule": {"type": "object"}, "villages": {"type": "array"},
+                "changed": {"type": "array"}, "removed": {"type": "array", "items": {"type": "string"}}}},
+                                       "The pack (with an ETag), or what changed since `since`"),
                           "304": {"description": "Unchanged since the ETag sent"}, **_errors(401)}}},
         "/api/sync/batch": {"post": {
             "summary": "Apply outbox entries, each in its own savepoint, with a receipt per entry id",

@@ -1,24 +1,32 @@
-"""The offline pack: the caller's villages and households with their status."""
+"""The offline pack: the caller's villages and households (in walking order) with their
+status, the current campaign with its standard package, and the status rule the phone
+applies to what it has not sent yet. `version` lets a phone ask only for what changed
+(`delta`). Officers and village heads take their villages; commanders and admins only the
+villages they are assigned to themselves, never the whole commune by default."""
 from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import get_locale
 
 from ..auth import scoping
-from ..auth.models import User
+from ..auth.models import Assignment, User
 from ..campaigns.models import Campaign
-from ..campaigns.services import active_campaign
-from ..coverage.status import households_with_status
+from ..campaigns.services import current_campaign
+from ..coverage.status import RULE, households_with_status
+from ..coverage.walk import in_order
 from ..extensions import db
 from ..households.models import Household
-from ..timeutil import iso_utc, utcnow
+from ..register.models import Village
+from ..timeutil import iso_utc, today_vn, utcnow
 from ..visits.models import Visit, visit_companions
 from ..visits.services import village_teams
+from . import versions
 
-HISTORY = 5  # visits of the active campaign each household carries offline, newest first
+HISTORY = 5  # visits of the current campaign each household carries offline, newest first
 
 
 def campaign_json(campaign: Campaign | None) -> dict | None:
@@ -28,25 +36,33 @@ def campaign_json(campaign: Campaign | None) -> dict | None:
     return {
         "id": campaign.id, "name": campaign.name,
         "starts_on": campaign.starts_on.isoformat(), "ends_on": campaign.ends_on.isoformat(),
+        "state": campaign.state, "standard": campaign.standard,
         "topics": [{"code": t.code, "label": t.label(locale)} for t in campaign.topics],
     }
 
 
-def teams(user: User, village_ids: list[int]) -> dict[int, list[dict]]:
+def village_ids(user: User, on: date | None = None) -> sa.Select:
+    """The villages a user's phone carries: an officer's or village head's area; for the
+    roles that see a whole commune, only the villages they are assigned to themselves."""
+    if not scoping.covers_commune(user, user.commune_id):
+        return scoping.village_ids(user, on)
+    return sa.select(Assignment.village_id).where(Assignment.user_id == user.id, Assignment.covers(on or today_vn()))
+
+
+def teams(user: User, ids: list[int]) -> dict[int, list[dict]]:
     """Each village's team today (`visits.village_teams`), the caller left out: the offline
     form's companions."""
     return {village_id: [{"username": u.username, "name": u.display_name} for u in members]
-            for village_id, members in village_teams(village_ids, user).items()}
+            for village_id, members in village_teams(ids, user).items()}
 
 
-def histories(campaign_id: int | None, village_ids) -> dict:
-    """The last visits in force of the campaign per household: when, what, and who went
-    (the recorder and the companions, by display name as the online page shows them), for
-    the offline household page. Two queries."""
+def histories(campaign_id: int | None, households) -> dict:
+    """The last visits in force of the campaign per household of `households` (a condition
+    on Household): id, when, what, who recorded it (`user`, for corrections) and who went
+    (by display name, as the online page shows them). Two queries."""
     if campaign_id is None:
         return {}
-    in_area = sa.and_(Visit.campaign_id == campaign_id, Visit.replaced_at.is_(None),
-                      Household.village_id.in_(village_ids))
+    in_area = sa.and_(Visit.counted_in(campaign_id), households)
     rows = db.session.execute(
         sa.select(Visit.id, Visit.household_id, Visit.recorded_at, Visit.outcome, User.full_name, User.username)
         .join(Household, Household.id == Visit.household_id).join(User, User.id == Visit.user_id)
@@ -57,7 +73,8 @@ def histories(campaign_id: int | None, village_ids) -> dict:
     for visit_id, household_id, recorded_at, outcome, name, username in rows:
         kept = by_household.setdefault(household_id, [])
         if len(kept) < HISTORY:
-            entry = {"at": iso_utc(recorded_at), "outcome": outcome, "by": [name or username]}
+            entry = {"id": str(visit_id), "at": iso_utc(recorded_at), "outcome": outcome,
+                     "user": username, "by": [name or username]}
             kept.append(entry)
             by_visit[visit_id] = entry
     companions = db.session.execute(
@@ -73,43 +90,92 @@ def histories(campaign_id: int | None, village_ids) -> dict:
     return by_household
 
 
-def build_pack(user: User) -> dict:
-    """Everything an officer needs offline, and nothing outside their area; merged
-    households are left out (their visits and any new ones go to the survivor)."""
-    campaign = active_campaign(user.commune_id)
-    villages = db.session.scalars(scoping.villages(user)).all()
-    query = households_with_status(
-        campaign.id if campaign else None,
-        sa.and_(Household.village_id.in_(scoping.village_ids(user)), Household.status != "merged"),
-    ).order_by(Household.village_id, (Household.youth > 0).desc(), Household.sort_key)
-    by_village: dict[int, list[dict]] = {v.id: [] for v in villages}
-    past = histories(campaign.id if campaign else None, scoping.village_ids(user))
-    for household, status, visit_count, last_visit_at in db.session.execute(query):
-        by_village[household.village_id].append({
-            "id": str(household.id), "code": household.code, "head_name": household.head_name,
-            "address": household.address, "youth": household.youth, "members": household.members,
-            "lat": household.lat, "lon": household.lon,
-            "status": status, "household_status": household.status,
-            "visit_count": visit_count, "last_visit_at": iso_utc(last_visit_at),
-            "history": past.get(household.id, []),
-        })
-    team = teams(user, list(by_village))
+def household_json(household: Household, status: str, visit_count: int, last_visit_at, past: dict) -> dict:
     return {
-        "generated_at": iso_utc(utcnow()),
-        "campaign": campaign_json(campaign),
+        "id": str(household.id), "code": household.code, "head_name": household.head_name,
+        "address": household.address, "youth": household.youth, "members": household.members,
+        "status": status, "household_status": household.status, "route": household.route,
+        # six decimals (about 10 cm) are more than a phone's fix can tell apart
+        "lat": None if household.lat is None else round(household.lat, 6),
+        "lon": None if household.lon is None else round(household.lon, 6),
+        "visit_count": visit_count, "last_visit_at": iso_utc(last_visit_at),
+        "history": past.get(household.id, []),
+    }
+
+
+def households_json(campaign: Campaign | None, where) -> dict[int, list[dict]]:
+    """{village id: [household, …] in walking order} of the non-merged households matching
+    `where` (merged households are left out: their visits, and any new ones, go to the
+    survivor). Three queries."""
+    query = households_with_status(campaign.id if campaign else None, sa.and_(where, Household.status != "merged"))
+    past = histories(campaign.id if campaign else None, where)
+    by_village: dict[int, list[dict]] = {}
+    for household, status, visit_count, last_visit_at in in_order(db.session.execute(query).all()):
+        by_village.setdefault(household.village_id, []).append(
+            household_json(household, status, visit_count, last_visit_at, past))
+    return by_village
+
+
+def structure(user: User, villages: list[Village], campaign: Campaign | None) -> tuple[str, dict]:
+    """What every household of a pack hangs on (villages, their teams, the campaign, the
+    language) and a short hash of it, the first part of the pack's version."""
+    parts = {"villages": [(v.id, v.code, v.name, v.boundary) for v in villages],
+             "teams": teams(user, [v.id for v in villages]), "campaign": campaign_json(campaign)}
+    text = json.dumps([user.id, str(get_locale()), parts], default=str, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:12], parts
+
+
+def build_pack(user: User) -> dict:
+    """Everything the user's phone needs offline, and nothing outside the villages it
+    carries (`village_ids`)."""
+    campaign = current_campaign(user)
+    villages = db.session.scalars(sa.select(Village).where(Village.id.in_(village_ids(user)))
+                                  .order_by(Village.code)).all()
+    shape, parts = structure(user, villages, campaign)
+    by_village = households_json(campaign, Household.village_id.in_([v.id for v in villages]))
+    return {
+        "version": versions.make(shape), "generated_at": iso_utc(utcnow()),
+        "campaign": parts["campaign"], "status_rule": RULE,
         "villages": [
-            {"id": v.id, "code": v.code, "name": v.name, "households": by_village[v.id],
-             "team": team[v.id], "boundary": v.boundary}
+            {"id": v.id, "code": v.code, "name": v.name, "households": by_village.get(v.id, []),
+             "team": parts["teams"][v.id], "boundary": v.boundary}
             for v in villages
         ],
     }
 
 
+def delta(user: User, since: str) -> dict | None:
+    """What changed since the pack version `since`: {"version", "changed": [households with
+    their village_id], "removed": [ids]}; None when `since` is unknown, too old, or the pack's
+    structure (villages, teams, campaign, language) changed: the caller sends the whole pack."""
+    campaign = current_campaign(user)
+    villages = db.session.scalars(sa.select(Village).where(Village.id.in_(village_ids(user)))
+                                  .order_by(Village.code)).all()
+    shape, _parts = structure(user, villages, campaign)
+    cutoff = versions.cutoff(since, shape)
+    if cutoff is None:
+        return None
+    ids = [v.id for v in villages]
+    recent = sa.and_(Household.village_id.in_(ids), Household.updated_at >= cutoff)
+    touched = sa.union(
+        sa.select(Household.id).where(recent),
+        # a merge moves the duplicate's visits to the survivor: its status may change too
+        sa.select(Household.merged_into_id).where(recent, Household.merged_into_id.is_not(None)),
+        sa.select(Visit.household_id).join(Household, Household.id == Visit.household_id)
+        .where(Household.village_id.in_(ids), sa.or_(Visit.received_at >= cutoff, Visit.replaced_at >= cutoff)),
+    )
+    changed = set(db.session.scalars(sa.select(touched.subquery().c[0])))
+    by_village = households_json(campaign, Household.id.in_(changed)) if changed else {}
+    kept = [{**h, "village_id": village_id} for village_id, rows in by_village.items() for h in rows]
+    removed = sorted({str(i) for i in changed} - {h["id"] for h in kept})  # merged since
+    return {"version": versions.make(shape), "changed": kept, "removed": removed}
+
+
 def fingerprint(user: User) -> str:
-    """A short ETag for the pack from a few aggregates, so an unchanged pack answers 304
-    without being built: any visit, withdrawal, household change, assignment or campaign
+    """A short ETag for the whole pack from a few aggregates, so an unchanged pack answers
+    304 without being built: any visit, withdrawal, household change, assignment or campaign
     change moves one of these; the villages' teams (assignments, names) are part of it."""
-    ids = scoping.village_ids(user)
+    ids = village_ids(user)
     households = db.session.execute(
         sa.select(sa.func.count(Household.id), sa.func.max(Household.updated_at)).where(Household.village_id.in_(ids))
     ).one()
@@ -117,7 +183,6 @@ def fingerprint(user: User) -> str:
         sa.select(sa.func.count(Visit.id), sa.func.max(Visit.received_at), sa.func.max(Visit.replaced_at))
         .join(Household, Household.id == Visit.household_id).where(Household.village_id.in_(ids))
     ).one()
-    villages = [(v.id, v.code, v.name, v.boundary) for v in db.session.scalars(scoping.villages(user))]
-    parts = [user.id, str(get_locale()), villages, teams(user, [v[0] for v in villages]),
-             campaign_json(active_campaign(user.commune_id)), list(households), list(visits)]
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
+    villages = db.session.scalars(sa.select(Village).where(Village.id.in_(ids)).order_by(Village.code)).all()
+    shape, _parts = structure(user, villages, current_campaign(user))
+    return hashlib.sha256(json.dumps([shape, list(households), list(visits)], default=str).encode()).hexdigest()[:32]

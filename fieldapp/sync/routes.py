@@ -13,18 +13,18 @@ from ..accountability import audit
 from ..auth import scoping
 from ..auth.permissions import can, public, requires
 from ..auth.models import User
-from ..campaigns.services import active_campaign
+from ..campaigns.services import current_campaign
 from ..extensions import csrf, db, reads_only, writing
 from ..households.forms import HouseholdForm
 from ..households.models import Household
 from ..timeutil import iso_utc, utcnow
-from ..visits.forms import VisitForm
+from ..visits.forms import CorrectionForm
 from . import batch as sync_batch
-from .client import client_labels
+from .client import client_labels, field_labels
 from .entries import as_uuid
 from .models import QuarantinedEntry
 from .openapi import document
-from .pack import build_pack, fingerprint
+from .pack import build_pack, delta, fingerprint
 
 bp = Blueprint("sync", __name__)
 QUARANTINE_PER_PAGE = 50
@@ -40,7 +40,18 @@ def _json_error(code: int, error: str, message: str):
 @requires("view_area")
 def pack():
     """The caller's villages and households for offline use; 401 JSON when not signed in.
-    An unchanged pack answers 304 to `If-None-Match` with its ETag."""
+    `?since=<version>` answers only what changed since that version (`changed`, `removed`),
+    or the whole pack when that version is too old or the villages, teams or campaign
+    changed. An unchanged pack answers 304 to `If-None-Match` with its ETag."""
+    if since := request.args.get("since"):
+        body = delta(current_user, since[:40])
+        if body is not None:
+            if body["changed"]:
+                with writing():
+                    audit.record("pack_download", "user", current_user.id, households=len(body["changed"]))
+            response = jsonify(body)
+            response.headers["Cache-Control"] = "private, no-store"
+            return response
     etag = fingerprint(current_user)
     if etag in request.if_none_match:
         response = jsonify()
@@ -114,20 +125,7 @@ def quarantine():
         audit.record("quarantine_view", "quarantined_entry", page=paging.page_number())
     page = paging.of_select(query, QUARANTINE_PER_PAGE, scalars=False)
     return render_template("sync/quarantine.html", rows=page.items, page=page,
-                           households=_named_households(page.items), field_labels=_field_labels())
-
-
-def _field_labels() -> dict[str, object]:
-    """Readable names of the entry fields a quarantine reason can be about."""
-    labels = {"household_id": _l("Household"), "campaign_id": _l("Campaign"), "village_id": _l("Village"),
-              "recorded_at": _l("Time recorded"), "lat": _l("Location"), "lon": _l("Location"),
-              "type": _l("Entry type"), "id": _l("Entry id"), "server": _l("Server")}
-    for form in (HouseholdForm, VisitForm):
-        for name in dir(form):
-            field = getattr(form, name)
-            if hasattr(field, "field_class") and field.args and name not in labels:
-                labels[name] = field.args[0]
-    return labels
+                           households=_named_households(page.items), field_labels=field_labels())
 
 
 def _named_households(rows) -> dict[str, Household]:
@@ -162,8 +160,8 @@ def resolve(entry_id: int):
 def shell():
     """The offline shell: cached by the service worker, it draws my villages and households
     from the pack on the phone when the server cannot be reached."""
-    campaign = active_campaign(current_user.commune_id)
-    visit_form = VisitForm(formdata=None, campaign=campaign)
+    campaign = current_campaign(current_user)
+    visit_form = CorrectionForm(formdata=None, campaign=campaign)
     visit_form.prefill(campaign)
     return render_template("sync/shell.html", visit_form=visit_form, household_form=HouseholdForm(formdata=None),
                            may_record=can(current_user, "record"))

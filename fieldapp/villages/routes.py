@@ -1,22 +1,21 @@
-"""The officer's villages, the household list of one village, and its map view."""
+"""The officer's villages, the household list of one village in walking order, its map view,
+and the village's own route order (set by its commander or village head by dragging)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from .. import nav
 from ..auth import scoping
 from ..auth.permissions import can, requires
-from ..campaigns.services import active_campaign
-from ..coverage.queries import village_coverage
-from ..coverage.status import households_with_status
+from ..campaigns.services import current_campaign
+from ..coverage.queries import area, village_coverage
 from ..extensions import db, htmx, reads_only
-from ..households.queries import matching
 from ..labels import STATUSES
-from ..households.models import Household
 from ..tiles.services import base_map
+from .services import RouteRefused, household_rows, parse_order, set_route
 
 bp = Blueprint("villages", __name__, url_prefix="/villages")
 nav.add("villages.index", _l("My villages"), order=10)
@@ -26,9 +25,9 @@ nav.add("villages.index", _l("My villages"), order=10)
 @reads_only
 @requires("view_area")
 def index():
-    """My villages with their progress in the active campaign (only villages in my area)."""
-    campaign = active_campaign(current_user.commune_id)
-    figures = village_coverage(campaign.id if campaign else None, scoping.village_ids(current_user))
+    """My villages with their progress in the current campaign (only villages in my area)."""
+    campaign = current_campaign(current_user)
+    figures = village_coverage(campaign.id if campaign else None, area(current_user, campaign))
     rows = [(f.village, f.counts, f.coverage) for f in figures]
     return render_template("villages/index.html", campaign=campaign, rows=rows)
 
@@ -37,30 +36,42 @@ def index():
 @reads_only
 @requires("view_area")
 def show(village_id: int):
-    """Households of one village with their status; `?q=` searches without diacritics,
-    `?status=` filters. 404 when the village is outside the caller's area."""
+    """Households of one village in walking order with their status; `?q=` searches without
+    diacritics, `?status=` filters. 404 when the village is outside the caller's area."""
     village = scoping.get_village(current_user, village_id)
-    campaign = active_campaign(village.commune_id)
+    campaign = current_campaign(commune_id=village.commune_id)
     q = (request.args.get("q") or "").strip()[:100]
     status = request.args.get("status") if request.args.get("status") in STATUSES else ""
-    rows = _household_rows(village.id, campaign, q, status)
+    rows = household_rows(village.id, campaign, q, status)
     [figures] = village_coverage(campaign.id if campaign else None, sa.select(sa.literal(village.id)))
     context = dict(village=village, campaign=campaign, rows=rows, q=q, status=status, counts=figures.counts,
-                   may_record=can(current_user, "record"))
+                   may_record=can(current_user, "record") and campaign is not None and campaign.state == "running",
+                   may_route=can(current_user, "order_route"))
     partial = htmx and not htmx.history_restore_request
     template = "villages/_household_list.html" if partial else "villages/show.html"
     return render_template(template, **context), 200, {"Vary": "HX-Request"}
 
 
-def _household_rows(village_id: int, campaign, q: str, status: str):
-    where = sa.and_(Household.village_id == village_id, Household.status != "merged")  # merged: counted on the survivor
-    if q:
-        where = sa.and_(where, matching(q))
-    query = households_with_status(campaign.id if campaign else None, where)
-    if status:
-        query = query.where(query.selected_columns.coverage_status == status)
-    query = query.order_by((Household.youth > 0).desc(), Household.sort_key)
-    return db.session.execute(query).all()
+@bp.route("/<int:village_id>/route", methods=["GET", "POST"])
+@requires("order_route")
+def route(village_id: int):
+    """The village's own walking route: households dragged into order and saved (`order`,
+    every household id once), or cleared (`clear`). Commanders, village heads and admins
+    (403 for officers); 404 outside the area; 400 with the reason for an order naming a
+    household of another village or one twice (nothing written)."""
+    village = scoping.get_village(current_user, village_id)
+    if request.method == "POST":
+        try:
+            ids = [] if request.form.get("clear") else parse_order(request.form.getlist("order"), village)
+        except RouteRefused as exc:
+            abort(400, str(exc))
+        set_route(village, ids)
+        db.session.commit()
+        flash(_("Route order saved.") if ids else _("Route order cleared: alleys and house numbers."), "success")
+        return redirect(url_for(".route", village_id=village.id))
+    rows = household_rows(village.id, None)
+    return render_template("villages/route.html", village=village, rows=rows,
+                           has_route=any(h.route is not None for h, *_ in rows))
 
 
 # The map view: the same households on the province's base map, drawn on the phone from the

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, FloatField, IntegerField, RadioField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..forms import Form, choices, MultiCheckboxField, count_range, valid_point
 from ..labels import MATERIALS, OUTCOMES
@@ -34,8 +34,9 @@ class VisitForm(Form):
         self.companions.choices = choices({u.username: u.display_name for u in team})
 
     def prefill(self, campaign) -> None:
-        """Start a blank form as the one-tap warning (`services.standard_values`): all the
-        campaign's topics, a leaflet, one person reached. Nothing without a campaign."""
+        """Start a blank form from no outcome; the warning's details (shown once "warned" is
+        chosen) start as the one-tap warning (`services.standard_values`): the campaign's
+        standard package, one person reached. Nothing without a campaign."""
         from .services import standard_values
 
         if campaign is not None:
@@ -52,12 +53,13 @@ class VisitForm(Form):
             raise ValidationError(_l("Youths reached cannot exceed people reached."))
 
     def clean(self) -> dict:
-        """The validated values, with warning details dropped when nobody was warned."""
+        """The validated values, with warning details (topics, materials, people, commitment)
+        dropped when nobody was warned: "Vắng nhà" and "Không tiếp" record none of them."""
         warned = self.outcome.data == "warned"
         return {
             "outcome": self.outcome.data,
             "topics": list(self.topics.data or []) if warned else [],
-            "materials": list(self.materials.data or []),
+            "materials": list(self.materials.data or []) if warned else [],
             "people_reached": (self.people_reached.data or 0) if warned else 0,
             "youth_reached": (self.youth_reached.data or 0) if warned else 0,
             "commitment_signed": bool(self.commitment_signed.data) and warned,
@@ -66,4 +68,21 @@ class VisitForm(Form):
             "lat": self.lat.data, "lon": self.lon.data, "accuracy_m": self.accuracy_m.data,
         }
 
+
+class CorrectionForm(VisitForm):
+    """A correction: the visit's record as it should have been, and why."""
+
+    reason = TextAreaField(_l("Reason for the correction"), validators=[
+        DataRequired(_l("Say why the record is corrected.")), Length(max=500, message=_l("At most %(max)d characters."))])
+
+    def fill_from(self, visit) -> None:
+        """Start from the record being corrected."""
+        for name in ("outcome", "topics", "materials", "people_reached", "youth_reached", "commitment_signed", "note"):
+            self[name].data = getattr(visit, name)
+        self.companions.data = [u.username for u in visit.companions]
+
+
+class WithdrawForm(Form):
+    reason = TextAreaField(_l("Reason for withdrawing"), validators=[
+        DataRequired(_l("Say why the visit is withdrawn.")), Length(max=500, message=_l("At most %(max)d characters."))])
 

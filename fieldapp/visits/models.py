@@ -1,8 +1,10 @@
 """Visits (lượt đến nhà): made on the device, never edited in place.
 
-A correction is a new visit whose `supersedes_id` names the old one; the old row then
-gets `replaced_at` (once) and stays for history. An undo within seconds of a tap marks
-the visit `replaced_at` with reason "withdrawn". "In force" means `replaced_at IS NULL`.
+A correction is a new visit whose `supersedes_id` names the old one (with the `reason`
+given); the old row then gets `replaced_at` (once, reason "corrected") and stays for
+history. A withdrawal (an undo within seconds of a tap, or later with a reason) is a
+`VisitWithdrawal` record, and the visit gets `replaced_at` with reason "withdrawn".
+`Visit.in_force` (Python and SQL) is the one statement of "in force".
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -72,8 +75,13 @@ class Visit(db.Model):
     supersedes_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("visits.id"))
     replaced_at: Mapped[datetime | None]
     replaced_reason: Mapped[str | None] = mapped_column(sa.String(20))
+    # Why this visit supersedes another (a correction); None for a first record.
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    # Recorded exactly as the campaign's standard package (the one-tap visit), not detailed.
+    standard: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     household = relationship("Household")
+    campaign = relationship("Campaign")
     user = relationship("User", foreign_keys=[user_id])
     companions = relationship("User", secondary=visit_companions, order_by="User.username")
     topic_rows: Mapped[list[VisitTopic]] = relationship(cascade="all, delete-orphan")
@@ -87,11 +95,56 @@ class Visit(db.Model):
     def materials(self) -> list[str]:
         return [m.code for m in self.material_rows]
 
-    @property
+    @hybrid_property
     def in_force(self) -> bool:
+        """Not corrected or withdrawn (now)."""
         return self.replaced_at is None
+
+    @in_force.inplace.expression
+    @classmethod
+    def _in_force(cls):
+        return cls.replaced_at.is_(None)
+
+    @classmethod
+    def counted_in(cls, campaign_id: int):
+        """SQL: a visit in force in the campaign, what coverage counts."""
+        return sa.and_(cls.campaign_id == campaign_id, cls.replaced_at.is_(None))
+
+    @hybrid_method
+    def in_force_by(self, cutoff: datetime) -> bool:
+        """In force as the record stood at `cutoff` (naive UTC): received and recorded before
+        it, not replaced before it (see accountability.queries)."""
+        return (self.received_at < cutoff and self.recorded_at < cutoff
+                and (self.replaced_at is None or self.replaced_at >= cutoff))
+
+    @in_force_by.expression
+    @classmethod
+    def _in_force_by(cls, cutoff: datetime):
+        return sa.and_(cls.received_at < cutoff, cls.recorded_at < cutoff, cls.standing_at(cutoff))
+
+    @classmethod
+    def standing_at(cls, moment: datetime):
+        """SQL: not corrected or withdrawn before `moment` (naive UTC)."""
+        return sa.or_(cls.replaced_at.is_(None), cls.replaced_at >= moment)
 
     @property
     def people(self) -> list:
         """Everyone credited with the visit: the recorder first, then companions."""
         return [self.user, *[c for c in self.companions if c.id != self.user_id]]
+
+
+class VisitWithdrawal(db.Model):
+    """A visit taken back by its author or a commander: an undo right after the tap (no
+    reason) or a withdrawal later with a reason. The visit itself stays, not in force."""
+
+    __tablename__ = "visit_withdrawals"
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid.uuid4)
+    visit_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("visits.id"), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    device_id: Mapped[str] = mapped_column(sa.String(80), default="web")
+
+    user = relationship("User")

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
 from ..accountability import audit
 from ..auth.models import Assignment, User
 from ..auth.permissions import roles_with
-from ..auth.scoping import assignment_in_force
 from ..campaigns.models import Campaign
 from ..extensions import db
 from ..households.queries import survivor
@@ -18,13 +17,28 @@ from ..timeutil import to_utc_naive, today_vn, utcnow
 from .models import Visit, VisitMaterial, VisitTopic
 
 
+def refusal(campaign: Campaign, day: date) -> str | None:
+    """Why a visit made on `day` (Vietnam) cannot be recorded in the campaign, or None: a
+    closed campaign takes nothing more, and a visit must fall within the campaign's dates."""
+    from flask_babel import gettext as _
+
+    from ..i18n import vn_date
+
+    if campaign.closed_at is not None:
+        return _("The campaign “%(name)s” is closed: its record is final.", name=campaign.name)
+    if not campaign.includes(day):
+        return _("%(day)s is outside the campaign's dates (%(start)s – %(end)s).", day=vn_date(day),
+                 start=vn_date(campaign.starts_on), end=vn_date(campaign.ends_on))
+    return None
+
+
 def village_teams(village_ids, exclude: User | None = None) -> dict[int, list[User]]:
     """Each village's team today (active officers and team members assigned on today's
     date), by username, `exclude` left out: who may go along on a visit. One query."""
     rows = db.session.execute(
         sa.select(Assignment.village_id, User)
         .join(Assignment, Assignment.user_id == User.id)
-        .where(Assignment.village_id.in_(village_ids), assignment_in_force(today_vn()),
+        .where(Assignment.village_id.in_(village_ids), Assignment.covers(today_vn()),
                User.role.in_(roles_with("record")), User.active,
                sa.true() if exclude is None else User.id != exclude.id)
         .distinct().order_by(Assignment.village_id, User.username)
@@ -48,13 +62,15 @@ def users_by_username(usernames: list[str]) -> list[User]:
 
 def record_visit(household: Household, campaign: Campaign, user: User, values: dict, *,
                  visit_id: uuid.UUID | None = None, recorded_at: datetime | None = None,
-                 device_id: str = "web", seq: int | None = None,
-                 supersedes: Visit | None = None, audit_rows: list[dict] | None = None) -> Visit:
+                 device_id: str = "web", seq: int | None = None, supersedes: Visit | None = None,
+                 reason: str | None = None, audit_rows: list[dict] | None = None) -> Visit:
     """Add a visit (and its topics, materials, companions) and its `visit_create` audit
     event; flush, never commit.
 
     `recorded_at` is the device's aware time; without one the server's clock is used.
-    A visit that supersedes another marks the old one replaced; the old row stays.
+    A visit that supersedes another (a correction, with its `reason`) marks the old one
+    replaced; the old row stays. A visit recording exactly the campaign's standard package
+    for its outcome is marked `standard`, the others detailed.
     A visit addressed to a merged household (a stale page, an old offline pack) is recorded
     on its survivor, following `merged_into_id` through every hop; the audit event's detail
     keeps the household addressed as `merged_from`.
@@ -75,12 +91,13 @@ def record_visit(household: Household, campaign: Campaign, user: User, values: d
         commitment_signed=bool(values.get("commitment_signed")),
         note=values.get("note") or "",
         lat=values.get("lat"), lon=values.get("lon"), accuracy_m=values.get("accuracy_m"),
-        supersedes_id=supersedes.id if supersedes else None,
+        supersedes_id=supersedes.id if supersedes else None, reason=reason,
+        standard=is_standard(campaign, values),
     )
     companions = [u for u in users_by_username(values.get("companions") or []) if u.id != user.id]
     if companions:  # an untouched relationship costs the flush nothing
         visit.companions = companions
-    if supersedes is not None and supersedes.replaced_at is None:
+    if supersedes is not None and supersedes.in_force:
         supersedes.replaced_at, supersedes.replaced_reason = now, "corrected"
     db.session.add(visit)
     db.session.flush()
@@ -105,26 +122,37 @@ def record_visit(household: Household, campaign: Campaign, user: User, values: d
 
 
 def standard_values(campaign: Campaign, outcome: str, point: dict | None = None) -> dict:
-    """The one-tap visit: all campaign topics and a leaflet when warned; nothing else."""
-    warned = outcome == "warned"
+    """The one-tap visit: the campaign's standard package when warned, nothing at all for
+    the other outcomes. The phone builds the same from the pack (`TN.standardVisit`)."""
+    warned, package = outcome == "warned", campaign.standard
     return {
-        "outcome": outcome,
-        "topics": [t.code for t in campaign.topics] if warned else [],
-        "materials": ["leaflet"] if warned else [],
-        "people_reached": 1 if warned else 0,
+        "outcome": outcome, "topics": package["topics"] if warned else [],
+        "materials": package["materials"] if warned else [], "people_reached": 1 if warned else 0,
+        "youth_reached": 0, "commitment_signed": False, "companions": [], "note": "",
         **(point or {}),
     }
 
 
-def withdraw(visit: Visit, user: User, undo_seconds: int) -> bool:
-    """Undo a tap: only its author, only within the undo window (with a little slack)."""
-    if visit.user_id != user.id or visit.replaced_at is not None:
-        return False
-    if utcnow() - visit.received_at > timedelta(seconds=undo_seconds + 30):
-        return False
-    visit.replaced_at, visit.replaced_reason = utcnow(), "withdrawn"
-    db.session.flush()
-    return True
+def is_standard(campaign: Campaign, values: dict) -> bool:
+    """The visit records the standard package for its outcome: the same topics and materials,
+    no signed commitment (more than that is a detailed visit)."""
+    package = standard_values(campaign, values["outcome"])
+    return (set(values.get("topics") or []) == set(package["topics"])
+            and set(values.get("materials") or []) == set(package["materials"])
+            and not values.get("commitment_signed"))
+
+
+def recorded_text(visit: Visit) -> str:
+    """What a visit recorded, in words: "Đã cảnh báo · 12 nội dung · Tờ rơi"."""
+    from flask_babel import ngettext
+
+    from ..labels import MATERIALS, OUTCOMES
+
+    parts = [OUTCOMES.label(visit.outcome)]
+    if visit.topics:
+        parts.append(ngettext("%(num)d topic", "%(num)d topics", len(visit.topics)))
+    parts += [str(label) for code, label in MATERIALS.items() if code in visit.materials]
+    return " · ".join(parts)
 
 
 def history(household: Household) -> list[Visit]:
@@ -133,5 +161,6 @@ def history(household: Household) -> list[Visit]:
         sa.select(Visit).where(Visit.household_id == household.id)
         .order_by(Visit.received_at.desc())
         .options(sa.orm.selectinload(Visit.topic_rows), sa.orm.selectinload(Visit.material_rows),
-                 sa.orm.selectinload(Visit.companions), sa.orm.joinedload(Visit.user))
+                 sa.orm.selectinload(Visit.companions), sa.orm.joinedload(Visit.user),
+                 sa.orm.joinedload(Visit.campaign))
     ))

@@ -7,6 +7,7 @@
     document.querySelectorAll("[data-gps-lat]").forEach(function (el) { el.value = fix.lat; });
     document.querySelectorAll("[data-gps-lon]").forEach(function (el) { el.value = fix.lon; });
     document.querySelectorAll("[data-gps-acc]").forEach(function (el) { el.value = fix.acc; });
+    document.dispatchEvent(new CustomEvent("tn:fix"));
   }
   function freshFix() { return fix && Date.now() - fix.at < 120000 ? fix : null; }
   window.tungNhaFix = freshFix;

@@ -1,6 +1,8 @@
-/* Từng Nhà field client: quick actions and new households go to the outbox first (online
-   or not), the pending counter, marks on rows with unsent visits, the "cần xử lý" list,
-   sync triggers, the service worker, and logout that clears offline personal data. */
+/* Từng Nhà field client: quick actions, corrections, withdrawals and new households go to the
+   outbox first (online or not); rows and the village's counters change at each tap, the next
+   house comes into view, undo puts the row back as it was; "nearest first" with a GPS fix;
+   sync triggers, the service worker, and logout that clears offline personal data. The
+   sync status words and the list of entries to fix are in attention.js. */
 (function () {
   "use strict";
   var TN = window.TN, L = {}, undoTimers = {};
@@ -12,28 +14,29 @@
   function refreshUi() {
     return TN.outbox.all().then(function (all) {
       var pending = all.filter(function (e) { return e.state === "pending"; });
-      var attention = all.filter(function (e) { return e.state !== "pending"; });
-      document.querySelectorAll("[data-outbox-count]").forEach(function (el) {
-        el.textContent = pending.length;
-        el.setAttribute("data-outbox-count", pending.length);
-        el.hidden = !pending.length;
-      });
       markPending(pending);
-      drawAttention(attention);
-      drawLogin();
+      TN.drawStatus && TN.drawStatus(all);
       return all;
     });
   }
+  TN.refreshUi = refreshUi;
 
-  function markPending(pending) {
+  function byHousehold(pending) {
     var ids = {};
-    (pending || []).forEach(function (e) { if (e.type === "visit") ids[e.data.household_id] = true; });
+    pending.forEach(function (e) {
+      var hid = e.data && e.data.household_id;
+      if ((e.type === "visit" || e.type === "withdrawal") && hid) (ids[hid] = ids[hid] || []).push(e);
+    });
+    return ids;
+  }
+  function markPending(pending) {
+    var ids = byHousehold(pending || []);
     document.querySelectorAll("li[data-household-id]").forEach(function (li) {
       var id = li.getAttribute("data-household-id"), f = ids[id] && TN.findHousehold(id);
       li.classList.toggle("pending", !!ids[id]);
       li.title = ids[id] ? L.pending : "";
       if (f && !li.querySelector("[data-outbox-undo]")) {  // the phone knows better than the page
-        setRow(li, f.h.status);
+        setRow(li, TN.localStatus(f.h, ids[id]));
         var qa = li.querySelector("form.qa");
         if (qa && (f.h.status === "warned" || f.h.status === "excluded")) qa.remove();
       }
@@ -41,84 +44,103 @@
   }
   TN.markPending = function () { TN.outbox.pending().then(markPending); };
 
-  function reasons(errors) {
-    return Object.keys(errors || {}).map(function (k) { return "<li><code>" + esc(k) + "</code>: " + esc(errors[k]) + "</li>"; }).join("");
-  }
-  function drawAttention(list) {
-    var box = $("#tn-attention");
-    if (!list.length) { if (box) box.remove(); return; }
-    if (!box) {
-      box = document.createElement("section");
-      box.id = "tn-attention"; box.className = "card attention";
-      $("main").insertBefore(box, $("main").firstChild);
-    }
-    box.innerHTML = "<h2>" + esc(L.attention) + " (" + list.length + ")</h2>" + list.map(function (e) {
-      var f = e.type === "visit" ? TN.findHousehold(e.data.household_id) : null;
-      var what = e.type === "visit" ? (f ? f.h.head_name : e.data.household_id) + " — " + (L["o_" + e.data.outcome] || e.data.outcome) : L.new_household + ": " + e.data.head_name;
-      return '<div class="att" data-entry="' + e.id + '"><p><b>' + esc(what) + "</b> <span class=\"chip\">" + esc(L[e.state] || e.state) +
-        "</span></p><ul class=\"small\">" + reasons(e.errors) + '</ul><p class="att-actions">' +
-        (e.type === "visit" && f ? '<a class="btn" href="/households/' + e.data.household_id + '">' + esc(L.fix) + "</a> " : "") +
-        '<button type="button" class="btn" data-resend>' + esc(L.resend) + '</button> <button type="button" class="btn" data-discard>' + esc(L.discard) + "</button></p></div>";
-    }).join("");
-  }
-
-  function drawLogin() {
-    var box = $("#tn-login");
-    if (!TN.syncState.needLogin) { if (box) box.remove(); return; }
-    if (box) return;
-    box = document.createElement("p");
-    box.id = "tn-login"; box.className = "flash flash-error"; box.setAttribute("role", "alert");
-    box.innerHTML = esc(L.login_again) + ' <a href="/login?next=' + encodeURIComponent(location.pathname) + '">' + esc(L.login) + "</a>";
-    $("main").insertBefore(box, $("main").firstChild);
-  }
-
   function afterSync(sent) {
-    refreshUi().then(function (all) {
-      if (sent && sent.length) TN.refreshPack(L.user).then(withLocalHouseholds).catch(function () {});
+    refreshUi().then(function () {
+      if (sent && sent.length) TN.refreshPack(L.user).then(withLocal).catch(function () {});
       sent && sent.forEach(function (id) { if (undoTimers[id]) undoTimers[id](); });
     });
   }
-  // Households added on the phone stay in the pack until the server has them.
-  function withLocalHouseholds() {
+  // What the phone holds that the server has not acknowledged yet, applied to the pack: new
+  // households (pending ones only: a refused one is not shown as if it were real) and the
+  // statuses that unsent visits, corrections and withdrawals give.
+  function withLocal() {
     return TN.outbox.all().then(function (all) {
       var p = TN.pack();
-      all.forEach(function (e) {
-        if (e.type !== "household" || !p || TN.findHousehold(e.id)) return;
+      if (!p) return;
+      var pending = all.filter(function (e) { return e.state === "pending"; });
+      pending.forEach(function (e) {
+        if (e.type !== "household" || TN.findHousehold(e.id)) return;
         p.villages.forEach(function (v) {
-          if (v.id === e.data.village_id) v.households.unshift(Object.assign({ id: e.id, status: "not_visited", code: "" }, e.data));
+          if (v.id === e.data.village_id) v.households.unshift(Object.assign({ id: e.id, status: "not_visited", household_status: "active", code: "", history: [], local: true }, e.data));
         });
       });
+      all.forEach(function (e) {  // a refused or discarded new household leaves the lists
+        if (e.type === "household" && e.state !== "pending") p.villages.forEach(function (v) {
+          v.households = v.households.filter(function (h) { return !(h.local && h.id === e.id); });
+        });
+      });
+      var ids = byHousehold(pending);
+      Object.keys(ids).forEach(function (hid) {
+        var f = TN.findHousehold(hid);
+        if (f) f.h.status = TN.localStatus(f.h, ids[hid]);
+      });
+      return TN.savePack();
     });
   }
+  TN.withLocal = withLocal;
 
-  function sync() { TN.syncNow(); }
+  // "Đồng bộ", or the connection back: send, then take what changed on the server.
+  function syncAndRefresh() {
+    return TN.syncNow().then(function () { return TN.refreshPack(L.user); }).then(withLocal)
+      .catch(function () {}).then(refreshUi);
+  }
+
   // A send that ends quickly online, or gives up waiting when the server hangs.
   function soon(promise) { return Promise.race([promise, new Promise(function (ok) { setTimeout(ok, 1500); })]); }
 
-  // One tap: the standard visit into the outbox; the row changes at once.
+  function setRow(li, status) {
+    li.className = li.className.replace(/\bst-\w+/, "st-" + status);
+    var chip = li.querySelector(".chip");
+    if (chip) chip.textContent = L[status];
+  }
+  // The village's counters (chưa đến / cần quay lại / đã cảnh báo) follow each tap.
+  function bump(from, to) {
+    if (from === to) return;
+    [[from, -1], [to, 1]].forEach(function (x) {
+      var el = $('[data-counters] [data-count="' + x[0] + '"]');
+      if (el) el.textContent = Math.max(0, Number(el.textContent.replace(/\D/g, "")) + x[1]).toLocaleString("vi-VN");
+    });
+  }
+  // The next house to go to comes into view: the next not visited below, else to visit again.
+  function bringNext(li) {
+    var rows = Array.prototype.slice.call(li.parentNode.querySelectorAll("li[data-household-id]"));
+    var at = rows.indexOf(li), ring = rows.slice(at + 1).concat(rows.slice(0, at));
+    var next = ring.filter(function (r) { return r.classList.contains("st-not_visited"); })[0] ||
+      ring.filter(function (r) { return r.classList.contains("st-revisit"); })[0];
+    document.querySelectorAll("li.next").forEach(function (r) { r.classList.remove("next"); });
+    if (!next) return;
+    next.classList.add("next");
+    next.scrollIntoView({ behavior: "smooth", block: "center" });
+  }
+
+  // One tap: the campaign's standard visit into the outbox; the row and counters change at once.
   function quick(form, outcome) {
     var li = form.closest("li[data-household-id]"), id = li.getAttribute("data-household-id");
-    var p = TN.pack(), fix = window.tungNhaFix && window.tungNhaFix();
-    if (!p || !p.campaign || !TN.findHousehold(id)) return false;
-    var warned = outcome === "warned";
-    var data = { household_id: id, campaign_id: p.campaign.id, outcome: outcome,
-      topics: warned ? p.campaign.topics.map(function (t) { return t.code; }) : [], materials: warned ? ["leaflet"] : [],
-      people_reached: warned ? 1 : 0, youth_reached: 0, commitment_signed: false, companions: [], note: "",
-      lat: fix ? fix.lat : null, lon: fix ? fix.lon : null, accuracy_m: fix ? fix.acc : null };
-    var before = TN.patchStatus(id, outcome), status = TN.findHousehold(id).h.status;
+    var p = TN.pack(), f = TN.findHousehold(id), fix = window.tungNhaFix && window.tungNhaFix();
+    if (!p || !p.campaign || p.campaign.state !== "running" || !f || !p.status_rule) return false;
+    var data = Object.assign(TN.standardVisit(p.campaign, outcome), { household_id: id, campaign_id: p.campaign.id,
+      lat: fix ? fix.lat : null, lon: fix ? fix.lon : null, accuracy_m: fix ? fix.acc : null });
+    var original = li.outerHTML, before = { status: f.h.status, count: f.h.visit_count || 0 };
+    var status = TN.statusWith(p.status_rule, f.h, [outcome]);
+    f.h.status = status;
+    f.h.visit_count = before.count + 1;
+    TN.savePack();
+    bump(before.status, status);
+    setRow(li, status);
     li.classList.add("pending");
     form.outerHTML = '<form class="undo" data-outbox-undo><span>' + esc(L.saving) + "</span></form>";
+    bringNext(li);
     TN.outbox.add("visit", data, L.user).then(function (entry) {
       var box = li.querySelector("[data-outbox-undo]"), shown = false;
+      box.originalRow = original;
+      box.before = before;
       var show = function () {
         delete undoTimers[entry.id];
         if (shown || !box.isConnected) return;
         shown = true;
-        setRow(li, status);  // once sent (≈ at once) or after 1.5 s without an answer
         box.setAttribute("data-outbox-undo", entry.id);
-        box.setAttribute("data-before", before);
         box.style.setProperty("--undo", L.undo_seconds + "s");
-        box.innerHTML = "<span>" + esc(L.saved) + " ✓</span> <button>" + esc(L.undo) + "</button>";
+        box.innerHTML = "<span>" + esc(L.saved) + ' ✓ <small class="did">' + esc(TN.recorded(data)) + "</small></span> <button>" + esc(L.undo) + "</button>";
       };
       undoTimers[entry.id] = show;
       setTimeout(show, navigator.onLine === false ? 0 : 1500);
@@ -136,35 +158,28 @@
     return true;
   }
 
-  function setRow(li, status) {
-    li.className = li.className.replace(/\bst-\w+/, "st-" + status);
-    var chip = li.querySelector(".chip");
-    if (chip) chip.textContent = L[status];
-  }
-
-  // Undo: drop the entry if it is still queued, else ask the server to withdraw the visit.
+  // Undo: drop the entry if it is still queued, else ask the server to withdraw the visit;
+  // the row goes back exactly as it was before the tap, and the counters with it.
   function undo(form) {
-    var id = form.getAttribute("data-outbox-undo"), before = form.getAttribute("data-before");
-    var li = form.closest("li[data-household-id]"), hid = li.getAttribute("data-household-id");
+    var id = form.getAttribute("data-outbox-undo"), li = form.closest("li[data-household-id]");
+    var hid = li.getAttribute("data-household-id"), before = form.before, original = form.originalRow;
     TN.outbox.get(id).then(function (entry) {
-      if (entry) return TN.outbox.remove([id]).then(function () { return null; });
+      if (entry) return TN.outbox.remove([id]);
       return TN.syncNow().then(function () {
         return fetch("/households/visits/" + id + "/undo", { method: "POST", credentials: "same-origin",
           headers: { "X-CSRFToken": $("meta[name=csrf-token]").content, "HX-Request": "true" } });
-      }).then(function (r) {
-        if (!r.ok) throw new Error(r.status);
-        return r.text();
-      });
-    }).then(function (html) {
-      TN.setStatus(hid, before);
-      li.outerHTML = html || TN.rowHtml(TN.findHousehold(hid).h, true);
+      }).then(function (r) { if (!r.ok) throw new Error(r.status); });
+    }).then(function () {
+      var f = TN.findHousehold(hid);
+      if (f && before) { bump(f.h.status, before.status); f.h.status = before.status; f.h.visit_count = before.count; TN.savePack(); }
+      li.outerHTML = original || TN.rowHtml(f.h, true);
       var fresh = document.getElementById("h-" + hid);
       if (fresh && window.htmx) htmx.process(fresh);
       refreshUi();
     }).catch(function () { form.innerHTML = "<span>" + esc(L.undo_failed) + "</span>"; });
   }
 
-  // A household found in the field: into the outbox and the pack, then back to the village.
+  // A household found in the field: into the outbox and the pack, then open it, with its buttons.
   function newHousehold(form) {
     var vid = Number(new URLSearchParams(location.search).get("village"));
     var p = TN.pack();
@@ -173,31 +188,46 @@
     var data = { village_id: vid, head_name: f.head_name.value.trim(), code: f.code.value.trim(), address: f.address.value.trim(),
       phone: f.phone.value.trim() || null, members: num("members"), youth: num("youth"), lat: num("lat"), lon: num("lon") };
     if (!data.head_name || data.members === null || data.youth === null) return false;
-    TN.outbox.add("household", data, L.user).then(withLocalHouseholds).then(function () {
-      return TN.outbox.setMeta("pack", TN.pack());
-    }).then(function () {
-      soon(TN.syncNow()).then(function () { location.href = "/villages/" + vid; });
+    TN.outbox.add("household", data, L.user).then(function (entry) {
+      return withLocal().then(function () {
+        return soon(TN.syncNow());
+      }).then(function () { location.href = "/households/" + entry.id; });
     });
     return true;
   }
 
-  // The full visit form drawn by the offline household page: into the outbox, back to the list.
+  // The full visit form drawn by the offline household page (a new visit, or a correction):
+  // into the outbox, then back to the list at the next house.
   function offlineVisit(form) {
     if (!form.reportValidity()) return;
     var hid = location.pathname.split("/").pop(), f = TN.findHousehold(hid), p = TN.pack();
     var el = form.elements, num = function (n) { return el[n].value === "" ? 0 : Number(el[n].value); };
     var picked = function (n) { return Array.prototype.filter.call(form.querySelectorAll("[name=" + n + "]:checked"), Boolean).map(function (i) { return i.value; }); };
-    var fix = window.tungNhaFix && window.tungNhaFix();
-    var data = { household_id: hid, campaign_id: p.campaign.id, outcome: picked("outcome")[0], topics: picked("topics"),
-      materials: picked("materials"), people_reached: num("people_reached"), youth_reached: num("youth_reached"),
-      commitment_signed: el.commitment_signed.checked, companions: picked("companions"), note: el.note.value.trim(),
+    var fix = window.tungNhaFix && window.tungNhaFix(), outcome = picked("outcome")[0], warned = outcome === "warned";
+    var data = { household_id: hid, campaign_id: p.campaign.id, outcome: outcome, topics: warned ? picked("topics") : [],
+      materials: warned ? picked("materials") : [], people_reached: warned ? num("people_reached") : 0,
+      youth_reached: warned ? num("youth_reached") : 0, commitment_signed: warned && el.commitment_signed.checked,
+      companions: picked("companions"), note: el.note.value.trim(),
       lat: fix ? fix.lat : null, lon: fix ? fix.lon : null, accuracy_m: fix ? fix.acc : null };
-    TN.patchStatus(hid, data.outcome);
+    var supersedes = form.getAttribute("data-supersedes");
+    if (supersedes) { data.supersedes = supersedes; data.reason = el.reason.value.trim(); }
     TN.outbox.add("visit", data, L.user).then(function (entry) {
       return TN.photos && TN.photos.attach(form, entry.id);  // sent after the visit's receipt
-    }).then(function () { return soon(TN.syncNow()); }).then(function () {
-      location.href = "/villages/" + f.v.id + "#h-" + hid;
+    }).then(function () { return withLocal(); }).then(function () {
+      return soon(TN.syncNow());
+    }).then(function () {
+      var next = supersedes ? f.h : TN.nextHouse(f.v, hid);
+      location.href = "/villages/" + f.v.id + (next ? "#h-" + next.id : "");
     });
+  }
+
+  // Withdraw a visit from the offline household page, with the reason given.
+  function offlineWithdraw(form) {
+    var hid = location.pathname.split("/").pop(), reason = form.elements.reason.value.trim();
+    if (!reason) return form.reportValidity();
+    TN.outbox.add("withdrawal", { visit_id: form.getAttribute("data-withdraw-form"), household_id: hid, reason: reason }, L.user)
+      .then(function () { return withLocal(); }).then(function () { return soon(TN.syncNow()); })
+      .then(function () { TN.renderShell(L); refreshUi(); });
   }
 
   document.addEventListener("submit", function (e) {
@@ -207,25 +237,62 @@
     else if (form.matches("[data-new-household]")) handled = newHousehold(form);
     else if (form.matches("[data-offline-visit]") || (TN.photos && TN.photos.chosen(form) && TN.pack() &&
              TN.findHousehold(location.pathname.split("/").pop()))) { handled = true; offlineVisit(form); }
+    else if (form.matches("[data-withdraw-form]") && document.getElementById("offline-app")) { handled = true; offlineWithdraw(form); }
     else if (form.matches("[data-logout]") && !form.dataset.confirmed) { handled = true; logout(form); }
     if (handled) { e.preventDefault(); e.stopPropagation(); }
   }, true);
 
   document.addEventListener("click", function (e) {
-    var b = e.target.closest("[data-sync-now],[data-resend],[data-discard]");
+    var b = e.target.closest("[data-sync-now],[data-correct],[data-withdraw],[data-nearest]");
     if (!b) return;
-    if (b.hasAttribute("data-sync-now")) return sync();
-    var id = b.closest("[data-entry]").getAttribute("data-entry");
-    TN.outbox.get(id).then(function (entry) {
-      if (!entry) return;
-      if (b.hasAttribute("data-discard")) {
-        if (confirm(L.discard_confirm)) return TN.outbox.remove([id]);
-        return;
-      }
-      // A fix is a new entry (new id, new sequence number); the refused one goes.
-      return TN.outbox.add(entry.type, entry.data, L.user).then(function () { return TN.outbox.remove([id]); }).then(sync);
-    }).then(refreshUi);
+    if (b.hasAttribute("data-sync-now")) {  // visible feedback while it runs
+      if (b.disabled) return;
+      var label = b.textContent;
+      b.disabled = true;
+      b.textContent = L.syncing;
+      return syncAndRefresh().then(function () { b.disabled = false; b.textContent = label; });
+    }
+    if (b.hasAttribute("data-nearest")) return nearest(b);
+    if (!document.getElementById("offline-app")) return;  // online pages have their own forms
+    e.preventDefault();
+    var f = TN.findHousehold(location.pathname.split("/").pop());
+    if (!f) return;
+    var id = b.getAttribute(b.hasAttribute("data-correct") ? "data-correct" : "data-withdraw");
+    var visit = (f.h.history || []).filter(function (x) { return x.id === id; })[0];
+    if (b.hasAttribute("data-correct")) return TN.visitForm($("#offline-form"), f, visit);
+    var item = b.closest("li");
+    if (!item.querySelector("[data-withdraw-form]")) {
+      item.insertAdjacentHTML("beforeend", '<form class="stack" data-withdraw-form="' + esc(id) + '"><label>' + esc(L.withdraw_reason) +
+        '<textarea name="reason" rows="2" required maxlength="500"></textarea></label><button class="btn">' + esc(L.withdraw) + "</button></form>");
+    }
+    item.querySelector("textarea").focus();
   });
+
+  // "Nearest first": the list by distance from the phone's fix (points from the pack);
+  // a second tap goes back to walking order.
+  function nearest(b) {
+    var list = $("ul.hh"), fix = window.tungNhaFix && window.tungNhaFix();
+    if (!list || !fix) return;
+    var rows = Array.prototype.slice.call(list.querySelectorAll("li[data-household-id]"));
+    rows.forEach(function (li, i) { if (!li.hasAttribute("data-walk")) li.setAttribute("data-walk", i); });
+    var on = b.getAttribute("aria-pressed") !== "true", k = Math.cos(fix.lat * Math.PI / 180);
+    var far = function (li) {
+      var f = TN.findHousehold(li.getAttribute("data-household-id")), h = f && f.h;
+      if (!on) return Number(li.getAttribute("data-walk"));
+      if (!h || h.lat == null) return Infinity;
+      return Math.pow((h.lon - fix.lon) * k, 2) + Math.pow(h.lat - fix.lat, 2);
+    };
+    rows.sort(function (x, y) { return far(x) - far(y); }).forEach(function (li) { list.appendChild(li); });
+    b.setAttribute("aria-pressed", on ? "true" : "false");
+    b.textContent = on ? L.walk_order : L.nearest;
+    window.scrollTo({ top: list.getBoundingClientRect().top + window.scrollY - 120 });
+  }
+  TN.nearestReady = function () {
+    var b = $("[data-nearest]"), m = location.pathname.match(/^\/villages\/(\d+)$/), p = TN.pack();
+    var inPack = m && p && p.villages.some(function (v) { return String(v.id) === m[1]; });
+    if (b) b.hidden = !(inPack && window.tungNhaFix && window.tungNhaFix());
+  };
+  document.addEventListener("tn:fix", function () { TN.nearestReady(); });
 
   // Logout: try to send first, warn about what is still unsent, then wipe the phone's copy.
   function logout(form) {
@@ -258,31 +325,29 @@
     var el = document.getElementById("tn-labels");
     if (!el) return;
     L = JSON.parse(el.textContent);
-    var counter = $("[data-outbox-count]");
-    if (counter && L.may_record && !$("[data-sync-now]")) {
-      counter.insertAdjacentHTML("afterend", '<button type="button" class="sync-btn" data-sync-now>' + esc(L.sync) + "</button>");
-    }
+    TN.setLabels(L);
     var form = $("form[method=post]:not([action])");
     if (form && /^\/households\/new$/.test(location.pathname) && form.elements.head_name) form.setAttribute("data-new-household", "");
     var shell = document.getElementById("offline-app");
     TN.loadPack().then(function (p) {
       if (p && p.user !== L.user) return TN.outbox.setMeta("pack", null).then(TN.loadPack);
-    }).then(withLocalHouseholds).then(function () {
+    }).then(withLocal).then(function () {
       if (shell) TN.renderShell(L);
       refreshUi();
       return TN.outbox.meta("pack_at");
     }).then(function (at) {
       // A fresh pack is reused for a couple of minutes; a sync that sent something refreshes it.
       if (TN.pack() && at && Date.now() - at < 120000) return;
-      return TN.refreshPack(L.user).then(withLocalHouseholds);
+      return TN.refreshPack(L.user).then(withLocal);
     }).then(function () {
       document.documentElement.setAttribute("data-pack-ready", "");
       if (shell) TN.renderShell(L);
+      TN.nearestReady();
       if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
-    }).catch(function () {}).then(function () { refreshUi(); sync(); });
+    }).catch(function () {}).then(function () { refreshUi(); TN.syncNow(); });
     serviceWorker();
-    window.addEventListener("online", sync);
-    document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") sync(); });
+    window.addEventListener("online", syncAndRefresh);
+    document.addEventListener("visibilitychange", function () { if (document.visibilityState === "visible") TN.syncNow(); });
   }
   document.addEventListener("DOMContentLoaded", start);
 })();

@@ -66,7 +66,7 @@
         });
       });
     },
-    // Queue an entry (type "visit" or "household"); the id is also the new record's id.
+    // Queue an entry ("visit", "household" or "withdrawal"); the id is also the new record's id.
     add: function (type, data, user) {
       return tx(["outbox", "meta"], "readwrite", function (o, m) {
         return req(m.get("seq")).then(function (seq) {
@@ -97,10 +97,18 @@
         });
       });
     },
+    // A returned entry goes back in the queue under its id, as it was or as edited.
+    requeue: function (id, data) {
+      return tx(["outbox"], "readwrite", function (o) {
+        return req(o.get(id)).then(function (e) {
+          if (e) { e.state = "pending"; e.errors = null; e.data = data || e.data; o.put(e); }
+        });
+      });
+    },
     // Forget everything personal on this phone (logout): pack, outbox, photos, user.
     clear: function () {
       return tx(["outbox", "meta", "photos"], "readwrite", function (o, m, p) {
-        o.clear(); p.clear(); ["pack", "pack_etag", "pack_at", "user"].forEach(function (k) { m.delete(k); });
+        o.clear(); p.clear(); ["pack", "pack_etag", "pack_at", "user", "sent_at"].forEach(function (k) { m.delete(k); });
       });
     },
     tx: tx,

@@ -83,6 +83,7 @@
 
   function run() {
     clearTimeout(timer);
+    TN.onSyncStart && TN.onSyncStart();
     // Photos go after the entries, so a photo's visit has its receipt first (photo.js).
     return withLock(function () {
       return sendAll().then(function (sent) {

@@ -88,7 +88,7 @@
       draw();
     });
   }
-  // Taps, undos and syncs change the pack through these; the map follows.
+  // Taps, undos and syncs change the pack and the outbox through these (field.js); the map follows.
   function follow(name, after) {
     var original = TN[name];
     TN[name] = function () {
@@ -148,8 +148,12 @@
     map = TN.villageMap = L.map(box, { zoomSnap: 0.5, closePopupOnClick: true });
     TN.baseLayer(map, box);
     layer = L.featureGroup().addTo(map);
-    follow("patchStatus", function (id) { pending[id] = true; draw(); });
-    follow("setStatus", function () { refreshPending(); });
+    follow("savePack", function () { draw(); });  // a tap, an undo or a refresh changed a status
+    follow("drawStatus", function (all) {  // the outbox changed: ring what waits in it
+      pending = {};
+      (all || []).forEach(function (e) { if (e.type === "visit" && e.state === "pending") pending[e.data.household_id] = true; });
+      draw();
+    });
     var synced = TN.onSyncEnd;
     TN.onSyncEnd = function (sent) { if (synced) synced(sent); refreshPending(); };
     new MutationObserver(function () { refreshPending(); }).observe(document.documentElement, { attributeFilter: ["data-pack-ready"] });

@@ -74,7 +74,7 @@ def test_future_and_pre_register_dates_are_refused(client, auth, db_session):
     assert response.status_code == 422 and "không thể ở tương lai" in response.get_data(as_text=True)
     response = record(auth, household, occurred_on="2025-09-01")
     assert response.status_code == 422 and "01/10/2025" in response.get_data(as_text=True)
-    for bad in ({"occurred_on": "20/11/2025"}, {"kind": "aliens"}, {"loss_vnd": "-5"},
+    for bad in ({"occurred_on": "31/02/2026"}, {"occurred_on": "2025/11/20"}, {"kind": "aliens"}, {"loss_vnd": "-5"},
                 {"victim_age": "200"}, {"loss_vnd": "nhiều"}):
         assert record(auth, household, **bad).status_code == 422, bad
     db.session.rollback()

@@ -1,7 +1,8 @@
-"""Personal data in the offline pack (/api/me/pack): each role gets exactly the villages of its
-area (officers and team members their assignments, village heads their village, commanders
-their commune, admins everything), only the fields the field work needs (no phones), and
-every download is in the audit trail."""
+"""Personal data in the offline pack (/api/me/pack): each role gets exactly the villages its
+phone needs (officers and team members their assignments, village heads their village;
+commanders and admins, who see a whole commune, only the villages they are assigned to
+themselves, never the whole commune by default), only the fields the field work needs (no
+phones), and every download is in the audit trail."""
 from __future__ import annotations
 
 import pytest
@@ -13,7 +14,7 @@ from tests.helpers import households_of, user
 
 COMMUNE = {f"T{i:02d}" for i in range(1, 32)}
 FIELDS = {"id", "code", "head_name", "address", "youth", "members", "status", "household_status",
-          "visit_count", "last_visit_at", "history", "lat", "lon"}
+          "visit_count", "last_visit_at", "history", "route", "lat", "lon"}
 
 
 @pytest.fixture
@@ -35,8 +36,8 @@ def elsewhere(db_session):
     ("cskv1", {"T01", "T02", "T03", "T04", "T05"}),
     ("antt7", {"T07"}),
     ("truongthon12", {"T12"}),
-    ("chihuy", COMMUNE),
-    ("quantri", COMMUNE | {"X01"}),
+    ("chihuy", set()),
+    ("quantri", set()),
 ])
 def test_each_role_gets_exactly_its_area(client, auth, elsewhere, username, expected):
     auth.login(username)
@@ -47,6 +48,20 @@ def test_each_role_gets_exactly_its_area(client, auth, elsewhere, username, expe
     if "X01" in expected:
         want |= {str(h.id) for h in db.session.scalars(sa.select(Household).where(Household.village_id == elsewhere.id))}
     assert got == want
+
+
+def test_a_commander_takes_only_the_villages_assigned_to_him(client, auth, db_session):
+    from fieldapp.auth.services import assign
+    from fieldapp.timeutil import today_vn
+    from tests.helpers import village
+
+    assign(user("chihuy"), village("T05"), today_vn(), by=user("quantri"))
+    db.session.commit()
+    auth.login("chihuy")
+    pack = client.get("/api/me/pack").get_json()
+    assert [v["code"] for v in pack["villages"]] == ["T05"]
+    assert {h["id"] for h in pack["villages"][0]["households"]} == {str(h.id) for h in households_of("T05")}
+    assert client.get("/coverage/").status_code == 200  # the pages still show the whole commune
 
 
 def test_the_pack_holds_no_phone_and_its_download_is_audited(client, auth, db_session):

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from fieldapp.coverage.queries import village_coverage
 from fieldapp.accountability.personal import PURGED_NAME
-from fieldapp.campaigns.services import active_campaign
+from fieldapp.campaigns.services import current_campaign
 from fieldapp.extensions import db
 from fieldapp.models import AuditEvent, Household, Visit
 from tests.helpers import households_of, unvisited_household, user, village
@@ -52,13 +52,16 @@ def test_personal_pages_are_for_commanders_and_admins(client, auth, db_session):
 
 
 def _age(code: str, moment: datetime) -> None:
+    """The village's households and their visits as if last touched at `moment`."""
     db.session.execute(sa.update(Household).where(Household.village_id == village(code).id)
                        .values(created_at=moment, updated_at=moment))
+    db.session.execute(sa.update(Visit).where(Visit.household_id.in_(
+        sa.select(Household.id).where(Household.village_id == village(code).id))).values(received_at=moment))
     db.session.commit()
 
 
 def test_purge_blanks_old_personal_fields_but_keeps_counts(runner, db_session):
-    campaign = active_campaign(village("T01").commune_id)
+    campaign = current_campaign(commune_id=village("T01").commune_id)
     t01 = village("T01")
     _age("T01", datetime(2024, 1, 1))
     before = village_coverage(campaign.id, sa.select(sa.literal(t01.id)))[0].counts

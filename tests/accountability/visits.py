@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fieldapp.campaigns.services import active_campaign
+from fieldapp.campaigns.services import current_campaign
 from fieldapp.extensions import db
 from fieldapp.timeutil import VN, to_utc_naive
 from fieldapp.visits import services as visits
@@ -18,7 +18,7 @@ def vn(text: str) -> datetime:
 def add_visit(household, username: str, outcome: str, at: str, received: str | None = None,
               companions=(), youth: int = 0, supersedes=None):
     """A visit made at `at` (Vietnam time) that reached the server at `received` (default `at`)."""
-    campaign = active_campaign(household.village.commune_id)
+    campaign = current_campaign(commune_id=household.village.commune_id)
     values = visits.standard_values(campaign, outcome)
     values.update(companions=list(companions), people_reached=2 if outcome == "warned" else 0,
                   youth_reached=youth if outcome == "warned" else 0)

@@ -17,10 +17,10 @@ def test_login_page_is_vietnamese_with_contract_fields(client):
     assert "Đăng nhập" in html
 
 
-def test_login_success_redirects_to_my_villages_and_sets_safe_cookie(client, auth):
+def test_login_success_redirects_home_and_sets_safe_cookie(client, auth):
     response = auth.login("cskv1")
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/villages/")
+    assert response.headers["Location"] == "/"
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
@@ -88,7 +88,7 @@ def test_login_never_redirects_off_site(client, target):
     token = csrf_from(client.get("/login").get_data(as_text=True))
     response = client.post(f"/login?next={target}", data={"username": "cskv1", "password": "demo1234",
                                                           "csrf_token": token})
-    assert response.headers["Location"].endswith("/villages/")
+    assert response.headers["Location"] == "/"
 
 
 def test_disabled_accounts_cannot_sign_in(app, client, auth, db_session):

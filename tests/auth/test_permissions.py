@@ -73,7 +73,10 @@ def url_values(db_session, t01: Village, officer: User) -> dict[str, object]:
                         created_by_id=officer.id)
     db_session.add(incident)
     db_session.commit()
-    visit = db_session.scalar(sa.select(Visit.id).where(Visit.household_id == household.id).limit(1))
+    # A visit in force by the sample officer: its author may correct it (others get 403 there).
+    visit = db_session.scalar(sa.select(Visit.id).join(Household, Household.id == Visit.household_id)
+                              .where(Household.village_id == t01.id, Visit.user_id == officer.id, Visit.in_force)
+                              .order_by(Visit.id).limit(1))
     return {
         "household_id": household.id, "village_id": t01.id, "incident_id": incident.id,
         "campaign_id": db_session.scalar(sa.select(sa.func.min(Campaign.id))),
@@ -85,9 +88,10 @@ def url_values(db_session, t01: Village, officer: User) -> dict[str, object]:
     }
 
 
-# A visit's photo is sent only by the officer who recorded the visit (403 for anyone else, by
-# design), so every role sends it for a visit the server has not got (404: let in).
-OWN_ROWS_ONLY = {"photos.upload": {"visit_id": uuid.UUID(int=1)}}
+# Routes whose row rule would answer 403 for a role the declaration lets in, with the shared
+# values: a visit's photo is its recorder's alone (a commander may correct that visit, not
+# send its photo), so these get a visit nobody holds (404 for every role let in).
+ROW_NEUTRAL = {"photos.upload": {"visit_id": uuid.UUID(int=1)}}
 
 
 def requests(app: Flask, values: dict) -> list[tuple[str, str, str]]:
@@ -96,7 +100,7 @@ def requests(app: Flask, values: dict) -> list[tuple[str, str, str]]:
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         missing = set(rule.arguments) - set(values)
         assert not missing, f"give tests/auth/test_permissions.py a value for {missing} ({rule.rule})"
-        given = values | OWN_ROWS_ONLY.get(rule.endpoint, {})
+        given = values | ROW_NEUTRAL.get(rule.endpoint, {})
         path = rule.build({name: given[name] for name in rule.arguments})[1]
         found += [(rule.endpoint, method, path) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
     return found

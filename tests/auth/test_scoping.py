@@ -68,7 +68,9 @@ def test_pack_holds_only_the_callers_villages_and_households(client, auth, db_se
     assert [v["code"] for v in pack["villages"]] == ["T01", "T02", "T03", "T04", "T05"]
     got = {h["id"] for v in pack["villages"] for h in v["households"]}
     assert got == expected
-    assert pack["campaign"]["starts_on"] == "2025-10-06" and pack["campaign"]["ends_on"] == "2025-11-30"
+    today = today_vn()
+    assert pack["campaign"]["starts_on"] == (today - timedelta(days=45)).isoformat()
+    assert pack["campaign"]["ends_on"] == (today + timedelta(days=15)).isoformat()
     assert len(pack["campaign"]["topics"]) == 12
     first = pack["villages"][0]["households"][0]
     assert {"id", "code", "head_name", "address", "youth", "status"} <= set(first)

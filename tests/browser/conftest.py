@@ -77,4 +77,4 @@ def sign_in(page, base_url: str, username: str, password: str = "demo1234") -> N
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/villages/")
+    page.wait_for_url(lambda url: url.startswith(base_url) and "/login" not in url)  # the role's home

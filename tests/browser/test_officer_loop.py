@@ -35,7 +35,8 @@ def test_nobody_home_is_one_tap(live_server, page, sqlite_app):
     sign_in(page, live_server.url, "cskv1")
     page.goto(f"{live_server.url}/villages/{t02}")
     page.locator(f'[data-household-id="{household.id}"]').get_by_role("button", name="Vắng nhà").click()
-    page.locator(f'[data-household-id="{household.id}"].st-revisit').wait_for()
+    page.locator(f'[data-household-id="{household.id}"].st-revisit').wait_for()  # at once
+    page.locator(f'[data-household-id="{household.id}"].st-revisit:not(.pending)').wait_for()  # then sent
     with sqlite_app.app_context():
         assert [v.outcome for v in visits_of(household.id)] == ["nobody_home"]
 
@@ -62,7 +63,7 @@ def test_full_form_is_two_taps_away(live_server, page, sqlite_app):
     sign_in(page, live_server.url, "cskv1")
     page.goto(f"{live_server.url}/villages/{t04}")
     page.locator(f'[data-household-id="{household.id}"] a').click()
-    page.get_by_label("Từ chối").check()
+    page.get_by_label("Không tiếp").check()
     page.get_by_role("button", name="Lưu lượt đến nhà").click()
     page.get_by_text("Đã lưu lượt đến nhà").wait_for()
     with sqlite_app.app_context():

@@ -76,7 +76,7 @@ def sign_in_remembered(page, base_url, username="cskv1"):
     page.fill("input[name=password]", "demo1234")
     page.check("input[name=remember]")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/villages/")
+    page.wait_for_url(f"{base_url}/villages/**")  # one village: straight to it
 
 
 def until(page, script: str, seconds: float = 15):
@@ -170,12 +170,12 @@ def test_visits_recorded_with_the_server_down_land_once(browser, server, sqlite_
 
 def warned_online_with_companion(village_code: str, username: str, companion: str):
     """A warned visit already on the server (so in the pack), recorded with a companion."""
-    from fieldapp.campaigns.services import active_campaign
+    from fieldapp.campaigns.services import current_campaign
     from fieldapp.extensions import db
     from fieldapp.visits.services import record_visit, standard_values
 
     household, officer = unvisited_household(village_code), user(username)
-    campaign = active_campaign(officer.commune_id)
+    campaign = current_campaign(commune_id=officer.commune_id)
     record_visit(household, campaign, officer, {**standard_values(campaign, "warned"), "companions": [companion]})
     db.session.commit()
     return household.id
@@ -252,13 +252,13 @@ def test_the_full_form_and_a_new_household_work_offline(browser, server, sqlite_
     page.locator("#offline-none").wait_for()  # the shell draws the page once the pack is read
     assert page.locator("#offline-history li").count() == 0
     form = page.locator("form[data-offline-visit]")
-    form.get_by_text("Từ chối").click()
+    form.get_by_text("Không tiếp").click()
     form.locator("textarea[name=note]").fill("Không mở cửa, hẹn tuần sau")
     form.get_by_role("button", name="Lưu lượt đến nhà").click()
     page.wait_for_url(f"**/villages/{t04}*")
     page.locator(f'[data-household-id="{household_id}"].st-revisit.pending').wait_for()
     page.goto(f"{server.url}/households/{household_id}")  # the unsent visit heads its history
-    page.locator("#offline-history li.pending").get_by_text("Từ chối").wait_for()
+    page.locator("#offline-history li.pending").get_by_text("Không tiếp").wait_for()
     unsent = page.locator("#offline-history li.pending").inner_text()
     with sqlite_app.app_context():
         assert "Chưa gửi" in unsent and user("cskv1").display_name in unsent
@@ -269,8 +269,9 @@ def test_the_full_form_and_a_new_household_work_offline(browser, server, sqlite_
     page.fill("input[name=members]", "5")
     page.fill("input[name=youth]", "2")
     page.get_by_role("button", name="Thêm hộ").click()
-    page.wait_for_url(f"**/villages/{t04}")
-    page.get_by_text("Đinh Văn Tú").wait_for()
+    page.wait_for_url("**/households/*")  # on the new household, drawn from the phone, with its buttons
+    page.locator("#offline-app [data-household-id]").get_by_text("Đinh Văn Tú").wait_for()
+    page.locator("#offline-app").get_by_role("button", name="Vắng nhà").wait_for()
     page.locator('[data-outbox-count="2"]').wait_for(state="attached")
 
     back_online(page, server)

@@ -48,15 +48,23 @@ def test_refused_entries_wait_in_the_attention_list_until_discarded(live_server,
         outcome: "bogus", topics: [], materials: []}, "cskv1").then(() => TN.syncNow())""", household_id)
     box = page.locator("#tn-attention")
     box.wait_for()
-    assert "Cần xử lý (1)" in box.inner_text() and "outcome" in box.inner_text()
+    text = box.inner_text()
+    assert "Cần sửa trước khi gửi (1)" in text and "Kết quả:" in text and "outcome" not in text
+    assert "Máy chủ trả lại" in text
     assert page.locator("[data-outbox-count]").get_attribute("data-outbox-count") == "0"
     page.reload()  # it stays, with the server's reason, and is not sent again
     box.wait_for()
     first = box.locator("[data-entry]").get_attribute("data-entry")
-    box.get_by_role("button", name="Gửi lại thành mục mới").click()  # a fix is a new entry
-    page.wait_for_function(f"!document.querySelector('[data-entry=\"{first}\"]')")
-    box.locator("[data-entry]").wait_for()  # refused again, under its new id
+    box.get_by_role("button", name="Gửi lại").click()  # the same content again, under its id
+    page.locator('[data-outbox-count="0"]').wait_for(state="attached")
+    box.locator(f'[data-entry="{first}"]').wait_for()  # returned again, nothing new on the server
     assert page.evaluate(STORED)["outbox"] == 1
+    with sqlite_app.app_context():
+        from fieldapp.extensions import db
+        from fieldapp.models import QuarantinedEntry
+
+        db.session.rollback()
+        assert db.session.scalar(sa.select(sa.func.count(QuarantinedEntry.id))) == 1
     page.once("dialog", lambda dialog: dialog.accept())
     box.get_by_role("button", name="Bỏ").click()
     box.wait_for(state="detached")
@@ -106,8 +114,9 @@ def test_a_household_added_in_the_field_goes_through_the_outbox(live_server, pla
     page.fill("input[name=members]", "3")
     page.fill("input[name=youth]", "1")
     page.get_by_role("button", name="Thêm hộ").click()
-    page.wait_for_url(f"**/villages/{village_id}")
-    page.get_by_text("Hồ Thị Ngọc Ánh").wait_for()
+    page.wait_for_url("**/households/*")  # it lands on the new household, with its buttons
+    page.get_by_role("heading", name="Hồ Thị Ngọc Ánh").wait_for()
+    page.get_by_role("button", name="Đã cảnh báo", exact=True).wait_for()
     with sqlite_app.app_context():
         from fieldapp.extensions import db
 
@@ -126,7 +135,7 @@ def test_the_browser_offline_flag_then_online_sends_at_once(live_server, plain_p
     page.context.set_offline(True)
     page.locator(f'[data-household-id="{household_id}"]').get_by_role("button", name="Đã cảnh báo", exact=True).click()
     page.locator(f'[data-household-id="{household_id}"].st-warned.pending').wait_for(timeout=1000)  # at once
-    assert page.locator("[data-outbox-count]").get_attribute("data-outbox-count") == "1"
+    page.locator('[data-outbox-count="1"]').wait_for(state="attached")  # queued on the phone
     page.context.set_offline(False)  # the "online" event sends it
     page.locator(f'[data-household-id="{household_id}"]:not(.pending)').wait_for()
     with sqlite_app.app_context():

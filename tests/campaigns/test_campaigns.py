@@ -1,4 +1,4 @@
-"""Campaigns: create with ordered topics, the active one, topics added mid-campaign."""
+"""Campaigns: create with ordered topics, topics added mid-campaign (lifecycle: tests/campaigns)."""
 from __future__ import annotations
 
 import re
@@ -7,41 +7,38 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from fieldapp.campaigns.services import active_campaign
+from fieldapp.campaigns.services import current_campaign
 from fieldapp.extensions import db
 from fieldapp.models import Campaign, Household, Visit, VisitTopic
 from fieldapp.timeutil import today_vn
 from tests.helpers import user, village
 
 
-def test_create_campaign_with_ordered_topics_and_activate(client, auth, db_session):
+def test_create_campaign_with_ordered_topics(client, auth, db_session):
     auth.login("quantri")
     today = today_vn()
-    data = {"name": "Chiến dịch mới", "starts_on": today.isoformat(),
-            "ends_on": (today + timedelta(days=30)).isoformat(), "topics": ["link_la_otp", "tu_co_lap"]}
+    data = {"name": "Chiến dịch mới", "starts_on": (today + timedelta(days=30)).isoformat(),
+            "ends_on": (today + timedelta(days=60)).isoformat(), "topics": ["link_la_otp", "tu_co_lap"]}
     assert auth.post("/campaigns/", {**data, "topics": []}).status_code == 422
     response = auth.post("/campaigns/", data)
     assert response.status_code == 302
     db.session.rollback()
     campaign = db.session.scalar(sa.select(Campaign).where(Campaign.name == "Chiến dịch mới"))
     assert [t.code for t in campaign.topics] == ["tu_co_lap", "link_la_otp"]  # the list's order
+    assert campaign.state == "upcoming" and campaign.standard == {"topics": ["tu_co_lap", "link_la_otp"],
+                                                                  "materials": ["leaflet"]}
     seeded = db.session.scalar(sa.select(Campaign).where(Campaign.id != campaign.id))
-    assert seeded.is_active and active_campaign(campaign.commune_id).id == seeded.id  # marked active wins
+    assert current_campaign(commune_id=campaign.commune_id).id == seeded.id  # the running one
     auth.post(f"/campaigns/{campaign.id}/topics", {"move": campaign.topics[1].id, "dir": "up"})
     db.session.rollback()
     assert [t.code for t in db.session.get(Campaign, campaign.id).topics] == ["link_la_otp", "tu_co_lap"]
-    auth.post(f"/campaigns/{campaign.id}/topics", {"activate": "1"})
-    db.session.rollback()
-    assert active_campaign(campaign.commune_id).id == campaign.id
-    assert not db.session.get(Campaign, seeded.id).is_active  # one mark at a time
-    db.session.get(Campaign, campaign.id).is_active = False
-    db.session.commit()
-    assert active_campaign(campaign.commune_id).id == campaign.id  # no mark: its dates include today
+    assert auth.post(f"/campaigns/{campaign.id}/topics", {"activate": "1"}).status_code == 400  # no marks
+
 
 def _topic_added_later(auth, code: str = "dau_tu_ao") -> Campaign:
     """The campaign with `code` taken out and added again after its start (by quantri, signed
     in): every household warned in it needs a re-warning on that topic."""
-    campaign = active_campaign(user("chihuy").commune_id)
+    campaign = current_campaign(user("chihuy"))
     if code in {t.code for t in campaign.topics}:  # make room for a mid-campaign addition
         link = next(ct for ct in campaign.campaign_topics if ct.topic.code == code)
         campaign.campaign_topics.remove(link)
@@ -53,7 +50,7 @@ def _topic_added_later(auth, code: str = "dau_tu_ao") -> Campaign:
 
 
 def test_topic_added_mid_campaign_lists_households_to_warn_again(client, auth, db_session):
-    campaign = active_campaign(user("chihuy").commune_id)
+    campaign = current_campaign(user("chihuy"))
     warned = db.session.scalars(sa.select(Visit.household_id).where(
         Visit.campaign_id == campaign.id, Visit.outcome == "warned", Visit.replaced_at.is_(None)).distinct()).all()
     assert warned
@@ -98,7 +95,7 @@ def test_admin_adds_a_topic_then_uses_it(client, auth, db_session):
 
 
 def test_moving_an_unknown_topic_is_a_400_with_a_message(client, auth, db_session):
-    campaign = active_campaign(user("chihuy").commune_id)
+    campaign = current_campaign(user("chihuy"))
     auth.login("quantri")
     for move in ("abc", str(10**6), "-1"):
         response = auth.post(f"/campaigns/{campaign.id}/topics", {"move": move, "dir": "up"})

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from fieldapp.campaigns.services import active_campaign
+from fieldapp.campaigns.services import current_campaign
 from fieldapp.coverage.goals import Goal
 from fieldapp.extensions import db
 from fieldapp.models import AuditEvent, Visit
@@ -62,7 +62,7 @@ def test_the_village_table_says_who_is_in_charge(client, auth, db_session):
 
 
 def test_a_village_target_and_deadline(client, auth, db_session):
-    campaign = active_campaign(village("T04").commune_id)
+    campaign = current_campaign(commune_id=village("T04").commune_id)
     t04, t05 = village("T04"), village("T05")
     auth.login("chihuy")
     url = f"/campaigns/{campaign.id}/targets"

@@ -44,4 +44,4 @@ def by_village(campaign_id: int) -> dict[str, Counter]:
 def campaign_id() -> int:
     from fieldapp.models import Campaign
 
-    return db.session.scalar(sa.select(Campaign.id).where(Campaign.is_active))
+    return db.session.scalar(sa.select(Campaign.id).order_by(Campaign.id))

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from tests.conftest import csrf_from
 from tests.ops.cluster import LEASE_SECONDS, Cluster, Phone
+from tests.sync.helpers import vn_time
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)]
 
@@ -45,7 +46,7 @@ def _households(engine, villages: tuple[str, ...]) -> tuple[int, list[str]]:
 def _visit(phone: Phone, household: str, campaign: int) -> dict:
     phone.seq += 1
     return {"id": str(uuid.uuid4()), "type": "visit", "seq": phone.seq,
-            "recorded_at": "2025-11-12T09:15:00+07:00",
+            "recorded_at": vn_time(),
             "data": {"household_id": household, "campaign_id": campaign, "outcome": "warned",
                      "topics": ["tu_co_lap"], "materials": ["leaflet"], "people_reached": 2,
                      "youth_reached": 0, "commitment_signed": False, "companions": [], "note": "",

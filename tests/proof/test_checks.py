@@ -9,14 +9,15 @@ import sqlalchemy as sa
 from fieldapp.models import Household, LearntPoint, VisitCheck
 from fieldapp.proof import checks
 from tests.helpers import households_of
-from tests.sync.helpers import campaign_id, send, statuses, visit_entry
+from tests.sync.helpers import campaign_id, send, statuses, visit_entry, vn_time
 
 API_KEYS = {"id", "household_id", "outcome", "recorded_at", "received_at", "by", "topics", "materials",
             "in_force", "superseded_by", "checks", "verification"}
 
 
 def _at(h, m=0, s=0, day=12):
-    return f"2025-11-{day:02d}T{h:02d}:{m:02d}:{s:02d}+07:00"
+    """A device time on a day of the demo's campaign, `day` 12 being twelve days ago."""
+    return vn_time(24 - day, f"{h:02d}:{m:02d}:{s:02d}")
 
 
 def _codes(client, entry) -> dict:
@@ -77,7 +78,7 @@ def test_a_visit_at_the_house_in_daytime_received_at_once_has_no_checks(make_app
 
 def test_visit_api_has_the_contract_shape_and_is_scoped(client, auth, db_session):
     home = households_of("T01")[5]
-    entry = visit_entry(home.id, campaign_id(), lat=None, lon=None, accuracy_m=None)
+    entry = visit_entry(home.id, campaign_id(), recorded_at=_at(9, 15), lat=None, lon=None, accuracy_m=None)
     assert client.get(f"/api/visits/{entry['id']}").status_code == 401
     auth.login("cskv1")
     send(client, [entry])
@@ -85,7 +86,7 @@ def test_visit_api_has_the_contract_shape_and_is_scoped(client, auth, db_session
     body = answer.get_json()
     assert answer.status_code == 200 and set(body) == API_KEYS
     assert body["household_id"] == str(home.id) and body["outcome"] == "warned"
-    assert body["recorded_at"] == "2025-11-12T09:15:00+07:00" and body["received_at"].endswith("Z")
+    assert body["recorded_at"] == _at(9, 15) and body["received_at"].endswith("Z")
     assert body["by"] == ["cskv1"] and body["topics"] == ["tu_co_lap"] and body["materials"] == ["leaflet"]
     assert body["in_force"] is True and body["superseded_by"] is None
     assert [c["code"] for c in body["checks"]] == ["no_fix", "late_entry"]
@@ -152,7 +153,7 @@ def test_a_correction_carries_the_checks_of_the_visit_it_replaces(client, auth, 
     from tests.helpers import user
 
     home = households_of("T01")[3]
-    entry = visit_entry(home.id, campaign_id(), lat=home.lat + 0.01, lon=home.lon, accuracy_m=5)
+    entry = visit_entry(home.id, campaign_id(), recorded_at=_at(9), lat=home.lat + 0.01, lon=home.lon, accuracy_m=5)
     auth.login("cskv1")
     send(client, [entry])
     db_session.rollback()

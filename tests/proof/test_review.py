@@ -5,11 +5,11 @@ import sqlalchemy as sa
 
 from fieldapp.models import CheckReview, Household, LearntPoint
 from tests.helpers import households_of
-from tests.sync.helpers import campaign_id, send, statuses, visit_entry
+from tests.sync.helpers import campaign_id, send, statuses, visit_entry, vn_time
 
 
 def _far(home, seq, minute=0, **data):
-    return visit_entry(home.id, campaign_id(), seq, recorded_at=f"2025-11-12T{9 + seq:02d}:{minute:02d}:00+07:00",
+    return visit_entry(home.id, campaign_id(), seq, recorded_at=vn_time(12, f"{9 + seq:02d}:{minute:02d}:00"),
                        lat=home.lat + 0.02, lon=home.lon, accuracy_m=10, **data)
 
 
@@ -77,7 +77,7 @@ def test_the_commander_accepts_or_clears_a_learnt_location(client, auth, db_sess
     homes = households_of("T02")[:2]
     db_session.execute(sa.update(Household).where(Household.id.in_([h.id for h in homes])).values(lat=None, lon=None))
     db_session.commit()
-    entries = [visit_entry(h.id, campaign_id(), n, recorded_at=f"2025-11-12T{9 + 2 * n:02d}:00:00+07:00",
+    entries = [visit_entry(h.id, campaign_id(), n, recorded_at=vn_time(12, f"{9 + 2 * n:02d}:00:00"),
                            lat=15.3 + n / 100, lon=108.7, accuracy_m=8) for n, h in enumerate(homes)]
     _sync_as(client, auth, "cskv1", entries)
     auth.login("cskv1")

@@ -13,11 +13,11 @@ import sqlalchemy as sa
 from fieldapp.models import Verification, VerificationDraw
 from fieldapp.proof import sample
 from tests.helpers import households_of, user
-from tests.sync.helpers import campaign_id, send, statuses, visit_entry
+from tests.sync.helpers import campaign_id, send, statuses, visit_entry, vn_time
 
 
 def _warn(client, auth, username, homes, hour=8):
-    entries = [visit_entry(h.id, campaign_id(), n, recorded_at=f"2025-11-20T{hour:02d}:{n:02d}:00+07:00",
+    entries = [visit_entry(h.id, campaign_id(), n, recorded_at=vn_time(10, f"{hour:02d}:{n:02d}:00"),
                            lat=h.lat, lon=h.lon, accuracy_m=8) for n, h in enumerate(homes)]
     auth.login(username)
     assert statuses(send(client, entries)) == ["created"] * len(entries)

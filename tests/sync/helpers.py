@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import sqlalchemy as sa
+
+from fieldapp.timeutil import today_vn
 
 from fieldapp.extensions import db
 from fieldapp.models import Campaign
@@ -13,10 +16,15 @@ def campaign_id() -> int:
     return db.session.scalar(sa.select(Campaign.id).order_by(Campaign.id))
 
 
+def vn_time(days_ago: int = 1, clock: str = "09:15:00") -> str:
+    """A device time with its offset on a day of the demo's campaign (which runs around today)."""
+    return f"{(today_vn() - timedelta(days=days_ago)).isoformat()}T{clock}+07:00"
+
+
 def visit_entry(household_id, campaign: int, seq: int = 1, entry_id=None, **data) -> dict:
     return {
         "id": str(entry_id or uuid.uuid4()), "type": "visit", "seq": seq,
-        "recorded_at": data.pop("recorded_at", "2025-11-12T09:15:00+07:00"),
+        "recorded_at": data.pop("recorded_at", vn_time()),
         "data": {"household_id": str(household_id), "campaign_id": campaign, "outcome": "warned",
                  "topics": ["tu_co_lap"], "materials": ["leaflet"], "people_reached": 3,
                  "youth_reached": 1, "commitment_signed": False, "companions": [], "note": "",
@@ -27,7 +35,7 @@ def visit_entry(household_id, campaign: int, seq: int = 1, entry_id=None, **data
 def household_entry(village_id: int, seq: int = 1, entry_id=None, **data) -> dict:
     return {
         "id": str(entry_id or uuid.uuid4()), "type": "household", "seq": seq,
-        "recorded_at": "2025-11-12T10:00:00+07:00",
+        "recorded_at": vn_time(clock="10:00:00"),
         "data": {"village_id": village_id, "head_name": "Trần Thị Mai", "address": "Ngõ 3",
                  "members": 4, "youth": 1, "lat": 15.1, "lon": 108.8, **data},
     }

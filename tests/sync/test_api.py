@@ -51,7 +51,8 @@ def test_the_quarantine_page_is_audited_and_paged(client, auth, db_session):
     from fieldapp.models import AuditEvent
 
     auth.login("cskv1")
-    send(client, [visit_entry(households_of("T01")[0].id, campaign_id(), seq=n, outcome="bogus") for n in range(51)])
+    send(client, [visit_entry(households_of("T01")[0].id, campaign_id(), seq=n, outcome="bogus", note=f"lần {n}")
+                  for n in range(51)])
     client.post("/logout", data={"csrf_token": auth.token()})
     auth.login("chihuy")
     first = client.get("/sync/quarantine").get_data(as_text=True)

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 
 from fieldapp.models import Household, QuarantinedEntry, SyncReceipt, Visit
 from fieldapp.sync import entries as sync_entries
+from fieldapp.timeutil import today_vn
 from tests.helpers import households_of, village, visits_of
-from tests.sync.helpers import campaign_id, household_entry, send, statuses, visit_entry
+from tests.sync.helpers import campaign_id, household_entry, send, statuses, visit_entry, vn_time
 
 
 def _landed(db_session, *entries) -> list[int]:
@@ -38,7 +39,7 @@ def test_a_retry_after_a_lost_answer_is_a_duplicate_and_writes_nothing(client, a
     assert statuses(answer) == ["duplicate"] and answer.get_json()["results"][0]["id"] == entry["id"]
     visit = _visit(db_session, entry)
     assert (visit.device_id, visit.seq, visit.recorded_offset_min) == ("phone-1", 17, 420)
-    assert visit.recorded_at == datetime(2025, 11, 12, 2, 15)
+    assert visit.recorded_at == datetime.combine(today_vn() - timedelta(days=1), time(2, 15))
     assert visit.received_at > visit.recorded_at and visit.topics == ["tu_co_lap"]
     assert _count(db_session, SyncReceipt, SyncReceipt.entry_id == uuid.UUID(entry["id"])) == 1
 
@@ -117,21 +118,23 @@ def test_a_household_added_offline_then_visited_in_the_same_batch(client, auth, 
     assert [str(v.id) for v in visits_of(uuid.UUID(new["id"]))] == [visit["id"]]
 
 
-def test_device_clocks_in_1970_and_2099_are_stored_as_sent(client, auth, db_session):
+def test_device_times_outside_the_campaign_or_without_offset_are_quarantined(client, auth, db_session):
     hs = households_of("T05")
     cid = campaign_id()
     batch = [visit_entry(hs[0].id, cid, recorded_at="1970-01-01T00:00:00+07:00"),
              visit_entry(hs[1].id, cid, recorded_at="2099-12-31T23:59:59-05:30"),
              visit_entry(hs[2].id, cid, recorded_at="2025-11-12T09:15:00"),
-             visit_entry(hs[3].id, cid, recorded_at="12/11/2025")]
+             visit_entry(hs[3].id, cid, recorded_at="12/11/2025"),
+             visit_entry(hs[4].id, cid, recorded_at=vn_time(2, "23:30:00").replace("+07:00", "-05:30"))]
     auth.login("cskv1")
     results = send(client, batch).get_json()["results"]
-    assert [r["status"] for r in results] == ["created", "created", "quarantined", "quarantined"]
-    assert "recorded_at" in results[2]["errors"]
-    old, future = _visit(db_session, batch[0]), _visit(db_session, batch[1])
-    assert (old.recorded_at, old.recorded_offset_min) == (datetime(1969, 12, 31, 17, 0), 420)
-    assert (future.recorded_at, future.recorded_offset_min) == (datetime(2100, 1, 1, 5, 29, 59), -330)
-    assert old.received_at.year >= 2025
+    assert [r["status"] for r in results] == ["quarantined"] * 4 + ["created"]
+    assert all("recorded_at" in r["errors"] for r in results[:4])
+    assert "01/01/1970 nằm ngoài thời gian của chiến dịch" in results[0]["errors"]["recorded_at"]
+    assert _visit(db_session, batch[0]) is None and _visit(db_session, batch[1]) is None
+    # Stored as sent, offset and all: 23:30 at UTC-5:30 is the next morning in Vietnam.
+    stored = _visit(db_session, batch[4])
+    assert (stored.recorded_at.time(), stored.recorded_offset_min) == (time(5, 0), -330)
 
 
 def test_households_outside_the_area_are_quarantined(client, auth, db_session):

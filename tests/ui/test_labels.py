@@ -41,3 +41,26 @@ def test_error_pages_have_a_title_in_words(client, auth, db_session):
     auth.login("cskv1")
     answer = client.get("/no-such-page")
     assert answer.status_code == 404 and "<title>Lỗi 404 · Từng Nhà</title>" in answer.get_data(as_text=True)
+
+
+def test_the_three_refusals_are_three_different_words(client, auth, db_session):
+    """The household's refusal (an outcome), the server's (an entry it returned) and an
+    import's (a file rejected) are said differently, and "Từ chối" says none of them."""
+    import json
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    from fieldapp.labels import IMPORT_RUN_STATUSES, OUTCOMES
+
+    auth.login("cskv1")
+    page = client.get("/villages/").get_data(as_text=True)
+    labels = json.loads(re.search(r'<script type="application/json" id="tn-labels">(.*?)</script>', page).group(1))
+    words = {labels["o_refused"], labels["quarantined"]}
+    with client.application.test_request_context():
+        assert OUTCOMES.label("refused") == labels["o_refused"] == "Không tiếp"
+        words.add(IMPORT_RUN_STATUSES.label("refused"))
+    assert words == {"Không tiếp", "Máy chủ trả lại", "Tệp bị loại"}
+    catalogue = Path(client.application.root_path) / "translations/vi/LC_MESSAGES/messages.po"
+    with catalogue.open("rb") as po:
+        assert not [m.id for m in read_po(po) if "Từ chối" in str(m.string)]

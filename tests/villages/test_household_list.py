@@ -49,12 +49,14 @@ def test_status_filter_lists_only_that_status(client, auth, db_session):
     assert rows and set(rows) == {"not_visited"}
 
 
-def test_households_with_youths_come_first(client, auth, db_session):
-    youth = {str(h.id): h.youth for h in households_of("T02")}
+def test_households_come_in_walking_order_with_youths_badged(client, auth, db_session):
+    from fieldapp.coverage.walk import walk_key
+
+    homes = households_of("T02")
     auth.login("cskv1")
-    order = ROW.findall(client.get(f"/villages/{village('T02').id}").get_data(as_text=True))
-    flags = [youth[i] > 0 for i in order]
-    assert flags == sorted(flags, reverse=True)
+    html = client.get(f"/villages/{village('T02').id}").get_data(as_text=True)
+    assert ROW.findall(html) == [str(h.id) for h in sorted(homes, key=walk_key)]
+    assert html.count('class="yb"') == sum(1 for h in homes if h.youth)
 
 
 def test_htmx_search_returns_only_the_list_fragment(client, auth, db_session):

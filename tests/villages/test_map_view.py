@@ -16,7 +16,7 @@ def test_the_map_view_is_scoped_like_the_list(client, auth, db_session):
     assert "htmx.min.js" not in html  # the map needs no htmx: its buttons go through the outbox
     assert client.get(f"/villages/{t06.id}/map").status_code == 404
     listing = client.get(f"/villages/{t01.id}").get_data(as_text=True)
-    assert f'href="/villages/{t01.id}/map"' in listing and "leaflet" not in listing
+    assert f'href="/villages/{t01.id}/map"' in listing and "vendor/leaflet" not in listing  # (m_leaflet: "Tờ rơi")
     assert client.get("/villages/map").status_code == 200  # the offline copy, no village in it
 
 
