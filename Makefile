@@ -39,7 +39,9 @@ db: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 
-# One job worker beside the web server; both stop together (Ctrl-C or SIGTERM).
+# One job worker beside the web server; both stop together (Ctrl-C or SIGTERM). No control
+# socket: another server on the same machine (another checkout, another port) never takes
+# over this one's.
 serve:
 	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/gunicorn --workers 2 --threads 4 --no-control-socket --bind 0.0.0.0:$(PORT) 'fieldapp:create_app()'

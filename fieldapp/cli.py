@@ -5,7 +5,8 @@ from importlib import import_module
 
 from flask import Flask
 
-COMMAND_MODULES = ("auth.cli", "demo.cli", "register.cli", "accountability.cli", "proof.cli", "jobs.cli")
+COMMAND_MODULES = ("auth.cli", "demo.cli", "register.cli", "accountability.cli", "proof.cli", "jobs.cli",
+                   "backup.cli")
 
 
 def init_app(app: Flask) -> None:

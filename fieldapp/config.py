@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -30,19 +29,24 @@ def load(app: Flask, overrides: dict | None) -> None:
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=os.environ.get("SESSION_COOKIE_SECURE") == "1",
-        REMEMBER_COOKIE_HTTPONLY=True,
-        REMEMBER_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_DURATION=timedelta(days=30),
-        PERMANENT_SESSION_LIFETIME=timedelta(days=14),
+        # Behind an HTTPS reverse proxy: trust its X-Forwarded-* headers (one hop) and send
+        # every cookie (session, remember) with Secure unless SESSION_COOKIE_SECURE=0 says not.
+        BEHIND_PROXY=os.environ.get("BEHIND_PROXY") == "1",
+        SESSION_COOKIE_SECURE=os.environ.get(
+            "SESSION_COOKIE_SECURE", os.environ.get("BEHIND_PROXY", "0")) == "1",
+        PREFERRED_URL_SCHEME="https" if os.environ.get("BEHIND_PROXY") == "1" else "http",
+        # Sign-in sessions (auth.sessions): idle timeouts by role and an absolute lifetime.
+        SESSION_IDLE_MINUTES=int(os.environ.get("SESSION_IDLE_MINUTES", "480")),
+        ADMIN_SESSION_IDLE_MINUTES=int(os.environ.get("ADMIN_SESSION_IDLE_MINUTES", "60")),
+        SESSION_MAX_DAYS=int(os.environ.get("SESSION_MAX_DAYS", "30")),
         WTF_CSRF_TIME_LIMIT=None,  # offline outboxes send hours later; the session bounds it
         WTF_CSRF_HEADERS=["X-CSRFToken", "X-CSRF-Token"],
         BABEL_DEFAULT_LOCALE="vi",
         BABEL_DEFAULT_TIMEZONE="Asia/Ho_Chi_Minh",
         LANGUAGES=("vi", "en"),
+        # Failed sign-ins, counted in the database (auth.throttle): per account, per address.
         LOGIN_RATE_LIMIT=os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;20 per hour"),
-        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        RATELIMIT_HEADERS_ENABLED=True,
+        LOGIN_ADDRESS_RATE_LIMIT=os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "30 per minute;200 per hour"),
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_MIMETYPES=[
             "text/html", "text/css", "text/csv", "application/javascript", "text/javascript",
@@ -53,10 +57,23 @@ def load(app: Flask, overrides: dict | None) -> None:
         COMPRESS_STREAMS=False,
         UNDO_SECONDS=8,
         LOG_LEVEL=os.environ.get("LOG_LEVEL", "INFO"),
-        # A job's worker renews its lease every third of this; a lease left to expire means
-        # the worker died, and the job is queued again (or failed after its last attempt).
-        JOB_LEASE_SECONDS=float(os.environ.get("JOB_LEASE_SECONDS", "30")),
+        # Sync entries the server refuses are kept for review: at most this many per person in
+        # any 24 hours (then the batch answers 429), each at most this large.
+        QUARANTINE_PER_DAY=int(os.environ.get("QUARANTINE_PER_DAY", "500")),
+        QUARANTINE_ENTRY_BYTES=int(os.environ.get("QUARANTINE_ENTRY_BYTES", "16384")),
+        # Request bodies: at most this much anywhere, chunked or not; uploads of register files
+        # up to IMPORT_MAX_BYTES (checked, then bounded in rows, before anything is written).
+        MAX_CONTENT_LENGTH=int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1024 * 1024))),
+        IMPORT_MAX_BYTES=int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024))),
+        IMPORT_MAX_ROWS=int(os.environ.get("IMPORT_MAX_ROWS", "200000")),
+        # Leases (fieldapp.leases): a job's, and an import's lock on its commune. Their holder
+        # renews them every third of this; one left to expire means the holder died: its job
+        # is queued again (or failed after its last attempt) and its commune is free.
+        LEASE_SECONDS=float(os.environ.get("LEASE_SECONDS", os.environ.get("JOB_LEASE_SECONDS", "30"))),
         WORKER_POLL_SECONDS=float(os.environ.get("WORKER_POLL_SECONDS", "1")),
+        # Phones keep the entries the server acknowledged this many days (cleared at logout),
+        # to send again what a restore from a backup lost.
+        SYNC_KEEP_SENT_DAYS=int(os.environ.get("SYNC_KEEP_SENT_DAYS", "30")),
         MAP_TILE_URL=os.environ.get("MAP_TILE_URL", ""),
         MAP_TILE_ATTRIBUTION=os.environ.get("MAP_TILE_ATTRIBUTION", ""),
         # The province's base map as one MBTiles file, served at /tiles/{z}/{x}/{y}; phones keep
@@ -88,5 +105,9 @@ def load(app: Flask, overrides: dict | None) -> None:
     )
     if overrides:
         app.config.update(overrides)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # A database host that drops packets must fail in seconds (503), not hang a worker.
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        options.setdefault("connect_args", {}).setdefault("connect_timeout", 5)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)

@@ -1,49 +1,23 @@
-"""Error answers: JSON for /api/*, a friendly Vietnamese page otherwise; 500 rolls back.
+"""Error answers: JSON for /api/*, a friendly Vietnamese page otherwise.
 
-A database or disk that cannot take a write right now is not a bug: it answers 503 with
-`Retry-After`, so phones keep their entries and try again, and load balancers and people
-wait (see `unavailable`)."""
+A failure that passes (`faults.unavailable`: the database busy, deadlocked, full, read-only,
+unreachable) answers 503 with `Retry-After`, so phones keep their entries and try again, and
+load balancers and people wait; anything else unexpected answers 500. Both roll back, and
+neither touches the database again: the answer is drawn without the user (the language comes
+from the browser's session, the page has no menu), because the database may be what failed.
+"""
 from __future__ import annotations
 
-import errno
-
-import sqlalchemy as sa
-from flask import Flask, g, jsonify, render_template
+from flask import Flask, current_app, g, jsonify, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from . import faults
 from .extensions import db
+from .faults import unavailable  # noqa: F401 — the classification, for callers of errors
 from .security import is_api_request
-
-RETRY_AFTER = {"busy": 5, "database": 15, "storage": 60}  # seconds
-_SQLITE = {"database is locked": "busy", "database table is locked": "busy",
-           "database or disk is full": "storage", "readonly database": "storage",
-           "disk i/o error": "storage", "unable to open database file": "database"}
-_PG_STATES = {"53300": "busy", "40001": "busy", "40P01": "busy", "55P03": "busy", "57014": "busy",
-              "25006": "storage", "53": "storage", "57P": "database", "08": "database"}
-_OS_ERRNOS = {errno.ENOSPC: "storage", errno.EROFS: "storage", errno.EDQUOT: "storage", errno.EIO: "storage"}
-
-
-def unavailable(exc: BaseException) -> str | None:
-    """Why a write cannot be done now: "busy" (locked, too many connections), "storage"
-    (disk full, read-only, I/O error), "database" (cannot connect); None for anything else."""
-    if isinstance(exc, sa.exc.TimeoutError):  # every pooled connection busy
-        return "busy"
-    if isinstance(exc, OSError):
-        return _OS_ERRNOS.get(exc.errno)
-    if not isinstance(exc, sa.exc.DBAPIError):
-        return None
-    if exc.connection_invalidated:
-        return "database"
-    orig, module = exc.orig, type(exc.orig).__module__
-    if module.startswith("sqlite3"):
-        return next((kind for text, kind in _SQLITE.items() if text in str(orig).lower()), None)
-    state = getattr(orig, "sqlstate", None)
-    if state is None:  # psycopg's own error, no server state: the connection failed
-        return "database" if module.startswith("psycopg") and isinstance(exc, sa.exc.OperationalError) else None
-    return next((kind for prefix, kind in _PG_STATES.items() if state.startswith(prefix)), None)
 
 
 def _messages() -> dict[int, str]:
@@ -76,11 +50,34 @@ def _answer(code: int, message: str | None = None, error: str | None = None):
     message = message or _messages().get(code, _("Error"))
     if is_api_request():
         return jsonify(error=error or str(code), message=message), code
+    template = "errors/failing.html" if g.get("failing") else "errors/error.html"
     try:
-        return render_template("errors/error.html", code=code, message=message), code
-    except Exception:  # the page's menu needs the database that just failed: say it plainly
-        db.session.rollback()
+        return render_template(template, code=code, message=message), code
+    except Exception:  # noqa: BLE001 — the last resort: say it plainly
         return f"<!doctype html><title>{code}</title><h1>{escape(message)}</h1>", code
+
+
+def _rollback() -> None:
+    """End the failed transaction; a connection that is gone has nothing to roll back."""
+    g.failing = True  # from here on nothing reads the database (see i18n.select_locale)
+    if "_login_user" not in g:  # nor loads the user (Flask-Login would, for any template)
+        g._login_user = current_app.login_manager.anonymous_user()
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 — the failure being answered is the one worth logging
+        pass
+
+
+def failure(exc: Exception, app: Flask):
+    """503 + Retry-After for a failure that passes, else 500; the traceback logged sparingly."""
+    _rollback()
+    why = faults.unavailable(exc)
+    if why is None:
+        faults.log_failure(app.logger, exc, "Unhandled error")
+        return _answer(500)
+    faults.log_failure(app.logger, exc, f"Cannot be done now ({why}), answered 503")
+    body, code = _answer(503, _unavailable_messages()[why], error=why)
+    return body, code, {"Retry-After": str(faults.RETRY_AFTER[why])}
 
 
 def init_app(app: Flask) -> None:
@@ -92,22 +89,12 @@ def init_app(app: Flask) -> None:
     def _http(exc: HTTPException):
         if exc.code == 429:
             return _answer(429)
+        if (exc.code or 500) >= 500:  # e.g. an error inside another error's handling
+            _rollback()
         # A description passed to abort() is ours and meant for people; werkzeug's are not.
         custom = exc.description if exc.description != type(exc).description else None
         return _answer(exc.code or 500, custom)
 
     @app.errorhandler(Exception)
     def _internal(exc: Exception):
-        """A database or disk that cannot write now: a retryable 503; anything else: 500."""
-        db.session.rollback()
-        g.read_only = True  # the error page may read (menu, user) without the write lock
-        kind = unavailable(exc)
-        if kind is None:
-            app.logger.exception("Unhandled error")
-            return _answer(500)
-        if kind == "busy":
-            app.logger.warning("Database busy: %s", exc)
-        else:
-            app.logger.error("Cannot write (%s): %s", kind, exc)
-        body, code = _answer(503, _unavailable_messages()[kind], error=kind)
-        return body, code, {"Retry-After": str(RETRY_AFTER[kind])}
+        return failure(exc, app)

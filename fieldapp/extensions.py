@@ -7,8 +7,6 @@ from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_htmx import HTMX
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -38,7 +36,9 @@ csrf = CSRFProtect()
 babel = Babel()
 htmx = HTMX()
 compress = Compress()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+BUSY_TIMEOUT_MS = 5000  # how long a SQLite writer waits for the lock before "database is locked"
 
 
 @event.listens_for(Engine, "connect")
@@ -48,7 +48,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cur = dbapi_connection.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=5000")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
         # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN.
@@ -72,9 +72,15 @@ def _sqlite_begin(conn) -> None:
     # at once with "database is locked" when another request committed between its first
     # read and its write. Commands and migrations keep the deferred BEGIN, and so do views
     # marked `reads_only` (between their `writing()` blocks) and an error page drawn after
-    # the lock timed out (`g.read_only`).
+    # the lock timed out (`g.read_only`). A view marked `waits_at_most` waits less for the
+    # lock (then answers 503 with Retry-After: errors.py).
     if conn.dialect.name == "sqlite":
-        immediate = has_request_context() and not g.get("read_only")
+        in_request = has_request_context()
+        wait = g.get("lock_wait_ms") if in_request else None
+        if conn.info.get("lock_wait_ms") != wait:  # the pooled connection remembers its setting
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={int(wait or BUSY_TIMEOUT_MS)}")
+            conn.info["lock_wait_ms"] = wait
+        immediate = in_request and not g.get("read_only")
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
@@ -85,6 +91,16 @@ def reads_only(view):
     Put it directly under the route decorator."""
     view.reads_only = True
     return view
+
+
+def waits_at_most(milliseconds: int):
+    """Mark a view that waits at most this long for SQLite's write lock (a sync during a
+    register import): longer, and it answers 503 with Retry-After instead of holding the
+    phone. Put it directly under the route decorator."""
+    def mark(view):
+        view.lock_wait_ms = milliseconds
+        return view
+    return mark
 
 
 @contextmanager
@@ -105,6 +121,8 @@ def _mark_read_only() -> None:
     view = current_app.view_functions.get(request.endpoint or "")
     if getattr(view, "reads_only", False):
         g.read_only = True
+    if wait := getattr(view, "lock_wait_ms", None):
+        g.lock_wait_ms = wait
 
 
 def on_this_database(obj, _name, _type, _reflected, _compare_to) -> bool:
@@ -125,7 +143,6 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     htmx.init_app(app)
     compress.init_app(app)
-    limiter.init_app(app)
 
 
 def refresh_statistics() -> None:

@@ -56,7 +56,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
     def pre_validate(self, form):
-        known = {str(value) for value, *_ in self.iter_choices()}
+        known = {str(c.value if isinstance(c, SelectChoice) else c[0]) for c in self.choices or ()}
         if unknown := [v for v in (self.data or []) if str(v) not in known]:
             raise ValidationError(_l("Unknown choice: %(values)s", values=", ".join(map(str, unknown))))
 

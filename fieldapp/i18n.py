@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel.numbers import get_group_symbol
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_login import current_user
 
@@ -18,6 +18,8 @@ def select_locale() -> str:
     if (lang := request.args.get("lang")) in languages:
         session["lang"] = lang
         return lang
+    if g.get("failing"):  # an error answer reads nothing from the database (errors.py)
+        return session.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"]
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
     return session.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"]

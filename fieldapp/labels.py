@@ -135,6 +135,7 @@ AUDIT_ACTIONS = Codes(
     campaign_topic_add=_l("Added a topic to a campaign"), campaign_topic_move=_l("Reordered topics"),
     topic_create=_l("Created a topic"), rewarn_view=_l("Viewed the re-warning list"),
     user_create=_l("Created an account"), user_update=_l("Changed an account"),
+    sessions_end=_l("Signed an account out of every device"), password_change=_l("Changed own password"),
     quarantine_resolve=_l("Resolved an entry to review"), village_review=_l("Reviewed a village"),
     check_review=_l("Reviewed a flagged visit"), point_accept=_l("Accepted a learnt location"),
     point_clear=_l("Cleared a learnt location"), sample_draw=_l("Drew the verification sample"),
@@ -167,7 +168,8 @@ AUDIT_DETAILS = Codes(
     materials=_l("materials"), reason=_l("reason"), visit=_l("visit"),
     verdict=_l("verdict"), result=_l("result"), sampled=_l("sampled"), bytes=_l("bytes"),
     change=_l("change"), date_from=_l("from"), date_to=_l("to"), q=_l("search"), status=_l("status"),
-    age=_l("age"), note=_l("note"), villages=_l("villages"),
+    age=_l("age"), note=_l("note"), villages=_l("villages"), sessions=_l("sessions ended"),
+    import_previews=_l("import previews deleted"),
 )
 
 

@@ -1,20 +1,24 @@
 """Every model in one namespace, for migrations, the shell and the tests."""
 from .accountability.models import AuditEvent, Incident, VillageReview
-from .auth.models import Assignment, User
+from .auth.models import Assignment, User, UserSession
+from .auth.throttle import SignInFailure
+from .backup.models import RestoreEpoch
 from .campaigns.models import Campaign, CampaignTopic, Topic
 from .changes.models import RegisterChange
 from .households.models import DuplicateDismissal, Household, HouseholdMember, HouseholdMerge
 from .jobs.models import Job, StoredFile, Worker
 from .photos.models import CommitmentPhoto
 from .proof.models import CheckReview, LearntPoint, Verification, VerificationDraw, VisitCheck
+from .leases import Lease
 from .register.models import Commune, ImportRun, Village
 from .sync.models import QuarantinedEntry, SyncReceipt
 from .visits.models import Visit, VisitMaterial, VisitTopic, VisitWithdrawal, visit_companions
 
 __all__ = [
     "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "DuplicateDismissal", "Household",
-    "HouseholdMember", "HouseholdMerge", "ImportRun", "Incident", "Job", "QuarantinedEntry", "RegisterChange",
-    "StoredFile", "SyncReceipt", "Topic", "User", "Village", "VillageReview", "Visit", "VisitMaterial", "VisitTopic",
+    "HouseholdMember", "HouseholdMerge", "ImportRun", "Incident", "Job", "Lease", "QuarantinedEntry", "RegisterChange",
+    "RestoreEpoch", "SignInFailure", "StoredFile", "SyncReceipt", "Topic", "User", "UserSession", "Village",
+    "VillageReview", "Visit", "VisitMaterial", "VisitTopic",
     "VisitWithdrawal", "Worker", "visit_companions",
     "CheckReview", "CommitmentPhoto", "LearntPoint", "Verification", "VerificationDraw", "VisitCheck",
 ]

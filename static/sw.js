@@ -2,7 +2,7 @@
    caches; pages network-first with a short timeout, so a stopped or hanging server falls
    back to the cached shell, which renders villages and households from the offline pack. */
 "use strict";
-var VERSION = "v4";
+var VERSION = "v5";  // v5: hardened scripts (no inline code, lost-phone wipe)
 var STATIC = "tn-static-" + VERSION, SHELL = "tn-shell-" + VERSION;
 // Base map tiles over the user's villages: named tn-shell-… so that logout, which drops the
 // personal tn-shell caches, drops them too.

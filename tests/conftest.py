@@ -41,6 +41,7 @@ def _config(url: str, **extra) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "test-secret",
         "LOGIN_RATE_LIMIT": "1000 per minute",
+        "LOGIN_ADDRESS_RATE_LIMIT": "1000 per minute",
         "SERVER_NAME": None,
         **extra,
     }

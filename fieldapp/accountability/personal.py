@@ -4,8 +4,9 @@ household, who accessed it, and the retention purge.
 Purge: a household whose latest activity (created, updated, a visit received, an incident)
 is older than `PERSONAL_DATA_RETENTION_DAYS` loses its personal fields — head's name (a
 placeholder instead), address, phone, location, its named youths — and its visits and incidents
-lose their notes, GPS points and commitment photos (deleted); entries quarantined by sync before the cutoff lose the same fields from
-their raw copy. Counts (members, youths, visits, outcomes, topics) stay, so coverage figures
+lose their notes, GPS points and commitment photos (deleted); entries quarantined by sync before
+the cutoff lose the same fields from their raw copy; import runs lose the rows of the file they
+quote once a day old. Counts (members, youths, visits, outcomes, topics) stay, so coverage figures
 do not change. Audit events are never touched: they hold ids, not residents' personal fields.
 """
 from __future__ import annotations
@@ -91,14 +92,23 @@ def purge(retention_days: int, *, dry_run: bool = False, now=None) -> dict:
     ids = list(db.session.scalars(stale_households(cutoff)))
     counts = {"households": len(ids), "cutoff": iso_utc(cutoff), "dry_run": dry_run,
               "visits": _count(Visit, ids), "incidents": _count(Incident, ids),
-              "quarantined": _scrub_quarantined(cutoff, dry_run)}
-    if dry_run or not (ids or counts["quarantined"]):
+              "quarantined": _scrub_quarantined(cutoff, dry_run),
+              "import_previews": 0 if dry_run else _import_previews(now)}
+    if dry_run or not (ids or counts["quarantined"] or counts["import_previews"]):
         return counts
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
         _blank(chunk)
     audit.record("purge", "household", "", **counts, retention_days=retention_days)
     db.session.flush()
     return counts
+
+
+def _import_previews(now) -> int:
+    """Register files and the rows their import runs quote, kept a day at most (register.runs)."""
+    from ..register import runs
+
+    runs.sweep_files(now)
+    return runs.purge_previews(now)
 
 
 def _scrub_quarantined(cutoff, dry_run: bool) -> int:

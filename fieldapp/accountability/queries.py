@@ -6,8 +6,9 @@ The one place that computes it: the incident page, the incident list, its XLSX e
 **A visit is "in force by the end of day D"** (D a calendar day in Vietnam, UTC+7) when,
 with `cutoff = end_of_day_utc(D)` (midnight at the end of D, Vietnam time, as UTC):
 
-* the server had received it before the cutoff (`received_at < cutoff`), and
-* its visit time, as the device reported it, is before the cutoff (`recorded_at < cutoff`), and
+* the server had received it before the cutoff (`received_at < cutoff`) — its visit time
+  (`Visit.visited_at`: the device's time, or the receipt time when the device's clock ran
+  ahead of it) is then before the cutoff too — and
 * it had not been replaced by then (`replaced_at IS NULL OR replaced_at >= cutoff`)
   (`Visit.in_force_by`):
   a correction or withdrawal received after D does not rewrite what was known on D, and a
@@ -159,7 +160,7 @@ def as_json(verdict: Verdict) -> dict:
         "warned": verdict.warned,
         "status": verdict.status,
         "visits": [{
-            "id": str(v.id), "visited_at": iso_utc(v.recorded_at), "received_at": iso_utc(v.received_at),
+            "id": str(v.id), "visited_at": iso_utc(v.visited_at), "received_at": iso_utc(v.received_at),
             "outcome": v.outcome, "by": [u.username for u in v.people], "topics": v.topics,
             "youth_reached": v.youth_reached, "people_reached": v.people_reached,
             "supersedes": str(v.supersedes_id) if v.supersedes_id else None, "reason": v.reason,

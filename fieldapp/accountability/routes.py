@@ -17,7 +17,7 @@ from flask_login import current_user
 from .. import nav, paging
 from ..auth import scoping
 from ..auth.permissions import can, requires
-from ..extensions import db
+from ..extensions import db, reads_only
 from ..households.queries import find, search_terms, survivor
 from ..labels import AUDIT_ACTIONS
 from ..timeutil import today_vn
@@ -135,6 +135,7 @@ def list_document():
 
 
 @incidents.get("/new")
+@reads_only
 @requires("incidents")
 def find_household():
     """Choose the victim's household by head's name, house number, address, phone or a named

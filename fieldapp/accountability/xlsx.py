@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from ..i18n import vn_datetime
 from ..labels import INCIDENT_KINDS, VERDICTS
+from ..reports import cells
 from .wording import headline, people
 
 
@@ -48,14 +49,11 @@ def incidents_workbook(rows) -> BytesIO:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Incidents")[:31]
-    sheet.append(_headers())
+    sheet.append(cells.row(_headers()))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for incident, verdict in rows:
-        sheet.append(_row(incident, verdict))
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # names and notes are text, never formulas
+        sheet.append(cells.row(_row(incident, verdict)))  # names and notes are text, never formulas
     for row in sheet.iter_rows(min_row=2, max_col=6):
         row[0].number_format, row[5].number_format = "DD/MM/YYYY", "#,##0"
     for index, width in enumerate(WIDTHS, 1):

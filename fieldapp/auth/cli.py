@@ -11,6 +11,7 @@ from ..labels import ROLES
 from ..register.models import Village
 from ..register.services import commune_or_only
 from ..timeutil import today_vn
+from . import passwords
 from .services import assign, create_user, find_user
 
 
@@ -24,6 +25,8 @@ def create_user_command(username, role, full_name, commune_code, password):
     """Create a user with a role."""
     if find_user(username):
         raise click.ClickException(_("The username '%(name)s' is already taken.", name=username))
+    if (weak := passwords.problem(password, username)) is not None:
+        raise click.ClickException(_("Password refused: %(reason)s", reason=weak))
     commune_id = commune_or_only(code=commune_code)
     if role != "admin" and commune_id is None:
         raise click.ClickException(_("Choose the commune with --commune (its code)."))

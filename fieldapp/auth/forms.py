@@ -1,13 +1,15 @@
-"""Login form, and the forms of the users and assignments pages."""
+"""Login form, the form a person changes their own password with, and the forms of the users
+and assignments pages."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
 
 from ..forms import Form, VnDateField
 from ..labels import ROLES
 from ..timeutil import today_vn
+from .passwords import PasswordRule
 
 
 class LoginForm(Form):
@@ -16,13 +18,30 @@ class LoginForm(Form):
     remember = BooleanField(_l("Stay signed in on this phone"), default=True)
 
 
+class PasswordChangeForm(Form):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password.")),
+                                                                 Length(max=200)])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(_l("Enter a new password.")),
+                                                                 PasswordRule()])
+    confirm = PasswordField(_l("New password again"), validators=[
+        DataRequired(_l("Enter the new password again.")),
+        EqualTo("new_password", message=_l("The two new passwords differ."))])
+
+    def __init__(self, *args, account_username: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_username = account_username
+
+
 class UserForm(Form):
     full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=120)])
     title = StringField(_l("Title"), validators=[Optional(), Length(max=60)])
     role = SelectField(_l("Role"), choices=ROLES.choices)
     active = BooleanField(_l("Active (may sign in)"))
-    new_password = PasswordField(_l("New password (leave empty to keep)"),
-                                 validators=[Optional(), Length(min=8, max=200, message=_l("At least 8 characters."))])
+    new_password = PasswordField(_l("New password (leave empty to keep)"), validators=[Optional(), PasswordRule()])
+
+    def __init__(self, *args, account_username: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_username = account_username
 
 
 class NewUserForm(Form):
@@ -32,8 +51,7 @@ class NewUserForm(Form):
     full_name = StringField(_l("Full name"), validators=[Optional(), Length(max=120)])
     title = StringField(_l("Title"), validators=[Optional(), Length(max=60)])
     role = SelectField(_l("Role"), choices=ROLES.choices)
-    password = PasswordField(_l("Password"), validators=[
-        DataRequired(_l("Enter a password.")), Length(min=8, max=200, message=_l("At least 8 characters."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter a password.")), PasswordRule()])
 
 
 class AssignForm(Form):

@@ -90,3 +90,28 @@ class Assignment(db.Model):
     @classmethod
     def _overlaps(cls, first: date, last: date):
         return sa.and_(cls.starts_on <= last, sa.or_(cls.ends_on.is_(None), cls.ends_on >= first))
+
+
+class UserSession(db.Model):
+    """One signed-in browser or phone: the server's half of a sign-in (see `auth.sessions`).
+
+    The cookie carries random tokens; this row holds only their SHA-256. A row never comes
+    back to life: once `ended_at` is set (logout, "sign out of every device", a password
+    change, a disabled account, idle or too old) its cookie and remember token are dead.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    sid_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    remember_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(sa.String(20))
+    user_agent: Mapped[str] = mapped_column(sa.String(200), default="")
+    ip: Mapped[str] = mapped_column(sa.String(45), default="")
+
+    user: Mapped[User] = relationship()

@@ -13,38 +13,34 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
 from .. import nav, paging
+from ..forms import Form
 from ..accountability import audit
-from ..extensions import db, limiter, reads_only
+from ..backup import epoch
+from ..extensions import db, reads_only
 from ..labels import ROLES
 from ..register.models import Village
 from ..register.services import commune_or_only
+from ..security import signed_out_answer
 from ..timeutil import iso_utc, today_vn, utcnow
-from . import scoping
+from . import account, scoping, sessions, throttle
 from .forms import AssignForm, EndForm, LoginForm, NewUserForm, UserForm
 from .models import Assignment, User
 from .permissions import public, requires
-from .services import assign, create_user, find_user, home_url
+from .services import assign, create_user, find_user, home_url, normalise_username, password_matches, set_password
 
 bp = Blueprint("auth", __name__)
+bp.record_once(lambda state: state.app.register_blueprint(account.bp))  # /account, "sign out of every device"
 USERS_PER_PAGE = 25
 ASSIGNMENTS_PER_PAGE = 20
 
 nav.add("auth.users", _l("Users"), order=64)
 nav.add("auth.assignments", _l("Assignments"), order=62)
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _login_key() -> str:
-    return f"{request.remote_addr}:{(request.form.get('username') or '').strip().lower()}"
 
 
 def _safe_next(target: str | None) -> str:
@@ -67,34 +63,47 @@ def home():
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, key_func=_login_key, methods=["POST"],
-               deduct_when=lambda response: response.status_code != 302)
 def login():
-    """Sign in; failed attempts per address and username are limited (429 with a message)."""
+    """Sign in. Failed attempts are counted per account and per address in the database
+    (`auth.throttle`); past a limit the form answers 429 with Retry-After, before any password
+    is checked."""
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = find_user(form.username.data)
-        if user and user.active and user.check_password(form.password.data):
-            login_user(user, remember=form.remember.data)
+        # As typed (the form drops control characters; here they refuse the sign-in).
+        username = normalise_username(request.form.get("username")) or "\ufffd"
+        counters = throttle.keys(username, request.remote_addr or "")
+        if (wait := throttle.wait_seconds(counters)) is not None:
+            db.session.rollback()
+            return render_template("auth/login.html", form=form, wait=wait), 429, {"Retry-After": str(wait)}
+        user = find_user(username)
+        if password_matches(user, form.password.data):
+            throttle.succeeded(next(iter(counters)))
+            sessions.begin(user, remember=form.remember.data)
             audit.record("login", "user", user.id, user=user)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
-        audit.record("login_failed", "user", user.id if user else "", username=form.username.data[:40])
+        throttle.failed(counters)
+        audit.record("login_failed", "user", user.id if user else "", username=username[:40])
         db.session.commit()
         form.password.errors.append(_("Wrong username or password."))
     status = 200 if request.method == "GET" or not form.errors else 401
-    return render_template("auth/login.html", form=form), status
+    wipe = g.get("session_ended") in sessions.WIPING_ENDS
+    return render_template("auth/login.html", form=form, wipe=wipe,
+                           ended=signed_out_answer()[1] if wipe else None), status
 
 
 @bp.post("/logout")
 @requires("use_app")
 def logout():
-    """Sign out (POST with CSRF); the page clears offline data before it posts here."""
+    """Sign out (POST with CSRF); the page clears offline data before it posts here. The
+    session's row ends, so a copy of its cookies signs nobody in."""
     audit.record("logout", "user", current_user.id)
+    sessions.end_current("logout")
     db.session.commit()
     logout_user()
+    session.clear()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -103,7 +112,8 @@ def logout():
 @reads_only
 @requires("use_app")
 def api_session():
-    """Who is signed in, a fresh CSRF token and the server clock; 401 JSON when nobody is."""
+    """Who is signed in, a fresh CSRF token, the server clock, the restore epoch and how long
+    phones keep acknowledged entries (days); 401 JSON when nobody is."""
     user = current_user
     return jsonify(
         user={
@@ -117,6 +127,8 @@ def api_session():
         },
         csrf_token=generate_csrf(),
         server_time=iso_utc(utcnow()),
+        epoch=epoch.current(),
+        keep_sent_days=current_app.config["SYNC_KEEP_SENT_DAYS"],
     )
 
 
@@ -165,7 +177,7 @@ def users():
 def user(user_id: int):
     """Change a user's name, role, active flag, or set a new password (403 unless admin)."""
     account = db.session.get(User, user_id) or abort(404)
-    form = UserForm(obj=account)
+    form = UserForm(obj=account, account_username=account.username)
     if form.validate_on_submit():
         if account.id == current_user.id and (not form.active.data or form.role.data != "admin"):
             form.role.errors.append(_("You cannot disable yourself or remove your own admin role."))
@@ -173,15 +185,21 @@ def user(user_id: int):
             changed = [f for f in ("full_name", "title", "role", "active") if getattr(account, f) != getattr(form, f).data]
             for name in changed:
                 setattr(account, name, getattr(form, name).data)
-            if form.new_password.data:
-                account.set_password(form.new_password.data)
+            if form.new_password.data:  # the account's sessions end; one's own browser stays in
+                own = account.id == current_user.id
+                set_password(account, form.new_password.data, keep=g.user_session if own else None)
+                if own:
+                    sessions.renew_current()
                 changed.append("password")
+            if not account.active:
+                sessions.end_all(account, "disabled")
             audit.record("user_update", "user", account.id, fields=changed)
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for(".users"))
     status = 422 if form.is_submitted() else 200
-    return render_template("auth/user.html", form=form, account=account), status
+    return render_template("auth/user.html", form=form, account=account,
+                           open_sessions=sessions.open_sessions(account), end_form=Form()), status
 
 
 @bp.route("/assignments/", methods=["GET", "POST"])

@@ -140,13 +140,18 @@ def get_import_run(user: User, run_id: int):
 
 
 def audit_events(user: User) -> sa.Select:
-    """Audit events the user may read: admins all; commanders those of their commune's users
-    and of nobody signed in (failed logins); other roles none."""
+    """Audit events the user may read: admins all; commanders those done by their commune's
+    users, and failed sign-ins to their commune's accounts (nobody was signed in: the event
+    names the account). Failed sign-ins with unknown usernames and other communes' events
+    are the admins'. Other roles none."""
     from ..accountability.models import AuditEvent
 
     query = sa.select(AuditEvent)
     if user.role == "admin":
         return query
     if user.role == "commander":
-        return query.where(sa.or_(AuditEvent.user_id.in_(user_ids(user)), AuditEvent.user_id.is_(None)))
+        accounts = sa.select(sa.cast(User.id, sa.String)).where(User.commune_id == user.commune_id)
+        tried = sa.and_(AuditEvent.user_id.is_(None), AuditEvent.object_type == "user",
+                        AuditEvent.object_id.in_(accounts))
+        return query.where(sa.or_(AuditEvent.user_id.in_(user_ids(user)), tried))
     return query.where(sa.false())

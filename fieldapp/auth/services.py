@@ -1,9 +1,13 @@
 """Accounts and assignments: the writes behind the auth CLI and admin pages."""
 from __future__ import annotations
 
+import functools
+import secrets
+import unicodedata
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..register.models import Village
@@ -11,15 +15,40 @@ from ..labels import ROLES
 from .models import Assignment, User
 
 
+def normalise_username(username: str | None) -> str | None:
+    """The one form of a username that limits, lookups and new accounts use: NFC, trimmed,
+    case-folded; None when it holds control or invisible format characters."""
+    text = unicodedata.normalize("NFC", username or "").strip()
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text):
+        return None
+    return text.casefold()
+
+
 def find_user(username: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.username == username.strip().lower()))
+    name = normalise_username(username)
+    return db.session.scalar(sa.select(User).where(User.username == name)) if name else None
+
+
+@functools.cache
+def _stand_in_hash() -> str:
+    """A hash made the way real ones are, checked when there is no account to check."""
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """Whether `user` may sign in with `password`. An unknown or disabled account costs the
+    same hashing as a real one, so the time taken tells nobody which usernames exist."""
+    if user is None or not user.active:
+        check_password_hash(user.password_hash if user else _stand_in_hash(), password)
+        return False
+    return user.check_password(password)
 
 
 def create_user(username: str, password: str, role: str, *, full_name: str = "",
                 commune_id: int | None = None, title: str = "", password_hash: str | None = None) -> User:
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    user = User(username=username.strip().lower(), role=role, full_name=full_name,
+    user = User(username=normalise_username(username) or "", role=role, full_name=full_name,
                 commune_id=commune_id, title=title)
     if password_hash:
         user.password_hash = password_hash
@@ -28,6 +57,15 @@ def create_user(username: str, password: str, role: str, *, full_name: str = "",
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def set_password(user: User, password: str, keep=None) -> int:
+    """A new password; every session of the account ends (but `keep`, this browser's when a
+    person changes their own). How many ended."""
+    from . import sessions
+
+    user.set_password(password)
+    return sessions.end_all(user, "password", keep=keep)
 
 
 def assign(user: User, village: Village, starts_on: date, ends_on: date | None = None,

@@ -15,7 +15,7 @@ from .. import nav
 from ..accountability import audit
 from ..auth import scoping
 from ..auth.permissions import requires
-from ..extensions import db
+from ..extensions import db, reads_only, writing
 from ..households.models import Household
 from ..register.models import Village
 from ..register.services import commune_or_only
@@ -78,6 +78,7 @@ def new_topic():
 
 
 @bp.get("/<int:campaign_id>")
+@reads_only
 @requires("view_campaigns")
 def show(campaign_id: int):
     """A campaign's state, topics in order, standard package, and re-warning counts for
@@ -160,6 +161,7 @@ def topics(campaign_id: int):
 
 
 @bp.get("/<int:campaign_id>/rewarn")
+@reads_only
 @requires("view_campaigns")
 def rewarn(campaign_id: int):
     """Households in my area (or `?village=`) warned in the campaign but never on `?topic=`
@@ -177,8 +179,8 @@ def rewarn(campaign_id: int):
     # Drawn before the audit event's commit, which would expire every row and reload each one.
     page = render_template("campaigns/rewarn.html", campaign=campaign, link=link, rows=rows,
                            villages=villages, village_id=village_id)
-    audit.record("rewarn_view", "campaign", campaign.id, topic=link.topic.code, village=village_id, rows=len(rows))
-    db.session.commit()
+    with writing():  # the reads above held no write lock (an import may be writing)
+        audit.record("rewarn_view", "campaign", campaign.id, topic=link.topic.code, village=village_id, rows=len(rows))
     return page
 
 

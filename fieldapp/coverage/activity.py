@@ -58,7 +58,7 @@ def officer_activity(campaign: Campaign, village_ids: sa.Select, on: date,
         return []
     in_force = Visit.counted_in(campaign.id)
     warned = sa.case((Visit.outcome == "warned", Visit.household_id))
-    figures = (sa.func.count(), sa.func.count(sa.distinct(warned)), sa.func.max(Visit.recorded_at),
+    figures = (sa.func.count(), sa.func.count(sa.distinct(warned)), sa.func.max(Visit.visited_at),
                sa.func.max(Visit.received_at))
     lead = (sa.select(Visit.user_id, *figures).where(in_force, Visit.user_id.in_(list(result)))
             .group_by(Visit.user_id))
@@ -68,7 +68,7 @@ def officer_activity(campaign: Campaign, village_ids: sa.Select, on: date,
     mates = (sa.select(visit_companions.c.user_id, sa.func.count(mine),
                        sa.func.count(sa.distinct(sa.case((sa.and_(in_force, Visit.outcome == "warned"),
                                                           Visit.household_id)))),
-                       sa.func.max(sa.case((in_force, Visit.recorded_at))),
+                       sa.func.max(sa.case((in_force, Visit.visited_at))),
                        sa.func.max(sa.case((in_force, Visit.received_at))))
              .join(Visit, Visit.id == visit_companions.c.visit_id)
              .where(visit_companions.c.user_id.in_(list(result)))

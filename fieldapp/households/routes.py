@@ -174,6 +174,8 @@ def merge(household_id: uuid.UUID):
     if not into:
         abort(400, _("Choose the household to keep."))
     survivor = scoping.get_household(current_user, into)
+    if not services.same_village(duplicate, survivor):
+        abort(400, _("Only households of the same village can be merged."))
     if not services.mergeable(duplicate, survivor):
         abort(400, _("These two households cannot be merged."))
     if not confirm.given():
@@ -192,6 +194,7 @@ def _named(household: Household) -> str:
 
 
 @bp.get("/register/duplicates")
+@reads_only
 @requires("manage_register")
 def duplicates():
     """Likely duplicates in my area (with the count per village), or in one village
@@ -214,8 +217,8 @@ def duplicates():
     html = render_template("households/duplicates.html", pairs=page.items, page=page, villages=villages,
                            village_id=village_id, too_many=too_many, per_village=per_village,
                            visits=queries.visit_summaries(shown), distance=queries.distance_m)
-    audit.record("duplicates_view", "village", village_id or "", pairs=len(pairs))
-    db.session.commit()
+    with writing():  # the reads above held no write lock (an import may be writing)
+        audit.record("duplicates_view", "village", village_id or "", pairs=len(pairs))
     return html
 
 

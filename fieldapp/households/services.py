@@ -81,9 +81,16 @@ def set_status(household: Household, status: str) -> None:
         audit.record("household_moved" if status == "moved" else "household_returned", "household", household.id)
 
 
+def same_village(duplicate: Household, survivor: Household) -> bool:
+    """A merge across villages would move a family's history to another village's officers
+    and figures without anyone deciding so: the household is first corrected into its village."""
+    return duplicate.village_id == survivor.village_id
+
+
 def mergeable(duplicate: Household, survivor: Household) -> bool:
-    """Two different households, neither of them merged already."""
-    return duplicate.id != survivor.id and "merged" not in (duplicate.status, survivor.status)
+    """Two different households of one village, neither of them merged already."""
+    return (duplicate.id != survivor.id and "merged" not in (duplicate.status, survivor.status)
+            and same_village(duplicate, survivor))
 
 
 # What a merge moves from the duplicate to the survivor, and undoes.

@@ -13,9 +13,9 @@ JOB_STATUSES = ("queued", "running", "done", "failed")
 
 
 class Job(db.Model):
-    """One unit of long work. A worker claims a queued job by taking a lease (`worker`,
-    `lease_until`) that it renews while it runs; a lease left to expire means the worker died,
-    and the job is queued again or, after `max_attempts`, failed."""
+    """One unit of long work. A worker claims a queued job (`worker`) with a lease
+    (`fieldapp.leases`, named `job:<id>`) that it renews while it runs; a lease left to expire
+    means the worker died, and the job is queued again or, after `max_attempts`, failed."""
 
     __tablename__ = "jobs"
     __table_args__ = (sa.Index("ix_jobs_status_run_after", "status", "run_after"),)
@@ -31,7 +31,6 @@ class Job(db.Model):
     max_attempts: Mapped[int] = mapped_column(default=3)
     run_after: Mapped[datetime] = mapped_column(default=utcnow)
     worker: Mapped[str | None] = mapped_column(sa.String(80))
-    lease_until: Mapped[datetime | None]
     progress: Mapped[dict | None] = mapped_column(sa.JSON)
     error: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -4,7 +4,10 @@
 The worker's operations each run one short transaction that begins with its write, so on
 SQLite they take the write lock at their first statement, and on PostgreSQL two workers
 never claim or reap the same job (`FOR UPDATE SKIP LOCKED`, and UPDATEs that re-check their
-condition once a concurrent one commits).
+condition once a concurrent one commits). A running job's lease is a lease like any other
+(`fieldapp.leases`, named `job:<id>`, held by the worker): the claim grants it, the
+worker's heartbeat renews it, the end of the job releases it, and a job whose lease expired
+is reaped.
 
 A job runs at least once: a worker can die after its work committed but before the job is
 marked done, and then the job runs again. Tasks are written to notice that (an import whose
@@ -21,6 +24,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
+from .. import leases
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import Job, Worker
@@ -38,6 +42,15 @@ class Task:
 TASKS: dict[str, Task] = {}
 
 
+class Postpone(Exception):
+    """Raised by a task that cannot run yet (what it needs is locked by another): the job is
+    queued again `seconds` later, and this attempt does not count."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"postponed by {seconds} s")
+        self.seconds = seconds
+
+
 def task(name: str, *, max_attempts: int = 3, every: timedelta | None = None,
          on_failure: Callable[[Job], None] | None = None):
     """Register `fn(run, **args)` as the task `name`; `run` is the job's `Run` handle."""
@@ -47,8 +60,8 @@ def task(name: str, *, max_attempts: int = 3, every: timedelta | None = None,
     return register
 
 
-def lease() -> timedelta:
-    return timedelta(seconds=current_app.config["JOB_LEASE_SECONDS"])
+def lease_name(job_id: int) -> str:
+    return f"job:{job_id}"
 
 
 def enqueue(kind: str, *, key: str | None = None, run_after: datetime | None = None, **args) -> Job:
@@ -63,16 +76,18 @@ def enqueue(kind: str, *, key: str | None = None, run_after: datetime | None = N
 
 
 def claim(worker: str) -> Job | None:
-    """Take the oldest ready job for `worker` (status running, lease taken) and commit."""
+    """Take the oldest ready job for `worker` (status running, its lease granted) and commit."""
     now = utcnow()
     ready = (sa.select(Job.id).where(Job.status == "queued", Job.run_after <= now)
              .order_by(Job.run_after, Job.id).limit(1)
              .with_for_update(skip_locked=True).scalar_subquery())
     job_id = db.session.execute(
         sa.update(Job).where(Job.id == ready, Job.status == "queued")
-        .values(status="running", worker=worker, lease_until=now + lease(),
-                attempts=Job.attempts + 1, started_at=now, error="", progress=None)
+        .values(status="running", worker=worker, attempts=Job.attempts + 1, started_at=now, error="",
+                progress=None)
         .returning(Job.id)).scalar()
+    if job_id:
+        leases.grant(lease_name(job_id), worker)
     db.session.commit()
     if job_id and _progress_dir():
         (_progress_dir() / f"job-{job_id}.json").unlink(missing_ok=True)  # a previous attempt's
@@ -84,9 +99,8 @@ def _mine(job_id: int, worker: str):
 
 
 def renew(job_id: int, worker: str) -> bool:
-    """Extend the lease in a connection of its own; False when the job is no longer ours."""
-    with db.engine.begin() as conn:
-        return conn.execute(_mine(job_id, worker).values(lease_until=utcnow() + lease())).rowcount == 1
+    """Extend the job's lease (the worker's heartbeat does); False when it is no longer ours."""
+    return leases.renew(lease_name(job_id), worker)
 
 
 def save_progress(job_id: int, progress: dict) -> None:
@@ -126,8 +140,8 @@ def complete(job_id: int, worker: str) -> None:
     job = db.session.get(Job, job_id)
     last = progress_of(job)
     db.session.rollback()
-    db.session.execute(_mine(job_id, worker).values(
-        status="done", finished_at=utcnow(), lease_until=None, progress=last or None))
+    db.session.execute(_mine(job_id, worker).values(status="done", finished_at=utcnow(), progress=last or None))
+    leases.release(worker, lease_name(job_id))
     db.session.commit()
     if _progress_dir():
         (_progress_dir() / f"job-{job_id}.json").unlink(missing_ok=True)
@@ -139,13 +153,23 @@ def attempt_failed(job_id: int, worker: str, error: str) -> None:
     db.session.rollback()  # end the read; the UPDATEs below take the write lock first
     if job.attempts >= job.max_attempts:
         failed = db.session.execute(_mine(job_id, worker).values(
-            status="failed", error=error[:2000], finished_at=utcnow(), lease_until=None)
+            status="failed", error=error[:2000], finished_at=utcnow())
             .returning(Job.id)).scalars().all()
         _notify_failed(failed)
     else:
         db.session.execute(_mine(job_id, worker).values(
-            status="queued", error=error[:2000], worker=None, lease_until=None,
+            status="queued", error=error[:2000], worker=None,
             run_after=utcnow() + timedelta(seconds=5 * job.attempts)))
+    leases.release(worker, lease_name(job_id))
+    db.session.commit()
+
+
+def postpone(job_id: int, worker: str, seconds: float) -> None:
+    """Queue the job again `seconds` from now, this attempt not counted (see `Postpone`)."""
+    db.session.rollback()
+    db.session.execute(_mine(job_id, worker).values(
+        status="queued", worker=None, attempts=Job.attempts - 1, run_after=utcnow() + timedelta(seconds=seconds)))
+    leases.release(worker, lease_name(job_id))
     db.session.commit()
 
 
@@ -156,15 +180,17 @@ def reap(now: datetime | None = None) -> int:
     """Jobs whose worker died (lease expired): failed after their last attempt, else queued
     again at once. Returns how many were found."""
     now = now or utcnow()
-    expired = sa.update(Job).where(Job.status == "running", Job.lease_until < now)
+    expired = sa.update(Job).where(Job.status == "running", ~leases.live(leases.named("job:", Job.id), now))
     failed = db.session.execute(
         expired.where(Job.attempts >= Job.max_attempts)
-        .values(status="failed", error=DIED, finished_at=now, worker=None, lease_until=None)
+        .values(status="failed", error=DIED, finished_at=now, worker=None)
         .returning(Job.id)).scalars().all()
     _notify_failed(failed)
     requeued = db.session.execute(
-        expired.values(status="queued", error=DIED, run_after=now, worker=None, lease_until=None)
+        expired.values(status="queued", error=DIED, run_after=now, worker=None)
         .returning(Job.id)).scalars().all()
+    gone = [lease_name(job_id) for job_id in failed + requeued]
+    db.session.execute(sa.delete(leases.Lease).where(leases.Lease.name.in_(gone), leases.Lease.expires_at < now))
     db.session.commit()
     return len(failed) + len(requeued)
 

@@ -1,10 +1,12 @@
 """The worker process behind `flask --app fieldapp worker`: one job at a time, a heartbeat.
 
 Main thread: reap jobs of dead workers, queue periodic tasks, claim a job, run it, repeat
-(sleeping `WORKER_POLL_SECONDS` when there is nothing to do). A second thread beats every
-third of the lease: it renews the running job's lease and the worker's `seen_at`. A stop
-(SIGTERM, SIGINT) lets the running job finish; a killed worker leaves a lease that expires
-within `JOB_LEASE_SECONDS`, after which any worker queues the job again or fails it.
+(sleeping `WORKER_POLL_SECONDS` when there is nothing to do). A second thread (a
+`leases.Heartbeat`) beats every third of the lease: it renews the leases the worker holds
+(the running job's, and any the job took: an import's commune) and the worker's `seen_at`.
+A stop (SIGTERM, SIGINT) lets the running job finish; a killed worker leaves leases that
+expire within `LEASE_SECONDS`, after which any worker queues the job again or fails it, and
+the commune is free.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
+from .. import leases
 from ..extensions import db
 from . import services
 from .models import Job
@@ -27,13 +30,23 @@ HOUSEKEEPING_SECONDS = 5
 
 @dataclass
 class Run:
-    """What a task gets about its job: its id, which attempt this is, and a progress call."""
+    """What a task gets about its job: its id, which attempt this is, a progress call, and the
+    leases it may take for as long as it runs."""
 
     job_id: int
     attempt: int
+    beats: leases.Heartbeat | None = None
 
     def progress(self, **figures) -> None:
         services.save_progress(self.job_id, figures)
+
+    def hold(self, name: str, holder: str) -> leases.Taken | str:
+        """Take the lease `name` for `holder` (see `leases.acquire`); the worker renews it with
+        the job's own and gives it up when the job ends, if the task has not."""
+        taken = leases.acquire(name, holder)
+        if isinstance(taken, leases.Taken) and self.beats is not None:
+            self.beats.hold(name, holder)
+        return taken
 
 
 class Worker:
@@ -43,6 +56,7 @@ class Worker:
         self.name = name or f"{self.host}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.stopping = threading.Event()
         self.job_id: int | None = None
+        self.beats = leases.Heartbeat(app, also=self._beat)
         self._housekept = 0.0
 
     def stop(self, *_signal) -> None:
@@ -51,19 +65,18 @@ class Worker:
     def run(self, *, once: bool = False) -> int:
         """Work until stopped (or, with `once`, until no job is ready); returns jobs run."""
         done = 0
-        beating = threading.Thread(target=self._beat_loop, name="worker-beat", daemon=True)
         with self.app.app_context():
             self._beat()
-            beating.start()
-            while not self.stopping.is_set():
-                job = self._next()
-                if job is not None:
-                    self._execute(job)
-                    done += 1
-                elif once:
-                    break
-                else:
-                    self.stopping.wait(current_app.config["WORKER_POLL_SECONDS"])
+            with self.beats:
+                while not self.stopping.is_set():
+                    job = self._next()
+                    if job is not None:
+                        self._execute(job)
+                        done += 1
+                    elif once:
+                        break
+                    else:
+                        self.stopping.wait(current_app.config["WORKER_POLL_SECONDS"])
             self.stopping.set()
             try:
                 services.forget(self.name)
@@ -89,16 +102,21 @@ class Worker:
         job_id, kind, args, attempt = job.id, job.kind, dict(job.args), job.attempts
         spec = services.TASKS.get(kind)
         self.job_id = job_id
+        self.beats.hold(services.lease_name(job_id), self.name)
         started = time.perf_counter()
         log = current_app.logger
         log.info("job %s %s attempt %s started on %s", job_id, kind, attempt, self.name)
         try:
             if spec is None:
                 raise LookupError(f"no task named {kind!r} in this version")
-            spec.run(Run(job_id, attempt), **args)
+            spec.run(Run(job_id, attempt, self.beats), **args)
             db.session.commit()
             services.complete(job_id, self.name)
             outcome = "done"
+        except services.Postpone as wait:
+            log.info("job %s %s waits %s s for a lease", job_id, kind, wait.seconds)
+            services.postpone(job_id, self.name, wait.seconds)
+            outcome = "postponed"
         except Exception as exc:
             db.session.rollback()
             log.exception("job %s %s attempt %s failed", job_id, kind, attempt)
@@ -106,21 +124,25 @@ class Worker:
             outcome = "failed"
         finally:
             self.job_id = None
+            self._let_go()
             db.session.remove()
         log.info("job %s %s %s in %.1f s", job_id, kind, outcome, time.perf_counter() - started)
 
-    def _beat_loop(self) -> None:
-        with self.app.app_context():
-            period = current_app.config["JOB_LEASE_SECONDS"] / 3
-            while not self.stopping.wait(period):
-                self._beat()
+    def _let_go(self) -> None:
+        """Stop renewing the job's leases and give up any the task left (its commune's)."""
+        held = self.beats.drop()
+        try:
+            for name, holder in held:
+                leases.release(holder, name)
+            db.session.commit()
+        except Exception as exc:  # they expire on their own
+            db.session.rollback()
+            current_app.logger.warning("worker %s could not release %s: %s", self.name, held, exc)
 
     def _beat(self) -> None:
+        """The worker is alive (for /readyz), and which job it runs; the leases' heartbeat calls it."""
         try:
-            job_id = self.job_id
-            if job_id is not None and not services.renew(job_id, self.name):
-                current_app.logger.warning("worker %s lost the lease of job %s", self.name, job_id)
-            services.beat(self.name, self.host, os.getpid(), job_id)
+            services.beat(self.name, self.host, os.getpid(), self.job_id)
         except Exception as exc:  # SQLite busy behind a long import, or the database away
             current_app.logger.warning("worker %s heartbeat failed: %s", self.name, exc)
 

@@ -11,6 +11,7 @@ from ..accountability import audit
 from ..auth.permissions import requires
 from ..extensions import csrf, db
 from ..proof.api import get_visit
+from ..security import large_body
 from . import services
 from .models import CommitmentPhoto
 
@@ -24,6 +25,7 @@ def _refused(code: int, message: str):
 @bp.put("/api/visits/<visit_id>/photo")
 @csrf.exempt  # checked below, after the login check, so an expired session answers 401
 @requires("record")
+@large_body("PHOTO_MAX_BYTES")
 def upload(visit_id: str):
     """Store the photo (the request body: a JPEG, PNG or WebP of at most PHOTO_MAX_BYTES) of
     one's own visit: 201 `created`, 200 `duplicate` for the same photo again. 401 signed

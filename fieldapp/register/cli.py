@@ -8,6 +8,7 @@ import click
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from .. import leases
 from ..extensions import db
 from . import runs, villages_import
 from .models import Commune
@@ -61,8 +62,10 @@ def import_households_command(file: Path, dry_run: bool, commune_code: str | Non
     nothing); with --crs in a VN-2000 zone, lon is the easting and lat the northing (metres)."""
     commune_id = _commune_id(commune_code, required=False)
     try:
-        run = runs.start("households", file.name, None)
-        checked = import_households(run.id, file, commune_id=commune_id, dry_run=dry_run, echo=_progress, crs=crs)
+        run = runs.start("households", file.name, None, commune_or_only(commune_id))
+        with leases.heartbeat(runs.lease_name(run.commune_id), runs.holder(run.id)):
+            checked = import_households(run.id, file, commune_id=commune_id, dry_run=dry_run, echo=_progress,
+                                        crs=crs)
     except FileRefused as exc:
         click.echo("", err=True)
         raise click.ClickException(str(exc)) from None

@@ -77,8 +77,9 @@ def _rows(path: Path, kind: str, limit: int) -> tuple[list[str] | None, Iterator
 
 
 def check(path: Path, kind: str, villages: dict[str, int], *, limit: int = MAX_BYTES,
-          progress: Progress | None = None, system=None) -> Checked:
-    """Read the whole file once and name every bad row; nothing is written."""
+          max_rows: int | None = None, progress: Progress | None = None, system=None) -> Checked:
+    """Read the whole file once and name every bad row; nothing is written. A file of more
+    than `max_rows` households is refused as soon as the row after them is read."""
     header, rows = _rows(path, kind, limit)
     result = Checked()
     result.add(header_errors(header))
@@ -86,6 +87,10 @@ def check(path: Path, kind: str, villages: dict[str, int], *, limit: int = MAX_B
         return result
     validator = HouseholdRows(villages, geojson=kind in ("geojson", "shapefile"), system=system)
     for line, row in rows:
+        if max_rows is not None and result.rows >= max_rows:
+            raise FileRefused(_("The file has more than %(n)s households, the most one import takes "
+                                "(IMPORT_MAX_ROWS); split it, for example one file per commune.",
+                                n=f"{max_rows:,}".replace(",", ".")))
         clean, errors = validator.check(line, row)
         result.rows += 1
         result.add(errors)

@@ -55,8 +55,12 @@ class ImportRun(db.Model):
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # The commune whose lease the run takes (none: an admin's import over several communes).
+    commune_id: Mapped[int | None] = mapped_column(sa.ForeignKey("communes.id"))
     # Uploaded on a page: the job that imports it and the stored file (none for the CLI).
     job_id: Mapped[int | None] = mapped_column(index=True)
     file_id: Mapped[int | None]
+    # The summary's preview and errors quote the file (names, phones): dropped at this time.
+    personal_until: Mapped[datetime | None] = mapped_column(index=True)
 
 

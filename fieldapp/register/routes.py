@@ -13,17 +13,19 @@ from pathlib import Path
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import nav
 from ..auth import scoping
 from ..auth.permissions import requires
-from ..extensions import db, htmx
+from ..extensions import db, htmx, reads_only
 from ..jobs import files, services as jobs
 from ..jobs.models import Job
+from ..security import large_body
 from . import runs, villages_import
 from .crs import ACCEPTED, label
 from .models import ImportRun
-from .readers import FileRefused, kind_of
+from .readers import FileRefused, check_upload, clean_filename, kind_of
 from .services import commune_or_only, max_bytes
 from .validate import COLUMNS
 
@@ -33,10 +35,13 @@ nav.add("register.villages", _l("Import village boundaries"), order=51)
 
 
 @bp.get("/")
+@reads_only
 @requires("manage_register")
 def index():
     """The upload form and the latest imports of the caller's commune (admins: all). 403 unless
     admin or commander."""
+    runs.purge_previews()
+    db.session.commit()
     latest = db.session.scalars(scoping.import_runs(current_user).where(ImportRun.kind == "households")
                                 .order_by(ImportRun.id.desc()).limit(10)).all()
     return render_template("register/index.html", runs=latest, columns=COLUMNS)
@@ -44,19 +49,26 @@ def index():
 
 @bp.post("/imports")
 @requires("manage_register")
+@large_body("IMPORT_MAX_BYTES")
 def upload():
     """Store the file, start a run (check only, or check and import) and show its page.
-    403 unless admin or commander."""
-    if (request.content_length or 0) > max_bytes() + 65536:  # refuse before reading it all
-        flash(_("The file is too large (%(size)s MB); the limit is %(limit)s MB.",
-                size=round(request.content_length / 1048576, 1), limit=max_bytes() // 1048576), "error")
-        return redirect(url_for(".index"))
+    403 unless admin or commander; a body over the limit (announced or not) goes back to the
+    form saying so."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash(_("Choose a file to import."), "error")
         return redirect(url_for(".index"))
     data = upload.stream.read(max_bytes() + 1)
     return _run_file(upload.filename, request.form.get("mode") != "import", url_for(".index"), data=data)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_exc):
+    """An upload over the limit, refused while it arrives: back to the form, saying why."""
+    size = f" ({round(request.content_length / 1048576, 1)} MB)" if request.content_length else ""
+    flash(_("The file is too large%(size)s; the limit is %(limit)s MB.", size=size,
+            limit=max_bytes() // 1048576), "error")
+    return redirect(url_for(".villages" if request.endpoint == "register.villages_upload" else ".index"))
 
 
 @bp.post("/imports/<int:run_id>/confirm")
@@ -72,10 +84,13 @@ def confirm(run_id: int):
 
 
 @bp.get("/imports/<int:run_id>")
+@reads_only  # polled every second while an import holds the write lock
 @requires("manage_register")
 def show_run(run_id: int):
     """A run: progress while running (the fragment polls itself), then preview, errors, summary.
     403 unless admin or commander; 404 for an unknown run or another commune's."""
+    runs.purge_previews()
+    db.session.commit()
     run = scoping.get_import_run(current_user, run_id)
     job = db.session.get(Job, run.job_id) if run.job_id else None
     context = dict(run=run, progress=jobs.progress_of(job) if job else {}, columns=COLUMNS,
@@ -87,18 +102,23 @@ def show_run(run_id: int):
 
 def _run_file(filename: str, dry_run: bool, back: str, *, data: bytes | None = None,
               file_id: int | None = None):
-    """Start a run (one at a time) with its stored file (`data`, or a stored `file_id`) and
-    the job that imports it, committed together; show the run's page. A refused start (wrong
-    kind of file, another import running) flashes why and goes `back`."""
+    """Start a run (one at a time per commune) with its file (`data`, checked first, or a
+    stored `file_id`) and the job that imports it, committed together; show the run's page.
+    A refused start (wrong kind or size of file, a workbook that unpacks to far too much,
+    another import into the commune) flashes why and goes `back`; nothing is stored."""
+    scope = None if current_user.role == "admin" else current_user.commune_id
+    filename = clean_filename(filename)
+
+    def queue() -> tuple[int, int]:
+        stored = file_id if file_id is not None else files.store(filename, data).id
+        return jobs.enqueue("import_households", file_id=stored, commune_id=scope, dry_run=dry_run).id, stored
+
     try:
-        kind_of(filename)
+        kind = kind_of(filename)
         if file_id is None:
-            file_id = files.store(filename, data).id
-        commune_id = None if current_user.role == "admin" else current_user.commune_id
-        job = jobs.enqueue("import_households", file_id=file_id, commune_id=commune_id, dry_run=dry_run)
-        run = runs.start("households", filename, current_user.id, job_id=job.id, file_id=file_id)
+            check_upload(kind, data, max_bytes())
+        run = runs.start("households", filename, current_user.id, commune_or_only(scope), queue=queue)
     except FileRefused as exc:
-        db.session.commit()  # the refused run, and its job: it finds the run refused and deletes the file
         flash(str(exc), "error")
         return redirect(back)
     return redirect(url_for(".show_run", run_id=run.id))
@@ -121,6 +141,7 @@ def villages():
 
 @bp.post("/villages")
 @requires("manage_register")
+@large_body("IMPORT_MAX_BYTES")
 def villages_upload():
     """Check, or check and import, a village file; the page lists every error (422) or what was
     written. 403 unless admin or commander."""
@@ -135,7 +156,7 @@ def villages_upload():
     result = _village_file(upload, crs, commune_id, dry_run=request.form.get("mode") != "import")
     failed = "refused" in result or result["errors"]
     return render_template("register/villages.html", systems=_systems(), crs=crs, result=result,
-                           filename=upload.filename), 422 if failed else 200
+                           filename=clean_filename(upload.filename)), 422 if failed else 200
 
 
 def _village_file(upload, crs: str, commune_id: int, dry_run: bool) -> dict:

@@ -38,7 +38,8 @@ def import_households(run_id: int, path: Path, *, commune_id: int | None, dry_ru
                       echo: Callable[[str, int, int | None], None] | None = None,
                       crs: str | None = None) -> Checked | None:
     """Check then (unless `dry_run`) write the file for the started run `run_id`, and commit;
-    `echo(phase, done, total)` hears the progress.
+    `echo(phase, done, total)` hears the progress. The caller holds the run's commune lease
+    and renews it (`runs.start` and a heartbeat, or a job's worker); the run's end frees it.
 
     The run ends `done`, `checked` (dry run), `refused` (bad file or rows: nothing written)
     or `failed` (an unexpected error: rolled back, then re-raised). None when another attempt
@@ -50,7 +51,8 @@ def import_households(run_id: int, path: Path, *, commune_id: int | None, dry_ru
         kind = kind_of(run.filename)
         villages = village_codes(commune_id)
         system = choose(declared_crs(path, kind, max_bytes()), crs)
-        checked = check(path, kind, villages, limit=max_bytes(), progress=progress, system=system)
+        checked = check(path, kind, villages, limit=max_bytes(), max_rows=current_app.config["IMPORT_MAX_ROWS"],
+                        progress=progress, system=system)
         run = runs.take_write_lock(run_id)
         if run is None:
             db.session.rollback()

@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from .. import leases
 from ..extensions import db
 from ..text import nfc
 from . import geometry
@@ -112,18 +113,19 @@ def run(path: Path, filename: str, commune_id: int, *, crs: str | None = None, d
     FileRefused, recorded on its run."""
     from . import runs
 
-    started = runs.start("villages", filename, user_id)
-    try:
-        rows, errors = parse(path, filename, limit, crs=crs)
-    except FileRefused as exc:
-        runs.fail(started.id, "refused", {"message": str(exc)})
-        raise
-    record = runs.take_write_lock(started.id)
-    summary = None
-    if errors or dry_run:
-        runs.finish(record, "refused" if errors else "checked", {"rows": len(rows), "error_count": len(errors)})
-    else:
-        summary = apply(rows, commune_id)
-        runs.finish(record, "done", {"rows": len(rows), **summary})
-    db.session.commit()
+    started = runs.start("villages", filename, user_id, commune_id)  # takes the commune's lease
+    with leases.heartbeat(runs.lease_name(commune_id), runs.holder(started.id)):
+        try:
+            rows, errors = parse(path, filename, limit, crs=crs)
+        except FileRefused as exc:
+            runs.fail(started.id, "refused", {"message": str(exc)})
+            raise
+        record = runs.take_write_lock(started.id)
+        summary = None
+        if errors or dry_run:
+            runs.finish(record, "refused" if errors else "checked", {"rows": len(rows), "error_count": len(errors)})
+        else:
+            summary = apply(rows, commune_id)
+            runs.finish(record, "done", {"rows": len(rows), **summary})
+        db.session.commit()
     return rows, errors, summary

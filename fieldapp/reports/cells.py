@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SHEET_NAME_FORBIDDEN = str.maketrans("", "", "[]:*?/\\")
 
 
 def cell(value):
@@ -22,3 +23,9 @@ def cell(value):
 def row(values: Iterable) -> list:
     """A row of values to write."""
     return [cell(value) for value in values]
+
+
+def sheet_title(text: str, fallback: str = "Sheet") -> str:
+    """A worksheet name from any text (a village code): without the characters Excel forbids
+    there, at most 31 characters, never empty."""
+    return str(text).translate(SHEET_NAME_FORBIDDEN).strip("' ")[:31] or fallback

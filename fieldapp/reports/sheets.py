@@ -1,4 +1,5 @@
-"""Coverage and campaign-report tables as CSV (UTF-8 with BOM) and XLSX (openpyxl).
+"""Coverage and campaign-report tables as CSV (UTF-8 with BOM) and XLSX (openpyxl); every
+cell goes through `reports.cells` (no text read as a formula).
 
 One column list per table drives the CSV, the XLSX and the printed report, so they agree.
 """
@@ -91,9 +92,9 @@ def to_csv(columns: list[Column], rows: list[Coverage]) -> bytes:
     """One row per village, header of stable keys; percentages as 12.3; UTF-8 with BOM."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([c.key for c in columns])
+    writer.writerow(cells.row(c.key for c in columns))
     for row in rows:
-        writer.writerow(["" if (v := c.value(row)) is None else _pct(v) if c.percent else v for c in columns])
+        writer.writerow(cells.row("" if (v := c.value(row)) is None else _pct(v) if c.percent else v for c in columns))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -127,12 +128,12 @@ def to_xlsx(columns: list[Column], rows: list[Coverage], totals: Coverage, title
     campaign, period and who exported it."""
     book = Workbook()
     sheet = book.active
-    sheet.title = title[:31]
-    sheet.append([str(c.label) for c in columns])
+    sheet.title = cells.sheet_title(title)
+    sheet.append(cells.row(str(c.label) for c in columns))
     for row in rows:
-        sheet.append([c.value(row) for c in columns])
-    sheet.append([str(_l("Total")) if c.key == "village_code" else None if c.key == "village_name"
-                  else c.value(totals) for c in columns])
+        sheet.append(cells.row(c.value(row) for c in columns))
+    sheet.append(cells.row(str(_l("Total")) if c.key == "village_code" else None if c.key == "village_name"
+                           else c.value(totals) for c in columns))
     _style(sheet, columns, len(rows))
     for name, header, body in tables:
         extra = book.create_sheet(name[:31])
@@ -144,7 +145,7 @@ def to_xlsx(columns: list[Column], rows: list[Coverage], totals: Coverage, title
         extra.column_dimensions["A"].width = 60
     meta = book.create_sheet(str(_l("Information"))[:31])
     for pair in info:
-        meta.append(list(pair))
+        meta.append(cells.row(pair))
     meta.column_dimensions["A"].width, meta.column_dimensions["B"].width = 22, 60
     out = io.BytesIO()
     book.save(out)

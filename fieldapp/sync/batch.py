@@ -1,37 +1,37 @@
-"""The sync batch: whole-batch checks, then each entry in its own savepoint with a receipt.
+"""The sync batch: whole-batch checks, then the entries checked and written together.
 
 A receipt (keyed by the entry id, with a hash of the entry's canonical JSON) makes a
 resent entry answer `duplicate` (same content) or `id_conflict` (different content)
-without writing anything. Two requests racing with the same entry both insert the
-receipt; the loser's savepoint fails on the primary key and it answers from the winner's.
-A refused entry wrote nothing, so the same user sending its id again (fixed on the phone, or
-after what it pointed to arrived) is a new attempt; the review list keeps it once (`refused`).
+without writing anything. The batch claims the receipts of its new ids first, in id order
+(`receipts.claim`), so a request racing with the same ids waits, then answers from the
+winner's receipts, and two such requests never deadlock. A refused entry wrote nothing, so
+the same user sending its id again (fixed on the phone, or after what it pointed to arrived)
+is a new attempt: its receipt is taken again (`receipts.reclaim`); the review list keeps it
+once (`refused`).
+
+Then every entry is checked (refused ones are `quarantined`, for their content only) and the
+visits of the batch are inserted in a few statements (`visits.store_visits`). Only when that
+fails is the batch done again with a savepoint per entry, so that one bad entry never fails
+its neighbours: the entry that fails is answered `retry` (no receipt; the phone sends it
+again) and logged. A transient database failure (a deadlock, a full disk, a lost
+connection: `faults.unavailable`) is never an answer about an entry: it is raised, and the
+request answers 503 with Retry-After and keeps nothing.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import unicodedata
-import uuid
-from types import SimpleNamespace
 
-import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
-from ..accountability import audit
 from ..auth.models import User
-from ..extensions import db
-from ..proof import checks
-from ..timeutil import utcnow
-from . import refused
-from .entries import APPLY, Invalid, Lookups, as_uuid
-from .models import SyncReceipt
+from . import quota, receipts
+from .run import BatchRun
 
-RECEIPTS = SyncReceipt.__table__
 MAX_ENTRIES = 200
 MAX_BYTES = 1_000_000
+KEPT = ("quarantined", "id_conflict")  # answers that keep the entry for review
 
 
 class BadBatch(Exception):
@@ -74,126 +74,34 @@ def _entry_shape_ok(entry) -> bool:
     )
 
 
-def _nfc(value):
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
-    if isinstance(value, list):
-        return [_nfc(v) for v in value]
-    if isinstance(value, dict):
-        return {_nfc(k): _nfc(v) for k, v in value.items()}
-    return value
+def _nfc(entry: dict) -> dict:
+    """The entry with every string in NFC. Normalising its JSON text is the same (JSON's own
+    characters are ASCII and compose with nothing) and, for the usual entry already in NFC,
+    one check instead of a walk."""
+    text = json.dumps(entry, ensure_ascii=False)
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return entry
+    return json.loads(unicodedata.normalize("NFC", text))
 
 
-def content_hash(entry: dict) -> str:
-    """SHA-256 of the entry's meaning: type, device time and data, as canonical JSON (of an
-    entry `apply_batch` already normalised to NFC)."""
-    content = {"type": entry["type"], "recorded_at": entry.get("recorded_at"), "data": entry["data"]}
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def apply_batch(user: User, batch_id: str, device_id: str, entries: list[dict]) -> list[dict]:
-    """One result per entry, in order; flushes, never commits."""
+def apply_batch(user: User, batch_id: str, device_id: str, entries: list[dict],
+                quarantine_room: int | None = None) -> list[dict]:
+    """One result per entry, in order; flushes, never commits (see the module docstring).
+    An entry over QUARANTINE_ENTRY_BYTES is refused and kept only by its id, type and size;
+    quota.Exceeded when more entries than `quarantine_room` would be kept for review (the
+    caller rolls back)."""
     entries = [_nfc(entry) for entry in entries]
-    lookups = Lookups(user, entries)
-    ids = {as_uuid(e["id"]) for e in entries} - {None}
-    receipts = {r.entry_id: r for r in db.session.scalars(
-        sa.select(SyncReceipt).where(SyncReceipt.entry_id.in_(ids)))} if ids else {}
-    kept: list[dict] = []  # audit events of the entries that stood, inserted together
-    results = []
-    for entry in entries:
-        lookups.audit_rows = []
-        result = _apply_one(lookups, receipts, batch_id, device_id, entry)
-        if result["status"] == "created":
-            kept.extend(lookups.audit_rows)
-        results.append(result)
-    audit.insert_rows(kept)
-    checks.after_store([as_uuid(e["id"]) for e, r in zip(entries, results)
-                        if e["type"] == "visit" and r["status"] == "created"])
+    big = {p for p, entry in enumerate(entries) if quota.oversized(entry)}
+    applied = iter(BatchRun(user, batch_id, device_id,
+                            [e for p, e in enumerate(entries) if p not in big]).results())
+    results = [_oversized(user, device_id, entry) if p in big else next(applied)
+               for p, entry in enumerate(entries)]
+    if quarantine_room is not None and sum(r["status"] in KEPT for r in results) > quarantine_room:
+        raise quota.Exceeded()
     return results
 
 
-def _apply_one(lookups: Lookups, receipts: dict, batch_id: str, device_id: str, entry: dict) -> dict:
-    user = lookups.user
-    entry_id = as_uuid(entry["id"])
-    if entry_id is None:
-        return _quarantine(user, device_id, entry, {"id": _("The entry id is not a UUID.")})
-    digest = content_hash(entry)
-    receipt = receipts.get(entry_id)
-    retry = receipt is not None and receipt.status == "quarantined" and receipt.user_id == user.id
-    if receipt is not None and not retry:
-        return _answer_existing(user, device_id, entry, receipt, digest)
-    row = dict(entry_id=entry_id, entry_type=entry["type"][:20], content_hash=digest, status="created",
-               result={"status": "created"}, user_id=user.id, device_id=device_id, seq=entry.get("seq"),
-               batch_id=batch_id, received_at=utcnow())
-    receipt = SimpleNamespace(**row)
-    try:
-        with db.session.begin_nested():
-            # The receipt goes in first, in one plain INSERT: a concurrent twin fails here. A
-            # refused entry sent again (fixed on the phone, or not) is a new attempt under its id.
-            if retry:
-                db.session.connection().execute(RECEIPTS.update().where(RECEIPTS.c.entry_id == entry_id).values(row))
-            else:
-                db.session.connection().execute(RECEIPTS.insert(), row)
-            receipts[entry_id] = receipt
-            result = _attempt(lookups, entry_id, entry, device_id)
-            if result["status"] == "quarantined":
-                receipt.status, receipt.result = "quarantined", result
-                db.session.connection().execute(
-                    RECEIPTS.update().where(RECEIPTS.c.entry_id == entry_id).values(status="quarantined", result=result))
-                refused.keep(user, device_id, entry, result["errors"], content_hash)
-            elif retry:
-                refused.fixed(entry["id"], user)
-            db.session.flush()
-    except IntegrityError:
-        # A concurrent request stored this entry first: answer from its receipt.
-        receipt = db.session.scalar(sa.select(SyncReceipt).where(SyncReceipt.entry_id == entry_id)
-                                    .execution_options(populate_existing=True))
-        if receipt is None:  # some other constraint: keep the entry for review, retry later
-            receipts.pop(entry_id, None)
-            return _quarantine(user, device_id, entry, {"server": _("The server could not apply this entry.")})
-        receipts[entry_id] = receipt
-        return _answer_existing(user, device_id, entry, receipt, digest)
-    except Exception:  # a bug in one entry must not fail its neighbours; no receipt, so it may retry
-        receipts.pop(entry_id, None)
-        current_app.logger.exception("Sync entry %s failed", entry_id)
-        return _quarantine(user, device_id, entry, {"server": _("The server could not apply this entry.")})
-    return {"id": entry["id"], **result}
-
-
-def _attempt(lookups: Lookups, entry_id: uuid.UUID, entry: dict, device_id: str) -> dict:
-    apply = APPLY.get(entry["type"])
-    if apply is None:
-        return {"status": "quarantined", "errors": {"type": _("Unknown entry type.")}}
-    try:  # entries are checked before anything is written, so a refusal leaves nothing behind
-        apply(entry_id, entry, lookups, device_id)
-    except Invalid as exc:
-        return {"status": "quarantined", "errors": exc.errors}
-    return {"status": "created"}
-
-
-def _answer_existing(user, device_id, entry, receipt: SyncReceipt, digest: str) -> dict:
-    if receipt.content_hash != digest or receipt.user_id != user.id:
-        errors = {"id": _("This id was already used for a different entry; the first one is kept.")}
-        _quarantine(user, device_id, entry, errors)
-        return {"id": entry["id"], "status": "id_conflict", "errors": errors}
-    if receipt.status == "created":
-        return {"id": entry["id"], "status": "duplicate"}
-    return {"id": entry["id"], **receipt.result}
-
-
-def _quarantine(user, device_id, entry, errors) -> dict:
-    """Keep the raw entry for review, once (see `refused.keep`)."""
-    with db.session.begin_nested():
-        refused.keep(user, device_id, entry, errors, content_hash)
-    return {"id": entry["id"], "status": "quarantined", "errors": errors}
-
-
-def statuses(user: User, ids: list[str]) -> list[dict]:
-    """What the server holds for each of the caller's entry ids: created, quarantined or unknown."""
-    keys = {raw: as_uuid(raw) for raw in ids}
-    found = dict(db.session.execute(
-        sa.select(SyncReceipt.entry_id, SyncReceipt.status)
-        .where(SyncReceipt.entry_id.in_([k for k in keys.values() if k]), SyncReceipt.user_id == user.id)
-    ).all())
-    return [{"id": raw, "status": found.get(key, "unknown")} for raw, key in keys.items()]
+def _oversized(user: User, device_id: str, entry: dict) -> dict:
+    kb = current_app.config["QUARANTINE_ENTRY_BYTES"] // 1024
+    return receipts.quarantine(user, device_id, quota.trimmed(entry),
+                               {"data": _("The entry is larger than %(n)s KB; it was not kept.", n=kb)})

@@ -56,6 +56,11 @@ def client_labels() -> dict:
         not_in_pack=_("This page is not available offline."),
         history=_("Visit history"), no_visit=_("No visit yet."),
         offline_detail=_("Offline: the last five visits; topics and notes open when the server is reachable."),
+        clock_ahead=_("The phone's clock is %(diff)s ahead of the server's. Set the phone's date and time "
+                      "(Settings → Date and time, automatic), or visits will carry the wrong time.", diff="%(diff)s"),
+        clock_behind=_("The phone's clock is %(diff)s behind the server's. Set the phone's date and time "
+                       "(Settings → Date and time, automatic), or visits will carry the wrong time.", diff="%(diff)s"),
+        n_minutes=_("%(n)s minutes", n="%(n)s"), n_hours=_("%(n)s hours", n="%(n)s"), n_days=_("%(n)s days", n="%(n)s"),
         nearest=_("Nearest first"), walk_order=_("Walking order"),
         correct=_("Correct"), withdraw=_("Withdraw"), corrected=_("corrected"), withdrawn=_("withdrawn"),
         correct_title=_("Correct this visit"),

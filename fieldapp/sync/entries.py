@@ -1,13 +1,16 @@
 """Applying one outbox entry: a visit (a correction when it `supersedes` another), a
 withdrawal or a field-added household, validated like the web forms.
 
-Each function raises `Invalid(errors)` with Vietnamese field errors (keyed by field name)
-when the entry cannot be applied; the caller quarantines it.
+`APPLY[type](entry_id, entry, lookups, device_id)` checks an entry and writes it, or raises
+`Invalid(errors)` with Vietnamese field errors (keyed by field name) before writing anything;
+the caller quarantines it. A visit's rows go to `lookups.new_visits`, which the batch inserts
+together (`visits.store_visits`); other entries write at once (the batch stores the visits
+gathered so far before applying one, so it finds them in the database).
 """
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -23,12 +26,13 @@ from ..households.forms import HouseholdForm
 from ..households.services import add_household
 from ..households.models import Household
 from ..register.models import Village
-from ..timeutil import to_utc_naive, vn_date
+from ..timeutil import to_utc_naive, utcnow, vn_date
 from ..visits import corrections, services as visits
 from ..visits.forms import VisitForm
 from ..visits.models import Visit
 
 
+MAX_AHEAD = timedelta(days=1)  # how far a visit's device time may run ahead of its receipt
 VISIT_FIELDS = ("outcome", "topics", "materials", "people_reached", "youth_reached",
                 "commitment_signed", "companions", "note", "lat", "lon", "accuracy_m")
 
@@ -67,6 +71,16 @@ def parse_recorded_at(value) -> datetime:
     return moment
 
 
+def check_clock(moment: datetime, received_at: datetime) -> None:
+    """Refuse a visit dated more than `MAX_AHEAD` after the server received it: the phone's
+    clock is wrong, and the visit would count as done on a day that has not come."""
+    if to_utc_naive(moment) - received_at > MAX_AHEAD:
+        raise Invalid({"recorded_at": _(
+            "The phone's clock is wrong: this visit is dated %(at)s, more than a day after the server "
+            "received it. Set the phone's date and time, then record the visit again.",
+            at=moment.strftime("%d/%m/%Y %H:%M"))})
+
+
 def row_id(value) -> int | None:
     """An integer primary key from JSON, or None: not a whole number (true is no id), or out
     of the database's range (PostgreSQL would refuse to compare it, failing the entry)."""
@@ -79,7 +93,7 @@ class Lookups:
     """What a batch's entries refer to, read in a few queries for the whole batch (a
     200-entry batch must stay well under 300 ms), then cached."""
 
-    def __init__(self, user: User, entries: list[dict]):
+    def __init__(self, user: User, entries: list[dict], received_at: datetime | None = None):
         self.user = user
         keys = {as_uuid(e["data"].get("household_id")) for e in entries if e.get("type") == "visit"} - {None}
         self.households = {h.id: h for h in db.session.scalars(
@@ -89,7 +103,15 @@ class Lookups:
         self.campaigns: dict = {}
         self.teams: dict = {}
         self.forms: dict = {}
+        self.received_at = received_at or utcnow()
+        # Visits of the entries applied so far, inserted together by the batch (`store_visits`).
+        self.new_visits = visits.NewVisits()
         self.audit_rows: list[dict] = []  # the current entry's audit events, kept by the batch once it stands
+
+    def forget(self, entry_id: uuid.UUID) -> None:
+        """What this entry added was rolled back: its visit or household id is free again."""
+        self.visit_ids.discard(entry_id)
+        self.households.pop(entry_id, None)
 
     def household(self, key: uuid.UUID | None) -> Household | None:
         if key is not None and key not in self.households:  # e.g. added earlier in this batch
@@ -138,11 +160,13 @@ def changed_visit(user: User, data: dict, key: str) -> Visit:
     return visit
 
 
-def apply_visit(entry_id: uuid.UUID, entry: dict, lookups: Lookups, device_id: str) -> Visit:
+def apply_visit(entry_id: uuid.UUID, entry: dict, lookups: Lookups, device_id: str) -> uuid.UUID:
+    """Check a visit entry and add its rows to `lookups.new_visits` (the batch stores them)."""
     data, user = entry["data"], lookups.user
     if "supersedes" in data:
         return apply_correction(entry_id, entry, lookups, device_id)
     recorded_at = parse_recorded_at(entry.get("recorded_at"))
+    check_clock(recorded_at, lookups.received_at)
     household = lookups.household(as_uuid(data.get("household_id")))
     if household is None:
         raise Invalid({"household_id": _("This household does not exist or is outside your area.")})
@@ -158,9 +182,8 @@ def apply_visit(entry_id: uuid.UUID, entry: dict, lookups: Lookups, device_id: s
     if not form.validate():
         raise Invalid(form_errors(form))
     lookups.visit_ids.add(entry_id)
-    return visits.record_visit(household, campaign, user, form.clean(), visit_id=entry_id,
-                               recorded_at=recorded_at, device_id=device_id, seq=entry.get("seq"),
-                               audit_rows=lookups.audit_rows)
+    return visits.visit_rows(household, campaign, user, form.clean(), lookups.new_visits, visit_id=entry_id,
+                             recorded_at=recorded_at, device_id=device_id, seq=entry.get("seq"))
 
 
 def apply_correction(entry_id: uuid.UUID, entry: dict, lookups: Lookups, device_id: str) -> Visit:

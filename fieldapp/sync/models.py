@@ -26,6 +26,9 @@ class SyncReceipt(db.Model):
     seq: Mapped[int | None]
     batch_id: Mapped[str | None] = mapped_column(sa.String(40))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The device's time minus the receipt time, in seconds: how far ahead (positive) or behind
+    # the phone's clock was, plus how long the entry waited in its outbox.
+    skew_s: Mapped[int | None] = mapped_column(sa.BigInteger)
 
 
 class QuarantinedEntry(db.Model):
@@ -42,4 +45,4 @@ class QuarantinedEntry(db.Model):
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
     resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    resolution: Mapped[str | None] = mapped_column(sa.String(200))
+    resolution: Mapped[str | None] = mapped_column(sa.String(200))  # "stored": the server holds it after all

@@ -12,9 +12,13 @@ def _json(schema: dict, description: str) -> dict:
 
 
 def _errors(*codes: int) -> dict:
-    text = {400: "Malformed request", 401: "Not signed in", 403: "Bad CSRF token or role",
-            404: "Not found or outside the caller's area", 413: "Too large"}
-    return {str(c): _json(_ERROR, text[c]) for c in codes}
+    text = {400: "Malformed request",
+            401: "Not signed in; `error` is `session_ended` when the account was signed out of every "
+                 "device (the phone then deletes its offline data) or `session_expired`",
+            403: "Bad CSRF token or role", 404: "Not found or outside the caller's area", 413: "Too large",
+            429: "Too many entries of this account refused today: nothing kept; send again after Retry-After",
+            503: "The database is busy or away: nothing was kept; send again after Retry-After seconds"}
+    return {str(c): _json(_ERROR, text[c]) for c in (*codes, 503)}
 
 
 VISIT_DATA = {
@@ -71,7 +75,10 @@ SCHEMAS = {
     "Result": {
         "type": "object", "required": ["id", "status"],
         "properties": {"id": {"type": "string"},
-                       "status": {"enum": ["created", "duplicate", "id_conflict", "quarantined"]},
+                       "status": {"enum": ["created", "duplicate", "id_conflict", "quarantined", "retry"],
+                                  "description": "a receipt: created, duplicate; a refusal of the content: "
+                                                 "quarantined, id_conflict; retry: no receipt (the server "
+                                                 "failed on this entry), send it again later"},
                        "errors": {"type": "object", "additionalProperties": {"type": "string"},
                                   "description": "field name → reason (Vietnamese by default)"}},
     },
@@ -105,10 +112,15 @@ SCHEMAS = {
 def _paths() -> dict:
     return {
         "/api/session": {"get": {
-            "summary": "Who is signed in, a fresh CSRF token and the server clock",
-            "responses": {"200": _json({"type": "object", "required": ["user", "csrf_token", "server_time"],
+            "summary": "Who is signed in, a fresh CSRF token, the server clock and the restore epoch",
+            "responses": {"200": _json({"type": "object", "required": ["user", "csrf_token", "server_time", "epoch"],
                                         "properties": {"user": {"type": "object"}, "csrf_token": {"type": "string"},
-                                                       "server_time": {"type": "string", "format": "date-time"}}},
+                                                       "server_time": {"type": "string", "format": "date-time"},
+                                                       "epoch": {"type": "string", "description":
+                                                                 "changes when the database is restored from a "
+                                                                 "backup: resend what /api/sync/status lacks"},
+                                                       "keep_sent_days": {"type": "integer", "description":
+                                                                          "days a phone keeps acknowledged entries"}}},
                                        "Signed in"), **_errors(401)}}},
         "/api/me/pack": {"get": {
             "summary": "The caller's villages (each with its households in walking order and its team "
@@ -120,17 +132,18 @@ def _paths() -> dict:
                             "description": "a pack's `version`: only what changed since (`changed`, `removed`), "
                                            "or the whole pack when that version is too old"}],
             "responses": {"200": _json({"type": "object", "required": ["version"], "properties": {
-                "version": {"type": "string"}, "generated_at": {"type": "string"}, "campaign": {"type": ["object", "null"]},
+                "version": {"type": "string"}, "generated_at": {"type": "string"},
+                "epoch": {"type": "string", "description": "the restore epoch (as in /api/session)"}, "campaign": {"type": ["object", "null"]},
                 "status_rule": {"type": "object"}, "villages": {"type": "array"},
                 "changed": {"type": "array"}, "removed": {"type": "array", "items": {"type": "string"}}}},
                                        "The pack (with an ETag), or what changed since `since`"),
                           "304": {"description": "Unchanged since the ETag sent"}, **_errors(401)}}},
         "/api/sync/batch": {"post": {
-            "summary": "Apply outbox entries, each in its own savepoint, with a receipt per entry id",
+            "summary": "Apply outbox entries, with a receipt per entry id (one bad entry never fails its neighbours)",
             "parameters": [{"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Batch"}}}},
             "responses": {"200": _json({"$ref": "#/components/schemas/BatchAnswer"}, "One result per entry, in order"),
-                          **_errors(400, 401, 403, 413)}}},
+                          **_errors(400, 401, 403, 413, 429, 503)}}},
         "/api/sync/status": {"get": {
             "summary": "Which of the caller's entry ids the server holds",
             "parameters": [{"name": "ids", "in": "query", "required": True, "schema": {"type": "string"},
@@ -155,7 +168,7 @@ def _paths() -> dict:
             "parameters": [_VISIT_ID, {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}],
             "requestBody": {"required": True, "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}},
             "responses": {"201": _json(_PHOTO_ANSWER, "Stored"), "200": _json(_PHOTO_ANSWER, "Already stored"),
-                          **_errors(401, 403, 404, 413), "409": _json(_ERROR, "Another photo is stored for the visit"),
+                          **_errors(401, 403, 404, 413, 503), "409": _json(_ERROR, "Another photo is stored for the visit"),
                           "422": _json(_ERROR, "Not a photo")}}},
     }
 

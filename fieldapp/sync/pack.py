@@ -14,6 +14,8 @@ from flask_babel import get_locale
 
 from ..auth import scoping
 from ..auth.models import Assignment, User
+from ..auth.permissions import can
+from ..backup import epoch
 from ..campaigns.models import Campaign
 from ..campaigns.services import current_campaign
 from ..coverage.status import RULE, households_with_status
@@ -90,10 +92,14 @@ def histories(campaign_id: int | None, households) -> dict:
     return by_household
 
 
-def household_json(household: Household, status: str, visit_count: int, last_visit_at, past: dict) -> dict:
+def household_json(household: Household, status: str, visit_count: int, last_visit_at, past: dict,
+                   personal: bool = True) -> dict:
+    """One household of the pack; without `personal` (PERSONAL_DATA_ROLES) its house number and
+    figures only: no head's name, address or youth count."""
     return {
-        "id": str(household.id), "code": household.code, "head_name": household.head_name,
-        "address": household.address, "youth": household.youth, "members": household.members,
+        "id": str(household.id), "code": household.code, "head_name": household.head_name if personal else "",
+        "address": household.address if personal else "", "youth": household.youth if personal else None,
+        "members": household.members,
         "status": status, "household_status": household.status, "route": household.route,
         # six decimals (about 10 cm) are more than a phone's fix can tell apart
         "lat": None if household.lat is None else round(household.lat, 6),
@@ -103,7 +109,7 @@ def household_json(household: Household, status: str, visit_count: int, last_vis
     }
 
 
-def households_json(campaign: Campaign | None, where) -> dict[int, list[dict]]:
+def households_json(campaign: Campaign | None, where, personal: bool = True) -> dict[int, list[dict]]:
     """{village id: [household, …] in walking order} of the non-merged households matching
     `where` (merged households are left out: their visits, and any new ones, go to the
     survivor). Three queries."""
@@ -112,16 +118,19 @@ def households_json(campaign: Campaign | None, where) -> dict[int, list[dict]]:
     by_village: dict[int, list[dict]] = {}
     for household, status, visit_count, last_visit_at in in_order(db.session.execute(query).all()):
         by_village.setdefault(household.village_id, []).append(
-            household_json(household, status, visit_count, last_visit_at, past))
+            household_json(household, status, visit_count, last_visit_at, past, personal))
     return by_village
 
 
 def structure(user: User, villages: list[Village], campaign: Campaign | None) -> tuple[str, dict]:
     """What every household of a pack hangs on (villages, their teams, the campaign, the
-    language) and a short hash of it, the first part of the pack's version."""
+    language, whether it shows personal data, the restore epoch) and a short hash of it, the
+    first part of the pack's version."""
     parts = {"villages": [(v.id, v.code, v.name, v.boundary) for v in villages],
-             "teams": teams(user, [v.id for v in villages]), "campaign": campaign_json(campaign)}
-    text = json.dumps([user.id, str(get_locale()), parts], default=str, sort_keys=True)
+             "teams": teams(user, [v.id for v in villages]), "campaign": campaign_json(campaign),
+             "personal": can(user, "see_personal")}
+    # The restore epoch too: after a restore a phone's older version is never a base for a delta.
+    text = json.dumps([user.id, str(get_locale()), parts, epoch.current()], default=str, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:12], parts
 
 
@@ -132,9 +141,9 @@ def build_pack(user: User) -> dict:
     villages = db.session.scalars(sa.select(Village).where(Village.id.in_(village_ids(user)))
                                   .order_by(Village.code)).all()
     shape, parts = structure(user, villages, campaign)
-    by_village = households_json(campaign, Household.village_id.in_([v.id for v in villages]))
+    by_village = households_json(campaign, Household.village_id.in_([v.id for v in villages]), parts["personal"])
     return {
-        "version": versions.make(shape), "generated_at": iso_utc(utcnow()),
+        "version": versions.make(shape), "generated_at": iso_utc(utcnow()), "epoch": epoch.current(),
         "campaign": parts["campaign"], "status_rule": RULE,
         "villages": [
             {"id": v.id, "code": v.code, "name": v.name, "households": by_village.get(v.id, []),
@@ -151,7 +160,7 @@ def delta(user: User, since: str) -> dict | None:
     campaign = current_campaign(user)
     villages = db.session.scalars(sa.select(Village).where(Village.id.in_(village_ids(user)))
                                   .order_by(Village.code)).all()
-    shape, _parts = structure(user, villages, campaign)
+    shape, parts = structure(user, villages, campaign)
     cutoff = versions.cutoff(since, shape)
     if cutoff is None:
         return None
@@ -165,7 +174,7 @@ def delta(user: User, since: str) -> dict | None:
         .where(Household.village_id.in_(ids), sa.or_(Visit.received_at >= cutoff, Visit.replaced_at >= cutoff)),
     )
     changed = set(db.session.scalars(sa.select(touched.subquery().c[0])))
-    by_village = households_json(campaign, Household.id.in_(changed)) if changed else {}
+    by_village = households_json(campaign, Household.id.in_(changed), parts["personal"]) if changed else {}
     kept = [{**h, "village_id": village_id} for village_id, rows in by_village.items() for h in rows]
     removed = sorted({str(i) for i in changed} - {h["id"] for h in kept})  # merged since
     return {"version": versions.make(shape), "changed": kept, "removed": removed}

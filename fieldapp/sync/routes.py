@@ -14,12 +14,12 @@ from ..auth import scoping
 from ..auth.permissions import can, public, requires
 from ..auth.models import User
 from ..campaigns.services import current_campaign
-from ..extensions import csrf, db, reads_only, writing
+from ..extensions import csrf, db, reads_only, waits_at_most, writing
 from ..households.forms import HouseholdForm
 from ..households.models import Household
 from ..timeutil import iso_utc, utcnow
 from ..visits.forms import CorrectionForm
-from . import batch as sync_batch
+from . import batch as sync_batch, quota, receipts
 from .client import client_labels, field_labels
 from .entries import as_uuid
 from .models import QuarantinedEntry
@@ -28,6 +28,7 @@ from .pack import build_pack, delta, fingerprint
 
 bp = Blueprint("sync", __name__)
 QUARANTINE_PER_PAGE = 50
+SYNC_LOCK_WAIT_MS = 1000  # behind an import's write lock (SQLite): then 503, and the phone retries
 nav.add("sync.quarantine", _l("Entries to review"), order=54)
 
 
@@ -68,11 +69,13 @@ def pack():
 
 
 @bp.post("/api/sync/batch")
+@waits_at_most(SYNC_LOCK_WAIT_MS)
 @csrf.exempt  # checked below, after the login check, so an expired session answers 401
 @requires("record")
 def batch():
     """Apply a batch of outbox entries; 401 JSON when not signed in, 403 for roles that do
-    not record or on a bad CSRF token, 400 on a malformed batch, 413 when too large."""
+    not record or on a bad CSRF token, 400 on a malformed batch, 413 when too large; 503 with
+    Retry-After when the database is busy or away (errors.py): nothing kept, send again."""
     request.max_content_length = sync_batch.MAX_BYTES  # before anything reads the body
     try:
         request.get_data()
@@ -83,7 +86,19 @@ def batch():
         batch_id, device_id, entries = sync_batch.check_shape(request.get_json(force=True, silent=True))
     except sync_batch.BadBatch as exc:
         return _json_error(exc.code, "bad_batch" if exc.code == 400 else "too_large", exc.message)
-    results = sync_batch.apply_batch(current_user, batch_id, device_id, entries)
+    room, wait = quota.room(current_user)
+    try:
+        if room <= 0:
+            raise quota.Exceeded()
+        results = sync_batch.apply_batch(current_user._get_current_object(), batch_id, device_id, entries,
+                                         quarantine_room=room)
+    except quota.Exceeded:
+        db.session.rollback()  # nothing of the batch is kept; the phone keeps it all
+        response = _json_error(429, "too_many_refused", _(
+            "Too many entries from this account were refused today; the phone keeps them and sends "
+            "them later. Ask the commander to review the entries to check."))
+        response[0].headers["Retry-After"] = str(max(wait, 60))
+        return response
     db.session.commit()
     return jsonify(server_time=iso_utc(utcnow()), results=results)
 
@@ -96,7 +111,7 @@ def status():
     ids = [i.strip() for i in (request.args.get("ids") or "").split(",") if i.strip()]
     if len(ids) > sync_batch.MAX_ENTRIES:
         return _json_error(413, "too_large", _("At most %(n)d entries per batch.", n=sync_batch.MAX_ENTRIES))
-    return jsonify(server_time=iso_utc(utcnow()), results=sync_batch.statuses(current_user, ids))
+    return jsonify(server_time=iso_utc(utcnow()), results=receipts.statuses(current_user, ids))
 
 
 @bp.get("/api/openapi.json")
@@ -168,6 +183,7 @@ def shell():
 
 
 @bp.get("/offline")
+@reads_only
 @public
 def offline():
     """The page shown for anything else while the server cannot be reached (public)."""

@@ -42,7 +42,7 @@ def show(village_id: int):
     campaign = current_campaign(commune_id=village.commune_id)
     q = (request.args.get("q") or "").strip()[:100]
     status = request.args.get("status") if request.args.get("status") in STATUSES else ""
-    rows = household_rows(village.id, campaign, q, status)
+    rows = household_rows(village.id, campaign, q, status, personal=can(current_user, "see_personal"))
     [figures] = village_coverage(campaign.id if campaign else None, sa.select(sa.literal(village.id)))
     context = dict(village=village, campaign=campaign, rows=rows, q=q, status=status, counts=figures.counts,
                    may_record=can(current_user, "record") and campaign is not None and campaign.state == "running",

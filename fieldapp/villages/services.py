@@ -16,11 +16,12 @@ from ..households.queries import matching
 from ..register.models import Village
 
 
-def household_rows(village_id: int, campaign, q: str = "", status: str = ""):
-    """(Household, status, visit_count, last_visit_at) of the village in walking order."""
+def household_rows(village_id: int, campaign, q: str = "", status: str = "", *, personal: bool = True):
+    """(Household, status, visit_count, last_visit_at) of the village in walking order. Without
+    `personal` (PERSONAL_DATA_ROLES) `q` searches house numbers only (a name would find its house)."""
     where = sa.and_(Household.village_id == village_id, Household.status != "merged")  # merged: counted on the survivor
     if q:
-        where = sa.and_(where, matching(q))
+        where = sa.and_(where, matching(q) if personal else Household.code.contains(q, autoescape=True))
     query = households_with_status(campaign.id if campaign else None, where)
     if status:
         query = query.where(query.selected_columns.coverage_status == status)

@@ -96,6 +96,18 @@ class Visit(db.Model):
         return [m.code for m in self.material_rows]
 
     @hybrid_property
+    def visited_at(self) -> datetime:
+        """When the visit happened, as far as the server can tell: the device's time, unless
+        the device's clock ran ahead of the server's receipt, then the receipt time (a visit
+        cannot have happened after the server had it). As-of answers and idle lists use it."""
+        return min(self.recorded_at, self.received_at)
+
+    @visited_at.inplace.expression
+    @classmethod
+    def _visited_at(cls):
+        return sa.case((cls.recorded_at > cls.received_at, cls.received_at), else_=cls.recorded_at)
+
+    @hybrid_property
     def in_force(self) -> bool:
         """Not corrected or withdrawn (now)."""
         return self.replaced_at is None
@@ -112,15 +124,15 @@ class Visit(db.Model):
 
     @hybrid_method
     def in_force_by(self, cutoff: datetime) -> bool:
-        """In force as the record stood at `cutoff` (naive UTC): received and recorded before
-        it, not replaced before it (see accountability.queries)."""
-        return (self.received_at < cutoff and self.recorded_at < cutoff
+        """In force as the record stood at `cutoff` (naive UTC): received and visited (see
+        `visited_at`) before it, not replaced before it (see accountability.queries)."""
+        return (self.received_at < cutoff and self.visited_at < cutoff
                 and (self.replaced_at is None or self.replaced_at >= cutoff))
 
     @in_force_by.expression
     @classmethod
     def _in_force_by(cls, cutoff: datetime):
-        return sa.and_(cls.received_at < cutoff, cls.recorded_at < cutoff, cls.standing_at(cutoff))
+        return sa.and_(cls.received_at < cutoff, cls.visited_at < cutoff, cls.standing_at(cutoff))
 
     @classmethod
     def standing_at(cls, moment: datetime):

@@ -28,6 +28,7 @@ from ..households.routes import render_show
 from ..labels import OUTCOMES
 from ..photos import services as photos
 from ..proof import checks
+from ..security import large_body
 from ..timeutil import today_vn
 from ..villages.services import household_rows
 from . import corrections, services as visits
@@ -49,9 +50,10 @@ def _campaign_or_409(household: Household):
 
 @bp.post("/<uuid:household_id>/visits")
 @requires("record")
+@large_body("PHOTO_MAX_BYTES")
 def create(household_id: uuid.UUID):
-    """Record a visit from the full form, then back to the list at the next house; errors
-    re-render the form (422) with messages."""
+    """Record a visit from the full form (with a commitment photo of up to PHOTO_MAX_BYTES),
+    then back to the list at the next house; errors re-render the form (422) with messages."""
     household = scoping.get_household(current_user, household_id)
     campaign = _campaign_or_409(household)
     form = VisitForm(campaign=campaign, team=visits.village_team(household.village_id, current_user))

@@ -1,10 +1,17 @@
-"""Recording visits: the one write path for the web form, the quick actions and sync."""
+"""Recording visits: the one write path for the web form, the quick actions and sync.
+
+`visit_rows` builds a visit's rows (checked by the caller beforehand), `store_visits` inserts
+any number of them together and sends `visits_stored`; `record_visit` does both for one.
+"""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
+from blinker import Namespace
+from flask import current_app
 
 from ..accountability import audit
 from ..auth.models import Assignment, User
@@ -14,7 +21,7 @@ from ..extensions import db
 from ..households.queries import survivor
 from ..households.models import Household
 from ..timeutil import to_utc_naive, today_vn, utcnow
-from .models import Visit, VisitMaterial, VisitTopic
+from .models import Visit, VisitMaterial, VisitTopic, visit_companions
 
 
 def refusal(campaign: Campaign, day: date) -> str | None:
@@ -60,12 +67,60 @@ def users_by_username(usernames: list[str]) -> list[User]:
     return list(db.session.scalars(sa.select(User).where(User.username.in_(usernames))))
 
 
+# Sent with `visits=[row, ...]` (the column values of the visits just inserted) by the one
+# place visits are written, `store_visits`: summaries and receipt-time checks connect here.
+visits_stored = Namespace().signal("visits-stored")
+
+
+@dataclass
+class NewVisits:
+    """Rows of visits about to be inserted together by `store_visits`: a web tap holds one,
+    a sync batch up to 200."""
+
+    visits: list[dict] = field(default_factory=list)
+    topics: list[dict] = field(default_factory=list)
+    materials: list[dict] = field(default_factory=list)
+    companions: list[dict] = field(default_factory=list)
+    audit: list[dict] = field(default_factory=list)
+    replaced: list[Visit] = field(default_factory=list)  # superseded, marked when stored
+
+    def __bool__(self) -> bool:
+        return bool(self.visits or self.audit)
+
+    def mark(self) -> tuple[int, ...]:
+        return tuple(len(rows) for rows in self._lists())
+
+    def rewind(self, mark: tuple[int, ...]) -> None:
+        """Forget what was added since `mark` (an entry refused after all)."""
+        for rows, length in zip(self._lists(), mark):
+            del rows[length:]
+
+    def _lists(self) -> tuple[list, ...]:
+        return self.visits, self.topics, self.materials, self.companions, self.audit, self.replaced
+
+
 def record_visit(household: Household, campaign: Campaign, user: User, values: dict, *,
                  visit_id: uuid.UUID | None = None, recorded_at: datetime | None = None,
                  device_id: str = "web", seq: int | None = None, supersedes: Visit | None = None,
                  reason: str | None = None, audit_rows: list[dict] | None = None) -> Visit:
     """Add a visit (and its topics, materials, companions) and its `visit_create` audit
-    event; flush, never commit.
+    event now (`visit_rows` then `store_visits`); flush, never commit. When `audit_rows` is
+    given, the audit event is appended there for the caller to insert instead."""
+    rows = NewVisits()
+    new_id = visit_rows(household, campaign, user, values, rows, visit_id=visit_id, recorded_at=recorded_at,
+                        device_id=device_id, seq=seq, supersedes=supersedes, reason=reason)
+    if audit_rows is not None:
+        audit_rows.extend(rows.audit)
+        rows.audit = []
+    store_visits(rows)
+    return db.session.get(Visit, new_id)
+
+
+def visit_rows(household: Household, campaign: Campaign, user: User, values: dict, into: NewVisits, *,
+               visit_id: uuid.UUID | None = None, recorded_at: datetime | None = None,
+               device_id: str = "web", seq: int | None = None, supersedes: Visit | None = None,
+               reason: str | None = None) -> uuid.UUID:
+    """The rows of a new visit, added to `into` (nothing written yet); its id.
 
     `recorded_at` is the device's aware time; without one the server's clock is used.
     A visit that supersedes another (a correction, with its `reason`) marks the old one
@@ -74,51 +129,55 @@ def record_visit(household: Household, campaign: Campaign, user: User, values: d
     A visit addressed to a merged household (a stale page, an old offline pack) is recorded
     on its survivor, following `merged_into_id` through every hop; the audit event's detail
     keeps the household addressed as `merged_from`.
-    The audit event is added to the session, or, when `audit_rows` is given (the sync
-    batch), appended there as a row for the caller to insert with its neighbours'.
     """
     addressed, household = household, survivor(household)
     now = utcnow()
     moment = recorded_at or datetime.now(timezone.utc).astimezone()
     offset = moment.utcoffset() or timedelta(0)
-    visit = Visit(
-        id=visit_id or uuid.uuid4(), household_id=household.id, campaign_id=campaign.id,
-        user_id=user.id, outcome=values["outcome"],
-        recorded_at=to_utc_naive(moment), recorded_offset_min=int(offset.total_seconds() // 60),
-        received_at=now, device_id=device_id, seq=seq,
-        people_reached=values.get("people_reached") or 0,
-        youth_reached=values.get("youth_reached") or 0,
-        commitment_signed=bool(values.get("commitment_signed")),
-        note=values.get("note") or "",
+    new_id = visit_id or uuid.uuid4()
+    into.visits.append(dict(
+        id=new_id, household_id=household.id, campaign_id=campaign.id, user_id=user.id,
+        outcome=values["outcome"], recorded_at=to_utc_naive(moment),
+        recorded_offset_min=int(offset.total_seconds() // 60), received_at=now, device_id=device_id, seq=seq,
+        people_reached=values.get("people_reached") or 0, youth_reached=values.get("youth_reached") or 0,
+        commitment_signed=bool(values.get("commitment_signed")), note=values.get("note") or "",
         lat=values.get("lat"), lon=values.get("lon"), accuracy_m=values.get("accuracy_m"),
-        supersedes_id=supersedes.id if supersedes else None, reason=reason,
-        standard=is_standard(campaign, values),
-    )
-    companions = [u for u in users_by_username(values.get("companions") or []) if u.id != user.id]
-    if companions:  # an untouched relationship costs the flush nothing
-        visit.companions = companions
-    if supersedes is not None and supersedes.in_force:
-        supersedes.replaced_at, supersedes.replaced_reason = now, "corrected"
-    db.session.add(visit)
-    db.session.flush()
-    # Topic and material rows in two plain INSERTs: sync applies 200 visits per request.
-    topics = [{"visit_id": visit.id, "topic_code": c} for c in dict.fromkeys(values.get("topics") or [])]
-    materials = [{"visit_id": visit.id, "code": c} for c in dict.fromkeys(values.get("materials") or [])]
-    connection = db.session.connection()
-    if topics:
-        connection.execute(VisitTopic.__table__.insert(), topics)
-    if materials:
-        connection.execute(VisitMaterial.__table__.insert(), materials)
-    detail = {"household": str(household.id), "campaign": campaign.id, "outcome": visit.outcome}
+        supersedes_id=supersedes.id if supersedes else None, replaced_at=None, replaced_reason=None,
+        reason=reason, standard=is_standard(campaign, values),
+    ))
+    into.topics += [{"visit_id": new_id, "topic_code": c} for c in dict.fromkeys(values.get("topics") or [])]
+    into.materials += [{"visit_id": new_id, "code": c} for c in dict.fromkeys(values.get("materials") or [])]
+    into.companions += [{"visit_id": new_id, "user_id": u.id}
+                        for u in users_by_username(values.get("companions") or []) if u.id != user.id]
+    if supersedes is not None:
+        into.replaced.append(supersedes)
+    detail = {"household": str(household.id), "campaign": campaign.id, "outcome": values["outcome"]}
     if addressed.id != household.id:
         detail["merged_from"] = str(addressed.id)
     if supersedes is not None:
         detail["supersedes"] = str(supersedes.id)
-    if audit_rows is None:
-        audit.record("visit_create", "visit", visit.id, user=user, **detail)
-    else:
-        audit_rows.append(audit.row("visit_create", "visit", visit.id, user, **detail))
-    return visit
+    into.audit.append(audit.row("visit_create", "visit", new_id, user, **detail))
+    return new_id
+
+
+def store_visits(rows: NewVisits) -> None:
+    """Insert the collected visits with their topics, materials, companions and audit events,
+    a few statements whatever their number, mark the visits they supersede, and tell
+    `visits_stored`. Flushes, never commits."""
+    connection = db.session.connection()
+    for table, values in ((Visit.__table__, rows.visits), (VisitTopic.__table__, rows.topics),
+                          (VisitMaterial.__table__, rows.materials), (visit_companions, rows.companions)):
+        if values:
+            connection.execute(table.insert(), values)
+    audit.insert_rows(rows.audit)
+    now = utcnow()
+    for old in rows.replaced:
+        if old.in_force:
+            old.replaced_at, old.replaced_reason = now, "corrected"
+    if rows.replaced:
+        db.session.flush()
+    if rows.visits:
+        visits_stored.send(current_app._get_current_object(), visits=rows.visits)
 
 
 def standard_values(campaign: Campaign, outcome: str, point: dict | None = None) -> dict:

@@ -4,7 +4,7 @@ admin undoes one within 30 days), register changes reported by village heads, an
 village's own target and deadline in a campaign
 
 Revision ID: a4ce5117d399
-Revises: 6a1f0c3d9b27
+Revises: 26bf53a49881
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a4ce5117d399'
-down_revision = '6a1f0c3d9b27'
+down_revision = '26bf53a49881'
 branch_labels = None
 depends_on = None
 

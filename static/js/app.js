@@ -12,6 +12,8 @@
   function freshFix() { return fix && Date.now() - fix.at < 120000 ? fix : null; }
   window.tungNhaFix = freshFix;
   document.addEventListener("DOMContentLoaded", function () {
+    // The login page after this account was signed out of every device: forget the offline data.
+    if (document.body.hasAttribute("data-wipe") && window.TN && TN.outbox) TN.outbox.wipe();
     if (document.body.hasAttribute("data-gps") && navigator.geolocation) {
       navigator.geolocation.watchPosition(remember, function () {}, { enableHighAccuracy: true, maximumAge: 60000 });
     }

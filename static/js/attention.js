@@ -28,7 +28,7 @@
       el.setAttribute("data-outbox-count", pending);
       TN.outbox.meta("sent_at").then(function (at) {
         var parts = online ? [] : [L.offline];
-        if (sending && pending) parts.push(L.sending);
+        if (sending && pending && online) parts.push(L.sending);  // offline, a try is not a send
         else if (pending) parts.push(L.unsent.replace("%(n)s", pending) + (failed && online ? " · " + L.not_sent : ""));
         else if (online) parts.push(at ? L.sent_at.replace("%(time)s", hhmm(at)) : L.nothing_sent);
         el.textContent = parts.join(" · ");
@@ -73,7 +73,9 @@
         '</span></p><ul class="small">' + reasons(e.errors) + "</ul>" + edit + '<p class="att-actions">' +
         (edit ? '<button type="button" class="btn" data-edit>' + esc(L.edit) + "</button> " : "") +
         (e.type === "visit" && f ? '<a class="btn" href="/households/' + esc(e.data.household_id) + '">' + esc(L.fix) + "</a> " : "") +
-        '<button type="button" class="btn" data-resend>' + esc(L.resend) + '</button> <button type="button" class="btn" data-discard>' + esc(L.discard) + "</button></p></div>";
+        // A failure of the server is not the entry's fault: it resolves itself (sync.js), no resend.
+        (TN.outbox.refusedForContent(e) ? '<button type="button" class="btn" data-resend>' + esc(L.resend) + "</button> " : "") +
+        '<button type="button" class="btn" data-discard>' + esc(L.discard) + "</button></p></div>";
     }).join("");
   }
 

@@ -59,6 +59,7 @@
           label.appendChild(text("span", p.village_code));
           label.appendChild(text("span", " · " + pct)).className = "pct";
           l.bindTooltip(label, { permanent: true, direction: "center", className: "vlabel" });
+          // A node, never a string: Leaflet puts a string popup in as HTML (names are typed by people).
           l.on("click", function (e) {
             show(e, text("span", p.village_code + " " + p.name + ": " + pct + " " + labels.coverage + " (" + p.warned + "/" + (p.households - p.excluded) + ")"));
           });

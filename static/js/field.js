@@ -10,12 +10,14 @@
   var esc = function (s) { return TN.esc(s); };
 
   TN.onSyncEnd = afterSync;  // sync.js calls it after every run (not in the service worker)
+  TN.onEnded = function () { location.replace("/login"); };  // after the wipe (sync.js)
 
   function refreshUi() {
     return TN.outbox.all().then(function (all) {
       var pending = all.filter(function (e) { return e.state === "pending"; });
       markPending(pending);
       TN.drawStatus && TN.drawStatus(all);
+      drawClock();
       return all;
     });
   }
@@ -43,6 +45,22 @@
     });
   }
   TN.markPending = function () { TN.outbox.pending().then(markPending); };
+
+  // The phone's clock more than CLOCK_SLACK away from the server's: say so (visits carry it).
+  var CLOCK_SLACK = 5 * 60000;
+  function drawClock() {
+    var box = $("#tn-clock"), off = TN.syncState.clockOffset || 0;
+    if (Math.abs(off) < CLOCK_SLACK) { if (box) box.remove(); return; }
+    var minutes = Math.round(Math.abs(off) / 60000), hours = Math.round(minutes / 60), days = Math.round(hours / 24);
+    var diff = minutes < 120 ? L.n_minutes.replace("%(n)s", minutes) :
+      hours < 48 ? L.n_hours.replace("%(n)s", hours) : L.n_days.replace("%(n)s", days);
+    if (!box) {
+      box = document.createElement("p");
+      box.id = "tn-clock"; box.className = "flash flash-error"; box.setAttribute("role", "alert");
+    }
+    if ($("main").firstChild !== box) $("main").insertBefore(box, $("main").firstChild);  // the cause, first
+    box.textContent = (off > 0 ? L.clock_ahead : L.clock_behind).replace("%(diff)s", diff);
+  }
 
   function afterSync(sent) {
     refreshUi().then(function () {
@@ -170,6 +188,7 @@
           headers: { "X-CSRFToken": $("meta[name=csrf-token]").content, "HX-Request": "true" } });
       }).then(function (r) { if (!r.ok) throw new Error(r.status); });
     }).then(function () {
+      TN.outbox.forgetSent([id]);  // withdrawn: never to be sent again after a restore
       var f = TN.findHousehold(hid);
       if (f && before) { bump(f.h.status, before.status); f.h.status = before.status; f.h.visit_count = before.count; TN.savePack(); }
       li.outerHTML = original || TN.rowHtml(f.h, true);
@@ -301,11 +320,7 @@
     }).then(function (both) {
       var all = both[0].concat(both[1]);
       if (all.length && !confirm(L.logout_unsent.replace("%(n)s", all.length))) return;
-      return TN.outbox.clear().then(function () {
-        return window.caches ? caches.keys().then(function (keys) {
-          return Promise.all(keys.filter(function (k) { return k.indexOf("tn-shell") === 0; }).map(function (k) { return caches.delete(k); }));
-        }) : null;
-      }).then(function () {
+      return TN.outbox.wipe().then(function () {
         // The page may be an old cached shell: sign out with the session's current token.
         return fetch("/api/session", { credentials: "same-origin" }).then(function (r) { return r.json(); })
           .then(function (s) { form.elements.csrf_token.value = s.csrf_token; }).catch(function () {});
@@ -329,6 +344,9 @@
     var form = $("form[method=post]:not([action])");
     if (form && /^\/households\/new$/.test(location.pathname) && form.elements.head_name) form.setAttribute("data-new-household", "");
     var shell = document.getElementById("offline-app");
+    TN.outbox.meta("clock_offset").then(function (off) {  // the last comparison, until the next one
+      if (off && !TN.syncState.clockOffset) { TN.syncState.clockOffset = off; drawClock(); }
+    });
     TN.loadPack().then(function (p) {
       if (p && p.user !== L.user) return TN.outbox.setMeta("pack", null).then(TN.loadPack);
     }).then(withLocal).then(function () {

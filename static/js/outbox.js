@@ -1,7 +1,9 @@
 /* Từng Nhà outbox and offline store in IndexedDB (plain, no library); also loaded by sw.js.
-   Stores: "outbox" (entries waiting for a receipt, or needing attention), "meta"
-   (device id, sequence counter, the offline pack and its ETag) and "photos" (commitment
-   photos waiting to be sent after their visit's receipt, by visit id; see photo.js). */
+   Stores: "outbox" (entries waiting for a receipt, or needing attention), "sent" (entries the
+   server acknowledged, kept `keep_sent_days` to send again after a restore of the server's
+   database), "meta" (device id, sequence counter, the offline pack and its ETag, the server's
+   restore epoch) and "photos" (commitment photos waiting to be sent after their visit's
+   receipt, by visit id; see photo.js). */
 (function (root) {
   "use strict";
   var TN = root.TN = root.TN || {};
@@ -12,12 +14,13 @@
   }
   function open() {
     if (!dbp) {
-      var r = indexedDB.open("tungnha", 2);
+      var r = indexedDB.open("tungnha", 3);
       r.onupgradeneeded = function () {
         var names = r.result.objectStoreNames;
         if (!names.contains("outbox")) r.result.createObjectStore("outbox", { keyPath: "id" });
         if (!names.contains("meta")) r.result.createObjectStore("meta");
         if (!names.contains("photos")) r.result.createObjectStore("photos", { keyPath: "visit_id" });
+        if (!names.contains("sent")) r.result.createObjectStore("sent", { keyPath: "id" });
       };
       dbp = req(r).then(function (db) {
         // A newer page or service worker upgrades the store: let it, and reopen next time.
@@ -89,6 +92,53 @@
     remove: function (ids) {
       return tx(["outbox"], "readwrite", function (o) { ids.forEach(function (id) { o.delete(id); }); });
     },
+    // The server holds these (created or duplicate): out of the outbox, remembered as sent.
+    acknowledge: function (ids) {
+      var now = Date.now();
+      return tx(["outbox", "sent"], "readwrite", function (o, s) {
+        return Promise.all(ids.map(function (id) {
+          return req(o.get(id)).then(function (e) {
+            if (!e) return;
+            o.delete(id);
+            e.state = "sent"; e.errors = null; e.acked_at = now;
+            s.put(e);
+          });
+        }));
+      });
+    },
+    sent: function () { return tx(["sent"], "readonly", function (s) { return req(s.getAll()); }); },
+    forgetSent: function (ids) {
+      return tx(["sent"], "readwrite", function (s) { ids.forEach(function (id) { s.delete(id); }); });
+    },
+    // The server lost these (a restore): back into the outbox, same id, content and sequence.
+    requeueLost: function (ids) {
+      return tx(["outbox", "sent"], "readwrite", function (o, s) {
+        return Promise.all(ids.map(function (id) {
+          return Promise.all([req(s.get(id)), req(o.get(id))]).then(function (found) {
+            var e = found[1] || found[0];
+            if (!e) return;
+            s.delete(id);
+            e.state = "pending"; e.errors = null;
+            o.put(e);
+          });
+        }));
+      });
+    },
+    // Forget acknowledged entries older than `days` (they are the server's alone now).
+    pruneSent: function (days) {
+      var limit = Date.now() - days * 86400000;
+      return tx(["sent"], "readwrite", function (s) {
+        return req(s.getAll()).then(function (list) {
+          list.forEach(function (e) { if (!(e.acked_at >= limit)) s.delete(e.id); });
+        });
+      });
+    },
+    // The server could not store it this time (no receipt): it stays queued, with the reason.
+    note: function (id, errors) {
+      return tx(["outbox"], "readwrite", function (o) {
+        return req(o.get(id)).then(function (e) { if (e) { e.last_errors = errors || {}; o.put(e); } });
+      });
+    },
     // The server refused the entry (quarantined / id_conflict): keep it for the officer.
     attention: function (id, status, errors) {
       return tx(["outbox"], "readwrite", function (o) {
@@ -96,6 +146,12 @@
           if (e) { e.state = status; e.errors = errors || {}; o.put(e); }
         });
       });
+    },
+    // Refused for its content (the server will never take it as it is), not for a failure of
+    // the server: only these are offered "send again" (the others resolve themselves, sync.js).
+    refusedForContent: function (e) {
+      if (e.state !== "quarantined") return false;
+      return Object.keys(e.errors || {}).some(function (k) { return k !== "server"; });
     },
     // A returned entry goes back in the queue under its id, as it was or as edited.
     requeue: function (id, data) {
@@ -105,14 +161,26 @@
         });
       });
     },
-    // Forget everything personal on this phone (logout): pack, outbox, photos, user.
+    // Forget everything personal on this phone (logout): pack, outbox, sent entries, photos, user.
     clear: function () {
-      return tx(["outbox", "meta", "photos"], "readwrite", function (o, m, p) {
-        o.clear(); p.clear(); ["pack", "pack_etag", "pack_at", "user", "sent_at"].forEach(function (k) { m.delete(k); });
+      return tx(["outbox", "sent", "meta", "photos"], "readwrite", function (o, s, m, p) {
+        o.clear(); s.clear(); p.clear();
+        ["pack", "pack_etag", "pack_at", "user", "epoch", "sent_at"].forEach(function (k) { m.delete(k); });
       });
     },
     tx: tx,
     req: req,
+    // Logout, or the server ended this account's sessions (a lost phone): the outbox, pack and
+    // photos above, and the cached pages that show the user's villages.
+    wipe: function () {
+      try { if (root.localStorage) localStorage.removeItem("htmx-history-cache"); } catch (e) { /* private mode */ }
+      return outbox.clear().then(function () {
+        if (!root.caches) return null;
+        return caches.keys().then(function (keys) {
+          return Promise.all(keys.filter(function (k) { return k.indexOf("tn-shell") === 0; }).map(function (k) { return caches.delete(k); }));
+        });
+      });
+    },
     localIso: localIso
   };
 })(self);

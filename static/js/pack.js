@@ -94,6 +94,13 @@
     }).then(function (r) {
       // Fresh only on a 304 or once a JSON pack is stored: a Wi-Fi login page answers 200 too.
       if (r.status === 304) { TN.reached = true; return TN.outbox.setMeta("pack_at", Date.now()).then(function () { return pack; }); }
+      if (r.status === 401) {
+        return r.json().catch(function () { return {}; }).then(function (b) {
+          if (b.error !== "session_ended") throw new Error("pack 401");
+          pack = null;
+          return TN.ended().then(function () { throw new Error("signed out everywhere"); });
+        });
+      }
       if (!r.ok || (r.headers.get("content-type") || "").indexOf("application/json") !== 0) throw new Error("pack " + r.status);
       TN.reached = true;  // the server answered: the no-connection banner can go
       var etag = r.headers.get("ETag");
@@ -159,11 +166,11 @@
     var st = h.status, addr = esc(h.address), running = pack && pack.campaign && pack.campaign.state === "running";
     var code = h.code && addr.indexOf("Số " + esc(h.code)) !== 0 ? esc(h.code) + " · " : "";
     var qa = canRecord && running && st !== "warned" && st !== "excluded" ?
-      '<form class="qa" method="post" action="/households/' + h.id + '/quick"><button name="outcome" value="warned" class="ok">' +
+      '<form class="qa" method="post" action="/households/' + esc(h.id) + '/quick"><button name="outcome" value="warned" class="ok">' +
       esc(L.btn_warned) + '</button><button name="outcome" value="nobody_home" class="away">' + esc(L.btn_away) + "</button></form>" : "";
-    return '<li id="h-' + h.id + '" data-household-id="' + h.id + '" class="st-' + st + '"><a href="/households/' + h.id + '"><b>' +
-      esc(h.head_name) + '</b> <span class="chip">' + esc(L[st]) + "</span>" + (h.youth ? ' <span class="yb">12–24: ' + h.youth + "</span>" : "") +
-      "<br><small>" + code + addr + (h.visit_count ? " · " + h.visit_count + "×" : "") + "</small></a>" + qa + "</li>";
+    return '<li id="h-' + esc(h.id) + '" data-household-id="' + esc(h.id) + '" class="st-' + esc(st) + '"><a href="/households/' + esc(h.id) + '"><b>' +
+      esc(h.head_name || "# " + h.code) + '</b> <span class="chip">' + esc(L[st]) + "</span>" + (h.youth ? ' <span class="yb">12–24: ' + esc(h.youth) + "</span>" : "") +
+      "<br><small>" + code + addr + (h.visit_count ? " · " + esc(h.visit_count) + "×" : "") + "</small></a>" + qa + "</li>";
   }
   TN.rowHtml = rowHtml;
 
@@ -176,7 +183,7 @@
   function villagesPage(app) {
     var items = pack.villages.map(function (v) {
       var c = counts(v), base = v.households.length - c.excluded, ratio = base ? c.warned / base : 0;
-      return '<li><a class="card village" href="/villages/' + v.id + '"><span class="v-name"><b>' + esc(v.code) + "</b> " + esc(v.name) +
+      return '<li><a class="card village" href="/villages/' + esc(v.id) + '"><span class="v-name"><b>' + esc(v.code) + "</b> " + esc(v.name) +
         '</span><span class="v-figs">' + c.warned + "/" + base + " · " + Math.round(ratio * 100) + '%</span><span class="progress"><span class="p-warned" style="width:' +
         (ratio * 100).toFixed(1) + '%"></span></span><span class="v-left small">' + esc(L.not_visited) + ": <b>" + c.not_visited + "</b> · " + esc(L.revisit) + ": <b>" + c.revisit + "</b></span></a></li>";
     });
@@ -262,7 +269,7 @@
 
   function householdPage(app, f) {
     var h = f.h;
-    app.innerHTML = '<nav class="crumbs"><a href="/villages/' + f.v.id + "#h-" + h.id + '">← ' + esc(f.v.name) + "</a></nav>" +
+    app.innerHTML = '<nav class="crumbs"><a href="/villages/' + esc(f.v.id) + "#h-" + esc(h.id) + '">← ' + esc(f.v.name) + "</a></nav>" +
       '<ul class="hh">' + rowHtml(h, L.may_record) + '</ul><div id="offline-form"></div><section class="card"><h2>' + esc(L.history) + "</h2>" +
       '<ol class="history" id="offline-history"></ol><p class="muted" id="offline-none" hidden>' + esc(L.no_visit) + "</p>" +
       '<p class="muted small">' + esc(L.offline_detail) + "</p></section>";
@@ -314,7 +321,7 @@
   TN.visitForm = visitForm;
 
   function newHouseholdPage(app, v) {
-    app.innerHTML = '<nav class="crumbs"><a href="/villages/' + v.id + '">← ' + esc(v.name) + "</a></nav>";
+    app.innerHTML = '<nav class="crumbs"><a href="/villages/' + esc(v.id) + '">← ' + esc(v.name) + "</a></nav>";
     var form = fromTemplate("tpl-household");
     if (form) app.appendChild(form);
   }

@@ -87,6 +87,7 @@
         var ready = both[0].filter(function (p) { return p.state === "waiting" && !queued[p.visit_id]; });
         if (!ready.length) return 0;
         return fetch("/api/session", { credentials: "same-origin", cache: "no-store" }).then(function (r) {
+          if (r.status === 401) return TN.signedOut(r);  // sign in again, or the phone is wiped (sync.js)
           if (!r.ok) throw new Error("session");
           return r.json();
         }).then(function (session) {
@@ -105,11 +106,12 @@
       headers: { "Content-Type": "image/jpeg", "X-CSRFToken": token, "Accept": "application/json" }
     }).then(function (r) {
       clearTimeout(t);
+      if (r.status === 401) return TN.signedOut(r);  // sign in again, or the phone is wiped (sync.js)
       var json = (r.headers.get("content-type") || "").indexOf("application/json") === 0;
       if (!json) throw new Error("HTTP " + r.status);  // a Wi-Fi login page: try again later
       return r.json().then(function (answer) {
         if (answer.status === "created" || answer.status === "duplicate") return photos.drop(p.visit_id);
-        if (r.status === 401 || r.status === 429 || r.status >= 500) throw new Error("HTTP " + r.status);
+        if (r.status === 429 || r.status >= 500) throw new Error("HTTP " + r.status);
         p.state = "refused";
         p.error = answer.message || String(r.status);
         return store("readwrite", function (s) { return TN.outbox.req(s.put(p)); });

@@ -143,6 +143,10 @@
     labels = Object.assign(JSON.parse($("tn-labels").textContent), JSON.parse(box.getAttribute("data-labels")));
     TN.renderShell(labels);  // hands the labels to the row renderer; with no #offline-app it draws nothing
     vid = box.getAttribute("data-village-id") || (location.pathname.match(/^\/villages\/(\d+)\/map$/) || [])[1];
+    if (!vid) {  // the offline shell's own address, opened as it is: no village to draw
+      $("vmap-note").textContent = labels.not_in_pack;
+      return;
+    }
     $("vmap-list").href = "/villages/" + vid;
     // TN.villageMap: the Leaflet map, for tests and the bench to find a house on the screen.
     map = TN.villageMap = L.map(box, { zoomSnap: 0.5, closePopupOnClick: true });

@@ -81,24 +81,24 @@ def test_sync_batch_audits_each_created_entry_once(client, auth, db_session):
 
 
 def test_a_sync_entry_rolled_back_leaves_no_audit_event(client, auth, db_session, monkeypatch):
-    """An entry that fails after its visit was written is rolled back to its savepoint: no
-    visit, no receipt, no audit event; its neighbours keep theirs."""
+    """An entry that fails after its visit's rows were gathered is rolled back: no visit, no
+    receipt, no audit event (it is answered "retry"); its neighbours keep theirs."""
     from fieldapp.sync import entries
 
-    real = entries.visits.record_visit
+    real = entries.visits.visit_rows
 
-    def failing(household, campaign, person, values, **kwargs):
-        visit = real(household, campaign, person, values, **kwargs)
+    def failing(household, campaign, person, values, into, **kwargs):
+        visit_id = real(household, campaign, person, values, into, **kwargs)
         if values.get("note") == "boom":
             raise RuntimeError("a bug after the write")
-        return visit
+        return visit_id
 
-    monkeypatch.setattr(entries.visits, "record_visit", failing)
+    monkeypatch.setattr(entries.visits, "visit_rows", failing)
     rows = households_of("T02")
     first, broken, last = (visit_entry(rows[n].id, campaign_id(), seq=n, note="boom" if n == 1 else "")
                            for n in range(3))
     auth.login("cskv1")
-    assert statuses(send(client, [first, broken, last])) == ["created", "quarantined", "created"]
+    assert statuses(send(client, [first, broken, last])) == ["created", "retry", "created"]
     assert db.session.get(Visit, uuid.UUID(broken["id"])) is None and events("visit_create", broken["id"]) == []
     only_event("visit_create", "visit", first["id"], "cskv1")
     only_event("visit_create", "visit", last["id"], "cskv1")

@@ -158,7 +158,7 @@ def test_every_route_answers_every_role_as_declared(app, db_session):
             if got != expected(app, endpoint, role):
                 wrong.append(f"{method} {path} as {role or 'anonymous'}: {got}, "
                              f"declared {expected(app, endpoint, role)}")
-            if endpoint == "auth.logout":
+            if endpoint in ("auth.logout", "account.end_sessions"):  # signed out: sign in again
                 caller.sign_in()
     assert wrong == []
 

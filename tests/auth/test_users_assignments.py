@@ -25,13 +25,13 @@ def test_admin_creates_disables_and_resets(app, client, auth, db_session):
     taken = auth.post("/users/", {"username": "cskv9", "role": "officer", "password": "matkhau123"})
     assert taken.status_code == 422
     auth.post(f"/users/{new.id}", {"full_name": "Võ Văn Chín", "role": "officer", "active": "y",
-                                     "new_password": "moi12345"})
+                                     "new_password": "Moi-12345-ab"})
     other = Auth(app.test_client())
-    assert other.login("cskv9", "moi12345").status_code == 302
+    assert other.login("cskv9", "Moi-12345-ab").status_code == 302
     auth.post(f"/users/{new.id}", {"full_name": "Võ Văn Chín", "role": "officer"})  # active unchecked
     db.session.rollback()
     assert user("cskv9").active is False
-    assert Auth(app.test_client()).login("cskv9", "moi12345").status_code != 302
+    assert Auth(app.test_client()).login("cskv9", "Moi-12345-ab").status_code != 302
     actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.object_type == "user")).all()
     assert "user_create" in actions and actions.count("user_update") == 2
     assert auth.post(f"/users/{user('quantri').id}", {"role": "commander", "active": "y"}).status_code == 422

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 
 import pytest
 from werkzeug.serving import make_server
@@ -78,3 +79,18 @@ def sign_in(page, base_url: str, username: str, password: str = "demo1234") -> N
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: url.startswith(base_url) and "/login" not in url)  # the role's home
+
+
+def until(page, script: str, seconds: float = 15):
+    """Wait until an async expression in the page is true. (Playwright's wait_for_function
+    evaluates its string with eval in the page, which the Content-Security-Policy forbids.)"""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(script):
+        assert time.monotonic() < deadline, script
+        page.wait_for_timeout(100)
+
+
+def wait_until(page, expression: str, timeout: float = 30) -> None:
+    """`until` with the longer default the sync tests use."""
+    until(page, expression, timeout)
+

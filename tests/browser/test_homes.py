@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, until
 from tests.browser.test_offline import phone_gone_offline, server  # noqa: F401 (fixture)
 from tests.helpers import village
 
@@ -70,7 +70,7 @@ def test_the_sync_button_says_it_is_syncing_until_done(live_server, page, sqlite
     page.route("**/api/me/pack*", slow_line)
     button = page.locator("[data-sync-now]")
     button.click()
-    page.wait_for_function("document.querySelector('[data-sync-now]').textContent === 'Đang đồng bộ…'")
+    until(page, "document.querySelector('[data-sync-now]').textContent === 'Đang đồng bộ…'")
     assert button.is_disabled()
     for _ in range(200):  # the refresh is on its way (10 s at most)
         if held:
@@ -80,5 +80,5 @@ def test_the_sync_button_says_it_is_syncing_until_done(live_server, page, sqlite
     released.append(True)
     for route in held:
         route.continue_()
-    page.wait_for_function("document.querySelector('[data-sync-now]').textContent === 'Đồng bộ'")
+    until(page, "document.querySelector('[data-sync-now]').textContent === 'Đồng bộ'")
     assert button.is_enabled()

@@ -54,9 +54,10 @@ def test_dates_are_dd_mm_yyyy_in_an_english_browser(live_server, browser, sqlite
 
 
 @pytest.mark.parametrize("username, paths", [
-    ("cskv1", ["/villages/{v}", "/households/{h}", "/households/new?village={v}"]),
+    ("cskv1", ["/villages/{v}", "/households/{h}", "/households/new?village={v}", "/villages/{v}/map", "/proof/"]),
     ("chihuy", ["/incidents/new?q=nguyen", "/coverage/map", "/sync/quarantine", "/campaigns/{c}",
-                "/villages/{v}/route", "/audit/"]),
+                "/villages/{v}/route", "/audit/", "/proof/", "/proof/points", "/proof/sample"]),
+    ("truongthon1", ["/coverage/villages/{v}", "/proof/sample"]),
 ])
 def test_tap_targets_are_at_least_44_px(live_server, page, sqlite_app, username, paths):
     with sqlite_app.app_context():

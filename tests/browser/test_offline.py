@@ -3,14 +3,13 @@ closed and reopened, answers that are not receipts. Every visit lands exactly on
 from __future__ import annotations
 
 import socket
-import time
 
 import pytest
 from werkzeug.serving import make_server
 import threading
 
 from fieldapp.text import fold
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, sign_in
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, sign_in, until
 from tests.helpers import households_of, unvisited_household, user, village, visits_of
 
 pytestmark = pytest.mark.browser
@@ -79,17 +78,9 @@ def sign_in_remembered(page, base_url, username="cskv1"):
     page.wait_for_url(f"{base_url}/villages/**")  # one village: straight to it
 
 
-def until(page, script: str, seconds: float = 15):
-    """Wait until an async expression in the page is true (wait_for_function does not await)."""
-    deadline = time.monotonic() + seconds
-    while not page.evaluate(script):
-        assert time.monotonic() < deadline, script
-        page.wait_for_timeout(100)
-
-
 def ready_for_offline(page):
     page.wait_for_selector("html[data-pack-ready][data-sw-ready]", state="attached")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    until(page, "navigator.serviceWorker.controller !== null")
     until(page, "caches.match('/sync/shell').then(function (r) { return !!r; })")
 
 
@@ -135,7 +126,7 @@ def test_visits_recorded_with_the_server_down_land_once(browser, server, sqlite_
     total = page.locator("[data-household-id]").count()
     page.locator("input[name=q]").fill(fold(name))  # no diacritics
     row = page.locator(f'[data-household-id="{warned_id}"]')
-    page.wait_for_function(f"document.querySelectorAll('[data-household-id]').length < {total}")
+    until(page, f"document.querySelectorAll('[data-household-id]').length < {total}")
     assert page.locator("[data-household-id]").count() >= 1
     row.get_by_role("button", name="Đã cảnh báo", exact=True).click()
     page.locator(f'[data-household-id="{warned_id}"].st-warned.pending').wait_for()
@@ -202,14 +193,14 @@ def test_answers_that_are_not_receipts_keep_the_outbox(server, plain_page, sqlit
     page.route("**/api/sync/batch", lambda route: route.fulfill(status=200, content_type="text/html", body=wifi_login))
     page.locator(f'[data-household-id="{household_id}"]').get_by_role("button", name="Đã cảnh báo", exact=True).click()
     page.locator(f'[data-household-id="{household_id}"].st-warned').wait_for()
-    page.wait_for_function("window.TN.syncState.failures >= 1")
+    until(page, "window.TN.syncState.failures >= 1")
     assert counter(page) == "1"
 
     page.unroute("**/api/sync/batch")
     page.route("**/api/sync/batch", lambda route: route.fulfill(status=500, content_type="application/json",
                                                                  body='{"error": "500"}'))
     page.get_by_role("button", name="Đồng bộ").click()
-    page.wait_for_function("window.TN.syncState.failures >= 2")
+    until(page, "window.TN.syncState.failures >= 2")
     assert counter(page) == "1"
     waits = page.evaluate("[1, 2, 5, 10, 30].map(n => Array.from({length: 20}, () => TN.backoff(n)))")
     assert all(1500 <= w <= 2000 for w in waits[0]) and all(3000 <= w <= 4000 for w in waits[1])
@@ -220,7 +211,7 @@ def test_answers_that_are_not_receipts_keep_the_outbox(server, plain_page, sqlit
     page.unroute("**/api/sync/batch")
     page.route("**/api/sync/batch", lambda route: route.fulfill(status=302, headers={"Location": "/login"}))
     page.get_by_role("button", name="Đồng bộ").click()
-    page.wait_for_function("window.TN.syncState.failures >= 3")  # a redirect is no receipt either
+    until(page, "window.TN.syncState.failures >= 3")  # a redirect is no receipt either
     assert counter(page) == "1"
 
     page.unroute("**/api/sync/batch")

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from fieldapp.models import Household, SyncReceipt
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, until
 from tests.helpers import unvisited_household, village, visits_of
 
 pytestmark = pytest.mark.browser

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
+from tests.browser.test_csp import WATCH
 from tests.browser.test_offline import back_online, phone_gone_offline, server, until  # noqa: F401 (fixture)
 from tests.helpers import unvisited_household, village, visits_of
 
@@ -65,4 +66,16 @@ def test_a_photo_taken_offline_lands_once_on_the_household_page(browser, server,
         assert [p.visit_id for p in stored] == [visit.id]
         assert stored[0].size_bytes <= 250 * 1024
         assert Image.open(io.BytesIO(stored[0].content)).size[0] == width == stored[0].width
+
+    # The preview is a blob: image, which the Content-Security-Policy lets through (img-src blob:).
+    phone.add_init_script(WATCH)
+    policy = page.goto(f"{server.url}/households/{household_id}").headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "blob:" in policy
+    page.locator("form input[name=photo]").first.set_input_files(str(photo))
+    # The page holds more than one visit form (walk: the full form and the correction form), the
+    # first of which may be folded away: wait for its note's text, not for it to show.
+    until(page, "document.querySelector('[data-photo-note]').textContent.indexOf('KB') >= 0")
+    until(page, "document.querySelector('[data-photo-preview]').naturalWidth > 0")
+    assert page.evaluate("document.querySelector('[data-photo-preview]').src").startswith("blob:")
+    assert page.evaluate("window.__violations") == []
     phone.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, until
 from tests.helpers import village
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ def test_share_hands_the_file_to_the_share_sheet(sqlite_app, live_server, browse
     sign_in(page, live_server.url, "chihuy")
     page.goto(f"{live_server.url}/reports/campaigns/1")
     page.get_by_role("link", name="Chia sẻ").click()
-    page.wait_for_function("window.__shared !== null")
+    until(page, "window.__shared !== null")
     shared = page.evaluate("window.__shared")
     assert shared["name"] == "bao-cao-ket-qua-c1.xlsx" and shared["size"] > 1000
     context.close()

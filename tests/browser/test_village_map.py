@@ -50,7 +50,7 @@ def tap_house(page, household_id: str) -> None:
 def open_map(page, base: str, village_id: int) -> None:
     page.goto(f"{base}/villages/{village_id}/map")
     page.wait_for_selector("#vmap[data-ready='1']", state="attached")
-    page.wait_for_function("TN.pack() !== null && TN.findHousehold !== undefined")
+    until(page, "TN.pack() !== null && TN.findHousehold !== undefined")
 
 
 def test_the_map_works_offline_and_records_a_visit_from_a_tap(browser, server, tiled_app, tmp_path):
@@ -66,12 +66,12 @@ def test_the_map_works_offline_and_records_a_visit_from_a_tap(browser, server, t
     assert page.evaluate("typeof window.L") == "undefined"  # Leaflet only on the map view
     page.locator("[data-map-link]").click()
     page.wait_for_selector("#vmap[data-ready='1']", state="attached")
-    page.wait_for_function("TN.pack() !== null")
+    until(page, "TN.pack() !== null")
     assert page.locator(".leaflet-tile-loaded").count() > 0
     attribution = page.locator(".leaflet-control-attribution")
     assert attribution.locator("svg").count() == 0 and attribution.get_by_role("link", name="Leaflet").count() == 1
     assert "Sở Nông nghiệp" in attribution.inner_text()
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    until(page, "navigator.serviceWorker.controller !== null")
     until(page, "caches.match('/villages/map').then(function (r) { return !!r; })", 30)
     until(page, "caches.match('/tiles/offline-summary').then(function (r) { return !!r; })", 30)
     page.reload()
@@ -109,7 +109,7 @@ def test_logout_drops_the_offline_map(browser, server, tiled_app, tmp_path):
     page = phone.new_page()
     sign_in_remembered(page, server.url)
     open_map(page, server.url, t01)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    until(page, "navigator.serviceWorker.controller !== null")
     until(page, "caches.match('/tiles/offline-summary').then(function (r) { return !!r; })", 30)
     page.locator("summary").click()
     page.get_by_role("button", name="Đăng xuất").click()
@@ -131,7 +131,7 @@ def test_new_villages_drop_the_tiles_kept_for_the_old_ones(browser, server, tile
     page = phone.new_page()
     sign_in_remembered(page, server.url, "antt1")
     open_map(page, server.url, t01)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    until(page, "navigator.serviceWorker.controller !== null")
     until(page, "caches.match('/tiles/offline-summary').then(function (r) { return r && r.json(); })"
                 ".then(function (s) { return s && s.count > 0; })", 30)
     with tiled_app.app_context():  # antt1 moves to T20, where the base map file has no tiles

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from fieldapp.coverage.walk import walk_key
-from tests.browser.conftest import CHROMIUM, sign_in
+from tests.browser.conftest import CHROMIUM, sign_in, until
 from tests.helpers import households_of, village, visits_of
 
 pytestmark = pytest.mark.browser
@@ -72,11 +72,13 @@ def test_offline_the_counters_follow_and_undo_puts_the_row_back_as_it_was(live_s
     page.locator(f'#h-{todo[0]}.st-revisit.pending').wait_for(timeout=1000)
     assert _counts(page)["revisit"] == before["revisit"] + 1 and _counts(page)["not_visited"] == before["not_visited"] - 1
     page.locator('[data-outbox-count="1"]').wait_for(state="attached")
+    # The words follow the count once the last-sent time is read: wait for them, then say them exactly.
+    until(page, "document.querySelector('[data-outbox-count]').textContent.includes('lượt chưa gửi')")
     assert page.locator("[data-outbox-count]").inner_text() == "Không có kết nối · 1 lượt chưa gửi"
     page.screenshot(path=str(SHOTS / "walk-offline-tap.png"))
     page.locator(f"#h-{todo[0]}").get_by_role("button", name="Hoàn tác").click()
     page.locator('[data-outbox-count="0"]').wait_for(state="attached")
-    page.wait_for_function(f"document.querySelector('#h-{todo[0]}').outerHTML === {original!r}")
+    until(page, f"document.querySelector('#h-{todo[0]}').outerHTML === {original!r}")
     assert _counts(page) == before
     page.context.set_offline(False)
     with sqlite_app.app_context():

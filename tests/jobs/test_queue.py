@@ -7,10 +7,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from fieldapp import leases
 from fieldapp.extensions import db
 from fieldapp.jobs import services
 from fieldapp.jobs.models import Job, Worker as WorkerRow
 from fieldapp.jobs.worker import Worker
+from fieldapp.leases import Lease
 from fieldapp.models import AuditEvent
 from fieldapp.timeutil import utcnow
 from tests.jobs import tasks  # noqa: F401 (registers the test tasks)
@@ -26,9 +28,15 @@ def _job(job_id: int) -> Job:
     return db.session.get(Job, job_id)
 
 
+def _lease(job_id: int) -> Lease | None:
+    db.session.rollback()
+    return db.session.get(Lease, services.lease_name(job_id))
+
+
 def _expire_lease(job_id: int) -> None:
     """What time does to the lease of a worker that died."""
-    db.session.execute(sa.update(Job).where(Job.id == job_id).values(lease_until=utcnow() - timedelta(seconds=1)))
+    db.session.execute(sa.update(Lease).where(Lease.name == services.lease_name(job_id))
+                       .values(expires_at=utcnow() - timedelta(seconds=1)))
     db.session.commit()
 
 
@@ -43,7 +51,7 @@ def test_a_queued_job_runs_once_and_keeps_its_progress(app, db_session):
     assert _job(job_id).status == "queued"
     assert Worker(app, "w1").run(once=True) >= 1
     job = _job(job_id)
-    assert (job.status, job.attempts, job.worker, job.lease_until) == ("done", 1, "w1", None)
+    assert (job.status, job.attempts, job.worker, _lease(job_id)) == ("done", 1, "w1", None)
     assert services.progress_of(job) == {"done": 1, "total": 1}
     assert [e.detail["text"] for e in _events("test_note")] == ["xin chào"]
     assert Worker(app, "w2").run(once=True) == 0  # the daily purge ran too, once a day
@@ -69,11 +77,12 @@ def test_a_dead_workers_job_is_queued_again_then_failed_never_held(app, db_sessi
     job_id = _queue("test_broken")
     for attempt in (1, 2):
         assert services.claim("dead-worker").id == job_id  # …and the worker dies
+        assert _lease(job_id).holder == "dead-worker"
         assert services.reap() == 0  # its lease still runs
         _expire_lease(job_id)
         assert services.reap() == 1
     job = _job(job_id)
-    assert (job.status, job.worker, job.lease_until, job.attempts) == ("failed", None, None, 2)
+    assert (job.status, job.worker, _lease(job_id), job.attempts) == ("failed", None, None, 2)
     assert job.error == services.DIED
     assert len(_events("test_gave_up")) == 1
 
@@ -139,3 +148,38 @@ def test_workers_claiming_at_once_never_share_a_job(app, db_session, make_app):
     every = [job_id for one in claimed for job_id in one]
     assert sorted(every) == sorted(ids)
     assert sum(1 for one in claimed if one) > 1
+
+
+def test_the_worker_renews_the_leases_a_job_holds_and_gives_them_up_after(make_app, db_session):
+    app = make_app(LEASE_SECONDS=1)
+    with app.app_context():
+        job_id = _queue("test_hold", name="import:test", seconds=2.5)
+        worker = threading.Thread(target=Worker(app, "holder").run, kwargs={"once": True})
+        worker.start()
+        try:
+            threading.Event().wait(2)  # twice the lease: only the worker's beats keep them
+            db.session.rollback()
+            assert leases.holder_of("import:test") == f"test:{job_id}"
+            assert leases.holder_of(services.lease_name(job_id)) == "holder"
+            assert isinstance(leases.acquire("import:test", "someone-else"), str)
+        finally:
+            worker.join(30)
+        assert _job(job_id).status == "done"
+        assert _lease(job_id) is None and db.session.get(Lease, "import:test") is None  # given up at the end
+        db.session.remove()
+
+
+def test_a_job_whose_lease_another_holds_waits_its_turn_without_spending_an_attempt(app, db_session):
+    assert isinstance(leases.acquire("import:test", "run:elsewhere"), leases.Taken)
+    job_id = _queue("test_hold", name="import:test", seconds=0)
+    Worker(app, "w1").run(once=True)
+    job = _job(job_id)
+    assert (job.status, job.attempts, job.worker) == ("queued", 0, None)
+    assert job.run_after > utcnow() + timedelta(seconds=20) and _lease(job_id) is None
+    assert _events("test_hold") == []
+    leases.release("run:elsewhere")
+    db.session.execute(sa.update(Job).where(Job.id == job_id).values(run_after=utcnow()))
+    db.session.commit()
+    Worker(app, "w1").run(once=True)
+    assert (_job(job_id).status, _job(job_id).attempts) == ("done", 1)
+    assert len(_events("test_hold")) == 1

@@ -35,7 +35,7 @@ class Cluster:
         self.db_url, self.logs = db_url, logs
         self.procs: list[subprocess.Popen] = []
         self.env = {**os.environ, "DATABASE_URL": db_url, "SECRET_KEY": "cluster-test",
-                    "LOGIN_RATE_LIMIT": "10000 per minute", "JOB_LEASE_SECONDS": str(LEASE_SECONDS),
+                    "LOGIN_RATE_LIMIT": "10000 per minute", "LEASE_SECONDS": str(LEASE_SECONDS),
                     "WORKER_POLL_SECONDS": "0.2", "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
 
     def _spawn(self, name: str, argv: list[str]) -> subprocess.Popen:

@@ -140,3 +140,33 @@ def test_the_full_form_without_javascript_takes_a_photo(client, auth, db_session
     [visit] = db_session.scalars(sa.select(Visit).where(Visit.household_id == home.id, Visit.user_id.isnot(None))
                                  .order_by(Visit.received_at.desc()).limit(1)).all()
     assert db_session.get(CommitmentPhoto, visit.id) is not None
+
+
+def test_a_photo_may_be_a_larger_body_than_any_other_request(make_app, db_session):
+    """MAX_CONTENT_LENGTH bounds every body but a photo's (PHOTO_MAX_BYTES), sent alone or
+    with the full form."""
+    from tests.conftest import Auth
+
+    app = make_app(MAX_CONTENT_LENGTH=64 * 1024)
+    client = app.test_client()
+    auth = Auth(client)
+    out = io.BytesIO()
+    Image.merge("RGB", [Image.effect_noise((500, 400), 90)] * 3).save(out, "JPEG", quality=95)
+    noisy = out.getvalue()
+    assert 64 * 1024 < len(noisy) < 2 * 1024 * 1024
+    with app.app_context():
+        first, second = households_of("T02")[:2]
+        entry = visit_entry(first.id, campaign_id())
+    auth.login("cskv1")
+    send(client, [entry])
+    assert put(client, entry["id"], noisy).status_code == 201
+    form = client.post(f"/households/{second.id}/visits", data={
+        "csrf_token": auth.token(), "outcome": "warned", "topics": ["tu_co_lap"], "commitment_signed": "y",
+        "photo": (io.BytesIO(noisy), "anh.jpg", "image/jpeg")}, content_type="multipart/form-data")
+    assert form.status_code == 302
+    assert auth.post("/language", {"lang": "vi", "pad": "x" * 100_000}).status_code == 413
+    with app.app_context():
+        from fieldapp.extensions import db
+
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(CommitmentPhoto)) == 2
+        db.session.remove()

@@ -116,22 +116,32 @@ def test_several_sheets_and_size_limit(runner, make_app, db_session, tmp_path):
 
 
 def test_a_running_import_blocks_another(runner, db_session, tmp_path):
-    db.session.add(ImportRun(kind="households", filename="other.csv", status="running"))
-    db.session.commit()
+    from fieldapp.register import runs
+    from fieldapp.register.services import commune_or_only
+
+    runs.start("households", "other.csv", None, commune_or_only())  # holds the commune's lease
     result = runner.invoke(args=["import-households", str(csv_file(tmp_path / "a.csv", GOOD))])
     assert result.exit_code == 1 and "other.csv" in result.output and _imported() is None
 
 
-def test_a_stale_run_does_not_block(runner, db_session, tmp_path):
+def test_a_dead_import_does_not_block(runner, db_session, tmp_path):
+    """An import whose process died stops renewing its lease: the next one takes over once it
+    has expired, and the dead run is marked failed instead of running for ever."""
     from datetime import timedelta
 
+    from fieldapp.leases import Lease
+    from fieldapp.register import runs
+    from fieldapp.register.services import commune_or_only
     from fieldapp.timeutil import utcnow
 
-    db.session.add(ImportRun(kind="households", filename="crashed.csv", status="running",
-                             started_at=utcnow() - timedelta(hours=3)))
+    dead = runs.start("households", "crashed.csv", None, commune_or_only())
+    db.session.execute(sa.update(Lease).values(expires_at=utcnow() - timedelta(seconds=1)))
     db.session.commit()
     result = runner.invoke(args=["import-households", str(csv_file(tmp_path / "a.csv", GOOD))])
     assert result.exit_code == 0 and _imported() is not None
+    db.session.rollback()
+    assert db.session.get(ImportRun, dead.id).status == "failed"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Lease)) == 0  # released with the import
 
 
 def test_import_villages_csv_and_geojson_boundaries(runner, db_session, tmp_path):
@@ -175,7 +185,7 @@ def test_two_starts_at_once_never_both_run(app, db_session):
         with app.app_context():
             barrier.wait()
             try:
-                runs.start("households", name, None)
+                runs.start("households", name, None, 1)
                 outcomes.append("running")
             except FileRefused:
                 outcomes.append("refused")
@@ -205,7 +215,7 @@ def test_others_writing_during_the_check_do_not_break_the_import(app, db_session
                 conn.execute(sa.update(Village).where(Village.code == "T31").values(name=f"Thôn {done}"))
 
     db.session.scalar(sa.select(sa.func.count(Household.id)))  # this session has read first
-    run = runs.start("households", path.name, None)
+    run = runs.start("households", path.name, None, 1)
     checked = import_households(run.id, path, commune_id=None, echo=meanwhile)
     other.dispose()
     assert checked.error_count == 0

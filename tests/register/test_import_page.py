@@ -14,6 +14,7 @@ from fieldapp.jobs.worker import Worker
 from fieldapp.models import Household, ImportRun
 from fieldapp.register import runs
 from tests.conftest import Auth
+from tests.helpers import user
 
 from .files import GOOD, csv_file
 
@@ -99,9 +100,7 @@ def test_refusals_and_access(app, client, auth, db_session, tmp_path):
     bad_type = auth.post("/register/imports", {"file": (io.BytesIO(b"x"), "a.pdf"), "mode": "check"},
                          content_type="multipart/form-data", follow_redirects=True)
     assert "Không hỗ trợ loại tệp" in bad_type.get_data(as_text=True)
-    running = ImportRun(kind="households", filename="dang-chay.csv", status="running")
-    db.session.add(running)
-    db.session.commit()
+    running = runs.start("households", "dang-chay.csv", None, user("chihuy").commune_id)
     started_vn = f"{running.started_at + timedelta(hours=7):%H:%M}"  # Vietnam time, not UTC
     busy = auth.post("/register/imports", {"file": (io.BytesIO(b"a,b\n"), "b.csv"), "mode": "check"},
                      content_type="multipart/form-data", follow_redirects=True)

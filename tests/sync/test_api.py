@@ -22,8 +22,8 @@ def test_openapi_describes_the_api(client):
     assert doc["openapi"].startswith("3.1")
     assert {"/api/session", "/api/me/pack", "/api/sync/batch", "/api/sync/status"} <= set(doc["paths"])
     statuses = doc["components"]["schemas"]["Result"]["properties"]["status"]["enum"]
-    assert statuses == ["created", "duplicate", "id_conflict", "quarantined"]
-    assert set(doc["paths"]["/api/sync/batch"]["post"]["responses"]) == {"200", "400", "401", "403", "413"}
+    assert statuses == ["created", "duplicate", "id_conflict", "quarantined", "retry"]
+    assert set(doc["paths"]["/api/sync/batch"]["post"]["responses"]) == {"200", "400", "401", "403", "413", "429", "503"}
 
 
 def test_commanders_review_quarantined_entries(client, auth, db_session):

@@ -88,8 +88,11 @@ def test_an_exception_in_one_entry_does_not_fail_its_neighbours(client, auth, db
     monkeypatch.setitem(sync_entries.APPLY, "visit", exploding)
     auth.login("cskv1")
     first = send(client, batch).get_json()["results"]
-    assert [r["status"] for r in first] == ["created", "quarantined", "created"]
+    # Not refused (nothing is wrong with its content): no receipt, so the phone sends it again.
+    assert [r["status"] for r in first] == ["created", "retry", "created"]
     assert "server" in first[1]["errors"] and _landed(db_session, *batch) == [1, 0, 1]
+    assert _count(db_session, QuarantinedEntry) == 0
+    assert _count(db_session, SyncReceipt, SyncReceipt.entry_id == uuid.UUID(batch[1]["id"])) == 0
     monkeypatch.setitem(sync_entries.APPLY, "visit", real)
     assert statuses(send(client, batch)) == ["duplicate", "created", "duplicate"]
     assert _landed(db_session, *batch) == [1, 1, 1]

@@ -34,7 +34,7 @@ def test_menu_goes_from_field_work_to_oversight_to_administration(client, auth, 
                      "/proof/", "/proof/points", "/proof/sample", "/incidents/",
                      "/register/", "/register/villages", "/register/changes", "/register/duplicates", "/register/merges",
                      "/sync/quarantine", "/campaigns/", "/assignments/",
-                     "/audit/"]
+                     "/audit/", "/account"]
 
 
 def test_error_pages_have_a_title_in_words(client, auth, db_session):
