@@ -28,9 +28,10 @@ class NoteForm(Form):
 class DuplicateForm(NoteForm):
     other = SelectField(_l("The same family as"), validators=[DataRequired(_l("Choose the household it repeats."))])
 
-    def __init__(self, *args, others=(), **kwargs):
+    def __init__(self, *args, others=(), personal=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.other.choices = [("", "—")] + [(str(h.id), f"{h.code or '–'} · {h.head_name}") for h in others]
+        self.other.choices = [("", "—")] + [(str(h.id), f"{h.code or '–'} · {h.head_name}" if personal else h.code or "–")
+                                            for h in others]
 
 
 class DetailsForm(HouseholdForm):

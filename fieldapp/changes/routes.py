@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from .. import confirm, nav, paging
 from ..auth import scoping
-from ..auth.permissions import requires
+from ..auth.permissions import can, requires
 from ..extensions import db
 from ..households.models import Household
 from ..labels import CHANGE_KINDS, CHANGE_STATUSES
@@ -37,7 +37,7 @@ def _others(household: Household) -> list[Household]:
 
 def _form(kind: str, household: Household):
     if kind == "duplicate":
-        return DuplicateForm(others=_others(household))
+        return DuplicateForm(others=_others(household), personal=can(current_user, "see_personal"))
     if kind == "wrong_info":
         return DetailsForm(obj=household)
     return NoteForm()
@@ -47,9 +47,13 @@ def _form(kind: str, household: Household):
 @requires("report_changes")
 def report(household_id, kind: str):
     """Report that a household of my village moved away, repeats another, or has wrong
-    details, with a note; the commander decides. 404 outside my village or for another kind."""
+    details, with a note; the commander decides. 404 outside my village or for another kind;
+    403 for wrong details when PERSONAL_DATA_ROLES leaves village heads out (the form shows
+    what the register holds)."""
     if kind not in ("moved", "duplicate", "wrong_info"):
         abort(404)
+    if kind == "wrong_info" and not can(current_user, "see_personal"):
+        abort(403)
     household = scoping.get_household(current_user, household_id)
     form = _form(kind, household)
     if form.validate_on_submit():
