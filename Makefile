@@ -27,6 +27,8 @@ static/vendor/.built: package.json package-lock.json
 	mkdir -p static/vendor/leaflet
 	cp -R node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
 		node_modules/leaflet/dist/images static/vendor/leaflet/
+	mkdir -p static/vendor/test
+	cp node_modules/axe-core/axe.min.js static/vendor/test/axe.min.js  # injected by the browser tests only
 	cp node_modules/sortablejs/Sortable.min.js static/vendor/Sortable.min.js
 	touch $@
 

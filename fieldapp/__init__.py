@@ -22,6 +22,7 @@ FEATURES = (
     "proof",
     "photos",
     "ops",
+    "changes",
     "tiles",
 )
 

@@ -62,11 +62,16 @@ INCIDENT_KINDS = Codes(
     investment=_l("Fake investment or online tasks"), other=_l("Other"),
 )
 
-# Was the household warned before an incident (`accountability.queries`).
+# Was the household warned before an incident (`accountability.queries`): always relative to
+# the incident's date, never "never" (a household may well have been warned since).
 VERDICTS = Codes(
-    warned=_l("Warned before"), attempted=_l("Only attempted"),
-    moved_away=_l("Found moved away"), not_visited=_l("Never visited"),
+    warned=_l("Warned before the incident"), attempted=_l("Visited before, not warned"),
+    moved_away=_l("Found moved away before"), not_visited=_l("Not visited before the incident"),
 )
+
+# Age groups an incident search asks for (the victim is usually 12–24 and not the head);
+# the years each covers are in `households.rules.AGE_RANGES`.
+AGE_GROUPS = Codes({"12-24": _l("Aged 12–24"), "12-17": _l("Aged 12–17"), "18-24": _l("Aged 18–24")})
 
 # The checks the server raises on a visit at receipt (`proof.checks`), in the order shown.
 CHECKS = Codes(
@@ -88,6 +93,14 @@ IMPORT_RUN_STATUSES = Codes(
     refused=_l("File rejected"), failed=_l("Failed"),
 )
 
+# What a village head reports about the register (`changes`), and where his report stands.
+CHANGE_KINDS = Codes(new=_l("New household"), moved=_l("Moved away"), duplicate=_l("Registered twice"),
+                     wrong_info=_l("Wrong details"))
+CHANGE_STATUSES = Codes(open=_l("Waiting"), accepted=_l("Accepted"), rejected=_l("Rejected"))
+
+# Why two households look like one registered twice (`households.queries.likely_duplicates`).
+DUPLICATE_REASONS = Codes(name=_l("Same name"), phone=_l("Same phone"), near=_l("Side by side, names alike"))
+
 # Every action the audit log records, and the kinds of record and detail keys it names.
 AUDIT_ACTIONS = Codes(
     login=_l("Signed in"), login_failed=_l("Failed sign-in"), logout=_l("Signed out"),
@@ -105,7 +118,14 @@ AUDIT_ACTIONS = Codes(
     export=_l("Exported data"), household_update=_l("Corrected a household"),
     household_moved=_l("Marked a household as moved away"),
     household_returned=_l("Marked a household as back"),
-    household_merge=_l("Merged duplicate households"), duplicates_view=_l("Viewed likely duplicates"),
+    household_merge=_l("Merged duplicate households"),
+    household_unmerge=_l("Undid a merge of households"),
+    duplicates_dismiss=_l("Marked two households as not duplicates"),
+    campaign_targets=_l("Set villages' targets and deadlines"),
+    change_report=_l("Reported a change to the register"), change_accept=_l("Accepted a reported change"),
+    change_reject=_l("Rejected a reported change"),
+    youth_named=_l("Named a young person of a household"),
+    youth_unnamed=_l("Removed a young person's name"), duplicates_view=_l("Viewed likely duplicates"),
     households_import=_l("Imported households"), households_import_check=_l("Checked a household file"),
     villages_import=_l("Imported villages"), villages_import_check=_l("Checked a village file"),
     assignment_create=_l("Assigned a village"), assignment_end=_l("Ended an assignment"),
@@ -130,7 +150,7 @@ AUDIT_OBJECTS = Codes(
     incident=_l("incident"), user=_l("account"), visit=_l("visit"),
     assignment=_l("assignment"), campaign=_l("campaign"), topic=_l("topic"),
     quarantined_entry=_l("entry to review"), import_run=_l("import"), commune=_l("commune"),
-    verification=_l("verification"),
+    verification=_l("verification"), register_change=_l("reported change"),
 )
 
 AUDIT_DETAILS = Codes(
@@ -146,17 +166,19 @@ AUDIT_DETAILS = Codes(
     quarantined=_l("entries to review"), assignee=_l("assigned to"),
     assignment=_l("assignment"), starts_on=_l("from"), ends_on=_l("until"),
     user_name=_l("account"), visits_moved=_l("visits moved"), code=_l("code"),
-    topic_id=_l("topic"), step=_l("moved by"), page=_l("page"), sessions=_l("sessions ended"),
-    old_code=_l("former code"), villages=_l("villages"),
+    topic_id=_l("topic"), step=_l("moved by"), page=_l("page"), birth_year=_l("year of birth"),
+    old_code=_l("former code"),
     materials=_l("materials"), reason=_l("reason"), visit=_l("visit"),
     verdict=_l("verdict"), result=_l("result"), sampled=_l("sampled"), bytes=_l("bytes"),
+    change=_l("change"), date_from=_l("from"), date_to=_l("to"), q=_l("search"), status=_l("status"),
+    age=_l("age"), note=_l("note"), villages=_l("villages"), sessions=_l("sessions ended"),
     import_previews=_l("import previews deleted"),
 )
 
 
 # Detail values shown by their label rather than their code.
 AUDIT_DETAIL_CODES = {"outcome": OUTCOMES, "kind": INCIDENT_KINDS, "verdict": REVIEW_VERDICTS,
-                      "result": VERIFICATION_RESULTS}
+                      "result": VERIFICATION_RESULTS, "status": STATUSES, "change": CHANGE_KINDS}
 
 
 def detail_items(detail: dict) -> list[tuple[str, str]]:
@@ -196,7 +218,9 @@ def init_app(app: Flask) -> None:
                   kind_labels=INCIDENT_KINDS, verdict_labels=VERDICTS, action_labels=AUDIT_ACTIONS,
                   object_labels=AUDIT_OBJECTS, role_labels=ROLES, check_labels=CHECKS,
                   review_labels=REVIEW_VERDICTS, result_labels=VERIFICATION_RESULTS,
-                  point_state_labels=POINT_STATES, campaign_state_labels=CAMPAIGN_STATES)
+                  point_state_labels=POINT_STATES, campaign_state_labels=CAMPAIGN_STATES,
+                  duplicate_reasons=DUPLICATE_REASONS, age_groups=AGE_GROUPS, change_kinds=CHANGE_KINDS,
+                  change_statuses=CHANGE_STATUSES)
     app.jinja_env.globals.update({name: (lambda t=table: t) for name, table in tables.items()})
     app.jinja_env.globals.update(detail_items=detail_items, row_labels=row_labels,
                                  run_status=IMPORT_RUN_STATUSES.label,

@@ -4,9 +4,10 @@ from .auth.models import Assignment, User, UserSession
 from .auth.throttle import SignInFailure
 from .backup.models import RestoreEpoch
 from .campaigns.models import Campaign, CampaignTopic, Topic
+from .changes.models import RegisterChange
 from .coverage import rollups  # noqa: F401  (keeps the summary rows current on every commit)
 from .coverage.models import HouseholdMark, VillageDaySummary, VillageRegisterSummary, VillageStatusSummary
-from .households.models import Household
+from .households.models import DuplicateDismissal, Household, HouseholdMember, HouseholdMerge
 from .jobs.models import Job, StoredFile, Worker
 from .photos.models import CommitmentPhoto
 from .proof.models import CheckReview, LearntPoint, Verification, VerificationDraw, VisitCheck
@@ -16,10 +17,11 @@ from .sync.models import QuarantinedEntry, SyncReceipt
 from .visits.models import Visit, VisitMaterial, VisitTopic, VisitWithdrawal, visit_companions
 
 __all__ = [
-    "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "CommuneHistory", "Household",
-    "HouseholdMark", "ImportRun", "Incident", "Job", "Lease", "Province", "QuarantinedEntry", "RestoreEpoch",
-    "SignInFailure", "StoredFile", "SyncReceipt", "Topic", "User", "UserSession", "Village", "VillageDaySummary",
-    "VillageRegisterSummary", "VillageReview", "VillageStatusSummary", "Visit", "VisitMaterial", "VisitTopic",
+    "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "CommuneHistory", "DuplicateDismissal",
+    "Household", "HouseholdMark", "HouseholdMember", "HouseholdMerge", "ImportRun", "Incident", "Job", "Lease",
+    "Province", "QuarantinedEntry", "RegisterChange", "RestoreEpoch", "SignInFailure", "StoredFile", "SyncReceipt",
+    "Topic", "User", "UserSession", "Village", "VillageDaySummary", "VillageRegisterSummary", "VillageReview",
+    "VillageStatusSummary", "Visit", "VisitMaterial", "VisitTopic",
     "VisitWithdrawal", "Worker", "visit_companions",
     "CheckReview", "CommitmentPhoto", "LearntPoint", "Verification", "VerificationDraw", "VisitCheck",
 ]

@@ -12,7 +12,7 @@ from wtforms.widgets import TextInput
 
 from ..forms import Form, VnDateField
 from ..timeutil import today_vn
-from ..labels import INCIDENT_KINDS, VERDICTS
+from ..labels import AGE_GROUPS, INCIDENT_KINDS, VERDICTS
 
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # beyond these a day is a typo, and day arithmetic overflows
@@ -87,6 +87,34 @@ def plausible_day(form, field):
 class _GetForm(Form):
     class Meta:
         csrf = False
+
+
+class HouseholdSearchForm(_GetForm):
+    """Find the victim's household by any detail a police officer has (`households.queries.find`)."""
+
+    q = StringField(_l("Name, house no., address or phone"), validators=[Optional(), Length(max=100)])
+    village = SelectField(_l("Village"), validators=[Optional()])
+    age = SelectField(_l("Someone aged"), validators=[Optional()])
+
+    def __init__(self, *args, villages=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.village.choices = [("", _l("All"))] + [(str(v.id), f"{v.code} · {v.name}") for v in villages]
+        self.age.choices = [("", _l("Any age"))] + AGE_GROUPS.choices()
+
+    def validate(self, extra_validators=None) -> bool:
+        """Something to search: two letters or digits (or a house number), or a village, or
+        an age group."""
+        if not super().validate(extra_validators):
+            return False
+        text = "".join((self.q.data or "").split())
+        if text and len(text) < 2 and not text.isdigit():
+            self.q.errors = [*self.q.errors, _l("Type at least 2 letters or digits.")]
+            return False
+        if not (text or self.village.data or self.age.data):
+            self.q.errors = [*self.q.errors, _l(
+                "Nothing to search: type a name, house number, address or phone, or choose a village or an age group.")]
+            return False
+        return True
 
 
 class IncidentFilterForm(_GetForm):

@@ -3,9 +3,9 @@ household, who accessed it, and the retention purge.
 
 Purge: a household whose latest activity (created, updated, a visit received, an incident)
 is older than `PERSONAL_DATA_RETENTION_DAYS` loses its personal fields — head's name (a
-placeholder instead), address, phone, location — and its visits and incidents lose their
-notes, GPS points and commitment photos (deleted); entries quarantined by sync before the
-cutoff lose the same fields from their raw copy; import runs lose the rows of the file they
+placeholder instead), address, phone, location, its named youths — and its visits and incidents
+lose their notes, GPS points and commitment photos (deleted); entries quarantined by sync before
+the cutoff lose the same fields from their raw copy; import runs lose the rows of the file they
 quote once a day old. Counts (members, youths, visits, outcomes, topics) stay, so coverage figures
 do not change. Audit events are never touched: they hold ids, not residents' personal fields.
 """
@@ -16,7 +16,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..households.models import Household
+from ..households.models import Household, HouseholdMember
 from ..photos.services import purge_of as purge_photos
 from ..timeutil import iso_utc, utcnow
 from ..visits.models import Visit
@@ -37,7 +37,9 @@ def holdings(household: Household) -> dict:
         "household": {
             "id": str(h.id), "village": {"code": h.village.code, "name": h.village.name},
             "code": h.code, "head_name": h.head_name, "address": h.address, "phone": h.phone,
-            "members": h.members, "youth": h.youth, "lat": h.lat, "lon": h.lon, "status": h.status,
+            "members": h.members, "youth": h.youth,
+            "named_youths": [{"full_name": m.full_name, "birth_year": m.birth_year} for m in h.named_youths],
+            "lat": h.lat, "lon": h.lon, "status": h.status,
             "merged_into_id": str(h.merged_into_id) if h.merged_into_id else None,
             "source": h.source, "created_at": iso_utc(h.created_at), "updated_at": iso_utc(h.updated_at),
         },
@@ -143,6 +145,8 @@ def _blank(ids: list) -> None:
     db.session.execute(sa.update(Household).where(Household.id.in_(ids)).values(
         head_name=PURGED_NAME, address="", phone=None, lat=None, lon=None,
         search_key=Household.code, sort_key="", walk_key="", updated_at=utcnow()).execution_options(**options))
+    db.session.execute(sa.delete(HouseholdMember).where(HouseholdMember.household_id.in_(ids))
+                       .execution_options(**options))
     db.session.execute(sa.update(Visit).where(Visit.household_id.in_(ids)).values(
         note="", lat=None, lon=None, accuracy_m=None).execution_options(**options))
     purge_photos(sa.select(Visit.id).where(Visit.household_id.in_(ids)))

@@ -22,6 +22,8 @@ visit does count from the day it arrived.
 Visits of every campaign count. The verdict over the visits in force:
 ``warned`` (some visit was `warned`), else ``attempted`` (some `nobody_home` / `refused`),
 else ``moved_away`` (only visits that found the household gone), else ``not_visited``.
+A household not warned by then may have been warned since: `later` is the first warning in
+force today that was not in force by the day (so a verdict never says "never").
 
 **Responsible** on a day: the users who record visits (the `record` permission: officers,
 team members, commanders) whose assignment to the household's village covers that day
@@ -42,7 +44,7 @@ from ..auth.models import Assignment, User
 from ..auth.permissions import roles_with
 from ..extensions import db
 from ..households.models import Household
-from ..timeutil import end_of_day_utc
+from ..timeutil import end_of_day_utc, vn_date
 from ..visits.models import Visit
 
 ATTEMPTS = ("nobody_home", "refused")
@@ -55,6 +57,18 @@ class Verdict:
     assigned_on: date  # responsible users on this day
     visits: list[Visit] = field(default_factory=list)  # in force, oldest received first
     responsible: list[Assignment] = field(default_factory=list)
+    later: Visit | None = None  # the first warning after the day, in force today
+    trail: list[Visit] = field(default_factory=list)  # every visit, corrected ones too, by receipt
+
+    @property
+    def later_on(self) -> date | None:
+        """The day of the later warning: its visit's day, or the day it reached the server when
+        it was entered afterwards with an earlier time (it was not on record before)."""
+        if self.later is None:
+            return None
+        moment = self.later.recorded_at if self.later.recorded_at >= end_of_day_utc(self.as_of) \
+            else self.later.received_at
+        return vn_date(moment)
 
     @property
     def warned_visits(self) -> list[Visit]:
@@ -86,25 +100,31 @@ def assess_many(cases: list[tuple[Household, date, date]]) -> list[Verdict]:
     """Verdicts for (household, as_of, assigned_on) cases, in order, with three queries."""
     if not cases:
         return []
-    visits = _visits({h.id for h, *_ in cases}, max(day for _, day, _ in cases))
+    visits = _visits({h.id for h, *_ in cases})
     assignments = _assignments({h.village_id for h, *_ in cases},
                                min(on for *_, on in cases), max(on for *_, on in cases))
     verdicts = []
     for household, as_of, assigned_on in cases:
         cutoff = end_of_day_utc(as_of)
-        verdicts.append(Verdict(
-            household.id, as_of, assigned_on,
-            visits=[v for v in visits[household.id] if v.in_force_by(cutoff)],
-            responsible=[a for a in assignments[household.village_id] if a.covers(assigned_on)],
-        ))
+        trail = visits[household.id]
+        in_force = [v for v in trail if v.in_force_by(cutoff)]
+        verdict = Verdict(household.id, as_of, assigned_on, visits=in_force, trail=trail,
+                          responsible=[a for a in assignments[household.village_id] if a.covers(assigned_on)])
+        if not verdict.warned:
+            verdict.later = _first_warning_since(trail, in_force)
+        verdicts.append(verdict)
     return verdicts
 
 
-def _visits(household_ids: set, latest: date) -> dict[uuid.UUID, list[Visit]]:
-    cutoff = end_of_day_utc(latest)
+def _first_warning_since(trail: list[Visit], in_force_then: list[Visit]) -> Visit | None:
+    since = [v for v in trail if v.outcome == "warned" and v.in_force and v not in in_force_then]
+    return min(since, key=lambda v: (v.recorded_at, v.received_at), default=None)
+
+
+def _visits(household_ids: set) -> dict[uuid.UUID, list[Visit]]:
     rows = db.session.scalars(
         sa.select(Visit)
-        .where(Visit.household_id.in_(household_ids), Visit.received_at < cutoff)
+        .where(Visit.household_id.in_(household_ids))
         .order_by(Visit.received_at, Visit.id)
         .options(selectinload(Visit.topic_rows), selectinload(Visit.companions),
                  joinedload(Visit.user))
@@ -145,6 +165,9 @@ def as_json(verdict: Verdict) -> dict:
             "youth_reached": v.youth_reached, "people_reached": v.people_reached,
             "supersedes": str(v.supersedes_id) if v.supersedes_id else None, "reason": v.reason,
         } for v in verdict.visits],
+        "warned_after": None if verdict.later is None else {
+            "id": str(verdict.later.id), "visited_at": iso_utc(verdict.later.recorded_at),
+            "received_at": iso_utc(verdict.later.received_at), "on": verdict.later_on.isoformat()},
         "responsible": [{
             "username": a.user.username, "name": a.user.display_name, "title": a.user.title,
             "from": a.starts_on.isoformat(), "to": a.ends_on.isoformat() if a.ends_on else None,

@@ -11,14 +11,15 @@ from openpyxl.utils import get_column_letter
 from ..i18n import vn_datetime
 from ..labels import INCIDENT_KINDS, VERDICTS
 from ..reports import cells
+from .wording import headline, people
 
 
 def _headers() -> list[str]:
     return [_("Date"), _("Village"), _("House no."), _("Head of household"), _("Kind"), _("Loss (VND)"),
-            _("Verdict"), _("Warned at"), _("Warned by"), _("Topics"), _("Youths reached"),
+            _("Verdict"), _("Conclusion"), _("Warned at"), _("Warned by"), _("Topics"), _("Youths reached"),
             _("Attempts"), _("Responsible that day"), _("Note"), _("Visit id"), _("Correction")]
 
-WIDTHS = (12, 22, 10, 24, 22, 14, 22, 17, 18, 8, 10, 10, 22, 40, 38, 40)
+WIDTHS = (12, 22, 10, 24, 22, 14, 22, 50, 17, 26, 8, 10, 10, 30, 40, 38, 40)
 
 
 def _correction(visit) -> str:
@@ -35,12 +36,11 @@ def _row(incident, verdict) -> list:
     return [
         incident.occurred_on, f"{household.village.code} {household.village.name}", household.code,
         household.head_name, INCIDENT_KINDS.label(incident.kind), incident.loss_vnd,
-        VERDICTS.label(verdict.status),
+        VERDICTS.label(verdict.status), headline(verdict, incident.occurred_on),
         vn_datetime(warned.recorded_at) if warned else "",
-        ", ".join(u.username for u in warned.people) if warned else "",
+        people(warned.people) if warned else "",
         len(warned.topics) if warned else "", warned.youth_reached if warned else "",
-        len(verdict.attempts),
-        ", ".join(a.user.username for a in verdict.responsible), incident.note,
+        len(verdict.attempts), people(a.user for a in verdict.responsible), incident.note,
         str(warned.id) if warned else "", _correction(warned),
     ]
 
@@ -54,8 +54,8 @@ def incidents_workbook(rows) -> BytesIO:
         cell.font = Font(bold=True)
     for incident, verdict in rows:
         sheet.append(cells.row(_row(incident, verdict)))  # names and notes are text, never formulas
-    for row in sheet.iter_rows(min_row=2, max_col=1):
-        row[0].number_format = "DD/MM/YYYY"
+    for row in sheet.iter_rows(min_row=2, max_col=6):
+        row[0].number_format, row[5].number_format = "DD/MM/YYYY", "#,##0"
     for index, width in enumerate(WIDTHS, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"

@@ -36,11 +36,14 @@ GRANTS: dict[str, tuple[str, ...] | Callable[[], tuple[str, ...]]] = {
     "see_activity": ("village_head", "commander", "admin"),  # per-officer pace, who is idle
     "report": ("village_head", "commander", "province", "admin"),  # the campaign results report
     "review_village": ("village_head",),  # state that one reviewed one's village
+    "report_changes": ("village_head",),  # report new, moved, duplicate households and wrong details
     "view_campaigns": ("commander", "admin"),  # campaigns, their topics, re-warning lists
+    "set_targets": ("commander", "admin"),  # each village's target and deadline in a campaign
     "manage_campaigns": ("admin",),  # create campaigns and topics, order them
     "run_campaign": ("commander", "admin"),  # its standard package, closing it (their commune's)
     "order_route": ("village_head", "commander", "admin"),  # a village's own walking route
     "manage_register": ("commander", "admin"),  # import, edit, move, merge households
+    "undo_merge": ("admin",),  # bring back a merged household within 30 days
     "assign": ("commander", "admin"),  # give people villages
     "manage_users": ("admin",),  # accounts and roles
     "manage_communes": ("admin",),  # add communes by official code, their commander and villages

@@ -94,3 +94,16 @@ class Campaign(db.Model):
     @classmethod
     def _includes(cls, day: date):
         return sa.and_(cls.starts_on <= day, cls.ends_on >= day)
+
+class VillageTarget(db.Model):
+    """A village's own target (share of its households warned, in percent) and deadline in a
+    campaign. A village without one uses the dashboard's target and the campaign's end."""
+
+    __tablename__ = "village_targets"
+    __table_args__ = (sa.CheckConstraint("target_pct IS NULL OR (target_pct >= 1 AND target_pct <= 100)",
+                                         name="target_range"),)
+
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"), primary_key=True)
+    village_id: Mapped[int] = mapped_column(sa.ForeignKey("villages.id"), primary_key=True)
+    target_pct: Mapped[int | None]
+    due_on: Mapped[date | None]

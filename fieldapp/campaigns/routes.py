@@ -6,8 +6,8 @@ list is scoped to the caller's area). 403 for other roles; 404 for an unknown ca
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -17,9 +17,10 @@ from ..auth import scoping
 from ..auth.permissions import requires
 from ..extensions import db, reads_only, writing
 from ..households.models import Household
+from ..register.models import Village
 from ..register.services import commune_or_only
 from ..timeutil import today_vn
-from . import services
+from . import services, targets
 from .forms import CampaignForm, StandardForm, TopicForm
 from .models import Campaign, Topic
 
@@ -181,3 +182,32 @@ def rewarn(campaign_id: int):
     with writing():  # the reads above held no write lock (an import may be writing)
         audit.record("rewarn_view", "campaign", campaign.id, topic=link.topic.code, village=village_id, rows=len(rows))
     return page
+
+
+@bp.route("/<int:campaign_id>/targets", methods=["GET", "POST"])
+@requires("set_targets")
+def village_targets(campaign_id: int):
+    """Each village's target (percent warned) and deadline in the campaign, for the villages
+    of my area (`target-<id>`, `due-<id>`; empty = the dashboard's target and the campaign's
+    end). A bad value answers 422 with the village and the reason, nothing saved; 404 for
+    another commune's campaign."""
+    campaign = scoping.get_campaign(current_user, campaign_id)
+    villages = db.session.scalars(scoping.villages(current_user).where(
+        sa.true() if campaign.commune_id is None else Village.commune_id == campaign.commune_id)).all()
+    current = targets.targets_of(campaign.id, sa.select(Village.id).where(Village.id.in_([v.id for v in villages])))
+    errors, wanted = {}, {}
+    if request.method == "POST":
+        for village in villages:
+            try:
+                wanted[village.id] = (targets.parse_pct(request.form.get(f"target-{village.id}", "")),
+                                      targets.parse_due(request.form.get(f"due-{village.id}", ""), campaign))
+            except ValueError as problem:
+                errors[village.id] = str(problem)
+        if not errors:
+            changed = targets.save(campaign, wanted)
+            db.session.commit()
+            flash(ngettext("Saved for %(num)d village.", "Saved for %(num)d villages.", changed), "success")
+            return redirect(url_for(".village_targets", campaign_id=campaign.id))
+    return render_template("campaigns/targets.html", campaign=campaign, villages=villages, current=current,
+                           errors=errors, default=current_app.config.get("COVERAGE_TARGET_PCT", 80)), \
+        422 if errors else 200

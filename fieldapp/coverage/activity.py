@@ -22,7 +22,8 @@ class Activity:
     visits: int = 0
     warned: int = 0  # distinct households warned with this person credited
     days: int = 0  # days of the campaign so far (for the pace)
-    last_at: datetime | None = None
+    last_at: datetime | None = None  # the last visit's time (the phone's clock)
+    last_received: datetime | None = None  # when the server received the last one
 
     @property
     def per_day(self) -> float:
@@ -35,26 +36,30 @@ class Activity:
         return (on - vn_date(self.last_at)).days
 
 
-def officer_activity(campaign: Campaign, village_ids: sa.Select, on: date) -> list[Activity]:
-    """Officers assigned to the area on `on`, with their work in the whole campaign (all their
-    villages: an officer busy in a neighbouring village is not idle); 3 queries.
+def officer_activity(campaign: Campaign, village_ids: sa.Select, on: date,
+                     officers: list[User] | None = None) -> list[Activity]:
+    """Officers assigned to the area on `on` (or `officers`, already found), with their work
+    in the whole campaign (all their villages: an officer busy in a neighbouring village is
+    not idle); 3 queries (2 with `officers`).
 
     A visit counts for its recorder and for each companion. "Households warned" adds the
     distinct households a person warned as recorder and as companion (a household counted
     twice only if the same person was credited both ways on two warned visits to it).
     """
-    officers = db.session.scalars(
-        sa.select(User).join(Assignment, Assignment.user_id == User.id)
-        .where(Assignment.village_id.in_(village_ids), Assignment.covers(on),
-               User.role == "officer", User.active)
-        .distinct().order_by(User.username)
-    ).all()
+    if officers is None:
+        officers = db.session.scalars(
+            sa.select(User).join(Assignment, Assignment.user_id == User.id)
+            .where(Assignment.village_id.in_(village_ids), Assignment.covers(on),
+                   User.role == "officer", User.active)
+            .distinct().order_by(User.username)
+        ).all()
     result = {u.id: Activity(u) for u in officers}
     if not officers:
         return []
     in_force = Visit.counted_in(campaign.id)
     warned = sa.case((Visit.outcome == "warned", Visit.household_id))
-    figures = (sa.func.count(), sa.func.count(sa.distinct(warned)), sa.func.max(Visit.visited_at))
+    figures = (sa.func.count(), sa.func.count(sa.distinct(warned)), sa.func.max(Visit.visited_at),
+               sa.func.max(Visit.received_at))
     lead = (sa.select(Visit.user_id, *figures).where(in_force, Visit.user_id.in_(list(result)))
             .group_by(Visit.user_id))
     # Companions are few: filtering visits inside the aggregates keeps planners (SQLite's
@@ -63,16 +68,18 @@ def officer_activity(campaign: Campaign, village_ids: sa.Select, on: date) -> li
     mates = (sa.select(visit_companions.c.user_id, sa.func.count(mine),
                        sa.func.count(sa.distinct(sa.case((sa.and_(in_force, Visit.outcome == "warned"),
                                                           Visit.household_id)))),
-                       sa.func.max(sa.case((in_force, Visit.visited_at))))
+                       sa.func.max(sa.case((in_force, Visit.visited_at))),
+                       sa.func.max(sa.case((in_force, Visit.received_at))))
              .join(Visit, Visit.id == visit_companions.c.visit_id)
              .where(visit_companions.c.user_id.in_(list(result)))
              .group_by(visit_companions.c.user_id))
     for query in (lead, mates):
-        for user_id, visits, warned_n, last_at in db.session.execute(query):
+        for user_id, visits, warned_n, last_at, received in db.session.execute(query):
             act = result[user_id]
             act.visits += visits
             act.warned += warned_n
             act.last_at = max(filter(None, (act.last_at, last_at)), default=None)
+            act.last_received = max(filter(None, (act.last_received, received)), default=None)
     days = (on - campaign.starts_on).days + 1
     for act in result.values():
         act.days = max(days, 1)

@@ -213,14 +213,14 @@ def day_series(counts: dict[date, int], start: date, until: date) -> list[tuple[
     return list(series.items())
 
 
-def last_reviews(campaign_id: int, village_ids: sa.Select) -> dict[int, datetime]:
-    """{village_id: when the village head last marked it reviewed in the campaign}; 1 query."""
+def last_reviews(campaign_id: int, village_ids: sa.Select) -> dict[int, tuple[datetime, str]]:
+    """{village_id: (when, comment) of the village head's last review in the campaign}; 1 query."""
     from ..accountability.models import VillageReview
 
-    query = (sa.select(VillageReview.village_id, sa.func.max(VillageReview.reviewed_at))
+    query = (sa.select(VillageReview.village_id, VillageReview.reviewed_at, VillageReview.note)
              .where(VillageReview.campaign_id == campaign_id, VillageReview.village_id.in_(village_ids))
-             .group_by(VillageReview.village_id))
-    return dict(db.session.execute(query).all())
+             .order_by(VillageReview.reviewed_at, VillageReview.id))
+    return {village_id: (at, note) for village_id, at, note in db.session.execute(query)}
 
 
 def report_rows(campaign_id: int, village_ids: sa.Select, whole: bool = False) -> list[Coverage]:

@@ -8,7 +8,7 @@ the area answers 404; malformed query parameters 400 with a message; an unknown 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
@@ -20,19 +20,22 @@ from ..auth.permissions import can, requires
 from ..auth.models import User
 from ..campaigns.models import Campaign
 from ..extensions import db, reads_only, writing
+from ..changes.queries import recent_changes
+from ..text import nfc, strip_controls
 from ..proof import verification
 from ..proof.forms import VerifyForm
 from ..labels import row_labels
 from ..reports.exports import download
 from ..tiles.services import base_map, refusal as tiles_refusal
 from ..timeutil import today_vn
-from . import activity as activity_of, chart, params, province, queries, walk
+from . import activity as activity_of, chart, goals, params, province, queries, walk
 from .walk_xlsx import XLSX, walk_workbook
 
 bp = Blueprint("coverage", __name__, url_prefix="/coverage")
 nav.add("coverage.dashboard", _l("Coverage"), order=20)
 nav.add("coverage.map_page", _l("Map"), order=25)
 
+REVIEW_NOTE_MAX = 500
 SORTS = tuple(k for key in queries.SORT_KEYS for k in (key, "-" + key))
 
 
@@ -40,9 +43,11 @@ SORTS = tuple(k for key in queries.SORT_KEYS for k in (key, "-" + key))
 @reads_only
 @requires("view_area")
 def dashboard():
-    """Totals, villages (sortable with ?sort=), warned per day, and who is behind
-    (?target= percent, ?idle= days). 400 for malformed parameters, 404 for an unknown campaign.
-    Province staff get the province dashboard (`coverage.province`)."""
+    """Totals, who is behind ("Ai đang chậm": idle officers and those answering for villages
+    under their expected coverage, ?target= percent by default, ?idle= days), the villages
+    (sortable with ?sort=, with who answers for each) and warned per day. 400 for malformed
+    parameters, 404 for an unknown campaign. Province staff get the province dashboard
+    (`coverage.province`)."""
     if current_user.role == "province":
         return province.dashboard()
     campaign = params.campaign_arg(current_user)
@@ -55,20 +60,33 @@ def dashboard():
     queries.with_verification(rows, campaign.id if campaign else None, area)
     choices = db.session.scalars(scoping.campaigns(current_user).order_by(Campaign.starts_on.desc())).all()
     context = dict(campaign=campaign, rows=queries.sort_rows(rows, sort), sort=sort, target=target,
-                   campaigns=choices, may_report=can(current_user, "report"),
-                   idle_days=idle_days, totals=queries.total(rows),
-                   behind=queries.behind(rows, target / 100), chart=None, idle=None, on=None, reviews={})
+                   campaigns=choices, may_report=can(current_user, "report"), idle_days=idle_days,
+                   totals=queries.total(rows), behind=[], chart=None, idle=None, on=None, reviews={},
+                   goals={}, who={}, laggards=None)
     if campaign is not None:
-        counts = queries.warned_by_day(campaign, area)
-        on = queries.reference_day(campaign, today_vn(), max(counts, default=None))
-        # The chart spans the whole campaign; its running total stops at the reference day.
-        series = queries.day_series(counts, campaign.starts_on, max(campaign.ends_on, on))
-        context.update(on=on, chart=chart.build(series, until=on),
-                       reviews=queries.last_reviews(campaign.id, area))
-        if can(current_user, "see_activity"):
-            activity = activity_of.officer_activity(campaign, area, on)
-            context.update(activity=activity, idle=activity_of.idle(activity, on, idle_days))
+        context.update(_progress(campaign, area, rows, target, idle_days))
     return render_template("coverage/dashboard.html", **context)
+
+
+def _progress(campaign: Campaign, area, rows, target: int, idle_days: int) -> dict:
+    """The dashboard's parts that need a campaign: the chart, the reviews, each village's goal
+    and who answers for it, and for those who oversee officers, their activity and laggards."""
+    counts = queries.warned_by_day(campaign, area)
+    on = queries.reference_day(campaign, today_vn(), max(counts, default=None))
+    own = goals.goals(campaign, area, target)
+    late = goals.behind(rows, campaign, on, own, target)
+    who = goals.responsible(area, on)
+    # The chart spans the whole campaign; its running total stops at the reference day.
+    series = queries.day_series(counts, campaign.starts_on, max(campaign.ends_on, on))
+    context = dict(on=on, chart=chart.build(series, until=on),
+                   reviews=queries.last_reviews(campaign.id, area), behind=late, who=who,
+                   goals={r.village.id: goals.goal_of(r.village.id, own, campaign, target) for r in rows})
+    if can(current_user, "see_activity"):
+        officers = sorted({u for users in who.values() for u in users}, key=lambda u: u.username)
+        activity = activity_of.officer_activity(campaign, area, on, officers)
+        context.update(activity=activity, idle=activity_of.idle(activity, on, idle_days),
+                       laggards=goals.laggards(rows, late, who, activity, on, idle_days))
+    return context
 
 
 def _village_context(village_id: int):
@@ -96,7 +114,8 @@ def village(village_id: int):
                            figures=figures, rows=rows, review=_last_review(village, campaign), sample=sample,
                            verify_form=VerifyForm(formdata=None) if sample else None,
                            may_review=can(current_user, "review_village") and campaign is not None,
-                           personal=can(current_user, "see_personal"))
+                           personal=can(current_user, "see_personal"),
+                           changes=recent_changes(village.id) if can(current_user, "report_changes") else [])
 
 
 def _last_review(village, campaign):
@@ -153,14 +172,18 @@ def walk_xlsx(village_id: int):
 @bp.post("/villages/<int:village_id>/review")
 @requires("review_village")
 def review(village_id: int):
-    """The village head states they reviewed the village's coverage (date-stamped).
-    403 for other roles; 404 outside the area; 409 without a campaign."""
+    """The village head states they reviewed the village's coverage (date-stamped), with an
+    optional comment (at most 500 characters, else 422). 403 for other roles; 404 outside
+    the area; 409 without a campaign."""
     village = scoping.get_village(current_user, village_id)
     campaign = params.campaign_arg(current_user)
     if campaign is None:
         abort(409, description=_("There is no campaign to review."))
-    db.session.add(VillageReview(village_id=village.id, campaign_id=campaign.id, user_id=current_user.id))
-    audit.record("village_review", "village", village.id, campaign=campaign.id)
+    note = nfc(strip_controls(request.form.get("note", ""), keep_newlines=True) or "")
+    if len(note) > REVIEW_NOTE_MAX:
+        abort(422, description=_("The comment has at most %(n)s characters.", n=REVIEW_NOTE_MAX))
+    db.session.add(VillageReview(village_id=village.id, campaign_id=campaign.id, user_id=current_user.id, note=note))
+    audit.record("village_review", "village", village.id, campaign=campaign.id, note=note)
     db.session.commit()
     flash(_("Marked as reviewed."), "success")
     return redirect(url_for(".village", village_id=village.id, campaign=campaign.id))

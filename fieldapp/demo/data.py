@@ -32,6 +32,7 @@ PHONE_PREFIXES = ("032", "033", "034", "035", "036", "037", "038", "039", "056",
                   "076", "077", "078", "079", "081", "083", "084", "085", "086", "088", "089",
                   "090", "091", "093", "094", "096", "097", "098", "099")
 METRES_PER_DEG_LAT = 111_320.0
+DUPLICATE_SHARE = 0.006  # households registered twice: a few dozen in the commune
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,12 @@ def person_name(rng: random.Random, gender: str | None = None) -> str:
     return unicodedata.normalize("NFC", " ".join(parts))
 
 
+def child_name(rng: random.Random, head_name: str) -> str:
+    """A young person of the household: the head's family name, their own middle and given."""
+    family = head_name.split()[0]
+    return " ".join([family, *person_name(rng, rng.choice("mf")).split()[1:]])
+
+
 def phone_number(rng: random.Random) -> str:
     return rng.choice(PHONE_PREFIXES) + f"{rng.randrange(10**7):07d}"
 
@@ -106,11 +113,56 @@ def _ring(rng: random.Random, lat: float, lon: float) -> list[tuple[float, float
     return ring + [ring[0]]
 
 
+def _fresh_name(rng: random.Random, used: set[str]) -> str:
+    """A head's name not yet used in the village (a few tries): namesakes exist, but a
+    register of 200 households rarely holds the same full name twice."""
+    name = person_name(rng)
+    for _ in range(8):
+        if _folded(name) not in used:
+            break
+        name = person_name(rng)
+    used.add(_folded(name))
+    return name
+
+
+def _folded(name: str) -> str:
+    """A name as search and the duplicate check read it: no diacritics, đ → d, lower case."""
+    plain = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in plain if unicodedata.category(ch) != "Mn").lower()
+
+
+def misspelt(rng: random.Random, name: str) -> str:
+    """The same name as a second clerk might type it: without diacritics, or a given name
+    with a letter dropped."""
+    if rng.random() < 0.5:
+        return " ".join(word.capitalize() for word in _folded(name).split())
+    *rest, given = name.split()
+    return " ".join([*rest, given[:-1] if len(given) > 2 else given + "h"])
+
+
+def registered_twice(rng: random.Random, home: DemoHousehold, code: str) -> DemoHousehold:
+    """A household entered a second time (another list, another clerk): the same family at
+    the same door, its name spelt the same or not, its phone kept or lost."""
+    lat, lon = _offset(home.lat, home.lon, rng.uniform(-6, 6), rng.uniform(-6, 6))
+    return DemoHousehold(
+        code=code, head_name=home.head_name if rng.random() < 0.4 else misspelt(rng, home.head_name),
+        address=home.address, phone=home.phone if rng.random() < 0.7 else None,
+        members=max(1, home.members + rng.choice((-1, 0, 0, 1))), youth=min(home.youth, 1),
+        lat=round(lat, 6), lon=round(lon, 6))
+
+
 def households(rng: random.Random, village: DemoVillage, count: int) -> list[DemoHousehold]:
-    """`count` households numbered 1..count, along a few alleys (ngõ/hẻm) of the village."""
+    """`count` households numbered 1..count, along a few alleys (ngõ/hẻm) of the village,
+    and about one in 170 registered twice (numbered after them): the likely duplicates."""
+    result = _households(rng, village, count)
+    twice = [h for h in result if rng.random() < DUPLICATE_SHARE]
+    return result + [registered_twice(rng, h, str(count + n)) for n, h in enumerate(twice, 1)]
+
+
+def _households(rng: random.Random, village: DemoVillage, count: int) -> list[DemoHousehold]:
     alleys = max(2, count // 25)
     word = rng.choice(("ngõ", "hẻm"))
-    result = []
+    result, used = [], set()
     for number in range(1, count + 1):
         alley = rng.randint(1, alleys)
         # Houses of one alley lie along a line through the village at the alley's angle.
@@ -123,7 +175,7 @@ def households(rng: random.Random, village: DemoVillage, count: int) -> list[Dem
         youth = 0 if rng.random() < 0.6 else min(members, rng.choice((1, 1, 1, 2, 2, 3)))
         address = f"Số {number}, {word} {alley}" if rng.random() < 0.85 else f"Số {number}"
         result.append(DemoHousehold(
-            code=str(number), head_name=person_name(rng), address=address,
+            code=str(number), head_name=_fresh_name(rng, used), address=address,
             phone=phone_number(rng) if rng.random() < 0.6 else None,
             members=members, youth=youth, lat=round(lat, 6), lon=round(lon, 6)))
     return result

@@ -16,7 +16,7 @@ from ..campaigns.defaults import create_default_campaign
 from ..coverage import rollups
 from ..coverage.walk import walk_string
 from ..extensions import db
-from ..households.models import Household
+from ..households.models import Household, HouseholdMember
 from ..proof.checks import flag
 from ..register import units
 from ..register.communes import province_row
@@ -62,6 +62,7 @@ def seed_demo(households: int = 200, villages: int = 31, seed: int = 2025,
     db.session.flush()
     users = _users(rng, commune, village_rows)
     homes = _households(rng, demo_villages, village_rows, households)
+    _named_youths(random.Random(seed + 1), homes)
     visits = _visits(rng, campaign, homes, users, today)
     db.session.flush()
     flag(db.session.scalars(sa.select(Visit.id)).all())  # the checks the server raises at receipt
@@ -74,9 +75,11 @@ def _users(rng, commune, villages) -> dict[str, User]:
     pw = generate_password_hash(PASSWORD)  # one hash for all demo accounts keeps seeding fast
     users: dict[str, User] = {}
 
+    phones = random.Random(rng.random())  # its own stream: the rest of the demo stays as it was
+
     def add(username, role, title, gender=None):
         users[username] = User(username=username, role=role, title=title, password_hash=pw,
-                               full_name=data.person_name(rng, gender),
+                               full_name=data.person_name(rng, gender), phone=data.phone_number(phones),
                                commune_id=None if role == "admin" else commune.id)
 
     add("quantri", "admin", "Quản trị hệ thống")
@@ -114,6 +117,16 @@ def _households(rng, demo_villages, village_rows, per_village) -> list[dict]:
     db.session.execute(sa.insert(Household), [{k: v for k, v in r.items() if k != "village_code"}
                                               for r in rows])
     return rows
+
+
+def _named_youths(rng, homes) -> None:
+    """Name the young people (12–24) of each household that has some: name and birth year."""
+    year = today_vn().year
+    rows = [{"household_id": h["id"], "full_name": name, "birth_year": year - rng.randint(12, 24),
+             "search_key": fold(name)}
+            for h in homes for name in (data.child_name(rng, h["head_name"]) for _ in range(h["youth"]))]
+    if rows:
+        db.session.execute(sa.insert(HouseholdMember), rows)
 
 
 def _visits(rng, campaign, homes, users, until: date) -> int:

@@ -63,3 +63,22 @@ class HouseholdForm(Form):
                 self.lat.errors = [*self.lat.errors, problem]
                 return False
         return valid
+
+
+class YouthForm(Form):
+    """Name one of a household's youths: full name and year of birth, nothing more."""
+
+    full_name = StringField(_l("Full name"), render_kw={"maxlength": rules.NAME_MAX})
+    birth_year = IntegerField(_l("Year of birth"), validators=[
+        InputRequired(_l("Enter the year of birth."))], render_kw={"inputmode": "numeric"})
+
+    def __init__(self, *args, household, this_year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.household, self.this_year = household, this_year
+
+    def validate_full_name(self, field):
+        _check(rules.member_name_problem(nfc(field.data)))
+        _check(rules.named_youths_problem(len(self.household.named_youths) + 1, self.household.youth))
+
+    def validate_birth_year(self, field):
+        _check(rules.birth_year_problem(field.data, self.this_year))

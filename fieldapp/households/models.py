@@ -57,6 +57,8 @@ class Household(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     village: Mapped[Village] = relationship()
+    named_youths: Mapped[list[HouseholdMember]] = relationship(
+        back_populates="household", order_by="HouseholdMember.birth_year.desc(), HouseholdMember.id")
 
     def refresh_keys(self) -> None:
         """Normalise names to NFC and recompute the search, sort and walking-order keys."""
@@ -68,7 +70,73 @@ class Household(db.Model):
         self.walk_key = walk_string(self.code, self.address)
 
 
+class HouseholdMember(db.Model):
+    """A resident aged 12–24 named in the register: the campaign's direct target.
+
+    Only what finding the household of a named young victim needs (Law 91/2025/QH15:
+    collect only what the job needs): the full name and the year of birth, which keeps the
+    age group right as years pass. No date of birth, ID number, relation or school. Other
+    members stay a count (`Household.members`, `Household.youth`).
+    """
+
+    __tablename__ = "household_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("households.id"), index=True)
+    full_name: Mapped[str] = mapped_column(sa.String(120))
+    birth_year: Mapped[int]
+    search_key: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    household: Mapped[Household] = relationship(back_populates="named_youths")
+
+    def age_in(self, year: int) -> int:
+        """Age reached in `year` (the birthday may still be ahead)."""
+        return year - self.birth_year
+
+
+@sa.event.listens_for(HouseholdMember, "before_insert")
+@sa.event.listens_for(HouseholdMember, "before_update")
+def _member_keys(_mapper, _conn, member: HouseholdMember) -> None:
+    member.full_name = nfc(member.full_name)
+    member.search_key = fold(member.full_name)[:200]
+
+
 @sa.event.listens_for(Household, "before_insert")
 @sa.event.listens_for(Household, "before_update")
 def _household_keys(_mapper, _conn, household: Household) -> None:
     household.refresh_keys()
+
+
+class DuplicateDismissal(db.Model):
+    """Two households someone checked and found to be different families ("không phải trùng"):
+    the likely-duplicates list never shows the pair again. `first_id` < `second_id`."""
+
+    __tablename__ = "duplicate_dismissals"
+    __table_args__ = (sa.UniqueConstraint("first_id", "second_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("households.id"))
+    second_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("households.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HouseholdMerge(db.Model):
+    """One merge, with what it moved, so an admin can undo it within `UNDO_DAYS`: the rows
+    moved from the duplicate to the survivor (by id) and the duplicate's status before."""
+
+    __tablename__ = "household_merges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    duplicate_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("households.id"), index=True)
+    survivor_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("households.id"), index=True)
+    previous_status: Mapped[str] = mapped_column(sa.String(10))
+    moved: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # {"visits": [...], "incidents": [...], "members": [...]}
+    merged_at: Mapped[datetime] = mapped_column(default=utcnow)
+    merged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    undone_at: Mapped[datetime | None]
+    undone_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    duplicate: Mapped[Household] = relationship(foreign_keys=[duplicate_id])
+    survivor: Mapped[Household] = relationship(foreign_keys=[survivor_id])

@@ -20,17 +20,20 @@ from flask_login import current_user
 from .. import confirm, nav, paging
 from ..accountability import audit
 from ..accountability.personal import access_events, holdings, incidents_of
+from ..accountability.readable import Reader
 from ..auth import scoping
 from ..auth.permissions import can, requires
 from ..campaigns.services import current_campaign
 from ..extensions import db, reads_only, writing
+from ..timeutil import today_vn
 from ..photos import services as photos
 from ..proof import points, review
 from ..visits import corrections, services as visits
+from ..text import nfc
 from ..visits.forms import VisitForm
-from . import queries, services
-from .forms import HouseholdForm
-from .models import Household
+from . import merging, queries, services
+from .forms import HouseholdForm, YouthForm
+from .models import Household, HouseholdMember
 
 bp = Blueprint("households", __name__)
 DUPLICATES_PER_PAGE = 10
@@ -60,6 +63,8 @@ def render_show(household: Household, form: VisitForm, status: int = 200):
     campaign = current_campaign(commune_id=household.village.commune_id)
     candidates = (queries.merge_candidates(household)
                   if can(current_user, "manage_register") and household.status == "active" else [])
+    merge_row = (services.last_merge(household)
+                 if can(current_user, "manage_register") and household.status == "merged" else None)
     past = visits.history(household)
     return render_template(
         "households/show.html", household=household, row=queries.status_row(household), form=form,
@@ -70,6 +75,7 @@ def render_show(household: Household, form: VisitForm, status: int = 200):
         photos=photos.with_photos(v.id for v in past) if can(current_user, "see_personal") else set(),
         visit_checks=review.checks_of(v.id for v in past),
         learnt=points.latest(household.id) if household.lat is not None else None,
+        merge_row=merge_row, undo_problem=merge_row and services.undo_problem(merge_row),
     ), status
 
 
@@ -108,7 +114,39 @@ def edit(household_id: uuid.UUID):
             flash(_("Saved.") if changed else _("Nothing changed."), "success")
             return _back(household)
     status = 422 if form.is_submitted() else 200
-    return render_template("households/edit.html", form=form, household=household), status
+    youth_form = YouthForm(formdata=None, household=household, this_year=today_vn().year)
+    return render_template("households/edit.html", form=form, household=household, youth_form=youth_form), status
+
+
+@bp.post("/register/households/<uuid:household_id>/youths")
+@requires("manage_register")
+def name_youth(household_id: uuid.UUID):
+    """Name one of the household's youths (full name, year of birth); 422 with the reason
+    (not aged 12–24, more names than the count of youths), 404 outside the area."""
+    household = scoping.get_household(current_user, household_id)
+    youth_form = YouthForm(household=household, this_year=today_vn().year)
+    if not youth_form.validate_on_submit():
+        form = HouseholdForm(formdata=None, obj=household)
+        return render_template("households/edit.html", form=form, household=household,
+                               youth_form=youth_form), 422
+    services.name_youth(household, nfc(youth_form.full_name.data), youth_form.birth_year.data)
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for(".edit", household_id=household.id) + "#youths")
+
+
+@bp.post("/register/households/<uuid:household_id>/youths/<int:member_id>/remove")
+@requires("manage_register")
+def unname_youth(household_id: uuid.UUID, member_id: int):
+    """Remove a named youth of the household; 404 for another household's or outside the area."""
+    household = scoping.get_household(current_user, household_id)
+    member = db.session.get(HouseholdMember, member_id)
+    if member is None or member.household_id != household.id:
+        abort(404)
+    services.unname_youth(household, member)
+    db.session.commit()
+    flash(_("Removed."), "success")
+    return redirect(url_for(".edit", household_id=household.id) + "#youths")
 
 
 @bp.post("/register/households/<uuid:household_id>/status")
@@ -141,11 +179,11 @@ def merge(household_id: uuid.UUID):
     if not services.mergeable(duplicate, survivor):
         abort(400, _("These two households cannot be merged."))
     if not confirm.given():
-        return confirm.ask(_("Keep %(keep)s and merge %(drop)s into it? This cannot be undone.",
-                             keep=_named(survivor), drop=_named(duplicate)),
+        return confirm.ask(_("Keep %(keep)s and merge %(drop)s into it? Only an administrator can undo it, within %(days)s days.",
+                             keep=_named(survivor), drop=_named(duplicate), days=services.UNDO_DAYS),
                            action=_("Merge"), title=_("Merge two households"),
                            back=url_for(".show", household_id=duplicate.id))
-    moved = services.merge(duplicate, survivor)
+    moved = services.merge(duplicate, survivor, current_user)
     db.session.commit()
     flash(_("Merged into %(name)s; %(n)s visits moved.", name=survivor.head_name, n=moved), "success")
     return _back(survivor)
@@ -175,8 +213,10 @@ def duplicates():
     page = paging.of_list(pairs, DUPLICATES_PER_PAGE)
     per_village = Counter(a.village_id for a, _b, _why in pairs)
     # Drawn before the audit event's commit, which would expire every row and reload each one.
+    shown = [h.id for a, b, _why in page.items for h in (a, b)]
     html = render_template("households/duplicates.html", pairs=page.items, page=page, villages=villages,
-                           village_id=village_id, too_many=too_many, per_village=per_village)
+                           village_id=village_id, too_many=too_many, per_village=per_village,
+                           visits=queries.visit_summaries(shown), distance=queries.distance_m)
     with writing():  # the reads above held no write lock (an import may be writing)
         audit.record("duplicates_view", "village", village_id or "", pairs=len(pairs))
     return html
@@ -213,7 +253,10 @@ def access(household_id: uuid.UUID):
     """Who viewed, exported or changed this household's data, newest first."""
     household = scoping.get_household(current_user, household_id)
     page = render_template("households/access.html", household=household,
-                           events=access_events(household))
+                           events=(events := access_events(household)), names=Reader(events))
     audit.record("household_access_view", "household", household.id)
     db.session.commit()
     return page
+
+
+bp.register_blueprint(merging.bp)

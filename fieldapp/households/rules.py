@@ -18,6 +18,9 @@ NAME_MIN, NAME_MAX = 2, 120
 ADDRESS_MAX = 255
 MEMBERS = (1, 99)
 YOUTH = (0, 99)
+YOUTH_AGES = (12, 24)  # the campaign's direct target (design.md)
+# The ages of each age group of `labels.AGE_GROUPS`.
+AGE_RANGES = {"12-24": (12, 24), "12-17": (12, 17), "18-24": (18, 24)}
 # Mainland, Hoàng Sa and Trường Sa, with a margin.
 LAT_RANGE, LON_RANGE = (6.0, 23.5), (102.0, 118.0)
 
@@ -57,6 +60,32 @@ def youth_problem(youth: int, members: int) -> str | None:
     if youth > members:
         return _("Aged 12–24 (%(youth)s) cannot be more than the members (%(members)s).",
                  youth=youth, members=members)
+    return None
+
+
+def member_name_problem(name: str) -> str | None:
+    """A named youth's full name: 2 to 120 characters, no digits."""
+    if not name:
+        return _("Enter the young person's full name.")
+    if not NAME_MIN <= len(name) <= NAME_MAX or any(ch.isdigit() for ch in name):
+        return _("A name has 2 to 120 characters and no digits.")
+    return None
+
+
+def birth_year_problem(year: int | None, this_year: int) -> str | None:
+    """Only people aged 12 to 24 this year are named (collect only what the job needs)."""
+    first, last = this_year - YOUTH_AGES[1], this_year - YOUTH_AGES[0]
+    if year is None or not first <= year <= last:
+        return _("Only people aged 12 to 24 are named: born from %(first)s to %(last)s.",
+                 first=first, last=last)
+    return None
+
+
+def named_youths_problem(named: int, youth: int) -> str | None:
+    """No more named youths than the household's count of people aged 12–24."""
+    if named > youth:
+        return _("The household counts %(youth)s aged 12–24; raise that count before naming another.",
+                 youth=youth)
     return None
 
 

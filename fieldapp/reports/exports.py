@@ -1,4 +1,5 @@
-"""/exports/…: households.geojson, villages.geojson, coverage.csv, coverage.xlsx, and the
+"""/exports/…: households.geojson, villages.geojson, coverage.csv (for tools: the header
+names of the contract), its Vietnamese twin coverage.vi.csv (for people), coverage.xlsx, and the
 province's communes.csv, communes.xlsx, communes.geojson (figures from the summary rows).
 
 Query `campaign` (default: the active one) and `village` (optional), both checked by
@@ -100,6 +101,17 @@ def coverage_csv():
                     _filename("coverage", campaign, village, "csv"))
 
 
+@bp.get("/coverage.vi.csv")
+@reads_only
+@requires("view_area")
+def coverage_csv_vi():
+    """coverage.csv for people: Vietnamese headers, numbers as 1.234 and 85,3, ';' between
+    fields (Excel in Vietnamese opens it in columns) and a totals row (404 outside the area)."""
+    campaign, village, rows = _village_rows()
+    return download(sheets.to_csv_vi(sheets.coverage_columns(rows), rows, queries.total(rows)), "text/csv; charset=utf-8",
+                    _filename("do-phu", campaign, village, "csv"))
+
+
 @bp.get("/coverage.xlsx")
 @reads_only
 @requires("view_area")
@@ -116,7 +128,8 @@ def coverage_xlsx():
 def info_rows(campaign) -> list[tuple[str, str]]:
     from ..i18n import vn_date, vn_datetime
 
-    rows = [(_("Exported at"), vn_datetime(utcnow())), (_("Exported by"), current_user.username)]
+    rows = [(_("Exported at"), vn_datetime(utcnow())),
+            (_("Exported by"), f"{current_user.display_name} ({current_user.username})")]
     if campaign is not None:
         rows[:0] = [(_("Campaign"), campaign.name),
                     (_("Period"), f"{vn_date(campaign.starts_on)} – {vn_date(campaign.ends_on)}")]

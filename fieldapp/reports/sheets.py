@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..coverage.queries import Coverage
+from ..i18n import number
 from ..labels import STATUSES
 from . import cells
 
@@ -61,6 +62,7 @@ def coverage_columns(rows: list[Coverage]) -> list[Column]:
     """The coverage table's columns; the verified ones once the area has a verification sample."""
     return COVERAGE_COLUMNS + (VERIFIED_COLUMNS if any(r.verification for r in rows) else [])
 
+TEXT_KEYS = ("village_code", "village_name")
 
 def _material(code: str):
     return lambda r: r.materials.get(code, 0)
@@ -140,6 +142,29 @@ def to_csv(columns: list[Column], rows: list[Coverage]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def to_csv_vi(columns: list[Column], rows: list[Coverage], totals: Coverage) -> bytes:
+    """The same table for people opening it in Excel set to Vietnamese: the headers they
+    read, numbers as 1.234 and 85,3, ';' between fields (the Vietnamese list separator), a
+    totals row; UTF-8 with BOM, every text cell through `cells` (no formulas)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(cells.row(str(c.label) for c in columns))
+    for row in [*rows, totals]:
+        writer.writerow(cells.row(_vi(c, row) for c in columns))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _vi(column: Column, row: Coverage) -> str:
+    if row.village is None and column.key in ("village_code", "village_name"):
+        return str(_l("Total")) if column.key == "village_code" else ""
+    value = column.value(row)
+    if value is None:
+        return ""
+    if column.percent:
+        return number(value * 100, 1)
+    return number(value) if isinstance(value, int) else str(value)
+
+
 def to_xlsx(columns: list[Column], rows: list[Coverage], totals: Coverage, title: str,
             info: list[tuple[str, str]], tables: list[tuple[str, list[str], list[list]]] = ()) -> bytes:
     """Header row, one row per village, a bold totals row; numbers as numbers, percentages
@@ -180,8 +205,10 @@ def _style(sheet, columns: list[Column], n_rows: int) -> None:
         cell.font = Font(bold=True)
     for i, column in enumerate(columns, 1):
         sheet.column_dimensions[get_column_letter(i)].width = column.width
-        if column.percent:
+        # Excel shows these with the reader's own separators (1.234 and 85,3% in Vietnamese).
+        number_format = "0.0%" if column.percent else "#,##0" if column.key not in TEXT_KEYS else None
+        if number_format:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
-                cell.number_format = "0.0%"
+                cell.number_format = number_format
     sheet.freeze_panes = "C2"
     sheet.row_dimensions[1].height = 32

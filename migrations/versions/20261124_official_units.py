@@ -7,7 +7,7 @@ official code and name, its old code kept in `commune_history` ("renamed"). The 
 `communes.province` goes.
 
 Revision ID: 6e1a9c3d7b20
-Revises: 26bf53a49881
+Revises: a4ce5117d399
 Create Date: 2026-11-24
 """
 import unicodedata
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "6e1a9c3d7b20"
-down_revision = "26bf53a49881"
+down_revision = "a4ce5117d399"
 branch_labels = None
 depends_on = None
 

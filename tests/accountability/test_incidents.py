@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from fieldapp.extensions import db
 from fieldapp.models import AuditEvent, Incident
 from fieldapp.timeutil import today_vn
-from tests.helpers import unvisited_household, village
+from tests.helpers import unvisited_household, user, village
 
 from .visits import add_visit
 
@@ -33,8 +33,11 @@ def test_commander_records_an_incident_and_sees_who_warned(client, auth, db_sess
     auth.login("chihuy")
     assert client.get(f"/incidents/new/{household.id}").status_code == 200
     page = client.get(f"/incidents/{incident_id(record(auth, household))}").get_data(as_text=True)
-    assert 'data-verdict="warned"' in page and "Đã cảnh báo trước đó" in page
-    assert "15/11/2025 10:00" in page and "cskv1, antt1" in page
+    cskv1, antt1 = user("cskv1"), user("antt1")
+    assert 'data-verdict="warned"' in page and "Đã cảnh báo trước vụ việc" in page
+    assert "Đã được cảnh báo trước ngày 20/11/2025: ngày 15/11/2025" in page
+    assert "15/11/2025 10:00" in page and cskv1.full_name in page and antt1.full_name in page
+    assert "Cảnh sát khu vực" in page and "Tổ bảo vệ ANTT" in page  # titles beside the names
     assert "Bị dụ tự cô lập" in page  # the topics, by label
     assert "1 thanh thiếu niên" in page or "1 youths" in page or ", 1 " in page
     assert "Phân công phụ trách thôn ngày 20/11/2025" in page
@@ -51,7 +54,8 @@ def test_only_attempted_counts_the_attempts(client, auth, db_session):
     add_visit(household, "antt2", "nobody_home", "2025-11-09 17:00")
     auth.login("chihuy")
     page = client.get(f"/incidents/{incident_id(record(auth, household))}").get_data(as_text=True)
-    assert 'data-verdict="attempted"' in page and "2 lần" in page
+    assert 'data-verdict="attempted"' in page and "2 lượt đến nhà nhưng chưa cảnh báo được ai" in page
+    assert "Chưa được cảnh báo trước ngày 20/11/2025; đến nay vẫn chưa được cảnh báo." in page
 
 
 def test_a_warning_on_the_day_itself_comes_too_late(client, auth, db_session):
@@ -108,10 +112,11 @@ def test_list_filters_and_xlsx(client, auth, db_session):
     assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert len(rows) == 2 and rows[1][3] == idle_home.head_name and rows[1][6] == "Chưa từng đến"
-    assert "cskv2" in rows[1][12]
+    assert len(rows) == 2 and rows[1][3] == idle_home.head_name and rows[1][6] == "Chưa đến nhà trước vụ việc"
+    assert rows[1][7] == "Chưa được cảnh báo trước ngày 21/11/2025; đến nay vẫn chưa được cảnh báo."
+    assert user("cskv2").full_name in rows[1][13] and "cskv2" not in rows[1][13]
     # text, not a formula: neutralised the OWASP way (reports/cells.py), as in every export
-    assert sheet.cell(2, 14).data_type == "s" and rows[1][13] == '\'=HYPERLINK("http://evil.example","x")'
+    assert sheet.cell(2, 15).data_type == "s" and rows[1][14] == '\'=HYPERLINK("http://evil.example","x")'
     db.session.rollback()
     assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "incident_export"))
 

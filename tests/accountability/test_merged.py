@@ -20,9 +20,16 @@ from .visits import add_visit
 HX = {"HX-Request": "true"}
 
 
-def chain(code: str = "T01") -> tuple[Household, Household, Household]:
+def never_visited(code: str, at_least: int) -> list[Household]:
+    """Households never visited of `code`, or of the next village that has `at_least`."""
+    start = int(code[1:])
+    return next(unvisited for n in [*range(start, 32), *range(1, start)]
+                if len(unvisited := [h for h in households_of(f"T{n:02d}") if not visits_of(h.id)]) >= at_least)
+
+
+def chain(code: str = "T01", at_least: int = 3) -> tuple[Household, Household, Household]:
     """first → second → survivor: two merges, so the first one is two hops away."""
-    first, second, survivor = [h for h in households_of(code) if not visits_of(h.id)][:3]
+    first, second, survivor = never_visited(code, at_least)[:3]
     services.merge(first, second)
     services.merge(second, survivor)
     db.session.commit()
@@ -65,8 +72,8 @@ def test_a_tap_or_form_from_a_stale_page_goes_to_the_survivor(client, auth, db_s
 
 
 def test_merged_households_leave_the_pack_and_the_village_list(client, auth, db_session):
-    first, second, survivor = chain("T03")
-    moved = households_of("T03")[-1]
+    first, second, survivor = chain("T03", at_least=4)
+    moved = never_visited(survivor.village.code, 4)[3]
     services.set_status(moved, "moved")
     db.session.commit()
     auth.login("cskv1")

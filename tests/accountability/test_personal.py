@@ -12,7 +12,7 @@ from fieldapp.accountability.personal import PURGED_NAME
 from fieldapp.campaigns.services import current_campaign
 from fieldapp.extensions import db
 from fieldapp.models import AuditEvent, Household, Visit
-from tests.helpers import households_of, unvisited_household, village
+from tests.helpers import households_of, unvisited_household, user, village
 
 from .visits import add_visit
 
@@ -27,7 +27,7 @@ def test_data_page_json_and_access_log(client, auth, db_session):
     show = client.get(f"/households/{household.id}").get_data(as_text=True)
     assert f"/households/{household.id}/data" in show and f"/incidents/new/{household.id}" in show
     page = client.get(f"/households/{household.id}/data").get_data(as_text=True)
-    assert household.head_name in page and "cskv1" in page and "#register-actions" in page
+    assert household.head_name in page and user("cskv1").full_name in page and "#register-actions" in page
     response = client.get(f"/households/{household.id}/data.json")
     assert "attachment" in response.headers["Content-Disposition"]
     body = response.get_json()
@@ -86,6 +86,8 @@ def test_purge_blanks_old_personal_fields_but_keeps_counts(runner, db_session):
     assert all(h.head_name == PURGED_NAME and h.phone is None and h.address == "" and h.lat is None
                for h in purged)
     assert all(h.members >= 1 for h in purged)
+    assert all(h.named_youths == [] for h in purged)  # names gone, the count of youths kept
+    assert any(h.named_youths for h in households_of("T02") if h.youth)
     assert all(h.head_name != PURGED_NAME for h in households_of("T02"))  # recent: kept
     assert village_coverage(campaign.id, sa.select(sa.literal(t01.id)))[0].counts == before
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Visit)) == visits_before

@@ -69,6 +69,11 @@ def test_personal_data_roles_govern_the_pack_the_list_and_the_household_page(hea
     assert household.head_name not in found.get_data(as_text=True)
     shown = head.client.get(f"/households/{household.id}").get_data(as_text=True)
     assert household.head_name not in shown and household.address not in shown
+    for kind in ("moved", "duplicate"):  # the change reports of issue 19 too
+        report = head.client.get(f"/households/{household.id}/report/{kind}").get_data(as_text=True)
+        assert household.head_name not in report and household.address not in report
+        assert households_of("T12")[1].head_name not in report  # nor the households to choose from
+    assert head.client.get(f"/households/{household.id}/report/wrong_info").status_code == 403
     officer = Auth(heads_without_names.test_client())  # roles in the setting still see them
     officer.login("antt12")
     assert household.head_name in officer.client.get(f"/households/{household.id}").get_data(as_text=True)

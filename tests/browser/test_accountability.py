@@ -5,7 +5,7 @@ import pytest
 
 from tests.accountability.visits import add_visit
 from tests.browser.conftest import sign_in
-from tests.helpers import unvisited_household
+from tests.helpers import unvisited_household, user
 
 pytestmark = pytest.mark.browser
 
@@ -15,6 +15,7 @@ def test_commander_records_an_incident_and_sees_the_verdict(live_server, page, s
         household = unvisited_household("T01")
         add_visit(household, "cskv1", "warned", "2025-11-15 10:00", companions=["antt1"], youth=1)
         name = household.head_name
+        officers = [user(u).full_name for u in ("cskv1", "antt1")]
     sign_in(page, live_server.url, "chihuy")
     page.goto(f"{live_server.url}/households/{household.id}")
     page.get_by_role("link", name="Ghi nhận vụ việc").click()
@@ -26,11 +27,12 @@ def test_commander_records_an_incident_and_sees_the_verdict(live_server, page, s
     verdict = page.locator('[data-verdict="warned"]')
     verdict.wait_for()
     text = verdict.inner_text()
-    assert "Đã cảnh báo trước đó" in text and "15/11/2025 10:00" in text and "cskv1, antt1" in text
+    assert "Đã được cảnh báo trước ngày 20/11/2025" in text and "15/11/2025 10:00" in text
+    assert all(officer in text for officer in officers)
     assert "Phân công phụ trách thôn ngày 20/11/2025" in text
     page.get_by_role("link", name="← Vụ việc").click()
     row = page.locator("[data-incident-id]")
-    assert row.count() == 1 and name in row.inner_text() and "Đã cảnh báo trước đó" in row.inner_text()
+    assert row.count() == 1 and name in row.inner_text() and "Đã cảnh báo trước vụ việc" in row.inner_text()
 
 
 def test_a_future_date_is_refused_with_a_message(live_server, page, sqlite_app):

@@ -37,12 +37,12 @@ def test_merge_asks_before_it_merges(live_server, page, sqlite_app):
     page.goto(f"{live_server.url}/register/duplicates?village={village_id}")
     page.once("dialog", lambda dialog: dialog.dismiss())
     pair = page.locator(f'[data-pair*="{keep_id}"]').first
-    pair.locator("form", has=page.locator(f'input[value="{keep_id}"]')).get_by_role("button").click()
+    pair.locator("form", has=page.locator(f'input[name=into][value="{keep_id}"]')).get_by_role("button").click()
     page.wait_for_timeout(300)
     with sqlite_app.app_context():
         assert db.session.get(Household, drop_id).status == "active"  # dismissed: nothing merged
     page.once("dialog", lambda dialog: dialog.accept())
-    pair.locator("form", has=page.locator(f'input[value="{keep_id}"]')).get_by_role("button").click()
+    pair.locator("form", has=page.locator(f'input[name=into][value="{keep_id}"]')).get_by_role("button").click()
     page.wait_for_url(f"{live_server.url}/households/{keep_id}")
     with sqlite_app.app_context():
         merged = db.session.get(Household, drop_id)
@@ -64,14 +64,14 @@ def test_merge_without_javascript_confirms_on_a_page(live_server, browser, sqlit
         sign_in(page, live_server.url, "chihuy")
         page.goto(f"{live_server.url}/register/duplicates?village={village_id}")
         pair = page.locator(f'[data-pair*="{keep_id}"]').first
-        pair.locator("form", has=page.locator(f'input[value="{keep_id}"]')).get_by_role("button").click()
+        pair.locator("form", has=page.locator(f'input[name=into][value="{keep_id}"]')).get_by_role("button").click()
         page.locator("[data-confirm]").wait_for()
         page.get_by_role("link", name="Hủy, quay lại").click()
         page.wait_for_url(f"{live_server.url}/households/{drop_id}")
         with sqlite_app.app_context():
             assert db.session.get(Household, drop_id).status == "active"  # cancelled: nothing merged
         page.goto(f"{live_server.url}/register/duplicates?village={village_id}")
-        pair.locator("form", has=page.locator(f'input[value="{keep_id}"]')).get_by_role("button").click()
+        pair.locator("form", has=page.locator(f'input[name=into][value="{keep_id}"]')).get_by_role("button").click()
         page.locator("[data-confirm]").get_by_role("button", name="Gộp").click()
         page.wait_for_url(f"{live_server.url}/households/{keep_id}")
         with sqlite_app.app_context():

@@ -8,7 +8,8 @@ from flask_migrate import upgrade
 
 from fieldapp import create_app
 from fieldapp.extensions import db
-from fieldapp.models import Assignment, Household, User, Village, Visit
+from fieldapp.households.queries import likely_duplicates
+from fieldapp.models import Assignment, Household, HouseholdMember, User, Village, Visit
 from tests.conftest import _config
 
 
@@ -44,6 +45,12 @@ def test_full_demo_matches_the_design(tmp_path):
         points = s.execute(sa.select(Household.lat, Household.lon)).all()
         assert all(abs(lat - 15.1) < 0.08 and abs(lon - 108.8) < 0.08 for lat, lon in points)
         assert s.scalar(sa.select(sa.func.count()).where(Household.phone.is_not(None))) > 2000
+        pairs = likely_duplicates(sa.true(), limit=100_000)
+        assert 20 <= len(pairs) <= 80, len(pairs)  # a few dozen, as in a real register
+        youths = s.scalar(sa.select(sa.func.sum(Household.youth)))
+        assert s.scalar(sa.select(sa.func.count()).select_from(HouseholdMember)) == youths
+        officers = s.scalars(sa.select(User).where(User.role == "officer")).all()
+        assert all(u.phone and len(u.phone) == 10 for u in officers)
         again = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
         assert again.exit_code == 0 and "bỏ qua" in again.output
 

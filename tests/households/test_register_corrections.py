@@ -105,6 +105,7 @@ def test_likely_duplicates_by_folded_name_and_distance(client, auth, db_session)
     b.head_name = a.head_name.upper().replace("Ễ", "E")
     c.lat, c.lon = 15.2, 108.9
     d.lat, d.lon = 15.2 + 0.00008, 108.9  # about 9 m north
+    d.head_name = c.head_name + "h"  # a letter too many: the same name typed again
     db.session.commit()
     auth.login("chihuy")
     village_id = a.village_id
@@ -130,7 +131,10 @@ def _same_names(codes) -> None:
 
 def test_duplicates_page_runs_a_fixed_number_of_queries(client, auth, db_session, count_queries):
     """The audit event is written after the page is drawn, so no row is read twice (it was
-    62 statements for 10 pairs)."""
+    62 statements for 10 pairs). Nine, whatever the pairs: the session, the villages, the
+    count, the households, the pairs dismissed for good, the shown pairs' visit histories (one
+    query), then the audit event in its own short write (the user read again after each of
+    `writing()`'s commits, and the insert)."""
     auth.login("chihuy")
     _same_names(["T01", "T02", "T03"])
     client.get("/register/duplicates")
@@ -140,4 +144,4 @@ def test_duplicates_page_runs_a_fixed_number_of_queries(client, auth, db_session
     with count_queries() as after:
         many = client.get("/register/duplicates").get_data(as_text=True)
     assert few.count("data-pair=") < many.count("data-pair=") == 10
-    assert after[0] == before[0] <= 8, (before, after)
+    assert after[0] == before[0] <= 9, (before, after)

@@ -101,17 +101,18 @@ def test_the_commander_accepts_or_clears_a_learnt_location(client, auth, db_sess
     assert auth.post("/proof/points/999999", {"decision": "accept"}).status_code == 404
 
 
-
-
-
 def test_the_review_page_runs_a_fixed_number_of_queries(client, auth, db_session, count_queries):
+    """A page with one flagged visit and a page with a dozen send the same statements. The
+    first flag is the test's own: the demo may hold none, and an empty page rightly skips the
+    queries about the items it does not have (their checks, marks and officers)."""
+    homes = households_of("T01") + households_of("T02")
+    _sync_as(client, auth, "cskv1", [_far(homes[0], 0)])
     auth.login("chihuy")
     client.get("/proof/?state=all")
     with count_queries() as few:
-        assert client.get("/proof/?state=all").status_code == 200
+        assert client.get("/proof/?state=all").get_data(as_text=True).count("data-visit-id=") >= 1
     client.post("/logout", data={"csrf_token": auth.token()})
-    homes = households_of("T01") + households_of("T02")
-    _sync_as(client, auth, "cskv1", [_far(h, n % 12, minute=n) for n, h in enumerate(homes)])
+    _sync_as(client, auth, "cskv1", [_far(h, n % 12, minute=n) for n, h in enumerate(homes[1:], 1)])
     auth.login("chihuy")
     with count_queries() as many:
         page = client.get("/proof/?state=all").get_data(as_text=True)

@@ -32,7 +32,8 @@ def test_menu_goes_from_field_work_to_oversight_to_administration(client, auth, 
     hrefs = re.findall(r'<a href="([^"]+)"', panel)
     assert hrefs == ["/villages/", "/coverage/", "/coverage/map", "/reports/campaign",
                      "/proof/", "/proof/points", "/proof/sample", "/incidents/",
-                     "/register/", "/register/villages", "/register/duplicates", "/sync/quarantine", "/campaigns/", "/assignments/",
+                     "/register/", "/register/villages", "/register/changes", "/register/duplicates", "/register/merges",
+                     "/sync/quarantine", "/campaigns/", "/assignments/",
                      "/audit/", "/account"]
 
 
