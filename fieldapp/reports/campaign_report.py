@@ -68,7 +68,8 @@ def build(user: User, campaign: Campaign) -> Report:
 def of_province(user: User, counted: province.Scope) -> Report:
     """The province's summary, one row per commune, counted as the province dashboard counts
     (`coverage.province.Scope`: one chosen campaign, or each commune in its current one, the
-    campaign column then saying which). 404 when no campaign is counted at all."""
+    campaign column then saying which, "–" for a commune without one). 404 when no campaign
+    is counted at all."""
     if not counted.running:
         abort(404)
     rows = province.commune_rows(counted)
@@ -78,8 +79,10 @@ def of_province(user: User, counted: province.Scope) -> Report:
     for row in rows:
         row.in_period = warned.get(row.commune.id, 0)
         row.campaign = counted.chosen or counted.each.get(row.commune.id)
-    columns = sheets.report_columns(rows, True, each=counted.campaign is None)
-    return Report(counted.campaign, _letterhead(user, rows, True), period, rows, queries.total(rows), columns, True,
+    # One campaign for the title only when every commune is counted in it (none without one).
+    one = counted.chosen or (counted.campaign if all(r.campaign for r in rows) else None)
+    columns = sheets.report_columns(rows, True, each=one is None)
+    return Report(one, _letterhead(user, rows, True), period, rows, queries.total(rows), columns, True,
                   counted.running)
 
 
