@@ -1,5 +1,6 @@
 """The campaign results report of the caller's area, for the printed page and the .docx:
-a commune's report (one row per village, the visits' figures too) or, for province staff,
+a commune's report (one row per village: households by status from the summary rows, what
+the visits recorded from the visits in one query) or, for province staff,
 the province's summary (one row per commune, from the summary rows). Both put the chosen
 period's households warned beside the cumulative figures, which are the dashboard's."""
 from __future__ import annotations
@@ -54,7 +55,7 @@ def build(user: User, campaign: Campaign) -> Report:
     area = queries.area(user, campaign)
     if user.role == "province":
         return of_province(user, province.Scope(area, chosen=campaign))
-    rows = queries.report_rows(campaign.id, area, queries.whole_commune(user, campaign))
+    rows = queries.with_recorded(summaries.village_coverage(campaign.id, area), campaign.id, area)
     queries.with_verification(rows, campaign.id, area)
     period = _period(campaign.id, area, [campaign])
     warned = summaries.warned_between(campaign.id, area, period.start, period.end)
