@@ -1,5 +1,6 @@
 """The campaign results report of the caller's area, for the printed page and the .docx:
-a commune's report (one row per village, the visits' figures too) or, for province staff,
+a commune's report (one row per village: households by status from the summary rows, what
+the visits recorded from the visits in one query) or, for province staff,
 the province's summary (one row per commune, from the summary rows). Both put the chosen
 period's households warned beside the cumulative figures, which are the dashboard's."""
 from __future__ import annotations
@@ -54,7 +55,7 @@ def build(user: User, campaign: Campaign) -> Report:
     area = queries.area(user, campaign)
     if user.role == "province":
         return of_province(user, province.Scope(area, chosen=campaign))
-    rows = queries.report_rows(campaign.id, area, queries.whole_commune(user, campaign))
+    rows = queries.with_recorded(summaries.village_coverage(campaign.id, area), campaign.id, area)
     queries.with_verification(rows, campaign.id, area)
     period = _period(campaign.id, area, [campaign])
     warned = summaries.warned_between(campaign.id, area, period.start, period.end)
@@ -68,7 +69,8 @@ def build(user: User, campaign: Campaign) -> Report:
 def of_province(user: User, counted: province.Scope) -> Report:
     """The province's summary, one row per commune, counted as the province dashboard counts
     (`coverage.province.Scope`: one chosen campaign, or each commune in its current one, the
-    campaign column then saying which). 404 when no campaign is counted at all."""
+    campaign column then saying which, "–" for a commune without one). 404 when no campaign
+    is counted at all."""
     if not counted.running:
         abort(404)
     rows = province.commune_rows(counted)
@@ -78,8 +80,10 @@ def of_province(user: User, counted: province.Scope) -> Report:
     for row in rows:
         row.in_period = warned.get(row.commune.id, 0)
         row.campaign = counted.chosen or counted.each.get(row.commune.id)
-    columns = sheets.report_columns(rows, True, each=counted.campaign is None)
-    return Report(counted.campaign, _letterhead(user, rows, True), period, rows, queries.total(rows), columns, True,
+    # One campaign for the title only when every commune is counted in it (none without one).
+    one = counted.chosen or (counted.campaign if all(r.campaign for r in rows) else None)
+    columns = sheets.report_columns(rows, True, each=one is None)
+    return Report(one, _letterhead(user, rows, True), period, rows, queries.total(rows), columns, True,
                   counted.running)
 
 

@@ -176,3 +176,27 @@ def test_the_province_docx_counts_each_commune_in_its_own_campaign(client, auth,
     _as(client, auth, "quantri")  # every commune, each in its campaign, under a blank letterhead
     rows = [[c.text for c in row.cells] for row in _docx(client, "/reports/province.docx").tables[1].rows]
     assert [r[0] for r in rows[1:-1]] == ["21025", "21034"] and rows[-1][3] == dashboard["households"]
+
+
+def test_a_commune_without_a_campaign_is_in_the_province_docx_with_none(client, auth, db_session, pa05):
+    """The dashboard counts a commune with no campaign yet (its households not visited); so
+    does the document, its campaign cell empty, the title naming no single campaign."""
+    import uuid
+
+    from fieldapp.models import Household
+    from fieldapp.register import communes
+
+    village = Village(commune_id=communes.add("21025").id, code="TDP1", name="Tổ dân phố 1")
+    db_session.add(village)
+    db_session.flush()
+    db_session.add_all([Household(id=uuid.uuid4(), village_id=village.id, code=str(i), head_name="Lê Văn Tám",
+                                  members=2) for i in range(4)])
+    db_session.commit()
+    auth.login(pa05)
+    dashboard = totals(client.get("/coverage/").get_data(as_text=True))
+    document = _docx(client, "/reports/province.docx")
+    rows = [[c.text for c in row.cells] for row in document.tables[1].rows]
+    by_code = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    assert by_code["21025"]["Chiến dịch"] == "" and by_code["21025"]["Chưa đến"] == "4"
+    assert by_code["Tổng cộng"]["Số hộ"] == dashboard["households"]
+    assert "Kết quả cảnh báo đến từng hộ tại các xã, phường trong tỉnh" in [p.text for p in document.paragraphs]
