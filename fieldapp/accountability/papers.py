@@ -5,32 +5,24 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..auth.models import User
 from ..extensions import db
 from ..i18n import number, vn_date, vn_datetime
 from ..labels import INCIDENT_KINDS, OUTCOMES
 from ..register.models import Commune
+from ..reports import letterhead as heads
 from . import document as doc
 from .wording import account, people, person
 
 
 def letterhead(commune_id: int | None, on: date) -> doc.Letterhead:
-    """The commune police's header, signed by its commander (blank lines when unknown)."""
+    """The commune police's header (`reports.letterhead`), signed by its commander, sent to the
+    incident's file (blank lines when the commune is unknown)."""
     commune = db.session.get(Commune, commune_id) if commune_id else None
-    chief = db.session.scalar(sa.select(User).where(User.commune_id == commune_id, User.role == "commander",
-                                                    User.active).order_by(User.id)) if commune else None
-    province = getattr(commune.province, "name", commune.province) if commune else ""
-    dots = "…………………"
-    return doc.Letterhead(
-        parent=_("Police of %(province)s province", province=province).upper() if province else "",
-        issuer=_("Police of %(commune)s commune", commune=commune.name).upper() if commune else dots,
-        place=commune.name if commune else dots, on=on,
-        signer_title=(chief.title if chief and chief.title else _("Head of commune police")).upper(),
-        signer_name=chief.display_name if chief else "",
-        recipients=[_("The incident's file;"), _("Archive: office.")])
+    head = heads.for_commune(commune, on) if commune else heads.blank(on)
+    head.recipients = [_("The incident's file;"), _("Archive: office.")]
+    return head
 
 
 def household_line(household) -> str:
