@@ -101,7 +101,7 @@ def _measure(label: str, url: str, budget: float | None) -> list[Result]:
         Result(f"race {label}: {PHONES} phones × same {ENTRIES} ids, p95", _pct(latencies, 0.95), "ms", budget,
                f"p50 {_pct(latencies, 0.5):.0f} ms, max {max(latencies):.0f} ms, {len(latencies)} requests; "
                f"HTTP {dict(answers)}; entries {dict(statuses)}"),
-        Result(f"race {label}: requests without an answer", sum(n for k, n in answers.items() if not isinstance(k, int)),
+        Result(f"race {label}: requests without an answer", sum(n for k, n in answers.items() if isinstance(k, str)),
                "", 0, f"answers by status: {dict(answers)} (503: busy, Retry-After, the phone sends again)"),
         Result(f"race {label}: quarantined or doubled", quarantined + max(0, visits - unique) + statuses["quarantined"],
                "", 0, f"{visits} visits stored for {unique} ids; {quarantined} quarantine rows"),

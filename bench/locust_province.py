@@ -91,7 +91,7 @@ class Officer(Phone):
         pack = answer.json()
         self.version, self.campaign = pack["version"], pack["campaign"]
         self.households = [h["id"] for v in pack["villages"] for h in v["households"]]
-        self.device, self.seq, self.outbox = f"locust-{next(_devices)}-{uuid.uuid4().hex[:6]}", 0, []
+        self.device, self.seq, self.outbox = f"locust-{PLAN['run']}-{next(_devices)}", 0, []
 
     @task
     def round_of_visits(self):
