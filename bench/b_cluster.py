@@ -99,7 +99,8 @@ def _plan(url: str, tmp: Path) -> dict:
               "importers": [{"username": commanders[0].username}]}
     return {"password": "demo1234", "officer_period": OFFICER_PERIOD, "dashboard_period": DASHBOARD_PERIOD,
             "counts": {kind: len(who) for kind, who in people.items()}, "people": people,
-            "import_file": str(register), "out": str(tmp / "locust-summary.json")}
+            "import_file": str(register), "out": str(tmp / "locust-summary.json"),
+            "run": uuid.uuid4().hex[:8]}  # in the devices' ids: a kept database holds earlier runs' visits
 
 
 def _register_file(path: Path, villages: list[str]) -> None:

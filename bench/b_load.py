@@ -19,6 +19,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -95,21 +96,38 @@ def _prepare(url: str) -> None:
 
 
 def _serve(url: str, port: int) -> subprocess.Popen:
+    """gunicorn as `make run` starts it. Its log (a line per request) goes to a file: an unread
+    pipe fills after ~400 lines and then every request waits to write its log line."""
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "LOGIN_RATE_LIMIT": "100000 per minute"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
+    log = tempfile.TemporaryFile()
     # No control socket: its default path is shared, and a second server would take it over.
     server = subprocess.Popen([str(gunicorn), "--workers", "2", "--threads", "4", "--no-control-socket",
                                "--bind", f"127.0.0.1:{port}", "--error-logfile", "-", "--log-level", "warning", "fieldapp:create_app()"],
-                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              start_new_session=True)
+                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server.log = log
     for _ in range(300):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return server
         except OSError:
             time.sleep(0.1)
-    server.kill()
+    _stop(server)
     raise RuntimeError("gunicorn did not start")
+
+
+def _stop(server: subprocess.Popen) -> str:
+    """Stop the server (all its processes) and return its log."""
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=30)
+    server.log.seek(0)
+    output = server.log.read().decode(errors="replace")
+    server.log.close()
+    return output
 
 
 def _visit_ids(url: str) -> set[str]:
@@ -213,8 +231,7 @@ def run(tmp: Path) -> list[Result]:
             t.join()
         elapsed = time.monotonic() - start
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        output = server.communicate(timeout=30)[0].decode(errors="replace")
+        output = _stop(server)
     after = _visit_ids(url)
     new = after - before
     acked = {i.replace("-", "").lower() for i in created}

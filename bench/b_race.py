@@ -8,9 +8,9 @@ stored twice. Reported: latency p50/p95/max per request (budget p95 < 1 s on Pos
 """
 from __future__ import annotations
 
+import http.client
 import json
 import os
-import signal
 import threading
 import time
 import uuid
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from .b_load import Client, _free_port, _pct, _prepare, _serve
+from .b_load import Client, _free_port, _pct, _prepare, _serve, _stop
 from .common import Result
 
 PHONES, ENTRIES, ROUNDS = 50, 100, 5
@@ -46,7 +46,7 @@ def _race(port: int) -> tuple[list[float], Counter, Counter, list[str]]:
     pack = json.loads(phones[0].request("", "GET", "/api/me/pack", headers={"Accept-Encoding": "identity"})[1])
     tokens = [json.loads(p.request("", "GET", "/api/session", headers={"Accept-Encoding": "identity"})[1])["csrf_token"]
               for p in phones]
-    latencies, http, statuses, ids = [], Counter(), Counter(), []
+    latencies, answers, statuses, ids = [], Counter(), Counter(), []
     for _round in range(ROUNDS):
         entries = _entries(pack)
         ids += [e["id"] for e in entries]
@@ -57,11 +57,14 @@ def _race(port: int) -> tuple[list[float], Counter, Counter, list[str]]:
             body = json.dumps({"batch_id": str(uuid.uuid4()), "device_id": f"race-{i}", "entries": batch}).encode()
             barrier.wait()
             start = time.perf_counter()
-            status, answer = phones[i].request("", "POST", "/api/sync/batch", body, {
-                "Content-Type": "application/json", "X-CSRFToken": tokens[i], "Accept-Encoding": "identity"})
+            try:
+                status, answer = phones[i].request("", "POST", "/api/sync/batch", body, {
+                    "Content-Type": "application/json", "X-CSRFToken": tokens[i], "Accept-Encoding": "identity"})
+            except (OSError, http.client.HTTPException) as exc:  # no answer: counted, with the time waited
+                status, answer = type(exc).__name__, b""
             with lock:
                 latencies.append((time.perf_counter() - start) * 1000)
-                http[status] += 1
+                answers[status] += 1
                 if status == 200:
                     statuses.update(r["status"] for r in json.loads(answer)["results"])
 
@@ -70,7 +73,7 @@ def _race(port: int) -> tuple[list[float], Counter, Counter, list[str]]:
             t.start()
         for t in threads:
             t.join()
-    return latencies, http, statuses, ids
+    return latencies, answers, statuses, ids
 
 
 def _stored(url: str, ids: list[str]) -> tuple[int, int]:
@@ -89,16 +92,17 @@ def _measure(label: str, url: str, budget: float | None) -> list[Result]:
     port = _free_port()
     server = _serve(url, port)
     try:
-        latencies, http, statuses, ids = _race(port)
+        latencies, answers, statuses, ids = _race(port)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.communicate(timeout=30)
+        _stop(server)
     visits, quarantined = _stored(url, ids)
     unique = len(set(ids))
     return [
         Result(f"race {label}: {PHONES} phones × same {ENTRIES} ids, p95", _pct(latencies, 0.95), "ms", budget,
                f"p50 {_pct(latencies, 0.5):.0f} ms, max {max(latencies):.0f} ms, {len(latencies)} requests; "
-               f"HTTP {dict(http)}; entries {dict(statuses)}"),
+               f"HTTP {dict(answers)}; entries {dict(statuses)}"),
+        Result(f"race {label}: requests without an answer", sum(n for k, n in answers.items() if isinstance(k, str)),
+               "", 0, f"answers by status: {dict(answers)} (503: busy, Retry-After, the phone sends again)"),
         Result(f"race {label}: quarantined or doubled", quarantined + max(0, visits - unique) + statuses["quarantined"],
                "", 0, f"{visits} visits stored for {unique} ids; {quarantined} quarantine rows"),
         Result(f"race {label}: ids not created exactly once", abs(statuses["created"] - unique), "", 0,

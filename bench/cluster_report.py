@@ -18,15 +18,16 @@ def _kinds(tmp: Path) -> list[dict]:
         return [row for row in csv.DictReader(stats) if row["Name"] != "Aggregated"]
 
 
-def _stored(url: str) -> tuple[set[str], int]:
-    """Ids of the bench's visits in the database, and how many (device, seq) pairs are there
-    more than once (an entry stored twice under two ids)."""
+def _stored(url: str, run: str) -> tuple[set[str], int]:
+    """Ids of this run's visits in the database (its devices are `locust-<run>-n`), and how
+    many (device, seq) pairs are there more than once (an entry stored twice under two ids)."""
     engine = sa.create_engine(url)
+    devices = {"devices": f"locust-{run}-%"}
     with engine.connect() as conn:
-        ids = {str(i) for i in conn.scalars(sa.text("SELECT id FROM visits WHERE device_id LIKE 'locust-%'"))}
+        ids = {str(i) for i in conn.scalars(sa.text("SELECT id FROM visits WHERE device_id LIKE :devices"), devices)}
         doubled = conn.scalar(sa.text(
-            "SELECT count(*) FROM (SELECT device_id, seq FROM visits WHERE device_id LIKE 'locust-%' "
-            "GROUP BY device_id, seq HAVING count(*) > 1) d"))
+            "SELECT count(*) FROM (SELECT device_id, seq FROM visits WHERE device_id LIKE :devices "
+            "GROUP BY device_id, seq HAVING count(*) > 1) d"), devices)
     engine.dispose()
     return ids, doubled
 
@@ -34,7 +35,7 @@ def _stored(url: str) -> tuple[set[str], int]:
 def report(url: str, plan: dict, tmp: Path, elapsed: float, machine: dict, budget: float, out: Path) -> list[Result]:
     summary = json.loads(Path(plan["out"]).read_text())
     kinds = _kinds(tmp)
-    stored, doubled = _stored(url)
+    stored, doubled = _stored(url, plan["run"])
     sent, acked = set(summary["sent"]), set(summary["acked"])
     fives = {name: sum(n for code, n in codes.items() if code.startswith("5"))
              for name, codes in summary["statuses"].items()}

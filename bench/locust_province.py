@@ -9,8 +9,9 @@ Every user starts with the session cookies the harness got by signing in before 
 - Officer: every `OFFICER_PERIOD` s, records 1–20 visits in its outbox, sends the outbox as
   the offline client does (GET /api/session for the CSRF token, POST /api/sync/batch; the
   same batch again on the other server after a failure, with backoff; an entry leaves the
-  outbox only on its own `created`/`duplicate` receipt), then refreshes its pack
-  (`/api/me/pack` with `If-None-Match`: 304 when unchanged).
+  outbox only on its own `created`/`duplicate` receipt), then refreshes its pack as the
+  phone does (`pack.js`): `/api/me/pack?since=<its version>`, what changed since (or the whole
+  pack when the server says so).
 - Village head: its village's coverage page; commander: its commune's dashboard.
 - Importer: one commander uploads a register file at the start and follows the import's
   progress on the other server until it ends.
@@ -29,11 +30,13 @@ import uuid
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 from itertools import count
+from urllib.parse import quote, urlsplit
 
 from locust import HttpUser, between, constant_throughput, events, task
 
 PLAN = json.loads(open(os.environ["BENCH_PLAN"]).read())
 HOSTS = PLAN["hosts"]
+HOST = urlsplit(HOSTS[0]).hostname
 VN = timezone(timedelta(hours=7))
 SENT: set[str] = set()
 ACKED: dict[str, str] = {}
@@ -63,8 +66,8 @@ class Phone(HttpUser):
     def on_start(self):
         """The session the harness signed in before the load (a phone stays signed in)."""
         self.person = next(_picks[self.kind])
-        for name, value in self.person["cookies"].items():
-            self.client.cookies.set(name, value)
+        for name, value in self.person["cookies"].items():  # as the servers set them: a second copy
+            self.client.cookies.set(name, value, domain=HOST, path="/")  # would shadow their updates
 
     def host_url(self, path: str) -> str:
         self.turn += 1
@@ -86,17 +89,17 @@ class Officer(Phone):
         super().on_start()
         answer = self.get("/api/me/pack", "pack (full)")
         pack = answer.json()
-        self.etag, self.campaign = answer.headers.get("ETag", ""), pack["campaign"]
+        self.version, self.campaign = pack["version"], pack["campaign"]
         self.households = [h["id"] for v in pack["villages"] for h in v["households"]]
-        self.device, self.seq, self.outbox = f"locust-{next(_devices)}-{uuid.uuid4().hex[:6]}", 0, []
+        self.device, self.seq, self.outbox = f"locust-{PLAN['run']}-{next(_devices)}", 0, []
 
     @task
     def round_of_visits(self):
         self.outbox += [self.visit() for _ in range(random.randint(1, 20))]
         self.send_outbox()
-        answer = self.get("/api/me/pack", "pack refresh", headers={"If-None-Match": self.etag})
-        if answer.status_code == 200:  # 304 when nothing changed for this officer
-            self.etag = answer.headers.get("ETag", self.etag)
+        answer = self.get(f"/api/me/pack?since={quote(self.version)}", "pack refresh")
+        if answer.status_code == 200:  # the changes since its version, or the whole pack
+            self.version = answer.json().get("version", self.version)
 
     def visit(self) -> dict:
         self.seq += 1

@@ -3,7 +3,8 @@
 The id comes from the reverse proxy's `X-Request-ID` when it sends one (so the proxy's log
 and ours name the same request), else a new one; it is answered in `X-Request-ID` and put on
 error pages' log lines. The user is the signed-in account's id and name when the request
-loaded it, else the id in the session cookie, else "-" (no query just to log)."""
+loaded it (the id alone when a commit has expired the name), else the id in the session
+cookie, else "-" (never a query just to log)."""
 from __future__ import annotations
 
 import logging
@@ -11,6 +12,7 @@ import re
 import time
 import uuid
 
+import sqlalchemy as sa
 from flask import Flask, g, request, session
 
 log = logging.getLogger("fieldapp.requests")
@@ -28,9 +30,14 @@ def _start() -> None:
 
 
 def _user() -> str:
+    """From memory only. After the view's commit the account's attributes are expired, and
+    reading them would load them again: a new transaction, which on SQLite waits for the write
+    lock behind other phones' syncs and can turn a stored batch into a 500."""
     user = g.get("_login_user")  # set by Flask-Login once the request asked for it
-    if user is not None and getattr(user, "is_authenticated", False):
-        return f"{user.id}:{user.username}"
+    state = sa.inspect(user, raiseerr=False) if user is not None else None
+    if state is not None and state.identity:  # a signed-in account (the anonymous user is not mapped)
+        name = state.dict.get("username")  # absent once expired: the id alone then
+        return f"{state.identity[0]}:{name}" if name else str(state.identity[0])
     return str(session.get("_user_id", "-")) if session else "-"
 
 
