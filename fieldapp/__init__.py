@@ -23,6 +23,7 @@ FEATURES = (
     "photos",
     "ops",
     "tiles",
+    "downloads",
 )
 
 

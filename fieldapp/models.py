@@ -4,6 +4,7 @@ from .auth.models import Assignment, User, UserSession
 from .auth.throttle import SignInFailure
 from .backup.models import RestoreEpoch
 from .campaigns.models import Campaign, CampaignTopic, Topic
+from .downloads.models import Download
 from .households.models import Household
 from .jobs.models import Job, StoredFile, Worker
 from .photos.models import CommitmentPhoto
@@ -14,7 +15,7 @@ from .sync.models import QuarantinedEntry, SyncReceipt
 from .visits.models import Visit, VisitMaterial, VisitTopic, VisitWithdrawal, visit_companions
 
 __all__ = [
-    "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "Household",
+    "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "Download", "Household",
     "ImportRun", "Incident", "Job", "Lease", "QuarantinedEntry", "RestoreEpoch", "SignInFailure", "StoredFile", "SyncReceipt",
     "Topic", "User", "UserSession", "Village", "VillageReview", "Visit", "VisitMaterial", "VisitTopic",
     "VisitWithdrawal", "Worker", "visit_companions",

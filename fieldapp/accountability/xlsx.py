@@ -10,7 +10,10 @@ from openpyxl.utils import get_column_letter
 
 from ..i18n import vn_datetime
 from ..labels import INCIDENT_KINDS, VERDICTS
+from ..downloads.services import counted
 from ..reports import cells
+
+XLSX = cells.XLSX
 
 
 def _headers() -> list[str]:
@@ -52,7 +55,7 @@ def incidents_workbook(rows) -> BytesIO:
     sheet.append(cells.row(_headers()))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for incident, verdict in rows:
+    for incident, verdict in counted(rows, len(rows)):
         sheet.append(cells.row(_row(incident, verdict)))  # names and notes are text, never formulas
     for row in sheet.iter_rows(min_row=2, max_col=1):
         row[0].number_format = "DD/MM/YYYY"

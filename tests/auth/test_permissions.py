@@ -80,7 +80,7 @@ def url_values(db_session, t01: Village, officer: User) -> dict[str, object]:
     return {
         "household_id": household.id, "village_id": t01.id, "incident_id": incident.id,
         "campaign_id": db_session.scalar(sa.select(sa.func.min(Campaign.id))),
-        "user_id": officer.id, "run_id": 1, "entry_id": 1, "visit_id": visit or uuid.uuid4(),
+        "user_id": officer.id, "run_id": 1, "entry_id": 1, "download_id": 1, "visit_id": visit or uuid.uuid4(),
         "assignment_id": db_session.scalar(sa.select(sa.func.min(Assignment.id))
                                            .where(Assignment.village_id == t01.id)),
         "filename": "css/app.css", "point_id": 1, "item_id": 1, "z": 14, "x": 13141, "y": 7597, "ext": "png",
