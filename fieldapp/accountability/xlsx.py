@@ -8,9 +8,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ..downloads.services import counted
 from ..i18n import vn_datetime
 from ..labels import INCIDENT_KINDS, VERDICTS
-from ..downloads.services import counted
 from ..reports import cells
 
 XLSX = cells.XLSX

@@ -56,7 +56,6 @@ def failed(counters: dict[str, str]) -> None:
     db.session.execute(sa.insert(SignInFailure), [{"key": key, "at": now} for key in counters])
 
 
-
 def sweep(now: datetime | None = None) -> int:
     """Delete failures older than the longest window of any limit (they count no more);
     how many went. The caller commits."""

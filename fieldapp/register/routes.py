@@ -89,7 +89,8 @@ def show_run(run_id: int):
     403 unless admin or commander; 404 for an unknown run or another commune's."""
     run = scoping.get_import_run(current_user, run_id)
     job = db.session.get(Job, run.job_id) if run.job_id else None
-    context = dict(run=run, summary=runs.shown_summary(run), progress=jobs.progress_of(job) if job else {}, columns=COLUMNS,
+    context = dict(run=run, summary=runs.shown_summary(run), progress=jobs.progress_of(job) if job else {},
+                   columns=COLUMNS,
                    waiting=job is not None and job.status == "queued" and run.status == "running",
                    keep_hours=int(runs.KEEP_CHECKED.total_seconds() // 3600))
     template = "register/_run.html" if htmx else "register/run.html"

@@ -4,6 +4,8 @@ Query `campaign` (default: the active one) and `village` (optional), both checke
 `coverage.params`: malformed → 400, unknown or outside the caller's area → 404. Everything
 is scoped through `auth.scoping`; an empty area gives a valid empty document. Personal
 fields only for roles that may see them, and each such export is written to the audit log.
+A person's browser asking for more rows than EXPORT_JOB_ROWS gets a page that follows a job
+building the same file (`downloads`); scripts and smaller exports get the file at once.
 """
 from __future__ import annotations
 
