@@ -30,3 +30,8 @@ class Download(db.Model):
     mimetype: Mapped[str] = mapped_column(sa.String(120), default="")
     error: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    @property
+    def asked_for(self) -> str:
+        """The export's own name ("coverage.xlsx"), before its file has one."""
+        return self.path.split("?", 1)[0].rsplit("/", 1)[-1]
