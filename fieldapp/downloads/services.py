@@ -100,26 +100,29 @@ def _counting(rows: Iterable, total: int, run) -> Iterator:
     run.progress(phase="write", done=done, total=max(total, done))
 
 
-def build(download: Download, run, ip: str = "", language: str = "") -> None:
-    """Run the export's view as its user in a request like theirs and keep what it answers
-    (the caller commits). Refused when the user may no longer have it."""
-    download_id, user_id, path, rows = download.id, download.user_id, download.path, download.rows
-    user = db.session.get(User, user_id)
-    headers = {"Accept": "*/*", **({"Accept-Language": language} if language else {})}
+def build(download_id: int, run, ip: str = "", language: str = "") -> None:
+    """Run the export's view as its user in a request like theirs, keep what it answers, and
+    commit. Refused when the user may no longer have it. The request runs in an application
+    context of its own, so nothing of it (`g`, the session) outlives the build in the worker."""
     app = current_app._get_current_object()
-    with app.test_request_context(path, headers=headers, environ_base={"REMOTE_ADDR": ip}):
-        if user is None or not user.is_active or not may_open(user, request.endpoint):
+    with app.app_context():
+        download = db.session.get(Download, download_id)
+        user = db.session.get(User, download.user_id)
+        headers = {"Accept": "*/*", **({"Accept-Language": language} if language else {})}
+        with app.test_request_context(download.path, headers=headers, environ_base={"REMOTE_ADDR": ip}):
+            if user is None or not user.is_active or not may_open(user, request.endpoint):
+                raise Refused(_("You may no longer export this."))
+            g._login_user, g.export_run, g.export_total = user, run, download.rows  # as Flask-Login would
+            run.progress(phase="read", done=0, total=download.rows)
+            try:
+                response = app.make_response(app.view_functions[request.endpoint](**request.view_args))
+            except HTTPException as exc:  # 403/404: the area or the role changed since
+                raise Refused(_("You may no longer export this.")) from exc
+        response.direct_passthrough = False  # send_file's answer, read here rather than sent
+        if response.status_code != 200:
             raise Refused(_("You may no longer export this."))
-        g._login_user, g.export_run, g.export_total = user, run, rows  # as Flask-Login would
-        run.progress(phase="read", done=0, total=rows)
-        try:
-            response = app.make_response(app.view_functions[request.endpoint](**request.view_args))
-        except HTTPException as exc:  # 403/404: the area or the role changed since
-            raise Refused(_("You may no longer export this.")) from exc
-    response.direct_passthrough = False  # send_file's answer, read here rather than sent
-    if response.status_code != 200:
-        raise Refused(_("You may no longer export this."))
-    _keep(db.session.get(Download, download_id), response)
+        _keep(db.session.get(Download, download_id), response)
+        db.session.commit()
 
 
 def _keep(download: Download, response) -> None:

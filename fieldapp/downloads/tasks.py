@@ -19,10 +19,12 @@ def build_export(run, download_id: int, ip: str = "", language: str = "") -> Non
     gone (swept) or built already is left alone; one its user may no longer have fails with
     a message and is not tried again."""
     download = db.session.get(Download, download_id)
-    if download is None or download.file_id is not None:
+    built = download is None or download.file_id is not None
+    db.session.rollback()  # the build reads and writes in a session of its own
+    if built:
         return
     try:
-        services.build(download, run, ip, language)
+        services.build(download_id, run, ip, language)
     except services.Refused as refused:
         db.session.rollback()
         db.session.execute(sa.update(Download).where(Download.id == download_id).values(
