@@ -232,3 +232,22 @@ def test_failed_sign_ins_are_forgotten_by_the_hourly_upkeep_not_by_the_next_fail
     Worker(app, "test-worker").run(once=True)  # queues this hour's auth_upkeep, and runs it
     db_session.rollback()
     assert db_session.scalar(sa.select(sa.func.count()).select_from(throttle.SignInFailure)) == 2
+
+
+def test_a_build_leaves_nothing_of_its_request_in_the_worker(big):
+    """The worker goes on with other jobs: the user, the read-only mark and the session of
+    the request the build repeated end with it."""
+    from flask import g, has_request_context
+
+    from fieldapp.downloads import services
+    from fieldapp.jobs.worker import Run
+
+    app, client = big
+    _ask(client, "/exports/coverage.xlsx")
+    with app.app_context():
+        download = db.session.scalar(sa.select(Download))
+        services.build(download.id, Run(download.job_id, 1))
+        assert not has_request_context() and not {"_login_user", "export_run", "read_only"} & set(g)
+        db.session.rollback()  # end this session's read: the build wrote in its own
+        download = db.session.get(Download, download.id)
+        assert download.file_id is not None and download.filename.endswith(".xlsx")
