@@ -24,6 +24,7 @@ FEATURES = (
     "ops",
     "changes",
     "tiles",
+    "downloads",
 )
 
 

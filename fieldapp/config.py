@@ -71,6 +71,10 @@ def load(app: Flask, overrides: dict | None) -> None:
         # is queued again (or failed after its last attempt) and its commune is free.
         LEASE_SECONDS=float(os.environ.get("LEASE_SECONDS", os.environ.get("JOB_LEASE_SECONDS", "30"))),
         WORKER_POLL_SECONDS=float(os.environ.get("WORKER_POLL_SECONDS", "1")),
+        # A person's export of more rows than this is built by a worker (a page follows it);
+        # scripts and smaller exports get the file at once. Built files are kept this long.
+        EXPORT_JOB_ROWS=int(os.environ.get("EXPORT_JOB_ROWS", "5000")),
+        EXPORT_KEEP_HOURS=int(os.environ.get("EXPORT_KEEP_HOURS", "24")),
         # Phones keep the entries the server acknowledged this many days (cleared at logout),
         # to send again what a restore from a backup lost.
         SYNC_KEEP_SENT_DAYS=int(os.environ.get("SYNC_KEEP_SENT_DAYS", "30")),

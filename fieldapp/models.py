@@ -7,6 +7,7 @@ from .campaigns.models import Campaign, CampaignTopic, Topic
 from .changes.models import RegisterChange
 from .coverage import rollups  # noqa: F401  (keeps the summary rows current on every commit)
 from .coverage.models import HouseholdMark, VillageDaySummary, VillageRegisterSummary, VillageStatusSummary
+from .downloads.models import Download
 from .households.models import DuplicateDismissal, Household, HouseholdMember, HouseholdMerge
 from .jobs.models import Job, StoredFile, Worker
 from .photos.models import CommitmentPhoto
@@ -17,7 +18,7 @@ from .sync.models import QuarantinedEntry, SyncReceipt
 from .visits.models import Visit, VisitMaterial, VisitTopic, VisitWithdrawal, visit_companions
 
 __all__ = [
-    "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "CommuneHistory", "DuplicateDismissal",
+    "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "CommuneHistory", "Download", "DuplicateDismissal",
     "Household", "HouseholdMark", "HouseholdMember", "HouseholdMerge", "ImportRun", "Incident", "Job", "Lease",
     "Province", "QuarantinedEntry", "RegisterChange", "RestoreEpoch", "SignInFailure", "StoredFile", "SyncReceipt",
     "Topic", "User", "UserSession", "Village", "VillageDaySummary", "VillageRegisterSummary", "VillageReview",

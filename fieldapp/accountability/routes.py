@@ -17,6 +17,7 @@ from flask_login import current_user
 from .. import nav, paging
 from ..auth import scoping
 from ..auth.permissions import can, requires
+from ..downloads.services import exportable
 from ..extensions import db, reads_only
 from ..households.queries import find, search_terms, survivor
 from ..labels import AUDIT_ACTIONS
@@ -27,10 +28,10 @@ from .models import AuditEvent
 from .papers import letterhead, list_docx, verdict_docx
 from .queries import as_json, assess
 from .readable import Reader
-from .services import (Filters, create_incident, get_incident, judged_days, listing, listing_page,
+from .services import (Filters, count, create_incident, get_incident, judged_days, listing, listing_page,
                        register_started_on)
 from .wording import account
-from .xlsx import incidents_workbook
+from .xlsx import XLSX, incidents_workbook
 
 bp = Blueprint("accountability", __name__)
 incidents = Blueprint("incidents", __name__, url_prefix="/incidents")
@@ -89,8 +90,15 @@ def index():
     return html
 
 
+def _export_size() -> int:
+    """How many incidents the export would hold (0 for invalid filters: the export says why)."""
+    form, filters = _filters()
+    return 0 if form.errors else count(current_user, filters)
+
+
 @incidents.get("/export.xlsx")
 @requires("incidents")
+@exportable(_export_size, XLSX)
 def export():
     """The filtered list as an Excel workbook (names included: audited as an export); invalid
     filters answer 400 with the form's messages rather than exporting everything."""
@@ -98,8 +106,7 @@ def export():
     workbook = incidents_workbook(rows)  # before the commit expires the rows
     audit.record("incident_export", "incident", "", rows=len(rows), filters=request.args.to_dict())
     db.session.commit()
-    return send_file(workbook, as_attachment=True, download_name="vu-viec.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_file(workbook, as_attachment=True, download_name="vu-viec.xlsx", mimetype=XLSX)
 
 
 def _listing_or_400():

@@ -108,6 +108,11 @@ def listing(user: User, filters: Filters) -> list[tuple[Incident, Verdict]]:
     return rows
 
 
+def count(user: User, filters: Filters) -> int:
+    """How many incidents `listing` has at most (the verdict filter is applied after)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(_matching(user, filters).subquery()))
+
+
 def listing_page(user: User, filters: Filters, per_page: int) -> paging.Page:
     """The requested page of `listing`; verdicts are judged for that page only unless the
     verdict itself is a filter (then every matching incident is judged, then paged)."""

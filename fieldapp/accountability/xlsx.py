@@ -8,10 +8,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ..downloads.services import counted
 from ..i18n import vn_datetime
 from ..labels import INCIDENT_KINDS, VERDICTS
 from ..reports import cells
 from .wording import headline, people
+
+XLSX = cells.XLSX
 
 
 def _headers() -> list[str]:
@@ -52,7 +55,7 @@ def incidents_workbook(rows) -> BytesIO:
     sheet.append(cells.row(_headers()))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for incident, verdict in rows:
+    for incident, verdict in counted(rows, len(rows)):
         sheet.append(cells.row(_row(incident, verdict)))  # names and notes are text, never formulas
     for row in sheet.iter_rows(min_row=2, max_col=6):
         row[0].number_format, row[5].number_format = "DD/MM/YYYY", "#,##0"

@@ -1,7 +1,7 @@
 """Failed sign-ins, counted in the database so every worker and every server sees the same
 count: per account (LOGIN_RATE_LIMIT) and per address (LOGIN_ADDRESS_RATE_LIMIT), each a
 list of "N per minute;M per hour" windows. One row per failure; rows older than the longest
-window are deleted as new ones come."""
+window are deleted by the hourly `auth_upkeep` job (`sweep`), not by the sign-in that fails."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -24,9 +24,12 @@ class SignInFailure(db.Model):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
+SETTINGS = ("LOGIN_RATE_LIMIT", "LOGIN_ADDRESS_RATE_LIMIT")  # the account's limit, the address's
+
+
 def keys(username: str, address: str) -> dict[str, str]:
     """{key: setting}: the account's and the address's counters."""
-    return {f"user:{username}"[:100]: "LOGIN_RATE_LIMIT", f"addr:{address}"[:100]: "LOGIN_ADDRESS_RATE_LIMIT"}
+    return dict(zip((f"user:{username}"[:100], f"addr:{address}"[:100]), SETTINGS))
 
 
 def _windows(setting: str) -> list[tuple[int, int]]:
@@ -50,9 +53,15 @@ def wait_seconds(counters: dict[str, str]) -> int | None:
 def failed(counters: dict[str, str]) -> None:
     """Count a failed sign-in on every counter (the caller commits)."""
     now = utcnow()
-    longest = max(seconds for setting in set(counters.values()) for _n, seconds in _windows(setting))
-    db.session.execute(sa.delete(SignInFailure).where(SignInFailure.at < now - timedelta(seconds=longest)))
     db.session.execute(sa.insert(SignInFailure), [{"key": key, "at": now} for key in counters])
+
+
+def sweep(now: datetime | None = None) -> int:
+    """Delete failures older than the longest window of any limit (they count no more);
+    how many went. The caller commits."""
+    longest = max(seconds for setting in SETTINGS for _n, seconds in _windows(setting))
+    before = (now or utcnow()) - timedelta(seconds=longest)
+    return db.session.execute(sa.delete(SignInFailure).where(SignInFailure.at < before)).rowcount
 
 
 def succeeded(username_key: str) -> None:

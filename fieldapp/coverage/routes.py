@@ -19,9 +19,11 @@ from ..auth import scoping
 from ..auth.permissions import can, requires
 from ..auth.models import User
 from ..campaigns.models import Campaign
+from ..downloads.services import exportable
 from ..extensions import db, reads_only, writing
 from ..changes.queries import recent_changes
 from ..text import nfc, strip_controls
+from ..households.models import Household
 from ..proof import verification
 from ..proof.forms import VerifyForm
 from ..labels import row_labels
@@ -157,9 +159,16 @@ def walk_list(village_id: int):
     return page
 
 
+def _walk_size(village_id: int) -> int:
+    """How many households the village has at most (404 outside the area, 400 as the page)."""
+    _campaign, village, _status = _village_context(village_id)
+    return db.session.scalar(sa.select(sa.func.count()).where(Household.village_id == village.id))
+
+
 @bp.get("/villages/<int:village_id>/walk.xlsx")
 @reads_only
 @requires("view_area")
+@exportable(_walk_size, XLSX)
 def walk_xlsx(village_id: int):
     """The walk list as a workbook, to share with the team (404 as the page)."""
     campaign, village, status, rows = _walk_rows(village_id)

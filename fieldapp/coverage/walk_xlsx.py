@@ -10,7 +10,7 @@ from openpyxl.styles import Font
 
 from ..reports import cells
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = cells.XLSX
 WIDTHS = (14, 10, 26, 30, 14, 12, 12, 24)
 
 

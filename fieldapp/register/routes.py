@@ -46,8 +46,6 @@ nav.add("register.villages", _l("Import village boundaries"), order=51)
 def index():
     """The upload form and the latest imports of the caller's commune (admins: all). 403 unless
     admin or commander."""
-    runs.purge_previews()
-    db.session.commit()
     latest = db.session.scalars(scoping.import_runs(current_user).where(ImportRun.kind == "households")
                                 .order_by(ImportRun.id.desc()).limit(10)).all()
     return render_template("register/index.html", runs=latest, columns=COLUMNS)
@@ -95,11 +93,10 @@ def confirm(run_id: int):
 def show_run(run_id: int):
     """A run: progress while running (the fragment polls itself), then preview, errors, summary.
     403 unless admin or commander; 404 for an unknown run or another commune's."""
-    runs.purge_previews()
-    db.session.commit()
     run = scoping.get_import_run(current_user, run_id)
     job = db.session.get(Job, run.job_id) if run.job_id else None
-    context = dict(run=run, progress=jobs.progress_of(job) if job else {}, columns=COLUMNS,
+    context = dict(run=run, summary=runs.shown_summary(run), progress=jobs.progress_of(job) if job else {},
+                   columns=COLUMNS,
                    waiting=job is not None and job.status == "queued" and run.status == "running",
                    keep_hours=int(runs.KEEP_CHECKED.total_seconds() // 3600))
     template = "register/_run.html" if htmx else "register/run.html"

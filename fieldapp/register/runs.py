@@ -149,6 +149,15 @@ def fail(run_id: int, status: str, summary: dict) -> None:
     db.session.commit()
 
 
+def shown_summary(run: ImportRun, now: datetime | None = None) -> dict:
+    """The run's summary as its page shows it: without the quoted rows once `personal_until`
+    has passed, though the hourly upkeep (`purge_previews`) may not have dropped them yet."""
+    summary = run.summary or {}
+    if run.personal_until is not None and run.personal_until <= (now or utcnow()):
+        return {k: v for k, v in summary.items() if k not in PERSONAL_KEYS}
+    return summary
+
+
 def purge_previews(now: datetime | None = None) -> int:
     """Drop the quoted rows (preview, errors) of runs past their `personal_until`; the counts
     stay. Returns how many runs. The caller commits."""

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_FORBIDDEN = str.maketrans("", "", "[]:*?/\\")
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # every workbook we answer
+
 
 def cell(value):
     """The value to write into a cell."""

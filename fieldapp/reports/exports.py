@@ -6,6 +6,8 @@ Query `campaign` (default: the active one) and `village` (optional), both checke
 `coverage.params`: malformed → 400, unknown or outside the caller's area → 404. Everything
 is scoped through `auth.scoping`; an empty area gives a valid empty document. Personal
 fields only for roles that may see them, and each such export is written to the audit log.
+A person's browser asking for more rows than EXPORT_JOB_ROWS gets a page that follows a job
+building the same file (`downloads`); scripts and smaller exports get the file at once.
 """
 from __future__ import annotations
 
@@ -19,9 +21,11 @@ from flask_login import current_user
 from ..accountability import audit
 from ..auth.permissions import can, requires
 from ..coverage import params, province, queries
+from ..downloads.services import counted, exportable
 from ..extensions import db, reads_only, writing
+from ..households.models import Household
 from ..timeutil import iso_utc, utcnow
-from . import geo, sheets
+from . import cells, geo, sheets
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 
@@ -34,6 +38,24 @@ def _scope():
     if village is not None:
         ids = sa.select(sa.literal(village.id)).where(sa.literal(village.id).in_(ids))
     return campaign, village, ids, village is None and queries.whole_commune(current_user, campaign)
+
+
+def count(village_ids: sa.Select) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(village_ids.subquery()))
+
+
+def village_count(**_view_args) -> int:
+    """How many villages a village-level export of this request has (400/404 as the export)."""
+    return count(_scope()[2])
+
+
+def household_count(**_view_args) -> int:
+    """How many households households.geojson of this request has (400/404 as the export)."""
+    ids = _scope()[2]
+    return db.session.scalar(sa.select(sa.func.count()).where(Household.village_id.in_(ids)))
+
+
+XLSX = cells.XLSX
 
 
 def _filename(stem: str, campaign, village, ext: str) -> str:
@@ -67,12 +89,13 @@ def _geojson(features: list[dict], campaign, village) -> Response:
 @bp.get("/households.geojson")
 @reads_only
 @requires("view_area")
+@exportable(household_count, "application/geo+json")
 def households_geojson():
     """Points of the households in the area with their status (404 outside the area)."""
     campaign, village, ids, whole = _scope()
     personal = can(current_user, "see_personal") and params.choice_arg("personal", ("0", "1"), "1") == "1"
     features = [geo.household_feature(row, personal)
-                for row in queries.households_in(campaign.id if campaign else None, ids)]
+                for row in counted(queries.households_in(campaign.id if campaign else None, ids))]
     if personal:
         with writing():  # the long read above held no lock; the audit event takes it briefly
             audit.record("export", "households", village.id if village else "", format="geojson",
@@ -83,6 +106,7 @@ def households_geojson():
 @bp.get("/villages.geojson")
 @reads_only
 @requires("view_area")
+@exportable(village_count, "application/geo+json")
 def villages_geojson():
     """Village boundaries (or centroids) with their coverage figures (404 outside the area)."""
     campaign, village, rows = _village_rows()
@@ -92,6 +116,7 @@ def villages_geojson():
 @bp.get("/coverage.csv")
 @reads_only
 @requires("view_area")
+@exportable(village_count, "text/csv")
 def coverage_csv():
     """One row per village: households, warned, revisit, not_visited, excluded, coverage %, and
     once a verification sample exists `verified_coverage_pct` and `verified_sample` (404
@@ -104,6 +129,7 @@ def coverage_csv():
 @bp.get("/coverage.vi.csv")
 @reads_only
 @requires("view_area")
+@exportable(village_count, "text/csv")
 def coverage_csv_vi():
     """coverage.csv for people: Vietnamese headers, numbers as 1.234 and 85,3, ';' between
     fields (Excel in Vietnamese opens it in columns) and a totals row (404 outside the area)."""
@@ -115,14 +141,14 @@ def coverage_csv_vi():
 @bp.get("/coverage.xlsx")
 @reads_only
 @requires("view_area")
+@exportable(village_count, XLSX)
 def coverage_xlsx():
     """The same table as coverage.csv as a workbook, with Vietnamese headers and a totals row
     (404 outside the area)."""
     campaign, village, rows = _village_rows()
     body = sheets.to_xlsx(sheets.coverage_columns(rows), rows, queries.total(rows), _("Coverage"),
                           info_rows(campaign))
-    return download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    _filename("coverage", campaign, village, "xlsx"))
+    return download(body, XLSX, _filename("coverage", campaign, village, "xlsx"))
 
 
 def info_rows(campaign) -> list[tuple[str, str]]:

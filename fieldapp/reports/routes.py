@@ -16,6 +16,7 @@ from ..auth import scoping
 from ..auth.permissions import requires
 from ..campaigns.services import current_campaign
 from ..coverage import params, province, queries
+from ..downloads.services import exportable
 from ..extensions import reads_only
 from ..timeutil import today_vn, utcnow
 from . import campaign_report, documents, exports, sheets
@@ -130,14 +131,20 @@ def _docx(report: campaign_report.Report, filename: str):
                             filename)
 
 
+def _village_count(campaign_id: int) -> int:
+    """How many villages the report of this campaign has for the caller (403 / 404 as the page)."""
+    campaign = scoping.get_campaign(current_user, campaign_id)
+    return exports.count(queries.area(current_user, campaign))
+
+
 @bp.get("/campaigns/<int:campaign_id>.xlsx")
 @reads_only
 @requires("report")
+@exportable(_village_count, exports.XLSX)
 def campaign_xlsx(campaign_id: int):
     """The same table as the report page, as a workbook (403 / 404 as the page)."""
     campaign, rows, totals = _report(campaign_id)
     topics = [_("Topic"), _("Visits that recorded it"), _("Households reached")]
     body = sheets.to_xlsx(sheets.REPORT_COLUMNS, rows, totals, _("Results report"), exports.info_rows(campaign),
                           tables=[(_("Topics"), topics, [list(t) for t in _topics(campaign)])])
-    return exports.download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                             f"bao-cao-ket-qua-c{campaign.id}.xlsx")
+    return exports.download(body, exports.XLSX, f"bao-cao-ket-qua-c{campaign.id}.xlsx")

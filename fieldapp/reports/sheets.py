@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..coverage.queries import Coverage
+from ..downloads.services import counted
 from ..i18n import number
 from ..labels import STATUSES
 from . import cells
@@ -137,7 +138,7 @@ def to_csv(columns: list[Column], rows: list[Coverage]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(cells.row(c.key for c in columns))
-    for row in rows:
+    for row in counted(rows, len(rows)):
         writer.writerow(cells.row("" if (v := c.value(row)) is None else _pct(v) if c.percent else v for c in columns))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -174,7 +175,7 @@ def to_xlsx(columns: list[Column], rows: list[Coverage], totals: Coverage, title
     sheet = book.active
     sheet.title = cells.sheet_title(title)
     sheet.append(cells.row(str(c.label) for c in columns))
-    for row in rows:
+    for row in counted(rows, len(rows)):
         sheet.append(cells.row(c.value(row) for c in columns))
     sheet.append(cells.row(str(_l("Total")) if i == 0 else None if i == 1 else c.value(totals)
                            for i, c in enumerate(columns)))

@@ -81,7 +81,7 @@ def url_values(db_session, t01: Village, officer: User) -> dict[str, object]:
     return {
         "household_id": household.id, "village_id": t01.id, "incident_id": incident.id,
         "campaign_id": db_session.scalar(sa.select(sa.func.min(Campaign.id))),
-        "user_id": officer.id, "run_id": 1, "entry_id": 1, "member_id": 1, "merge_id": 1, "change_id": 1,
+        "user_id": officer.id, "run_id": 1, "entry_id": 1, "member_id": 1, "merge_id": 1, "change_id": 1, "download_id": 1,
         "kind": "moved", "decision": "accept", "visit_id": visit or uuid.uuid4(),
         "assignment_id": db_session.scalar(sa.select(sa.func.min(Assignment.id))
                                            .where(Assignment.village_id == t01.id)),

@@ -267,3 +267,28 @@ def _until(ready, seconds: float = 60) -> None:
     while not ready():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def test_a_run_page_hides_an_expired_preview_and_leaves_dropping_it_to_the_upkeep_job(app, client, auth, db_session, tmp_path):
+    """Opening a page writes nothing: past its day the preview is hidden from the page at
+    once, and dropped from the database by the hourly `register_upkeep` job."""
+    from tests.register.test_import_page import _upload, _wait
+
+    from .files import GOOD
+
+    auth.login("quantri")
+    location = _upload(auth, tmp_path, GOOD, "check").headers["Location"]
+    assert "Nguyễn Văn Nhập" in _wait(client, location)
+    db.session.rollback()
+    run = db.session.scalar(sa.select(ImportRun).order_by(ImportRun.id.desc()))
+    run.personal_until = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert "Nguyễn Văn Nhập" not in client.get(location).get_data(as_text=True)
+    assert "Nguyễn Văn Nhập" not in client.get("/register/").get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.get(ImportRun, run.id).summary["preview"]  # still there: the page wrote nothing
+    jobs.enqueue("register_upkeep")
+    db.session.commit()
+    Worker(app, "w").run(once=True)
+    db.session.rollback()
+    assert "preview" not in db.session.get(ImportRun, run.id).summary
