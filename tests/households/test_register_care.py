@@ -13,6 +13,7 @@ from fieldapp.models import AuditEvent, Household, HouseholdMember, HouseholdMer
 from fieldapp.timeutil import today_vn
 from tests.accountability.visits import add_visit
 from tests.helpers import households_of, visits_of
+from tests.province.summaries import assert_summaries_match_a_recount
 
 
 def _twins(code: str) -> tuple[Household, Household]:
@@ -61,6 +62,7 @@ def test_admin_undoes_a_merge_and_everything_comes_back(client, auth, db_session
     assert merged.status_code == 302
     db.session.rollback()
     assert {v.id for v in visits_of(survivor.id)} == {*mine, *theirs}
+    assert_summaries_match_a_recount()  # the province's figures follow the visits moved in bulk
     [merge] = db.session.scalars(sa.select(HouseholdMerge))
     assert client.get("/register/merges").status_code == 200
     assert auth.post(f"/register/merges/{merge.id}/undo", {"confirmed": "1"}).status_code == 403  # admins only
@@ -80,6 +82,7 @@ def test_admin_undoes_a_merge_and_everything_comes_back(client, auth, db_session
     assert {v.id for v in visits_of(duplicate.id)} == set(mine) and {v.id for v in visits_of(survivor.id)} == set(theirs)
     assert [m.full_name for m in back.named_youths if m.full_name == "Võ Thị Hoa"] == ["Võ Thị Hoa"]
     assert db.session.scalar(sa.select(Incident.household_id)) == duplicate.id
+    assert_summaries_match_a_recount()  # and back again
     again = auth.post(f"/register/merges/{merge.id}/undo", {"confirmed": "1"})
     assert again.status_code == 409 and "đã được huỷ trước đó" in again.get_data(as_text=True)
     assert db.session.scalar(sa.select(AuditEvent.username).where(AuditEvent.action == "household_unmerge")) == "quantri"
