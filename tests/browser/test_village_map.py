@@ -135,9 +135,12 @@ def test_new_villages_drop_the_tiles_kept_for_the_old_ones(browser, server, tile
     until(page, "caches.match('/tiles/offline-summary').then(function (r) { return r && r.json(); })"
                 ".then(function (s) { return s && s.count > 0; })", 30)
     with tiled_app.app_context():  # antt1 moves to T20, where the base map file has no tiles
-        me = user("antt1")
-        db.session.execute(sa.delete(Assignment).where(Assignment.user_id == me.id))
-        db.session.add(Assignment(user_id=me.id, village_id=village("T20").id, starts_on=date(2020, 1, 1)))
+        me, t20 = user("antt1").id, village("T20").id
+        # End the read first: SQLite cannot turn a read that a server write has overtaken into a
+        # write ("database is locked" at once); a transaction that starts by writing waits its turn.
+        db.session.rollback()
+        db.session.execute(sa.delete(Assignment).where(Assignment.user_id == me))
+        db.session.add(Assignment(user_id=me, village_id=t20, starts_on=date(2020, 1, 1)))
         db.session.commit()
     page.goto(f"{server.url}/villages/")
     until(page, "caches.keys().then(function (k) { return k.indexOf('tn-shell-tiles') < 0; })", 30)
