@@ -14,16 +14,6 @@ class vn_day(FunctionElement):  # noqa: N801 (used like a SQL function)
     inherit_cache = True
 
 
-@compiles(vn_day, "sqlite")
-def _vn_day_sqlite(element, compiler, **kw):
-    return "date(%s, '+7 hours')" % compiler.process(element.clauses, **kw)
-
-
-@compiles(vn_day, "postgresql")
-def _vn_day_pg(element, compiler, **kw):
-    return "to_char(%s + interval '7 hours', 'YYYY-MM-DD')" % compiler.process(element.clauses, **kw)
-
-
 class vn_date(FunctionElement):  # noqa: N801 (used like a SQL function)
     """The Vietnam (UTC+7) calendar day of a naive-UTC timestamp, as a DATE (SQLite: the
     'YYYY-MM-DD' text its Date columns hold)."""
@@ -33,9 +23,15 @@ class vn_date(FunctionElement):  # noqa: N801 (used like a SQL function)
     inherit_cache = True
 
 
-@compiles(vn_date, "sqlite")
-def _vn_date_sqlite(element, compiler, **kw):
+@compiles(vn_day, "sqlite")
+@compiles(vn_date, "sqlite")  # SQLite's dates are that text too
+def _vn_day_sqlite(element, compiler, **kw):
     return "date(%s, '+7 hours')" % compiler.process(element.clauses, **kw)
+
+
+@compiles(vn_day, "postgresql")
+def _vn_day_pg(element, compiler, **kw):
+    return "to_char(%s + interval '7 hours', 'YYYY-MM-DD')" % compiler.process(element.clauses, **kw)
 
 
 @compiles(vn_date, "postgresql")
