@@ -71,6 +71,8 @@ def _database(server: str):
     from .province_db import dropper, prepare
 
     given = os.environ.get("BENCH_CLUSTER_DB")
+    if given and "/" not in given:  # a bare name: that database on the test server
+        given = server.rsplit("/", 1)[0] + "/" + given
     url = given or server.rsplit("/", 1)[0] + f"/fieldapp_bench_cluster_{uuid.uuid4().hex[:8]}"
     prepare(server, url)
     return url, (lambda: None) if given else dropper(server, url)
