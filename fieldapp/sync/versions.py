@@ -20,7 +20,7 @@ from ..extensions import db
 from ..timeutil import utcnow
 
 MARGIN = timedelta(seconds=60)
-SKEW = timedelta(seconds=5)
+SKEW = timedelta(seconds=2)  # NTP keeps servers within milliseconds
 MAX_AGE = timedelta(days=14)  # older versions get the whole pack
 PINNED = "p"
 OLDEST_OPEN = sa.text(
