@@ -3,7 +3,7 @@ version gets the households touched since that time, less a margin: a change wri
 transaction that began before the pack was read but committed after it carries a time before
 the version's, and the margin catches it (a household sent twice costs nothing).
 
-On PostgreSQL the time is pinned ("<hash>-p<ms>"): the version is taken before the pack is
+On PostgreSQL the time is pinned ("<hash>-p<ms>.<ms made>"): the version is taken before the pack is
 read, at the start of the oldest transaction then open on the database (never more than
 `MARGIN` back). Whatever a pack could not see was written by a transaction open at that
 moment or begun later, so its times are not before the version's, and only `SKEW` (the app
@@ -35,7 +35,7 @@ def make(shape: str) -> str:
         return f"{shape}-{_millis(now)}"
     oldest = db.session.scalar(OLDEST_OPEN)
     moment = max(min(now, oldest or now), now - MARGIN)
-    return f"{shape}-{PINNED}{_millis(moment)}"
+    return f"{shape}-{PINNED}{_millis(moment)}.{_millis(now)}"  # the time made, so each version differs
 
 
 def _millis(moment: datetime) -> int:
@@ -47,7 +47,8 @@ def cutoff(version: str, shape: str) -> datetime | None:
     version is malformed, too old, from the future, or of another structure."""
     head, _sep, tail = (version or "").partition("-")
     pinned = tail.startswith(PINNED)
-    tail = tail.removeprefix(PINNED)
+    if pinned:
+        tail = tail.removeprefix(PINNED).partition(".")[0]
     if head != shape or not tail.isdigit() or len(tail) > 15:
         return None
     moment = datetime.fromtimestamp(int(tail) / 1000, timezone.utc).replace(tzinfo=None)
