@@ -86,7 +86,7 @@ def load(ids) -> list[Row]:
     for start in range(0, len(ids), 500):
         query = sa.select(*_columns()).join(Household, Household.id == Visit.household_id).where(
             Visit.id.in_(ids[start:start + 500]))
-        rows += [Row(*r) for r in db.session.execute(query)]
+        rows += [Row(*r) for r in db.session.connection().execute(query)]
     return rows
 
 
@@ -182,9 +182,16 @@ class Timeline:
     """One recorder's visits in force around the checked ones, in device-time order."""
 
     def __init__(self, rows: list[Row]):
-        self.rows = sorted(rows, key=lambda r: (r.recorded_at, str(r.id)))
+        # Device time, then id: UUIDs order as their text does, without writing it out.
+        self.rows = sorted(rows, key=lambda r: (r.recorded_at, r.id))
         self.position = {r.id: n for n, r in enumerate(self.rows)}
         self.warned = sorted(r.recorded_at for r in self.rows if r.outcome == "warned")
+        self.most: dict[datetime, int] = {}  # moment → most warnings in a minute around it
+
+    def most_in_a_minute(self, moment: datetime) -> int:
+        if moment not in self.most:  # a batch holds many visits of the same minute
+            self.most[moment] = _most_in_a_minute(moment, self.warned)
+        return self.most[moment]
 
 
 def _timelines(rows: list[Row]) -> dict[int, Timeline]:
@@ -196,7 +203,7 @@ def _timelines(rows: list[Row]) -> dict[int, Timeline]:
         Visit.user_id.in_(users), Visit.in_force,
         Visit.recorded_at >= first, Visit.recorded_at <= last)
     by_user: dict[int, list[Row]] = defaultdict(list)
-    for found in db.session.execute(query):
+    for found in db.session.connection().execute(query):  # Core rows: no ORM loading for thousands
         by_user[found.user_id].append(Row(*found))
     return {user: Timeline(by_user[user]) for user in users}
 
@@ -207,7 +214,7 @@ def _burst(r: Row, line: Timeline, s: dict):
     if fastest and fastest["speed_kmh"] > s["walk"]:
         figures.update(fastest)
     if r.outcome == "warned":
-        most = _most_in_a_minute(r.recorded_at, line.warned)
+        most = line.most_in_a_minute(r.recorded_at)
         if most > s["per_minute"]:
             figures["per_minute"] = most
     return ("burst", figures) if figures else None
