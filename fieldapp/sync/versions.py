@@ -8,8 +8,9 @@ read, at the start of the oldest transaction then open on the database (never mo
 `MARGIN` back). Whatever a pack could not see was written by a transaction open at that
 moment or begun later, so its times are not before the version's, and only `SKEW` (the app
 servers' clocks against each other) is added: a phone refreshing every few seconds gets what
-changed since, not the last minute again. Elsewhere (SQLite: one server) the plain time and
-`MARGIN`."""
+changed since, not the last minute again. (PostgreSQL shows a transaction's start only to
+its own role: app servers and workers share one DATABASE_URL.) Elsewhere (SQLite: one
+server) the plain time and `MARGIN`."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
