@@ -5,7 +5,7 @@ the version's, and the margin catches it (a household sent twice costs nothing).
 
 On PostgreSQL the time is pinned ("<hash>-p<ms>.<ms made>"): the version is taken before the pack is
 read, at the start of the oldest transaction then open on the database (never more than
-`MARGIN` back). Whatever a pack could not see was written by a transaction open at that
+`MARGIN` back, as before: a longer transaction is not waited for). Whatever a pack could not see was written by a transaction open at that
 moment or begun later, so its times are not before the version's, and only `SKEW` (the app
 servers' clocks against each other) is added: a phone refreshing every few seconds gets what
 changed since, not the last minute again. (PostgreSQL shows a transaction's start only to
