@@ -1,5 +1,6 @@
 """Applying one outbox entry: a visit (a correction when it `supersedes` another), a
-withdrawal or a field-added household, validated like the web forms.
+withdrawal or a field-added household, validated like the web forms (a visit by the rules the
+visit form is built from, `visits.rules.check`, with no form per entry).
 
 `APPLY[type](entry_id, entry, lookups, device_id)` checks an entry and writes it, or raises
 `Invalid(errors)` with Vietnamese field errors (keyed by field name) before writing anything;
@@ -116,6 +117,7 @@ class Lookups:
         self.campaigns: dict = {}
         self.teams: dict = {}
         self.choices: dict = {}
+        self.packages: dict = {}
         self.received_at = received_at or utcnow()
         # Visits of the entries applied so far, inserted together by the batch (`store_visits`).
         self.new_visits = visits.NewVisits()
@@ -144,6 +146,12 @@ class Lookups:
         if key not in self.choices:
             self.choices[key] = ({t.code for t in campaign.topics}, {u.username for u in self.team(village_id)})
         return self.choices[key]
+
+    def package(self, campaign, outcome: str) -> dict:
+        """The campaign's standard values for the outcome (`visits.standard_values`), once."""
+        if (campaign.id, outcome) not in self.packages:
+            self.packages[campaign.id, outcome] = visits.standard_values(campaign, outcome)
+        return self.packages[campaign.id, outcome]
 
     def team(self, village_id: int) -> list[User]:
         if village_id not in self.teams:
@@ -191,7 +199,8 @@ def apply_visit(entry_id: uuid.UUID, entry: dict, lookups: Lookups, device_id: s
     values = check_visit(data, lookups.visit_choices(campaign, household.village_id))
     lookups.visit_ids.add(entry_id)
     return visits.visit_rows(household, campaign, user, values, lookups.new_visits, visit_id=entry_id,
-                             recorded_at=recorded_at, device_id=device_id, seq=entry.get("seq"))
+                             recorded_at=recorded_at, device_id=device_id, seq=entry.get("seq"),
+                             package=lookups.package(campaign, values["outcome"]))
 
 
 def apply_correction(entry_id: uuid.UUID, entry: dict, lookups: Lookups, device_id: str) -> Visit:
