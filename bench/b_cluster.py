@@ -71,6 +71,8 @@ def _database(server: str):
     from .province_db import dropper, prepare
 
     given = os.environ.get("BENCH_CLUSTER_DB")
+    if given and "/" not in given:  # a bare name: that database on the test server
+        given = server.rsplit("/", 1)[0] + "/" + given
     url = given or server.rsplit("/", 1)[0] + f"/fieldapp_bench_cluster_{uuid.uuid4().hex[:8]}"
     prepare(server, url)
     return url, (lambda: None) if given else dropper(server, url)
@@ -180,7 +182,8 @@ def _measure(url: str, plan: dict, procs: list[subprocess.Popen], tmp: Path) -> 
     plan_file.write_text(json.dumps(plan))
     users = sum(plan["counts"].values())
     locust = str(Path(sys.executable).with_name("locust"))
-    sampler = CpuSampler([p.pid for p in procs], more=_backends(url))
+    sampler = CpuSampler([p.pid for p in procs], more=_backends(url), name="app servers and worker",
+                         more_name="PostgreSQL backends")
     sampler.start()
     started = time.time()
     load = subprocess.Popen([locust, "-f", str(ROOT / "bench" / "locust_province.py"), "--headless",
@@ -188,7 +191,7 @@ def _measure(url: str, plan: dict, procs: list[subprocess.Popen], tmp: Path) -> 
                              "--stop-timeout", "60", "--csv", str(tmp / "locust"), "--only-summary",
                              "--host", plan["hosts"][0], "--loglevel", "WARNING"],
                             cwd=ROOT, env={**os.environ, "BENCH_PLAN": str(plan_file)})
-    sampler.roots.add(load.pid)
+    sampler.add(load.pid, "locust")  # on the same 2 cores: reported apart
     load.wait()
     elapsed = time.time() - started
     machine = sampler.stop()

@@ -71,6 +71,8 @@ def _results(kinds, fives, visits, imported, machine, budget, elapsed) -> list[R
                           f"status {imported.get('status', 'unfinished')}"))
     results.append(Result("cluster: machine CPU busy (all processes)", machine["busy_pct"], "%", None,
                           f"{machine['cpus']} CPUs; the bench's processes {machine['ours_pct']:.0f} %, "
-                          f"others {machine['others_pct']:.0f} %; load avg {machine['load_avg']:.1f} "
+                          f"others {machine['others_pct']:.0f} %; "
+                          + "".join(f"{k} {v:.0f} %; " for k, v in machine.get("groups_pct", {}).items())
+                          + f"load avg {machine['load_avg']:.1f} "
                           f"(max {machine['load_max']:.1f})"))
     return results

@@ -99,7 +99,9 @@ class Officer(Phone):
         self.send_outbox()
         answer = self.get(f"/api/me/pack?since={quote(self.version)}", "pack refresh")
         if answer.status_code == 200:  # the changes since its version, or the whole pack
-            self.version = answer.json().get("version", self.version)
+            body = answer.json()
+            self.version = body.get("version", self.version)
+            STATUSES["pack refresh answered by the whole pack"]["yes" if "villages" in body else "no"] += 1
 
     def visit(self) -> dict:
         self.seq += 1

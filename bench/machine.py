@@ -32,23 +32,29 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def _cpu_of(pid: int) -> float:
+def _cpu_of(pid: int) -> float | None:
+    """User + system CPU seconds of a process; None once it has ended."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
-        return 0.0
+        return None
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
 class CpuSampler:
     """Samples every `period` seconds in a thread; `stop()` returns the averages."""
 
-    def __init__(self, pids: list[int], period: float = 2.0, more=lambda: ()):
-        """`pids`: processes to count with their descendants; `more()`: further pids found
-        at each sample (the database's backends serving the bench)."""
+    def __init__(self, pids: list[int], period: float = 2.0, more=lambda: (), name: str = "servers",
+                 more_name: str = "database"):
+        """`pids`: processes to count with their descendants (as `name`); `more()`: further
+        pids found at each sample (the database's backends serving the bench, as `more_name`).
+        `add()` counts more processes under a name of their own (the load generator)."""
         self.roots, self.period, self.more = set(pids), period, more
+        self.names = dict.fromkeys(pids, name)  # root pid → the group its CPU is reported under
+        self.more_name = more_name
         self.seen: dict[int, tuple[float, float]] = {}  # pid → (first, last) CPU seconds
         self.samples: list[float] = []
+        self.group_of: dict[int, str] = {}
         self.loads: list[float] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
@@ -69,19 +75,30 @@ class CpuSampler:
 
     def _note_ours(self) -> None:
         try:
-            self.roots |= set(self.more())
+            for pid in self.more():
+                self.roots.add(pid)
+                self.names.setdefault(pid, self.more_name)
         except Exception:  # the database briefly unreachable: count the backends next time
             pass
-        tree, todo, ours = _children(), list(self.roots), set()
+        tree, todo, ours = _children(), [(pid, self.names.get(pid, "others")) for pid in self.roots], {}
         while todo:
-            pid = todo.pop()
+            pid, name = todo.pop()
             if pid not in ours:
-                ours.add(pid)
-                todo += tree.get(pid, [])
-        for pid in ours:
+                ours[pid] = name
+                todo += [(child, name) for child in tree.get(pid, [])]
+        for pid, name in ours.items():
             cpu = _cpu_of(pid)
+            if cpu is None:  # ended since the last sample: keep what it had used then
+                continue
             first = self.seen.get(pid, (cpu, cpu))[0]
             self.seen[pid] = (first, cpu)
+            self.group_of[pid] = name
+
+    def add(self, pid: int, name: str) -> None:
+        """Count a process started after `start()` (all its CPU time) as `name`."""
+        self.roots.add(pid)
+        self.names[pid] = name
+        self.seen[pid] = (0.0, 0.0)
 
     def stop(self) -> dict:
         self._note_ours()
@@ -92,7 +109,11 @@ class CpuSampler:
         cpus = os.cpu_count() or 1
         busy = (end[0] - self.start_total[0]) / max(end[1] - self.start_total[1], 1e-9)
         ours = sum(last - first for first, last in self.seen.values()) / (wall * cpus)
-        return {"cpus": cpus, "busy_pct": 100 * busy, "ours_pct": 100 * ours,
+        groups: dict[str, float] = {}
+        for pid, (first, last) in self.seen.items():
+            name = self.group_of.get(pid, "others")
+            groups[name] = groups.get(name, 0.0) + 100 * (last - first) / (wall * cpus)
+        return {"cpus": cpus, "busy_pct": 100 * busy, "ours_pct": 100 * ours, "groups_pct": groups,
                 "others_pct": max(0.0, 100 * (busy - ours)),
                 "peak_busy_pct": 100 * max(self.samples, default=busy),
                 "load_avg": sum(self.loads) / len(self.loads) if self.loads else os.getloadavg()[0],

@@ -58,7 +58,11 @@ class MultiCheckboxField(SelectMultipleField):
     def pre_validate(self, form):
         known = {str(c.value if isinstance(c, SelectChoice) else c[0]) for c in self.choices or ()}
         if unknown := [v for v in (self.data or []) if str(v) not in known]:
-            raise ValidationError(_l("Unknown choice: %(values)s", values=", ".join(map(str, unknown))))
+            raise ValidationError(unknown_choices(unknown))
+
+
+def unknown_choices(values: list) -> str:
+    return _l("Unknown choice: %(values)s", values=", ".join(map(str, values)))
 
 
 def count_range(maximum: int, minimum: int = 0) -> NumberRange:
@@ -68,11 +72,17 @@ def count_range(maximum: int, minimum: int = 0) -> NumberRange:
 
 def valid_point(form, _field) -> None:
     """lat and lon come together, inside the ranges of a real point."""
-    lat, lon = form.lat.data, form.lon.data
+    if message := point_error(form.lat.data, form.lon.data):
+        raise ValidationError(message)
+
+
+def point_error(lat: float | None, lon: float | None):
+    """Why (lat, lon) is no point, or None (both absent is no error)."""
     if (lat is None) != (lon is None):
-        raise ValidationError(_l("Latitude and longitude must be given together."))
+        return _l("Latitude and longitude must be given together.")
     if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise ValidationError(_l("The location is not a valid point."))
+        return _l("The location is not a valid point.")
+    return None
 
 
 class VnDateField(DateField):

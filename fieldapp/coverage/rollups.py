@@ -6,7 +6,11 @@ ORM event, so no writer can forget it); the one place visits are inserted in bul
 sends `visits.signals.visits_stored`, which notes their households (`_note_stored`); other
 code that writes with bulk statements says so with `changed()`. Just before the transaction
 commits, `settle()` recomputes the marks of exactly those households from their visits in
-force, and moves the difference between their old and new marks into the village summaries;
+force, and moves the difference between their old and new marks into the village summaries.
+A household whose only change is new visits in force (the usual sync batch) has its new mark
+worked out from its old one and those visits, without reading its other visits
+(`_add_to_marks`); any other change, or a rollback (a savepoint's too) after visits were
+noted, takes the full recompute;
 a village whose households changed has its register counts recounted. Nothing else is read, so the cost follows the size of the change, never
 the size of the province. `rebuild()` recounts everything from scratch (the same marks query
 over all households): a fresh database, a bulk load, or a check that nothing drifted.
@@ -16,6 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from functools import cache
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -26,12 +31,18 @@ from ..labels import OUTCOMES
 from ..visits.models import Visit
 from ..visits.signals import visits_stored
 from .models import HouseholdMark, VillageDaySummary, VillageRegisterSummary, VillageStatusSummary
+from ..timeutil import vn_date as vn_day_of
 from .sqlfuncs import vn_date
+from .upserts import upsert_rows
 
 MARKS, STATUS, DAYS, REGISTER = (m.__table__ for m in (
     HouseholdMark, VillageStatusSummary, VillageDaySummary, VillageRegisterSummary))
 CHUNK = 500  # ids per IN (…): well under every driver's parameter limit
 HOUSEHOLDS_KEY, VILLAGES_KEY = "rollup_households", "rollup_villages"
+STORED_KEY = "rollup_stored"  # household id → [(campaign, outcome, recorded_at)] of new visits in force
+# A mark's status by the best kind of visit in force (`marks_query`), best last.
+RANKS = {"moved_away": 1, "nobody_home": 2, "refused": 2, "warned": 3}
+STATUSES = {1: "excluded", 2: "revisit", 3: "warned"}
 
 
 def changed(household_ids: Iterable = (), village_ids: Iterable = ()) -> None:
@@ -63,8 +74,13 @@ def settle(session: Session | None = None) -> None:
     session = session or db.session
     households = session.info.pop(HOUSEHOLDS_KEY, set())
     villages = session.info.pop(VILLAGES_KEY, set())
+    added = {h: rows for h, rows in session.info.pop(STORED_KEY, {}).items() if h not in households}
+    if households or added:
+        homes = _lock_homes(session.connection(), sorted(households | set(added)), added)
     if households:
         _refresh_marks(session.connection(), sorted(households))
+    if added:
+        _add_to_marks(session.connection(), added, homes)
     if villages:
         _recount_register(session.connection(), sorted(villages))
 
@@ -76,20 +92,33 @@ def _chunks(ids: list):
 
 @cache
 def _statements() -> tuple[sa.Select, sa.Select, sa.Select]:
-    """The three reads of an upkeep, built once (a sync batch runs them on every commit):
-    lock the households, their marks now, their marks as the visits say."""
+    """The reads of an upkeep, built once (a sync batch runs them on every commit): the
+    households (what a mark takes from them), their marks now, their marks as the visits say."""
     ids = sa.bindparam("ids", expanding=True)
-    # PostgreSQL: one upkeep at a time per household, so two batches visiting the same house
-    # read each other's visits (SQLite writers are serial anyway).
-    lock = sa.select(Household.id).where(Household.id.in_(ids)).order_by(Household.id).with_for_update()
-    return lock, sa.select(*MARKS.c).where(MARKS.c.household_id.in_(ids)), marks_query(Visit.household_id.in_(ids))
+    homes = (sa.select(Household.id, Household.village_id, (Household.youth > 0).label("youth"),
+                       (Household.status != "active").label("inactive"))
+             .where(Household.id.in_(ids)).order_by(Household.id))
+    return homes, sa.select(*MARKS.c).where(MARKS.c.household_id.in_(ids)), marks_query(Visit.household_id.in_(ids))
+
+
+def _lock_homes(connection, ids: list, wanted) -> dict:
+    """PostgreSQL: lock the households of an upkeep, all in one order, so that two batches
+    visiting the same house take turns and read each other's visits (SQLite writers are serial
+    anyway: nothing to lock there). The `wanted` ones' rows, by id."""
+    homes, _marked, _marks = _statements()
+    postgres = connection.dialect.name == "postgresql"
+    if postgres:
+        homes = homes.with_for_update()
+    found = {}
+    for part in _chunks(ids if postgres else sorted(wanted)):
+        found.update((h.id, h) for h in connection.execute(homes, {"ids": part}) if h.id in wanted)
+    return found
 
 
 def _refresh_marks(connection, ids: list) -> None:
     old, new = [], []
-    lock, marked, marks = _statements()
+    _homes, marked, marks = _statements()
     for part in _chunks(ids):
-        connection.execute(lock, {"ids": part})
         old += connection.execute(marked, {"ids": part}).all()
         new += connection.execute(marks, {"ids": part}).all()
     if sorted(map(tuple, old)) == sorted(map(tuple, new)):
@@ -101,6 +130,51 @@ def _refresh_marks(connection, ids: list) -> None:
         connection.execute(MARKS.delete().where(MARKS.c.household_id.in_(part)))
     if new:
         connection.execute(MARKS.insert(), [row._asdict() for row in new])
+
+
+def _add_to_marks(connection, added: dict, homes: dict) -> None:
+    """The marks of households whose only change is new visits in force, from their marks now
+    and those visits, without reading their other visits: a new visit of a better kind sets
+    the status and its day, one of the same kind can only make the day earlier (the Vietnam
+    day of the earliest such visit: `vn_date` keeps the order of times), a lesser one changes
+    nothing. Exactly what `marks_query` gives over all their visits in force."""
+    _homes, marked, _marks = _statements()
+    old = {}
+    for part in _chunks(sorted(added)):
+        old.update(((m.campaign_id, m.household_id), m) for m in connection.execute(marked, {"ids": part}))
+    best: dict[tuple, tuple[int, object]] = {}  # (campaign, household) → (rank, earliest time) among the new
+    for household_id, visits in added.items():
+        for campaign_id, outcome, recorded_at in visits:
+            key, rank = (campaign_id, household_id), RANKS[outcome]
+            if key not in best or (rank, best[key][1]) > (best[key][0], recorded_at):
+                best[key] = rank, recorded_at
+    new = {key: mark for key, (rank, moment) in best.items()
+           if (mark := _better(old.get(key), homes[key[1]], key[0], rank, moment)) is not None}
+    if not new:
+        return
+    counts = _delta([old[key] for key in new if key in old], -1)
+    counts.update(_delta([SimpleNamespace(**mark) for mark in new.values()], +1))
+    _apply(connection, counts)
+    _write_marks(connection, [new[key] for key in sorted(new, key=lambda key: (key[0], str(key[1])))])
+
+
+def _better(old, home, campaign_id: int, rank: int, moment) -> dict | None:
+    """The household's new mark (as a row) once visits of best `rank`, the earliest at
+    `moment`, are added to its mark `old` (None: none yet); None when the mark stays."""
+    day = vn_day_of(moment)  # the day `sqlfuncs.vn_date` gives in SQL
+    if old is not None:
+        old_rank = {status: rank for rank, status in STATUSES.items()}[old.status]
+        if rank < old_rank or (rank == old_rank and day >= old.day):
+            if (old.village_id, old.youth, old.inactive) == (home.village_id, home.youth, home.inactive):
+                return None
+            rank, day = old_rank, min(old.day, day) if rank == old_rank else old.day
+    return dict(campaign_id=campaign_id, household_id=home.id, village_id=home.village_id, status=STATUSES[rank],
+                day=day, youth=home.youth, inactive=home.inactive)
+
+
+def _write_marks(connection, marks: list[dict]) -> None:
+    """Put the marks in place of those of their (campaign, household), if any: one upsert."""
+    upsert_rows(connection, MARKS, ("campaign_id", "household_id"), marks, adding=False)
 
 
 def _delta(marks, sign: int) -> Counter:
@@ -130,9 +204,13 @@ def _apply(connection, counts: Counter) -> None:
         if batch:
             _add_rows(connection, table, names, batch)
     campaigns, villages = {key[1] for key in rows}, {key[2] for key in rows}
-    for table, empty in ((STATUS, STATUS.c.households == 0), (DAYS, DAYS.c.warned == 0)):
-        connection.execute(table.delete().where(table.c.campaign_id.in_(campaigns),
-                                                table.c.village_id.in_(villages), empty))
+    # A row can only have come to nothing where a count went down (a summary row holds at
+    # least one household, or it is not there).
+    fewer = {which for (which, *_key, column), n in counts.items() if n < 0 and column in ("households", "warned")}
+    for kind, table, empty in (("status", STATUS, STATUS.c.households == 0), ("days", DAYS, DAYS.c.warned == 0)):
+        if kind in fewer:
+            connection.execute(table.delete().where(table.c.campaign_id.in_(campaigns),
+                                                    table.c.village_id.in_(villages), empty))
 
 
 def _order(item):
@@ -143,15 +221,7 @@ def _order(item):
 def _add_rows(connection, table: sa.Table, keys: tuple[str, ...], rows: list[dict]) -> None:
     """Add the rows' figures to the existing ones (insert when absent): an upsert that adds,
     in the key order, so concurrent upkeeps never deadlock."""
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(table)
-    figures = [c.name for c in table.c if c.name not in keys]
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys), set_={name: table.c[name] + statement.excluded[name] for name in figures})
-    connection.execute(statement, rows)
+    upsert_rows(connection, table, keys, rows, adding=True)
 
 
 def _register_counts(where) -> sa.Select:
@@ -183,6 +253,7 @@ def rebuild(connection=None) -> None:
         db.session.flush()
         db.session.info.pop(HOUSEHOLDS_KEY, None)
         db.session.info.pop(VILLAGES_KEY, None)
+        db.session.info.pop(STORED_KEY, None)
         connection = db.session.connection()
     for table in (DAYS, STATUS, MARKS, REGISTER):
         connection.execute(table.delete())
@@ -223,15 +294,29 @@ def _values(obj, attribute: str) -> set:
 
 def _note_stored(_sender, visits: list[dict], **_extra) -> None:
     """Visits inserted in bulk (no flush sees them): their households' summaries are settled
-    at the commit, or forgotten with the savepoint's outer transaction if it rolls back."""
-    changed(household_ids={row["household_id"] for row in visits})
+    at the commit. New visits in force (not corrections) are kept by household, so that a
+    household changed in no other way has its mark brought up to date from them alone
+    (`_add_to_marks`); the others are noted for a full recompute."""
+    stored = db.session.info.setdefault(STORED_KEY, {})
+    for row in visits:
+        if row.get("supersedes_id") is None and row.get("replaced_at") is None and row["outcome"] in RANKS:
+            stored.setdefault(row["household_id"], []).append((row["campaign_id"], row["outcome"], row["recorded_at"]))
+        else:
+            changed(household_ids=[row["household_id"]])
+
+
+def _distrust_stored(session: Session, _transaction) -> None:
+    """A rollback (a savepoint's too) may have undone visits noted as new: their households
+    fall back to the full recompute, which reads what the database holds."""
+    if stored := session.info.pop(STORED_KEY, None):
+        session.info.setdefault(HOUSEHOLDS_KEY, set()).update(stored)
 
 
 def _settle_before_commit(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint: the outer commit settles
         return
     session.flush()  # the commit's own flush comes after this event: note its changes first
-    if session.info.get(HOUSEHOLDS_KEY) or session.info.get(VILLAGES_KEY):
+    if session.info.get(HOUSEHOLDS_KEY) or session.info.get(VILLAGES_KEY) or session.info.get(STORED_KEY):
         settle(session)
 
 
@@ -239,9 +324,11 @@ def _forget(session: Session, transaction) -> None:
     if transaction.parent is None:  # the whole transaction ended: nothing noted is left to do
         session.info.pop(HOUSEHOLDS_KEY, None)
         session.info.pop(VILLAGES_KEY, None)
+        session.info.pop(STORED_KEY, None)
 
 
 visits_stored.connect(_note_stored)
 sa.event.listen(Session, "after_flush", _note_flush)
 sa.event.listen(Session, "before_commit", _settle_before_commit)
+sa.event.listen(Session, "after_soft_rollback", _distrust_stored)
 sa.event.listen(Session, "after_transaction_end", _forget)

@@ -30,7 +30,7 @@ from ..labels import row_labels
 from ..reports.exports import download
 from ..tiles.services import base_map, refusal as tiles_refusal
 from ..timeutil import today_vn
-from . import activity as activity_of, chart, goals, params, province, queries, walk
+from . import activity as activity_of, chart, goals, params, province, queries, summaries, walk
 from .walk_xlsx import XLSX, walk_workbook
 
 bp = Blueprint("coverage", __name__, url_prefix="/coverage")
@@ -57,9 +57,10 @@ def dashboard():
     target = params.int_arg("target", current_app.config.get("COVERAGE_TARGET_PCT", 80), 0, 100)
     idle_days = params.int_arg("idle", 3, 1, 365)
     area = queries.area(current_user, campaign)
-    rows = queries.village_coverage(campaign.id if campaign else None, area,
-                                   queries.whole_commune(current_user, campaign))
-    queries.with_verification(rows, campaign.id if campaign else None, area)
+    # The figures are sums: the summary rows give them in a few small queries, whatever the
+    # number of households (`tests/coverage/test_dashboard.py` checks them against a recount).
+    rows = queries.with_verification(summaries.village_coverage(campaign.id if campaign else None, area),
+                                     campaign.id if campaign else None, area)
     choices = db.session.scalars(scoping.campaigns(current_user).order_by(Campaign.starts_on.desc())).all()
     context = dict(campaign=campaign, rows=queries.sort_rows(rows, sort), sort=sort, target=target,
                    campaigns=choices, may_report=can(current_user, "report"), idle_days=idle_days,
@@ -73,7 +74,7 @@ def dashboard():
 def _progress(campaign: Campaign, area, rows, target: int, idle_days: int) -> dict:
     """The dashboard's parts that need a campaign: the chart, the reviews, each village's goal
     and who answers for it, and for those who oversee officers, their activity and laggards."""
-    counts = queries.warned_by_day(campaign, area)
+    counts = summaries.warned_by_day(campaign.id, area)
     on = queries.reference_day(campaign, today_vn(), max(counts, default=None))
     own = goals.goals(campaign, area, target)
     late = goals.behind(rows, campaign, on, own, target)

@@ -43,6 +43,13 @@ def figures(campaigns: Campaigns, village_ids: sa.Select, by=Village.id) -> dict
         sa.select(by, _sum(Register.households), _sum(Register.youth), _sum(Register.inactive),
                   _sum(Register.inactive_youth))
         .join(Village, Village.id == Register.village_id).where(Village.id.in_(village_ids)).group_by(by)).all()
+    marked = _marked(campaigns, village_ids, by)
+    return {key: _coverage(tuple(map(int, numbers)), marked.get(key, {})) for key, *numbers in register}
+
+
+def _marked(campaigns: Campaigns, village_ids: sa.Select, by) -> dict[int, dict[str, tuple]]:
+    """{unit: {status: (households, youth, inactive, inactive youth)}} of the marked
+    households (none without a campaign); 1 query."""
     marked: dict[int, dict[str, tuple]] = {}
     if campaigns is not None:
         for key, status, *numbers in db.session.execute(
@@ -51,7 +58,7 @@ def figures(campaigns: Campaigns, village_ids: sa.Select, by=Village.id) -> dict
                 .join(Village, Village.id == Status.village_id)
                 .where(_of(Status, campaigns), Village.id.in_(village_ids)).group_by(by, Status.status)):
             marked.setdefault(key, {})[status] = tuple(map(int, numbers))
-    return {key: _coverage(tuple(map(int, numbers)), marked.get(key, {})) for key, *numbers in register}
+    return marked
 
 
 def _coverage(register: tuple[int, int, int, int], marked: dict[str, tuple]) -> Coverage:
@@ -71,10 +78,15 @@ def _coverage(register: tuple[int, int, int, int], marked: dict[str, tuple]) -> 
 
 
 def village_coverage(campaigns: Campaigns, village_ids: sa.Select) -> list[Coverage]:
-    """One Coverage per village (empty villages included), by code; 3 queries."""
-    found = figures(campaigns, village_ids)
-    villages = db.session.scalars(sa.select(Village).where(Village.id.in_(village_ids)).order_by(Village.code))
-    return [_placed(found.get(v.id), village=v) for v in villages]
+    """One Coverage per village (empty villages included), by code; 2 queries (the villages
+    with their register row, then the marked households)."""
+    villages = db.session.execute(
+        sa.select(Village, Register.households, Register.youth, Register.inactive, Register.inactive_youth)
+        .outerjoin(Register, Register.village_id == Village.id)
+        .where(Village.id.in_(village_ids)).order_by(Village.code)).all()
+    marked = _marked(campaigns, village_ids, Village.id)
+    return [_placed(_coverage(tuple(int(n or 0) for n in numbers), marked.get(village.id, {})), village=village)
+            for village, *numbers in villages]
 
 
 def commune_coverage(campaigns: Campaigns, village_ids: sa.Select) -> list[Coverage]:

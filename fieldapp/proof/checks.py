@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -86,7 +87,7 @@ def load(ids) -> list[Row]:
     for start in range(0, len(ids), 500):
         query = sa.select(*_columns()).join(Household, Household.id == Visit.household_id).where(
             Visit.id.in_(ids[start:start + 500]))
-        rows += [Row(*r) for r in db.session.execute(query)]
+        rows += [Row(*r) for r in db.session.connection().execute(query)]
     return rows
 
 
@@ -179,26 +180,53 @@ def _odd(r: Row, s: dict):
 
 
 class Timeline:
-    """One recorder's visits in force around the checked ones, in device-time order."""
+    """One recorder's visits in force around the checked ones, in device-time order: their
+    (time, id, outcome) only; the full rows of the checked visits and of their neighbours
+    (`neighbours`) are in `rows`, filled by `_timelines`."""
 
-    def __init__(self, rows: list[Row]):
-        self.rows = sorted(rows, key=lambda r: (r.recorded_at, str(r.id)))
-        self.position = {r.id: n for n, r in enumerate(self.rows)}
-        self.warned = sorted(r.recorded_at for r in self.rows if r.outcome == "warned")
+    def __init__(self, rows: list[Row] = (), entries: list[tuple] | None = None):
+        """From all the full `rows`, or from (time, id, outcome) `entries` (then `rows` is
+        filled later)."""
+        if entries is None:
+            entries = [(r.recorded_at, r.id, r.outcome) for r in rows]
+        # Device time, then id (UUIDs order as their numbers, as their text does).
+        entries = sorted(entries, key=lambda e: (e[0], e[1].int if isinstance(e[1], uuid.UUID) else e[1]))
+        self.ids = [vid for _at, vid, _outcome in entries]
+        self.position = {vid: n for n, vid in enumerate(self.ids)}
+        self.warned = [at for at, _vid, outcome in entries if outcome == "warned"]  # sorted already
+        self.rows: dict = {r.id: r for r in rows}  # id → Row
+        self.most: dict[datetime, int] = {}  # moment → most warnings in a minute around it
+
+    def neighbours(self, visit_id) -> list:
+        """The ids of the visits just before and just after this one (none when it is absent)."""
+        n = self.position.get(visit_id)
+        return [] if n is None else self.ids[max(0, n - 1):n] + self.ids[n + 1:n + 2]
+
+    def most_in_a_minute(self, moment: datetime) -> int:
+        if moment not in self.most:  # a batch holds many visits of the same minute
+            self.most[moment] = _most_in_a_minute(moment, self.warned)
+        return self.most[moment]
 
 
 def _timelines(rows: list[Row]) -> dict[int, Timeline]:
-    """Each recorder's visits in force within NEIGHBOURS of the checked ones; one query."""
+    """Each recorder's visits in force within NEIGHBOURS of the checked ones: their times and
+    outcomes in one query (thousands, in a busy hour), then the full rows of the checked
+    visits' neighbours that are not checked themselves in another."""
     users = {r.user_id for r in rows}
     first = min(r.recorded_at for r in rows) - NEIGHBOURS
     last = max(r.recorded_at for r in rows) + NEIGHBOURS
-    query = sa.select(*_columns()).join(Household, Household.id == Visit.household_id).where(
-        Visit.user_id.in_(users), Visit.in_force,
-        Visit.recorded_at >= first, Visit.recorded_at <= last)
-    by_user: dict[int, list[Row]] = defaultdict(list)
-    for found in db.session.execute(query):
-        by_user[found.user_id].append(Row(*found))
-    return {user: Timeline(by_user[user]) for user in users}
+    query = sa.select(Visit.user_id, Visit.recorded_at, Visit.id, Visit.outcome).where(
+        Visit.user_id.in_(users), Visit.in_force, Visit.recorded_at >= first, Visit.recorded_at <= last)
+    by_user: dict[int, list[tuple]] = defaultdict(list)
+    for user_id, *entry in db.session.connection().execute(query):
+        by_user[user_id].append(tuple(entry))
+    lines = {user: Timeline(entries=by_user[user]) for user in users}
+    known = {r.id: r for r in rows}
+    wanted = {vid for r in rows for vid in lines[r.user_id].neighbours(r.id)} - known.keys()
+    known.update((r.id, r) for r in load(wanted))
+    for line in lines.values():
+        line.rows = known
+    return lines
 
 
 def _burst(r: Row, line: Timeline, s: dict):
@@ -207,7 +235,7 @@ def _burst(r: Row, line: Timeline, s: dict):
     if fastest and fastest["speed_kmh"] > s["walk"]:
         figures.update(fastest)
     if r.outcome == "warned":
-        most = _most_in_a_minute(r.recorded_at, line.warned)
+        most = line.most_in_a_minute(r.recorded_at)
         if most > s["per_minute"]:
             figures["per_minute"] = most
     return ("burst", figures) if figures else None
@@ -215,11 +243,11 @@ def _burst(r: Row, line: Timeline, s: dict):
 
 def _fastest_neighbour(r: Row, line: Timeline) -> dict | None:
     """Speed to the visit just before and just after this one (device time, then id)."""
-    here, n = r.point, line.position.get(r.id)
-    if here is None or n is None:
+    here = r.point
+    if here is None:
         return None
     best = None
-    for other in line.rows[max(0, n - 1):n] + line.rows[n + 1:n + 2]:
+    for other in (line.rows[vid] for vid in line.neighbours(r.id)):
         there = other.point
         if there is None:
             continue

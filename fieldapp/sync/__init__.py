@@ -10,8 +10,8 @@ How it fits together:
   savepoint. The receipt row (entry id, canonical-JSON hash, result) is inserted first, so
   two requests racing with the same entry cannot both write: the loser fails on the
   primary key and answers `duplicate` or `id_conflict` from the winner's receipt.
-- `entries.py` applies one entry with the same rules as the web forms (VisitForm,
-  HouseholdForm) and the same services (`record_visit`, `add_household`), reading what a
+- `entries.py` applies one entry with the same rules as the web forms (a visit by the rules
+  VisitForm is built from, `visits.rules`, without a form per entry; a household by HouseholdForm) and the same services (`record_visit`, `add_household`), reading what a
   batch refers to in a few queries (`Lookups`). Refusals become `quarantined` with field
   errors and a `QuarantinedEntry` that commanders review at /sync/quarantine.
   Each created visit has its `visit_create` audit event: `record_visit` appends it to

@@ -1,5 +1,6 @@
 """Applying one outbox entry: a visit (a correction when it `supersedes` another), a
-withdrawal or a field-added household, validated like the web forms.
+withdrawal or a field-added household, validated like the web forms (a visit by the rules the
+visit form is built from, `visits.rules.check`, with no form per entry).
 
 `APPLY[type](entry_id, entry, lookups, device_id)` checks an entry and writes it, or raises
 `Invalid(errors)` with Vietnamese field errors (keyed by field name) before writing anything;
@@ -28,7 +29,7 @@ from ..households.models import Household
 from ..register.models import Village
 from ..timeutil import to_utc_naive, utcnow, vn_date
 from ..visits import corrections, services as visits
-from ..visits.forms import VisitForm
+from ..visits import rules as visit_rules
 from ..visits.models import Visit
 
 
@@ -43,16 +44,29 @@ class Invalid(Exception):
         self.errors = errors
 
 
-def form_data(data: dict, fields: tuple[str, ...]) -> MultiDict:
-    """JSON values as the form data a browser would post (lists repeat, false is absent)."""
-    pairs = []
+def posted(data: dict, fields: tuple[str, ...]) -> dict[str, list[str]]:
+    """JSON values as the values a browser would post, by field (lists repeat, false and
+    null are absent)."""
+    raw = {}
     for name in fields:
         value = data.get(name)
         if value is None or value is False:
             continue
-        for item in value if isinstance(value, list) else [value]:
-            pairs.append((name, "y" if item is True else str(item)))
-    return MultiDict(pairs)
+        raw[name] = ["y" if item is True else str(item) for item in (value if isinstance(value, list) else [value])]
+    return raw
+
+
+def form_data(data: dict, fields: tuple[str, ...]) -> MultiDict:
+    """JSON values as the form data a browser would post."""
+    return MultiDict([(name, item) for name, items in posted(data, fields).items() for item in items])
+
+
+def check_visit(data: dict, choices: tuple[set, set]) -> dict:
+    """The visit's values by the visit form's rules (`visits.rules`), or Invalid."""
+    values, errors = visit_rules.check(posted(data, VISIT_FIELDS), *choices)
+    if errors:
+        raise Invalid(errors)
+    return values
 
 
 def form_errors(form) -> dict[str, str]:
@@ -102,7 +116,8 @@ class Lookups:
         self.visit_ids = set(db.session.scalars(sa.select(Visit.id).where(Visit.id.in_(ids)))) if ids else set()
         self.campaigns: dict = {}
         self.teams: dict = {}
-        self.forms: dict = {}
+        self.choices: dict = {}
+        self.packages: dict = {}
         self.received_at = received_at or utcnow()
         # Visits of the entries applied so far, inserted together by the batch (`store_visits`).
         self.new_visits = visits.NewVisits()
@@ -125,14 +140,18 @@ class Lookups:
             self.campaigns[campaign_id, commune_id] = get_campaign(campaign_id, commune_id)
         return self.campaigns[campaign_id, commune_id]
 
-    def visit_form(self, campaign, village_id: int) -> VisitForm:
-        """One form per campaign and village, filled again for each entry (binding the
-        fields is most of a form's cost)."""
+    def visit_choices(self, campaign, village_id: int) -> tuple[set, set]:
+        """The topics and companions the visit form would offer, by campaign and village."""
         key = (campaign.id, village_id)
-        if key not in self.forms:
-            self.forms[key] = VisitForm(formdata=None, meta={"csrf": False}, campaign=campaign,
-                                          team=self.team(village_id))
-        return self.forms[key]
+        if key not in self.choices:
+            self.choices[key] = ({t.code for t in campaign.topics}, {u.username for u in self.team(village_id)})
+        return self.choices[key]
+
+    def package(self, campaign, outcome: str) -> dict:
+        """The campaign's standard values for the outcome (`visits.standard_values`), once."""
+        if (campaign.id, outcome) not in self.packages:
+            self.packages[campaign.id, outcome] = visits.standard_values(campaign, outcome)
+        return self.packages[campaign.id, outcome]
 
     def team(self, village_id: int) -> list[User]:
         if village_id not in self.teams:
@@ -177,13 +196,11 @@ def apply_visit(entry_id: uuid.UUID, entry: dict, lookups: Lookups, device_id: s
         raise Invalid({"campaign_id" if campaign.closed_at else "recorded_at": reason})
     if entry_id in lookups.visit_ids:
         raise Invalid({"id": _("A visit with this id already exists.")})
-    form = lookups.visit_form(campaign, household.village_id)
-    form.process(formdata=form_data(data, VISIT_FIELDS))
-    if not form.validate():
-        raise Invalid(form_errors(form))
+    values = check_visit(data, lookups.visit_choices(campaign, household.village_id))
     lookups.visit_ids.add(entry_id)
-    return visits.visit_rows(household, campaign, user, form.clean(), lookups.new_visits, visit_id=entry_id,
-                             recorded_at=recorded_at, device_id=device_id, seq=entry.get("seq"))
+    return visits.visit_rows(household, campaign, user, values, lookups.new_visits, visit_id=entry_id,
+                             recorded_at=recorded_at, device_id=device_id, seq=entry.get("seq"),
+                             package=lookups.package(campaign, values["outcome"]))
 
 
 def apply_correction(entry_id: uuid.UUID, entry: dict, lookups: Lookups, device_id: str) -> Visit:
@@ -196,12 +213,9 @@ def apply_correction(entry_id: uuid.UUID, entry: dict, lookups: Lookups, device_
         raise Invalid({"household_id": _("A correction is for the household of the visit it corrects.")})
     if entry_id in lookups.visit_ids:
         raise Invalid({"id": _("A visit with this id already exists.")})
-    form = lookups.visit_form(visit.campaign, visit.household.village_id)
-    form.process(formdata=form_data(data, VISIT_FIELDS))
-    if not form.validate():
-        raise Invalid(form_errors(form))
+    values = check_visit(data, lookups.visit_choices(visit.campaign, visit.household.village_id))
     lookups.visit_ids.add(entry_id)
-    return corrections.correct(visit, user, form.clean(), data["reason"], visit_id=entry_id, device_id=device_id,
+    return corrections.correct(visit, user, values, data["reason"], visit_id=entry_id, device_id=device_id,
                                seq=entry.get("seq"), audit_rows=lookups.audit_rows)
 
 

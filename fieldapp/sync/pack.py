@@ -144,9 +144,10 @@ def build_pack(user: User) -> dict:
     villages = db.session.scalars(sa.select(Village).where(Village.id.in_(village_ids(user)))
                                   .order_by(Village.code)).all()
     shape, parts = structure(user, villages, campaign)
+    version = versions.make(shape)  # before the reads (see `versions`)
     by_village = households_json(campaign, Household.village_id.in_([v.id for v in villages]), parts["personal"])
     return {
-        "version": versions.make(shape), "generated_at": iso_utc(utcnow()), "epoch": epoch.current(),
+        "version": version, "generated_at": iso_utc(utcnow()), "epoch": epoch.current(),
         "campaign": parts["campaign"], "status_rule": RULE,
         "villages": [
             {"id": v.id, "code": v.code, "name": v.name, "households": by_village.get(v.id, []),
@@ -167,6 +168,7 @@ def delta(user: User, since: str) -> dict | None:
     cutoff = versions.cutoff(since, shape)
     if cutoff is None:
         return None
+    version = versions.make(shape)  # before the reads (see `versions`)
     ids = [v.id for v in villages]
     recent = sa.and_(Household.village_id.in_(ids), Household.updated_at >= cutoff)
     touched = sa.union(
@@ -180,7 +182,7 @@ def delta(user: User, since: str) -> dict | None:
     by_village = households_json(campaign, Household.id.in_(changed), parts["personal"]) if changed else {}
     kept = [{**h, "village_id": village_id} for village_id, rows in by_village.items() for h in rows]
     removed = sorted({str(i) for i in changed} - {h["id"] for h in kept})  # merged since
-    return {"version": versions.make(shape), "changed": kept, "removed": removed}
+    return {"version": version, "changed": kept, "removed": removed}
 
 
 def fingerprint(user: User) -> str:

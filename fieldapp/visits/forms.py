@@ -3,27 +3,31 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, FloatField, IntegerField, RadioField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length
 
-from ..forms import Form, choices, MultiCheckboxField, count_range, valid_point
+from ..forms import Form, choices, MultiCheckboxField, valid_point
 from ..labels import MATERIALS, OUTCOMES
+from . import rules
+from .rules import FIELDS
 
 
 class VisitForm(Form):
-    outcome = RadioField(_l("Outcome"), choices=OUTCOMES.choices(),
-                         validators=[InputRequired(_l("Choose an outcome."))])
+    """The visit's fields, with the validators of their rules (`rules.FIELDS`, which the sync
+    endpoint applies without a form)."""
+
+    outcome = RadioField(_l("Outcome"), choices=OUTCOMES.choices(), validators=FIELDS["outcome"].validators())
     topics = MultiCheckboxField(_l("Topics covered"))
     materials = MultiCheckboxField(_l("Materials handed over"), choices=MATERIALS.choices())
-    people_reached = IntegerField(_l("People reached"), default=0,
-                                  validators=[Optional(), count_range(50)])
-    youth_reached = IntegerField(_l("Youths (12–24) reached"), default=0,
-                                 validators=[Optional(), count_range(30)])
+    people_reached = IntegerField(_l("People reached"), default=FIELDS["people_reached"].default,
+                                  validators=FIELDS["people_reached"].validators())
+    youth_reached = IntegerField(_l("Youths (12–24) reached"), default=FIELDS["youth_reached"].default,
+                                 validators=FIELDS["youth_reached"].validators())
     commitment_signed = BooleanField(_l("Commitment signed"))
     companions = MultiCheckboxField(_l("Went with"))
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=1000, message=_l("At most %(max)d characters."))])
-    lat = FloatField(validators=[Optional(), valid_point])
-    lon = FloatField(validators=[Optional()])
-    accuracy_m = FloatField(validators=[Optional(), NumberRange(0, 100000)])
+    note = TextAreaField(_l("Note"), validators=FIELDS["note"].validators())
+    lat = FloatField(validators=[*FIELDS["lat"].validators(), valid_point])
+    lon = FloatField(validators=FIELDS["lon"].validators())
+    accuracy_m = FloatField(validators=FIELDS["accuracy_m"].validators())
 
     def __init__(self, *args, campaign=None, team=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,28 +49,14 @@ class VisitForm(Form):
                 self[name].data = values[name]
 
     def validate_topics(self, field):
-        if self.outcome.data == "warned" and not field.data:
-            raise ValidationError(_l("Tick at least one topic for a warning."))
+        rules.raise_if(rules.topics_error(self.outcome.data, field.data))
 
     def validate_youth_reached(self, field):
-        if (field.data or 0) > (self.people_reached.data or 0):
-            raise ValidationError(_l("Youths reached cannot exceed people reached."))
+        rules.raise_if(rules.youth_error(self.people_reached.data, field.data))
 
     def clean(self) -> dict:
-        """The validated values, with warning details (topics, materials, people, commitment)
-        dropped when nobody was warned: "Vắng nhà" and "Không tiếp" record none of them."""
-        warned = self.outcome.data == "warned"
-        return {
-            "outcome": self.outcome.data,
-            "topics": list(self.topics.data or []) if warned else [],
-            "materials": list(self.materials.data or []) if warned else [],
-            "people_reached": (self.people_reached.data or 0) if warned else 0,
-            "youth_reached": (self.youth_reached.data or 0) if warned else 0,
-            "commitment_signed": bool(self.commitment_signed.data) and warned,
-            "companions": list(self.companions.data or []),
-            "note": (self.note.data or "").strip(),
-            "lat": self.lat.data, "lon": self.lon.data, "accuracy_m": self.accuracy_m.data,
-        }
+        """The validated values (`rules.clean`)."""
+        return rules.clean({name: self[name].data for name in FIELDS})
 
 
 class CorrectionForm(VisitForm):

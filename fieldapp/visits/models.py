@@ -23,6 +23,8 @@ visit_companions = sa.Table(
     db.metadata,
     sa.Column("visit_id", sa.Uuid, sa.ForeignKey("visits.id"), primary_key=True),
     sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), primary_key=True),
+    # a person's visits as companion (the dashboard's officer activity), without reading them all
+    sa.Index("ix_visit_companions_user", "user_id", "visit_id"),
 )
 
 

@@ -114,7 +114,7 @@ def record_visit(household: Household, campaign: Campaign, user: User, values: d
 def visit_rows(household: Household, campaign: Campaign, user: User, values: dict, into: NewVisits, *,
                visit_id: uuid.UUID | None = None, recorded_at: datetime | None = None,
                device_id: str = "web", seq: int | None = None, supersedes: Visit | None = None,
-               reason: str | None = None) -> uuid.UUID:
+               reason: str | None = None, package: dict | None = None) -> uuid.UUID:
     """The rows of a new visit, added to `into` (nothing written yet); its id.
 
     `recorded_at` is the device's aware time; without one the server's clock is used.
@@ -138,7 +138,7 @@ def visit_rows(household: Household, campaign: Campaign, user: User, values: dic
         commitment_signed=bool(values.get("commitment_signed")), note=values.get("note") or "",
         lat=values.get("lat"), lon=values.get("lon"), accuracy_m=values.get("accuracy_m"),
         supersedes_id=supersedes.id if supersedes else None, replaced_at=None, replaced_reason=None,
-        reason=reason, standard=is_standard(campaign, values),
+        reason=reason, standard=is_standard(campaign, values, package),
     ))
     into.topics += [{"visit_id": new_id, "topic_code": c} for c in dict.fromkeys(values.get("topics") or [])]
     into.materials += [{"visit_id": new_id, "code": c} for c in dict.fromkeys(values.get("materials") or [])]
@@ -187,10 +187,11 @@ def standard_values(campaign: Campaign, outcome: str, point: dict | None = None)
     }
 
 
-def is_standard(campaign: Campaign, values: dict) -> bool:
+def is_standard(campaign: Campaign, values: dict, package: dict | None = None) -> bool:
     """The visit records the standard package for its outcome: the same topics and materials,
-    no signed commitment (more than that is a detailed visit)."""
-    package = standard_values(campaign, values["outcome"])
+    no signed commitment (more than that is a detailed visit). `package`: the campaign's
+    `standard_values` for the outcome, when the caller has them already (a sync batch)."""
+    package = package or standard_values(campaign, values["outcome"])
     return (set(values.get("topics") or []) == set(package["topics"])
             and set(values.get("materials") or []) == set(package["materials"])
             and not values.get("commitment_signed"))

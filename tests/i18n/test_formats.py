@@ -8,7 +8,7 @@ from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
 from fieldapp import ROOT
-from fieldapp.i18n import number, vn_date, vn_datetime
+from fieldapp.i18n import number, vn_date, vn_datetime, vn_time
 from tests.helpers import user
 
 
@@ -54,3 +54,23 @@ def test_user_language_switch(client, auth, db_session):
 
 def test_translations_live_in_the_package():
     assert Path(ROOT / "fieldapp" / "translations" / "en" / "LC_MESSAGES" / "messages.po").exists()
+
+
+def test_vietnam_dates_and_times_match_babels_zone_conversion(app):
+    """The direct UTC+7 of `vn_date`/`vn_datetime`/`vn_time` gives exactly what Babel's
+    Asia/Ho_Chi_Minh conversion gives, around midnight, month and year ends, in both languages."""
+    import random
+    from datetime import timedelta
+
+    from flask_babel import format_datetime
+
+    rng = random.Random(17)
+    moments = [datetime(1976, 1, 1) + timedelta(seconds=rng.randrange(60 * 365 * 86400)) for _ in range(400)]
+    moments += [datetime(2026, 12, 31, 16, 59, 59), datetime(2026, 12, 31, 17), datetime(2024, 2, 28, 17, 30)]
+    for lang in ("vi", "en"):
+        with app.test_request_context(), force_locale(lang):
+            for moment in moments:
+                assert vn_date(moment) == format_datetime(moment, "dd/MM/yyyy"), moment
+                assert vn_datetime(moment) == format_datetime(moment, "dd/MM/yyyy HH:mm"), moment
+                assert vn_time(moment) == format_datetime(moment, "HH:mm"), moment
+                assert vn_date(moment.date()) == moment.strftime("%d/%m/%Y")
