@@ -36,7 +36,7 @@ def measure(app, ids) -> list[Result]:
     commander = app.test_client()
     login(commander, f"chihuy{ids['commune']}")
     results += _page(commander, "commander commune report .docx", f"/reports/campaigns/{campaign}.docx", BUDGET_DOCX)
-    results.append(_recount(app, campaign))
+    results.append(recount(app, campaign))
     results += _upkeep(app, ids)
     return results
 
@@ -56,7 +56,7 @@ def _wire(client, url, budget) -> Result:
                   f"{answer.headers.get('Content-Encoding', 'identity')}; {len(raw.data) // 1024} KB uncompressed")
 
 
-def _recount(app, campaign_id) -> Result:
+def recount(app, campaign_id) -> Result:
     """Every commune's figures and the warned-per-day series, from the summaries and from a
     full recount of households and visits (the live query layer): equal, or the bench fails."""
     from fieldapp.coverage import queries, summaries
