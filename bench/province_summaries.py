@@ -4,6 +4,7 @@ reports, a full recount against the summaries, and the upkeep's share of a sync 
 from __future__ import annotations
 
 import json
+import os
 import time
 import uuid
 from collections import defaultdict
@@ -44,7 +45,7 @@ def measure(app, ids) -> list[Result]:
 def _page(client, name, url, budget) -> list[Result]:
     answer = client.get(url)
     assert answer.status_code == 200, (url, answer.status_code)
-    times = timed(lambda: client.get(url), repeat=9, warmup=1)
+    times = timed(lambda: client.get(url), repeat=int(os.environ.get("BENCH_PROVINCE_REPEAT", 9)), warmup=1)
     return [Result(f"province: {name}, median", times["median"], "ms", budget,
                    f"p95 {times['p95']:.0f} ms; {len(answer.data) // 1024} KB raw")]
 
