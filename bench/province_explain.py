@@ -3,7 +3,7 @@
     source scripts/ensure-postgres.sh && .venv/bin/python -m bench.province_explain \\
         province5m_bench ['/coverage/?campaign=1'] [--plans]
 
-Signs in as `pa05`, requests the page once (warm-up), then again while recording its
+Migrates the database, signs in as `pa05`, requests the page once (warm-up), then again while recording its
 statements, and prints for each SELECT its execution time, the rows it touched, and whether
 a plan node reads `households` or `visits` (the dashboard must read summary rows only);
 --plans prints the whole plans.
@@ -43,9 +43,12 @@ def statements(app, url: str) -> list[tuple[str, object]]:
 
 
 def explain(app, url: str, plans: bool = False) -> None:
+    from flask_migrate import upgrade
+
     from fieldapp.extensions import db
 
     with app.app_context():
+        upgrade()  # as `b_province` does: the database at the app's schema
         raw = db.engine.raw_connection()
         try:
             cursor = raw.cursor()
