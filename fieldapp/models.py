@@ -6,7 +6,8 @@ from .backup.models import RestoreEpoch
 from .campaigns.models import Campaign, CampaignTopic, Topic
 from .changes.models import RegisterChange
 from .coverage import rollups  # noqa: F401  (keeps the summary rows current on every commit)
-from .coverage.models import HouseholdMark, VillageDaySummary, VillageRegisterSummary, VillageStatusSummary
+from .coverage.models import (HouseholdMark, VillageCheckSummary, VillageDaySummary, VillageRegisterSummary,
+                              VillageStatusSummary)
 from .downloads.models import Download
 from .households.models import DuplicateDismissal, Household, HouseholdMember, HouseholdMerge
 from .jobs.models import Job, StoredFile, Worker
@@ -21,8 +22,8 @@ __all__ = [
     "Assignment", "AuditEvent", "Campaign", "CampaignTopic", "Commune", "CommuneHistory", "Download", "DuplicateDismissal",
     "Household", "HouseholdMark", "HouseholdMember", "HouseholdMerge", "ImportRun", "Incident", "Job", "Lease",
     "Province", "QuarantinedEntry", "RegisterChange", "RestoreEpoch", "SignInFailure", "StoredFile", "SyncReceipt",
-    "Topic", "User", "UserSession", "Village", "VillageDaySummary", "VillageRegisterSummary", "VillageReview",
-    "VillageStatusSummary", "Visit", "VisitMaterial", "VisitTopic",
+    "Topic", "User", "UserSession", "Village", "VillageCheckSummary", "VillageDaySummary", "VillageRegisterSummary",
+    "VillageReview", "VillageStatusSummary", "Visit", "VisitMaterial", "VisitTopic",
     "VisitWithdrawal", "Worker", "visit_companions",
     "CheckReview", "CommitmentPhoto", "LearntPoint", "Verification", "VerificationDraw", "VisitCheck",
 ]

@@ -7,7 +7,9 @@ million households:
   so a change can take the old standing out and put the new one in;
 - `VillageStatusSummary`: per campaign, village and status, the marked households;
 - `VillageDaySummary`: per campaign, village and Vietnam day, the households warned that day;
-- `VillageRegisterSummary`: per village, its households (any campaign, visited or not).
+- `VillageRegisterSummary`: per village, its households (any campaign, visited or not);
+- `VillageCheckSummary`: per campaign, village and answer, the households of the verification
+  sample (`proof.verification`), so verified coverage does not count the sample at each view.
 
 A household without a mark in a campaign is `not_visited`, or `excluded` when it is not active.
 """
@@ -65,3 +67,12 @@ class VillageRegisterSummary(db.Model):
     youth: Mapped[int] = mapped_column(default=0)
     inactive: Mapped[int] = mapped_column(default=0)
     inactive_youth: Mapped[int] = mapped_column(default=0)
+
+
+class VillageCheckSummary(db.Model):
+    __tablename__ = "summary_village_checks"
+
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"), primary_key=True)
+    village_id: Mapped[int] = mapped_column(sa.ForeignKey("villages.id"), primary_key=True)
+    result: Mapped[str] = mapped_column(sa.String(12), primary_key=True)  # confirmed | denied | unreachable | pending
+    households: Mapped[int] = mapped_column(default=0)

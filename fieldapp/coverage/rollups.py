@@ -10,10 +10,12 @@ force, and moves the difference between their old and new marks into the village
 A household whose only change is new visits in force (the usual sync batch) has its new mark
 worked out from its old one and those visits, without reading its other visits
 (`_add_to_marks`); any other change, or a rollback (a savepoint's too) after visits were
-noted, takes the full recompute;
-a village whose households changed has its register counts recounted. Nothing else is read, so the cost follows the size of the change, never
-the size of the province. `rebuild()` recounts everything from scratch (the same marks query
-over all households): a fresh database, a bulk load, or a check that nothing drifted.
+noted, takes the full recompute. A village whose households changed has its register counts
+recounted, and one whose verification sample was drawn or answered its sample counts
+(`VillageCheckSummary`; the draw notes them with `changed(samples=…)`, an answer is seen by the
+flush). Nothing else is read, so the cost follows the size of the change, never the size of
+the province. `rebuild()` recounts everything from scratch (the same marks query over all
+households): a fresh database, a bulk load, or a check that nothing drifted.
 """
 from __future__ import annotations
 
@@ -28,28 +30,32 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 from ..households.models import Household
 from ..labels import OUTCOMES
+from ..proof.models import RESULTS, Verification, VerificationDraw
 from ..visits.models import Visit
 from ..visits.signals import visits_stored
-from .models import HouseholdMark, VillageDaySummary, VillageRegisterSummary, VillageStatusSummary
+from .models import HouseholdMark, VillageCheckSummary, VillageDaySummary, VillageRegisterSummary, VillageStatusSummary
 from ..timeutil import vn_date as vn_day_of
 from .sqlfuncs import vn_date
 from .upserts import upsert_rows
 
-MARKS, STATUS, DAYS, REGISTER = (m.__table__ for m in (
-    HouseholdMark, VillageStatusSummary, VillageDaySummary, VillageRegisterSummary))
+MARKS, STATUS, DAYS, REGISTER, CHECKS = (m.__table__ for m in (
+    HouseholdMark, VillageStatusSummary, VillageDaySummary, VillageRegisterSummary, VillageCheckSummary))
 CHUNK = 500  # ids per IN (…): well under every driver's parameter limit
-HOUSEHOLDS_KEY, VILLAGES_KEY = "rollup_households", "rollup_villages"
+HOUSEHOLDS_KEY, VILLAGES_KEY, SAMPLES_KEY = "rollup_households", "rollup_villages", "rollup_samples"
 STORED_KEY = "rollup_stored"  # household id → [(campaign, outcome, recorded_at)] of new visits in force
+KEYS = (HOUSEHOLDS_KEY, VILLAGES_KEY, SAMPLES_KEY, STORED_KEY)
 # A mark's status by the best kind of visit in force (`marks_query`), best last.
 RANKS = {"moved_away": 1, "nobody_home": 2, "refused": 2, "warned": 3}
 STATUSES = {1: "excluded", 2: "revisit", 3: "warned"}
 
 
-def changed(household_ids: Iterable = (), village_ids: Iterable = ()) -> None:
-    """Note households whose visits changed outside the ORM (bulk statements), and villages
-    whose register rows did; `settle()` brings their summaries up to date at commit."""
+def changed(household_ids: Iterable = (), village_ids: Iterable = (), samples: Iterable = ()) -> None:
+    """Note households whose visits changed outside the ORM (bulk statements), villages
+    whose register rows did, and (draw id, village id) of verification rows inserted in
+    bulk; `settle()` brings their summaries up to date at commit."""
     db.session.info.setdefault(HOUSEHOLDS_KEY, set()).update(household_ids)
     db.session.info.setdefault(VILLAGES_KEY, set()).update(village_ids)
+    db.session.info.setdefault(SAMPLES_KEY, set()).update(samples)
 
 
 def marks_query(where=None) -> sa.Select:
@@ -75,6 +81,7 @@ def settle(session: Session | None = None) -> None:
     households = session.info.pop(HOUSEHOLDS_KEY, set())
     villages = session.info.pop(VILLAGES_KEY, set())
     added = {h: rows for h, rows in session.info.pop(STORED_KEY, {}).items() if h not in households}
+    samples = session.info.pop(SAMPLES_KEY, set())
     if households or added:
         homes = _lock_homes(session.connection(), sorted(households | set(added)), added)
     if households:
@@ -83,6 +90,8 @@ def settle(session: Session | None = None) -> None:
         _add_to_marks(session.connection(), added, homes)
     if villages:
         _recount_register(session.connection(), sorted(villages))
+    if samples:
+        _recount_checks(session.connection(), samples)
 
 
 def _chunks(ids: list):
@@ -246,14 +255,42 @@ def _recount_register(connection, village_ids: list[int]) -> None:
             connection.execute(REGISTER.insert(), rows)
 
 
+def _check_counts(where) -> sa.Select:
+    """(campaign_id, village_id, result, households) of the verification sample: an answer
+    outside RESULTS (none yet) counts as pending, as `proof.verification.Rate` has it."""
+    answer = sa.case((Verification.result.in_(RESULTS), Verification.result), else_="pending")
+    rows = (sa.select(VerificationDraw.campaign_id, Verification.village_id, answer.label("result"))
+            .join(VerificationDraw, VerificationDraw.id == Verification.draw_id).where(where).subquery())
+    return (sa.select(rows.c.campaign_id, rows.c.village_id, rows.c.result, sa.func.count().label("households"))
+            .group_by(rows.c.campaign_id, rows.c.village_id, rows.c.result))
+
+
+def _recount_checks(connection, samples: set[tuple[int, int]]) -> None:
+    """Recount the sample counts of the (draw, village) pairs' campaigns and villages (a few
+    dozen rows each), the village rows locked first as in `_recount_register`."""
+    from ..register.models import Village
+
+    draws = dict(connection.execute(sa.select(VerificationDraw.id, VerificationDraw.campaign_id)
+                                    .where(VerificationDraw.id.in_({d for d, _ in samples}))).all())
+    villages: dict[int, set[int]] = {}
+    for draw_id, village_id in samples:
+        villages.setdefault(draws[draw_id], set()).add(village_id)
+    for campaign_id, ids in sorted(villages.items()):
+        for part in _chunks(sorted(ids)):
+            connection.execute(sa.select(Village.id).where(Village.id.in_(part)).order_by(Village.id).with_for_update())
+            connection.execute(CHECKS.delete().where(CHECKS.c.campaign_id == campaign_id,
+                                                     CHECKS.c.village_id.in_(part)))
+            connection.execute(CHECKS.insert().from_select([c.name for c in CHECKS.c], _check_counts(sa.and_(
+                VerificationDraw.campaign_id == campaign_id, Verification.village_id.in_(part)))))
+
+
 def rebuild(connection=None) -> None:
     """Recount every summary from households and visits, in the session's transaction (or on
     `connection`, as the migration does); never commits."""
     if connection is None:
         db.session.flush()
-        db.session.info.pop(HOUSEHOLDS_KEY, None)
-        db.session.info.pop(VILLAGES_KEY, None)
-        db.session.info.pop(STORED_KEY, None)
+        for key in KEYS:
+            db.session.info.pop(key, None)
         connection = db.session.connection()
     for table in (DAYS, STATUS, MARKS, REGISTER):
         connection.execute(table.delete())
@@ -269,21 +306,27 @@ def rebuild(connection=None) -> None:
         ["campaign_id", "village_id", "day", "warned", "youth_warned"],
         sa.select(m.campaign_id, m.village_id, m.day, sa.func.count(), ones(m.youth))
         .where(m.status == "warned").group_by(m.campaign_id, m.village_id, m.day)))
+    if sa.inspect(connection).has_table(CHECKS.name):  # not yet when an older migration rebuilds
+        connection.execute(CHECKS.delete())
+        connection.execute(CHECKS.insert().from_select([c.name for c in CHECKS.c], _check_counts(sa.true())))
 
 
 def _note_flush(session: Session, _context) -> None:
     """After each flush: the households whose visits were added or changed, and the
     households (and their villages, before and after) that were added or changed."""
-    households, villages = set(), set()
+    households, villages, samples = set(), set(), set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Visit):
             households.update(_values(obj, "household_id"))
         elif isinstance(obj, Household):
             households.add(obj.id)
             villages.update(_values(obj, "village_id"))
-    if households or villages:
+        elif isinstance(obj, Verification):
+            samples.update((obj.draw_id, village) for village in _values(obj, "village_id"))
+    if households or villages or samples:
         session.info.setdefault(HOUSEHOLDS_KEY, set()).update(households - {None})
         session.info.setdefault(VILLAGES_KEY, set()).update(villages - {None})
+        session.info.setdefault(SAMPLES_KEY, set()).update(s for s in samples if None not in s)
 
 
 def _values(obj, attribute: str) -> set:
@@ -316,15 +359,14 @@ def _settle_before_commit(session: Session) -> None:
     if session.in_nested_transaction():  # a savepoint: the outer commit settles
         return
     session.flush()  # the commit's own flush comes after this event: note its changes first
-    if session.info.get(HOUSEHOLDS_KEY) or session.info.get(VILLAGES_KEY) or session.info.get(STORED_KEY):
+    if any(session.info.get(key) for key in KEYS):
         settle(session)
 
 
 def _forget(session: Session, transaction) -> None:
     if transaction.parent is None:  # the whole transaction ended: nothing noted is left to do
-        session.info.pop(HOUSEHOLDS_KEY, None)
-        session.info.pop(VILLAGES_KEY, None)
-        session.info.pop(STORED_KEY, None)
+        for key in KEYS:
+            session.info.pop(key, None)
 
 
 visits_stored.connect(_note_stored)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from ..accountability import audit
+from ..coverage import rollups
 from ..extensions import db
 from ..households.models import Household
 from ..register.models import Village
@@ -84,6 +85,7 @@ def draw(commune_id: int, campaign, until: datetime, user=None) -> VerificationD
               "village_id": village, "note": ""}
              for officer, households in found.items() for household, visit, village in choose(made, officer, households)]
     db.session.execute(sa.insert(Verification), items)
+    rollups.changed(samples={(made.id, item["village_id"]) for item in items})  # bulk: no flush sees them
     audit.record("sample_draw", "campaign", campaign.id, user=user, households=sum(made.population.values()),
                  sampled=len(items))
     return made

@@ -5,10 +5,11 @@ import sqlalchemy as sa
 
 from fieldapp.coverage import queries, rollups, summaries
 from fieldapp.extensions import db
-from fieldapp.models import (Campaign, Commune, HouseholdMark, Village, VillageDaySummary, VillageRegisterSummary,
-                             VillageStatusSummary)
+from fieldapp.models import (Campaign, Commune, HouseholdMark, Village, VillageCheckSummary, VillageDaySummary,
+                             VillageRegisterSummary, VillageStatusSummary)
+from fieldapp.proof import verification
 
-TABLES = (HouseholdMark, VillageStatusSummary, VillageDaySummary, VillageRegisterSummary)
+TABLES = (HouseholdMark, VillageStatusSummary, VillageDaySummary, VillageRegisterSummary, VillageCheckSummary)
 
 
 def _numbers(rows) -> dict:
@@ -23,8 +24,9 @@ def table_rows() -> dict:
 
 def assert_summaries_match_a_recount() -> None:
     """For every campaign: per village, per commune and per day, the summaries give what the
-    live query layer counts from households and visits; and a rebuild from scratch leaves the
-    summary tables exactly as the upkeep made them."""
+    live query layer counts from households and visits, and per village the verification
+    sample's answers what the sample counts; and a rebuild from scratch leaves the summary
+    tables exactly as the upkeep made them."""
     db.session.rollback()  # read what was committed
     everything = sa.select(Village.id)
     for campaign_id in [None, *db.session.scalars(sa.select(Campaign.id))]:
@@ -39,6 +41,8 @@ def assert_summaries_match_a_recount() -> None:
         if campaign_id is not None:
             campaign = db.session.get(Campaign, campaign_id)
             assert summaries.warned_by_day(campaign_id, everything) == queries.warned_by_day(campaign, everything)
+            assert (verification.village_rates(campaign_id, everything)
+                    == verification.village_rates_recounted(campaign_id, everything))
     before = table_rows()
     rollups.rebuild()
     assert table_rows() == before

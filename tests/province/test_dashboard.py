@@ -227,3 +227,24 @@ def test_communes_without_boundaries_are_exported_as_points(client, auth, db_ses
     middle = [round(sum(c) / len(centroids), 6) for c in zip(*centroids)]
     assert found["21034"]["geometry"]["type"] == "Point"
     assert found["21034"]["geometry"]["coordinates"] == pytest.approx(middle)
+
+
+def test_the_province_pages_read_no_household_or_visit_row(client, auth, db_session, pa05):
+    """Every figure of the dashboard (both scopes), the drill-down, communes.csv and the
+    province report comes from summary rows: no statement names households or visits."""
+    from fieldapp.extensions import db
+
+    campaign = db_session.scalar(sa.select(Campaign.id).order_by(Campaign.id))
+    commune_id = db_session.scalar(sa.select(Village.commune_id).limit(1))
+    auth.login(pa05)
+    pages = ["/coverage/", f"/coverage/?campaign={campaign}", f"/coverage/communes/{commune_id}",
+             f"/exports/communes.csv?campaign={campaign}", "/reports/province.docx"]
+    seen: list[str] = []
+    record = lambda _c, _k, statement, *_rest: seen.append(statement)  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert [client.get(url).status_code for url in pages] == [200] * len(pages)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert len(seen) > 20 and any("summary_village_status" in s for s in seen)
+    assert [s for s in seen if re.search(r"\b(FROM|JOIN)\s+(households|visits)\b", s)] == []

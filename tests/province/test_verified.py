@@ -10,10 +10,11 @@ import re
 
 import sqlalchemy as sa
 
-from fieldapp.models import Verification
+from fieldapp.models import Verification, VillageCheckSummary
 from tests.helpers import households_of
 from tests.sync.helpers import campaign_id, send, statuses, visit_entry, vn_time
 
+from .summaries import assert_summaries_match_a_recount
 from .test_dashboard import HEADER, _as
 from .test_reports import _docx
 
@@ -65,3 +66,24 @@ def test_no_verified_columns_before_any_answer(client, auth, db_session, pa05):
     assert 'data-col="verified"' not in client.get("/coverage/").get_data(as_text=True)
     header = [c.text for c in _docx(client, f"/reports/campaigns/{campaign_id()}.docx").tables[1].rows[0].cells]
     assert "Độ phủ đã xác minh (%)" not in header
+
+
+def _answers(db_session, village_id: int) -> dict[str, int]:
+    db_session.rollback()
+    return {r.result: r.households for r in db_session.scalars(
+        sa.select(VillageCheckSummary).where(VillageCheckSummary.village_id == village_id))}
+
+
+def test_the_sample_summaries_follow_draws_and_answers(client, auth, db_session):
+    """The per-village answer counts behind verified coverage are kept as the sample is drawn
+    and answered (a later answer moves the household), and equal a count of the sample."""
+    first = _checked_sample(client, auth, db_session)
+    answers = _answers(db_session, first.village_id)
+    assert answers["confirmed"] == 1 and sum(answers.values()) == db_session.scalar(
+        sa.select(sa.func.count()).select_from(Verification).where(Verification.village_id == first.village_id))
+    assert_summaries_match_a_recount()
+    assert auth.post(f"/proof/sample/{first.id}", {"result": "unreachable"}).status_code in (302, 303)
+    del answers["confirmed"]
+    answers["unreachable"] = answers.get("unreachable", 0) + 1
+    assert _answers(db_session, first.village_id) == answers
+    assert_summaries_match_a_recount()
