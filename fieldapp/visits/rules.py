@@ -91,7 +91,7 @@ class Number:
         if _blank(raw):
             return value, []
         errors = [] if value is not None else [
-            gettext("Not a valid integer value." if self.whole else "Not a valid float value.")]
+            gettext("Not a valid integer value.") if self.whole else gettext("Not a valid float value.")]
         if self._range() is not None and not self._within(value):
             errors.append(self._range_message())
         return value, errors

@@ -2,13 +2,13 @@
 companion without reading every companion row of the province
 
 Revision ID: 3c7e9a1f5b20
-Revises: 51171167bb97
+Revises: 22b684557e13
 Create Date: 2026-12-02
 """
 from alembic import op
 
 revision = '3c7e9a1f5b20'
-down_revision = '51171167bb97'
+down_revision = '22b684557e13'
 branch_labels = None
 depends_on = None
 
