@@ -115,7 +115,9 @@ class Lookups:
         ids = {as_uuid(e.get("id")) for e in entries} - {None}
         self.visit_ids = set(db.session.scalars(sa.select(Visit.id).where(Visit.id.in_(ids)))) if ids else set()
         self.campaigns: dict = {}
-        self.teams: dict = {}
+        # The teams of the households' villages (who may go along on a visit), in one query.
+        self.teams = visits.village_teams(sorted({h.village_id for h in self.households.values()}), user) \
+            if self.households else {}
         self.choices: dict = {}
         self.packages: dict = {}
         self.received_at = received_at or utcnow()
