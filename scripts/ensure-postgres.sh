@@ -16,6 +16,9 @@ if command -v pg_ctlcluster >/dev/null 2>&1; then
     if [ "$(id -u)" = "0" ]; then
       su postgres -c "psql -p $port -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='$pg_role'\"" | grep -q 1 \
         || su postgres -c "psql -p $port -qc \"CREATE ROLE $pg_role LOGIN CREATEDB PASSWORD '$pg_role'\""
+      # a second role, whose sessions the app's role cannot see (tests/sync/test_pack_version_pinned.py)
+      su postgres -c "psql -p $port -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='fieldapp_other'\"" | grep -q 1 \
+        || su postgres -c "psql -p $port -qc \"CREATE ROLE fieldapp_other LOGIN PASSWORD 'fieldapp_other'\""
     fi
     export FIELDAPP_TEST_PG="postgresql+psycopg://$pg_role:$pg_role@127.0.0.1:$port/postgres"
   fi

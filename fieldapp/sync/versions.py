@@ -9,7 +9,8 @@ read, at the start of the oldest transaction then open on the database (never mo
 moment or begun later, so its times are not before the version's, and only `SKEW` (the app
 servers' clocks against each other) is added: a phone refreshing every few seconds gets what
 changed since, not the last minute again. (PostgreSQL shows a transaction's start only to
-its own role: app servers and workers share one DATABASE_URL.) Elsewhere (SQLite: one
+its own role: app servers and workers share one DATABASE_URL; a session of another role on the
+database, whose start is hidden, brings back the plain `MARGIN`.) Elsewhere (SQLite: one
 server) the plain time and `MARGIN`."""
 from __future__ import annotations
 
@@ -24,9 +25,12 @@ MARGIN = timedelta(seconds=60)
 SKEW = timedelta(seconds=2)  # NTP keeps servers within milliseconds
 MAX_AGE = timedelta(days=14)  # older versions get the whole pack
 PINNED = "p"
+# The oldest transaction open on the database, and whether a session is hidden from us (another
+# role's, shown with no state and no kind): then its start is unknown and `MARGIN` applies.
 OLDEST_OPEN = sa.text(
-    "SELECT min(xact_start) AT TIME ZONE 'UTC' FROM pg_stat_activity "
-    "WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL")
+    "SELECT min(xact_start) AT TIME ZONE 'UTC', "
+    "coalesce(bool_or(state IS NULL AND backend_type IS NULL), false) FROM pg_stat_activity "
+    "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 def make(shape: str) -> str:
@@ -34,8 +38,8 @@ def make(shape: str) -> str:
     now = utcnow()
     if db.session.get_bind().dialect.name != "postgresql":
         return f"{shape}-{_millis(now)}"
-    oldest = db.session.scalar(OLDEST_OPEN)
-    moment = max(min(now, oldest or now), now - MARGIN)
+    oldest, hidden = db.session.execute(OLDEST_OPEN).one()
+    moment = now - MARGIN if hidden else max(min(now, oldest or now), now - MARGIN)
     return f"{shape}-{PINNED}{_millis(moment)}.{_millis(now)}"  # the time made, so each version differs
 
 
