@@ -1,7 +1,7 @@
 """Language and formats: Vietnamese by default, English per user; dd/mm/yyyy, 1.234,5."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from babel.numbers import get_group_symbol
 from flask import Flask, current_app, g, has_request_context, request, session
@@ -9,8 +9,9 @@ from flask_babel import format_date, format_datetime, format_decimal, format_per
 from flask_login import current_user
 
 from .extensions import babel
+from .timeutil import VN
 
-VN_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh, the BABEL_DEFAULT_TIMEZONE
+VN_OFFSET = VN.utcoffset(None)  # Asia/Ho_Chi_Minh, the BABEL_DEFAULT_TIMEZONE
 
 
 def select_locale() -> str:
