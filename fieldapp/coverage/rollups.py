@@ -9,7 +9,7 @@ commits, `settle()` recomputes the marks of exactly those households from their 
 force, and moves the difference between their old and new marks into the village summaries.
 A household whose only change is new visits in force (the usual sync batch) has its new mark
 worked out from its old one and those visits, without reading its other visits
-(`_add_to_marks`); any other change, or a rollback (a savepoint's too) after visits were
+(`marks.add_new`); any other change, or a rollback (a savepoint's too) after visits were
 noted, takes the full recompute. A village whose households changed has its register counts
 recounted, and one whose verification sample was drawn or answered its sample counts
 (`VillageCheckSummary`; the draw notes them with `changed(samples=…)`, an answer is seen by the
@@ -19,34 +19,24 @@ households): a fresh database, a bulk load, or a check that nothing drifted.
 """
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
-from functools import cache
-from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..households.models import Household
-from ..labels import OUTCOMES
 from ..proof.models import RESULTS, Verification, VerificationDraw
 from ..visits.models import Visit
 from ..visits.signals import visits_stored
-from .models import HouseholdMark, VillageCheckSummary, VillageDaySummary, VillageRegisterSummary, VillageStatusSummary
-from ..timeutil import vn_date as vn_day_of
-from .sqlfuncs import vn_date
-from .upserts import upsert_rows
+from . import marks
+from .marks import DAYS, MARKS, STATUS, chunks, marks_query
+from .models import VillageCheckSummary, VillageRegisterSummary
 
-MARKS, STATUS, DAYS, REGISTER, CHECKS = (m.__table__ for m in (
-    HouseholdMark, VillageStatusSummary, VillageDaySummary, VillageRegisterSummary, VillageCheckSummary))
-CHUNK = 500  # ids per IN (…): well under every driver's parameter limit
+REGISTER, CHECKS = VillageRegisterSummary.__table__, VillageCheckSummary.__table__
 HOUSEHOLDS_KEY, VILLAGES_KEY, SAMPLES_KEY = "rollup_households", "rollup_villages", "rollup_samples"
 STORED_KEY = "rollup_stored"  # household id → [(campaign, outcome, recorded_at)] of new visits in force
 KEYS = (HOUSEHOLDS_KEY, VILLAGES_KEY, SAMPLES_KEY, STORED_KEY)
-# A mark's status by the best kind of visit in force (`marks_query`), best last.
-RANKS = {"moved_away": 1, "nobody_home": 2, "refused": 2, "warned": 3}
-STATUSES = {1: "excluded", 2: "revisit", 3: "warned"}
 
 
 def changed(household_ids: Iterable = (), village_ids: Iterable = (), samples: Iterable = ()) -> None:
@@ -58,22 +48,6 @@ def changed(household_ids: Iterable = (), village_ids: Iterable = (), samples: I
     db.session.info.setdefault(SAMPLES_KEY, set()).update(samples)
 
 
-def marks_query(where=None) -> sa.Select:
-    """(campaign_id, household_id, village_id, status, day, youth, inactive) of every household
-    with a visit in force, by the status rules of `coverage.status`; `where` narrows the visits."""
-    seen = {name: sa.func.min(sa.case((condition, Visit.recorded_at))).label(name) for name, condition in (
-        ("warned", Visit.outcome == "warned"), ("tried", Visit.outcome.in_(("nobody_home", "refused"))),
-        ("moved", Visit.outcome == "moved_away"))}
-    per = (sa.select(Visit.campaign_id, Visit.household_id, *seen.values())
-           .where(Visit.in_force, Visit.outcome.in_(OUTCOMES), sa.true() if where is None else where)
-           .group_by(Visit.campaign_id, Visit.household_id).subquery())
-    status = sa.case((per.c.warned.is_not(None), "warned"), (per.c.tried.is_not(None), "revisit"), else_="excluded")
-    return (sa.select(per.c.campaign_id, per.c.household_id, Household.village_id, status.label("status"),
-                      vn_date(sa.func.coalesce(per.c.warned, per.c.tried, per.c.moved)).label("day"),
-                      (Household.youth > 0).label("youth"), (Household.status != "active").label("inactive"))
-            .join(Household, Household.id == per.c.household_id))
-
-
 def settle(session: Session | None = None) -> None:
     """Bring the summaries of the noted households and villages up to date (in the session's
     transaction). Called before every commit; cheap when nothing was noted."""
@@ -83,154 +57,15 @@ def settle(session: Session | None = None) -> None:
     added = {h: rows for h, rows in session.info.pop(STORED_KEY, {}).items() if h not in households}
     samples = session.info.pop(SAMPLES_KEY, set())
     if households or added:
-        homes = _lock_homes(session.connection(), sorted(households | set(added)), added)
+        homes = marks.lock_homes(session.connection(), sorted(households | set(added)), added)
     if households:
-        _refresh_marks(session.connection(), sorted(households))
+        marks.refresh(session.connection(), sorted(households))
     if added:
-        _add_to_marks(session.connection(), added, homes)
+        marks.add_new(session.connection(), added, homes)
     if villages:
         _recount_register(session.connection(), sorted(villages))
     if samples:
         _recount_checks(session.connection(), samples)
-
-
-def _chunks(ids: list):
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
-
-
-@cache
-def _statements() -> tuple[sa.Select, sa.Select, sa.Select]:
-    """The reads of an upkeep, built once (a sync batch runs them on every commit): the
-    households (what a mark takes from them), their marks now, their marks as the visits say."""
-    ids = sa.bindparam("ids", expanding=True)
-    homes = (sa.select(Household.id, Household.village_id, (Household.youth > 0).label("youth"),
-                       (Household.status != "active").label("inactive"))
-             .where(Household.id.in_(ids)).order_by(Household.id))
-    return homes, sa.select(*MARKS.c).where(MARKS.c.household_id.in_(ids)), marks_query(Visit.household_id.in_(ids))
-
-
-def _lock_homes(connection, ids: list, wanted) -> dict:
-    """PostgreSQL: lock the households of an upkeep, all in one order, so that two batches
-    visiting the same house take turns and read each other's visits (SQLite writers are serial
-    anyway: nothing to lock there). The `wanted` ones' rows, by id."""
-    homes, _marked, _marks = _statements()
-    postgres = connection.dialect.name == "postgresql"
-    if postgres:
-        homes = homes.with_for_update()
-    found = {}
-    for part in _chunks(ids if postgres else sorted(wanted)):
-        found.update((h.id, h) for h in connection.execute(homes, {"ids": part}) if h.id in wanted)
-    return found
-
-
-def _refresh_marks(connection, ids: list) -> None:
-    old, new = [], []
-    _homes, marked, marks = _statements()
-    for part in _chunks(ids):
-        old += connection.execute(marked, {"ids": part}).all()
-        new += connection.execute(marks, {"ids": part}).all()
-    if sorted(map(tuple, old)) == sorted(map(tuple, new)):
-        return
-    counts = _delta(old, -1)
-    counts.update(_delta(new, +1))  # not `+`: a Counter sum drops the negative differences
-    _apply(connection, counts)
-    for part in _chunks(ids):
-        connection.execute(MARKS.delete().where(MARKS.c.household_id.in_(part)))
-    if new:
-        connection.execute(MARKS.insert(), [row._asdict() for row in new])
-
-
-def _add_to_marks(connection, added: dict, homes: dict) -> None:
-    """The marks of households whose only change is new visits in force, from their marks now
-    and those visits, without reading their other visits: a new visit of a better kind sets
-    the status and its day, one of the same kind can only make the day earlier (the Vietnam
-    day of the earliest such visit: `vn_date` keeps the order of times), a lesser one changes
-    nothing. Exactly what `marks_query` gives over all their visits in force."""
-    _homes, marked, _marks = _statements()
-    old = {}
-    for part in _chunks(sorted(added)):
-        old.update(((m.campaign_id, m.household_id), m) for m in connection.execute(marked, {"ids": part}))
-    best: dict[tuple, tuple[int, object]] = {}  # (campaign, household) → (rank, earliest time) among the new
-    for household_id, visits in added.items():
-        for campaign_id, outcome, recorded_at in visits:
-            key, rank = (campaign_id, household_id), RANKS[outcome]
-            if key not in best or (rank, best[key][1]) > (best[key][0], recorded_at):
-                best[key] = rank, recorded_at
-    new = {key: mark for key, (rank, moment) in best.items()
-           if (mark := _better(old.get(key), homes[key[1]], key[0], rank, moment)) is not None}
-    if not new:
-        return
-    counts = _delta([old[key] for key in new if key in old], -1)
-    counts.update(_delta([SimpleNamespace(**mark) for mark in new.values()], +1))
-    _apply(connection, counts)
-    _write_marks(connection, [new[key] for key in sorted(new, key=lambda key: (key[0], str(key[1])))])
-
-
-def _better(old, home, campaign_id: int, rank: int, moment) -> dict | None:
-    """The household's new mark (as a row) once visits of best `rank`, the earliest at
-    `moment`, are added to its mark `old` (None: none yet); None when the mark stays."""
-    day = vn_day_of(moment)  # the day `sqlfuncs.vn_date` gives in SQL
-    if old is not None:
-        old_rank = {status: rank for rank, status in STATUSES.items()}[old.status]
-        if rank < old_rank or (rank == old_rank and day >= old.day):
-            if (old.village_id, old.youth, old.inactive) == (home.village_id, home.youth, home.inactive):
-                return None
-            rank, day = old_rank, min(old.day, day) if rank == old_rank else old.day
-    return dict(campaign_id=campaign_id, household_id=home.id, village_id=home.village_id, status=STATUSES[rank],
-                day=day, youth=home.youth, inactive=home.inactive)
-
-
-def _write_marks(connection, marks: list[dict]) -> None:
-    """Put the marks in place of those of their (campaign, household), if any: one upsert."""
-    upsert_rows(connection, MARKS, ("campaign_id", "household_id"), marks, adding=False)
-
-
-def _delta(marks, sign: int) -> Counter:
-    """What `marks` add to the summaries (times `sign`), keyed by (table, key)."""
-    counts: Counter = Counter()
-    for m in marks:
-        key = ("status", m.campaign_id, m.village_id, m.status)
-        counts[key + ("households",)] += sign
-        counts[key + ("youth",)] += sign * m.youth
-        counts[key + ("inactive",)] += sign * m.inactive
-        counts[key + ("inactive_youth",)] += sign * (m.youth and m.inactive)
-        if m.status == "warned":
-            day = ("days", m.campaign_id, m.village_id, m.day)
-            counts[day + ("warned",)] += sign
-            counts[day + ("youth_warned",)] += sign * m.youth
-    return counts
-
-
-def _apply(connection, counts: Counter) -> None:
-    rows: dict[tuple, dict] = {}
-    for (table, *key, column), n in counts.items():
-        rows.setdefault((table, *key), {})[column] = n
-    for table, names in ((STATUS, ("campaign_id", "village_id", "status")), (DAYS, ("campaign_id", "village_id", "day"))):
-        kind = "status" if table is STATUS else "days"
-        batch = [dict(zip(names, key), **values) for (which, *key), values in sorted(rows.items(), key=_order)
-                 if which == kind and any(values.values())]
-        if batch:
-            _add_rows(connection, table, names, batch)
-    campaigns, villages = {key[1] for key in rows}, {key[2] for key in rows}
-    # A row can only have come to nothing where a count went down (a summary row holds at
-    # least one household, or it is not there).
-    fewer = {which for (which, *_key, column), n in counts.items() if n < 0 and column in ("households", "warned")}
-    for kind, table, empty in (("status", STATUS, STATUS.c.households == 0), ("days", DAYS, DAYS.c.warned == 0)):
-        if kind in fewer:
-            connection.execute(table.delete().where(table.c.campaign_id.in_(campaigns),
-                                                    table.c.village_id.in_(villages), empty))
-
-
-def _order(item):
-    (which, *key), _ = item
-    return (which, *map(str, key))
-
-
-def _add_rows(connection, table: sa.Table, keys: tuple[str, ...], rows: list[dict]) -> None:
-    """Add the rows' figures to the existing ones (insert when absent): an upsert that adds,
-    in the key order, so concurrent upkeeps never deadlock."""
-    upsert_rows(connection, table, keys, rows, adding=True)
 
 
 def _register_counts(where) -> sa.Select:
@@ -247,7 +82,7 @@ def _recount_register(connection, village_ids: list[int]) -> None:
     second one counting the first one's households."""
     from ..register.models import Village
 
-    for part in _chunks(village_ids):
+    for part in chunks(village_ids):
         connection.execute(sa.select(Village.id).where(Village.id.in_(part)).order_by(Village.id).with_for_update())
         connection.execute(REGISTER.delete().where(REGISTER.c.village_id.in_(part)))
         rows = [row._asdict() for row in connection.execute(_register_counts(Household.village_id.in_(part)))]
@@ -276,7 +111,7 @@ def _recount_checks(connection, samples: set[tuple[int, int]]) -> None:
     for draw_id, village_id in samples:
         villages.setdefault(draws[draw_id], set()).add(village_id)
     for campaign_id, ids in sorted(villages.items()):
-        for part in _chunks(sorted(ids)):
+        for part in chunks(sorted(ids)):
             connection.execute(sa.select(Village.id).where(Village.id.in_(part)).order_by(Village.id).with_for_update())
             connection.execute(CHECKS.delete().where(CHECKS.c.campaign_id == campaign_id,
                                                      CHECKS.c.village_id.in_(part)))
@@ -339,10 +174,10 @@ def _note_stored(_sender, visits: list[dict], **_extra) -> None:
     """Visits inserted in bulk (no flush sees them): their households' summaries are settled
     at the commit. New visits in force (not corrections) are kept by household, so that a
     household changed in no other way has its mark brought up to date from them alone
-    (`_add_to_marks`); the others are noted for a full recompute."""
+    (`marks.add_new`); the others are noted for a full recompute."""
     stored = db.session.info.setdefault(STORED_KEY, {})
     for row in visits:
-        if row.get("supersedes_id") is None and row.get("replaced_at") is None and row["outcome"] in RANKS:
+        if row.get("supersedes_id") is None and row.get("replaced_at") is None and row["outcome"] in marks.RANK:
             stored.setdefault(row["household_id"], []).append((row["campaign_id"], row["outcome"], row["recorded_at"]))
         else:
             changed(household_ids=[row["household_id"]])

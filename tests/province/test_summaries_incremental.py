@@ -1,5 +1,5 @@
 """The summary upkeep of new visits in force, computed from a household's mark and the new
-visits alone (`rollups._add_to_marks`), equals a full recount (`rebuild()`): mixed outcomes,
+visits alone (`marks.add_new`), equals a full recount (`rebuild()`): mixed outcomes,
 several visits to one household in a batch, a resent entry, households already marked (a
 better kind, the same kind earlier or later, a lesser kind), Vietnam midnight, and the
 entry-by-entry fallback. Each test also checks that the incremental path did the work."""
@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from fieldapp.auth import scoping
-from fieldapp.coverage import rollups
+from fieldapp.coverage import marks
 from fieldapp.models import Household, HouseholdMark
 from fieldapp.visits import services as visits
 from tests.helpers import user
@@ -29,7 +29,7 @@ def entry(home, outcome: str, days_ago: int, clock: str, seq: int = 1, **extra) 
 def paths(monkeypatch):
     """How many households each path of the upkeep settled."""
     seen = {"added": 0, "full": 0}
-    add, full = rollups._add_to_marks, rollups._refresh_marks
+    add, full = marks.add_new, marks.refresh
 
     def counting_add(connection, added, homes):
         seen["added"] += len(added)
@@ -39,8 +39,8 @@ def paths(monkeypatch):
         seen["full"] += len(ids)
         return full(connection, ids)
 
-    monkeypatch.setattr(rollups, "_add_to_marks", counting_add)
-    monkeypatch.setattr(rollups, "_refresh_marks", counting_full)
+    monkeypatch.setattr(marks, "add_new", counting_add)
+    monkeypatch.setattr(marks, "refresh", counting_full)
     return seen
 
 
