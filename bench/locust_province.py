@@ -41,21 +41,25 @@ VN = timezone(timedelta(hours=7))
 SENT: set[str] = set()
 ACKED: dict[str, str] = {}
 STATUSES: dict[str, Counter] = defaultdict(Counter)
+STARTED = time.time()
+TIMES: dict[str, list] = defaultdict(list)  # kind → [(s since start, ms)], for the report's per-minute tail
 IMPORT: dict = {}
 _picks = {kind: iter(people) for kind, people in PLAN["people"].items()}
 _devices = count(1)
 
 
 @events.request.add_listener
-def _status(name, response, exception, **_kw):
+def _status(name, response, exception, response_time=0, **_kw):
     code = getattr(response, "status_code", None) or 0
+    TIMES[name].append((round(time.time() - STARTED, 1), round(response_time or 0, 1)))
     STATUSES[name][str(code) if not exception or code else type(exception).__name__] += 1
 
 
 @events.quitting.add_listener
 def _report(environment, **_kw):
     with open(PLAN["out"], "w") as out:
-        json.dump({"sent": sorted(SENT), "acked": ACKED, "statuses": STATUSES, "import": IMPORT}, out)
+        json.dump({"sent": sorted(SENT), "acked": ACKED, "statuses": STATUSES, "import": IMPORT,
+                   "times": TIMES}, out)
 
 
 class Phone(HttpUser):
