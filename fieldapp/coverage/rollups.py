@@ -76,14 +76,19 @@ def _register_counts(where) -> sa.Select:
             .where(where).group_by(Household.village_id))
 
 
-def _recount_register(connection, village_ids: list[int]) -> None:
-    """Recount the villages' households (a few hundred rows each), replacing their row. The
-    village rows are locked first (PostgreSQL): two recounts of one village take turns, the
-    second one counting the first one's households."""
+def _lock_villages(connection, ids: list[int]) -> None:
+    """PostgreSQL: lock the villages' rows, in one order, so that two recounts of a village take
+    turns (the second counts the first one's rows)."""
     from ..register.models import Village
 
+    connection.execute(sa.select(Village.id).where(Village.id.in_(ids)).order_by(Village.id).with_for_update())
+
+
+def _recount_register(connection, village_ids: list[int]) -> None:
+    """Recount the villages' households (a few hundred rows each), replacing their row; the
+    villages locked first (`_lock_villages`)."""
     for part in chunks(village_ids):
-        connection.execute(sa.select(Village.id).where(Village.id.in_(part)).order_by(Village.id).with_for_update())
+        _lock_villages(connection, part)
         connection.execute(REGISTER.delete().where(REGISTER.c.village_id.in_(part)))
         rows = [row._asdict() for row in connection.execute(_register_counts(Household.village_id.in_(part)))]
         if rows:
@@ -102,9 +107,7 @@ def _check_counts(where) -> sa.Select:
 
 def _recount_checks(connection, samples: set[tuple[int, int]]) -> None:
     """Recount the sample counts of the (draw, village) pairs' campaigns and villages (a few
-    dozen rows each), the village rows locked first as in `_recount_register`."""
-    from ..register.models import Village
-
+    dozen rows each), the villages locked first (`_lock_villages`)."""
     draws = dict(connection.execute(sa.select(VerificationDraw.id, VerificationDraw.campaign_id)
                                     .where(VerificationDraw.id.in_({d for d, _ in samples}))).all())
     villages: dict[int, set[int]] = {}
@@ -112,7 +115,7 @@ def _recount_checks(connection, samples: set[tuple[int, int]]) -> None:
         villages.setdefault(draws[draw_id], set()).add(village_id)
     for campaign_id, ids in sorted(villages.items()):
         for part in chunks(sorted(ids)):
-            connection.execute(sa.select(Village.id).where(Village.id.in_(part)).order_by(Village.id).with_for_update())
+            _lock_villages(connection, part)
             connection.execute(CHECKS.delete().where(CHECKS.c.campaign_id == campaign_id,
                                                      CHECKS.c.village_id.in_(part)))
             connection.execute(CHECKS.insert().from_select([c.name for c in CHECKS.c], _check_counts(sa.and_(
