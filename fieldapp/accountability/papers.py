@@ -32,12 +32,12 @@ def household_line(household) -> str:
 
 
 def trail_grid(said: dict) -> doc.Grid:
-    return doc.Grid(
+    return doc.text_grid(
         [_("Visit time (phone)"), _("Received by the server"), _("By"), _("Outcome"), _("On record")],
         [[vn_datetime(v.recorded_at), vn_datetime(v.received_at),
           "; ".join(f"{person(u)} ({u.username})" for u in v.people), OUTCOMES.label(v.outcome), state]
          for v, state in said["trail"]],
-        widths=[2.6, 2.6, 5.0, 2.2, 3.6])
+        [2.6, 2.6, 5.0, 2.2, 3.6])
 
 
 def verdict_docx(incident, verdict, on: date) -> bytes:
@@ -86,11 +86,11 @@ def list_docx(rows, commune_id: int | None, on: date) -> bytes:
     head = letterhead(commune_id, on)
     doc.add_letterhead(document, head)
     doc.add_title(document, _("Incidents and whether the households were warned before"))
-    doc.add_table(document, doc.Grid(
+    doc.add_table(document, doc.text_grid(
         [_("No."), _("Date"), _("Household"), _("Kind"), _("Loss (VND)"), _("Verdict"), _("Responsible that day")],
         [[str(n), vn_date(i.occurred_on), household_line(i.household), INCIDENT_KINDS.label(i.kind),
           number(i.loss_vnd) if i.loss_vnd is not None else "–", account(v, i.occurred_on)["headline"],
           people(a.user for a in v.responsible) or "–"] for n, (i, v) in enumerate(rows, 1)],
-        widths=[1.0, 2.3, 6.0, 3.2, 2.6, 6.5, 5.0]), size=10)
+        [1.0, 2.3, 6.0, 3.2, 2.6, 6.5, 5.0]), size=10)
     doc.add_signature(document, head)
     return doc.to_bytes(document)

@@ -30,13 +30,14 @@ CENTER, RIGHT, JUSTIFY = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT, WD
 
 @dataclass
 class Grid:
-    """A figures table: header labels, rows of text, a totals row; columns from `numeric_from`
-    on are right-aligned numbers."""
+    """A table: header labels, rows of text, a totals row (or none); columns from `numeric_from`
+    on are right-aligned numbers (None: all text); `widths` in cm per column (None: even)."""
 
     headers: list[str]
     rows: list[list[str]]
-    total: list[str]
-    numeric_from: int = 1
+    total: list[str] | None = None
+    numeric_from: int | None = 1
+    widths: list[float] | None = None
 
 
 @cache
@@ -113,38 +114,45 @@ def add_paragraph(document, text: str, bold: bool = False) -> None:
     paragraph.paragraph_format.space_after = Pt(6)
 
 
-def _cell_styles(document) -> dict[str, object]:
-    """Paragraph styles of table cells (11 pt): text, numbers (right), header and totals (bold,
-    centred / right). Styles, not per-run formatting: a province's table has a thousand cells."""
+def _cell_styles(document, size: float) -> dict[str, str]:
+    """Paragraph styles of table cells (`size` pt): text, numbers (right), header and totals
+    (bold, centred / right), by style id; made once per document and size. Styles, not per-run
+    formatting: a province's table has a thousand cells."""
     from docx.enum.style import WD_STYLE_TYPE
 
     styles = {}
     for name, align, bold in (("text", None, False), ("number", RIGHT, False), ("head", CENTER, True),
                               ("total", RIGHT, True), ("total text", None, True)):
-        style = document.styles.add_style(f"Figures {name}", WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = document.styles["Normal"]
-        style.font.size, style.font.bold = Pt(11), bold
-        style.paragraph_format.alignment = align
-        styles[name] = style
+        style_name = f"Figures {name} {size:g}"
+        if style_name not in document.styles:
+            style = document.styles.add_style(style_name, WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = document.styles["Normal"]
+            style.font.size, style.font.bold = Pt(size), bold
+            style.paragraph_format.alignment = align
+        styles[name] = document.styles[style_name].style_id
     return styles
 
 
-def add_table(document, grid: Grid) -> None:
+def add_table(document, grid: Grid, size: float = 11) -> None:
     """A ruled table, header and totals in bold, 11 pt so a province's columns fit. The rows
     are written as one piece of XML and parsed once: python-docx's cell by cell calls
     (`add_run`, `style = …`) search the element's children on every call, most of a
     report's time."""
-    styles = {kind: style.style_id for kind, style in _cell_styles(document).items()}
+    styles = _cell_styles(document, size)
     table = document.add_table(rows=1, cols=len(grid.headers))
     table.style = "Table Grid"
     first = table.rows[0]._tr
-    widths = [etree.tostring(tc.tcPr).decode() if tc.tcPr is not None else "" for tc in first.tc_lst]
+    if grid.widths:
+        widths = [f'<w:tcPr><w:tcW w:w="{Cm(cm).twips}" w:type="dxa"/></w:tcPr>' for cm in grid.widths]
+    else:
+        widths = [etree.tostring(tc.tcPr).decode() if tc.tcPr is not None else "" for tc in first.tc_lst]
+    numeric_from = len(grid.headers) if grid.numeric_from is None else grid.numeric_from
     last = len(grid.rows) + 1
     rows = []
-    for r, values in enumerate([grid.headers, *grid.rows, grid.total]):
+    for r, values in enumerate([grid.headers, *grid.rows, *([grid.total] if grid.total else [])]):
         cells = []
         for c, (width, value) in enumerate(zip(widths, values)):
-            number = c >= grid.numeric_from
+            number = c >= numeric_from
             kind = "head" if r == 0 else ("total" if number else "total text") if r == last else \
                 "number" if number else "text"
             cells.append(_cell_xml(width, styles[kind], value))
