@@ -18,6 +18,7 @@ from ..households.models import Household
 from ..labels import OUTCOMES
 from ..timeutil import vn_date as vn_day_of
 from ..visits.models import Visit
+from .locks import lock_villages
 from .models import HouseholdMark, VillageDaySummary, VillageStatusSummary
 from .sqlfuncs import vn_date
 from .status import RANK, RULE
@@ -59,21 +60,31 @@ def _statements() -> tuple[sa.Select, sa.Select, sa.Select]:
     ids = sa.bindparam("ids", expanding=True)
     homes = (sa.select(Household.id, Household.village_id, (Household.youth > 0).label("youth"),
                        (Household.status != "active").label("inactive"))
-             .where(Household.id.in_(ids)).order_by(Household.id))
+             .where(Household.id.in_(ids)))
     return homes, sa.select(*MARKS.c).where(MARKS.c.household_id.in_(ids)), marks_query(Visit.household_id.in_(ids))
 
 
-def lock_homes(connection, ids: list, wanted) -> dict:
-    """PostgreSQL: lock the households of an upkeep, all in one order, so that two batches
-    visiting the same house take turns and read each other's visits (SQLite writers are serial
-    anyway: nothing to lock there). The `wanted` ones' rows, by id."""
+def lock_homes(connection, ids: list, wanted, villages=()) -> dict:
+    """Lock the upkeep of the households' villages and of `villages` (`locks.lock_villages`):
+    their villages read first, then read again once locked (a household moved meanwhile brings
+    its new village in), so that two upkeeps of a household take turns and the second reads
+    what the first wrote. The `wanted` ones' rows (as read under the lock), by id. SQLite
+    writers are serial: no lock, and only the wanted rows are read."""
+    if connection.dialect.name != "postgresql":
+        return _homes(connection, sorted(wanted))
+    found, locked = _homes(connection, ids), set()
+    while need := ({*villages, *(home.village_id for home in found.values())} - locked):
+        lock_villages(connection, need)
+        locked |= need
+        found = _homes(connection, ids)
+    return {h: found[h] for h in wanted if h in found}
+
+
+def _homes(connection, ids: list) -> dict:
     homes, _marked, _marks = _statements()
-    postgres = connection.dialect.name == "postgresql"
-    if postgres:
-        homes = homes.with_for_update()
     found = {}
-    for part in chunks(ids if postgres else sorted(wanted)):
-        found.update((h.id, h) for h in connection.execute(homes, {"ids": part}) if h.id in wanted)
+    for part in chunks(ids):
+        found.update((home.id, home) for home in connection.execute(homes, {"ids": part}))
     return found
 
 
