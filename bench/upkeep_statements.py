@@ -2,16 +2,17 @@
 those of the summary upkeep (`rollups.settle`) apart:
 
     source scripts/ensure-postgres.sh && .venv/bin/python -m bench.upkeep_statements \\
-        province5m_bench [first|again] [--explain] [--all] [--batches N]
+        province5m_bench [first|again] [--explain] [--all] [--batches N] | --bench
 
 Sends N (default 1) batches of 200 visits by a commune's commander, as
 `bench.province_summaries` does (first visits: households with no mark yet; again: households
-already warned; `upkeep_homes`), and prints for each the request's time, the upkeep's, and every statement of
-the upkeep with its time. --explain runs the upkeep's reads and its marks upsert (which writes
-the same rows when run twice) as EXPLAIN (ANALYZE, BUFFERS, WAL) first and prints the plans
-(the statement itself then runs on warm pages: time it without --explain); --all times the
-request's other statements too. The database is
-migrated first (`upgrade()`), as `b_province` does.
+already warned; `upkeep_homes`), and prints for each the request's time, the upkeep's, and
+every statement of the upkeep with its time. --explain runs the upkeep's reads and its marks
+upsert (which writes the same rows when run twice) as EXPLAIN (ANALYZE, BUFFERS, WAL) first and
+prints the plans (the statement itself then runs on warm pages: time it without --explain);
+--all times the request's other statements too. --bench prints the upkeep figures of
+`b_province` alone (six batches of each kind: `province_summaries._upkeep`), without its pages
+and recount. The database is migrated first (`upgrade()`), as `b_province` does.
 """
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ def main(argv: list[str]) -> None:
 
     from .b_province import _app
     from .province_data import ids as bench_ids
-    from .province_summaries import _commander, upkeep_homes
+    from .province_summaries import _commander, _upkeep, upkeep_homes
 
     name, kind = argv[0], (argv[1] if len(argv) > 1 and not argv[1].startswith("--") else "first")
     batches = int(argv[argv.index("--batches") + 1]) if "--batches" in argv else 1
@@ -94,6 +95,10 @@ def main(argv: list[str]) -> None:
     with app.app_context():
         upgrade()
         ids = bench_ids()
+    if "--bench" in argv:  # the bench's own figures (`b_province` runs the same), without its pages
+        for result in _upkeep(app, ids):
+            print(f"   {result.name:<70} {result.value:>8.1f} {result.unit:<3} {result.note}")
+        return
     commune, homes = upkeep_homes(app, ids, kind, 200 * batches)
     session = _commander(app, commune)
     for n in range(batches):
