@@ -1,8 +1,11 @@
-"""Two transactions changing one household's mark at once, on PostgreSQL with two real
-connections: the upkeep's village lock (`coverage.locks`) makes them take turns, and the
-second reads what the first wrote, so the summaries equal a recount. Each transaction, once it
-holds the lock, waits a moment for the other at a barrier: without the lock both would pass it
-together and work from the same old mark (the household counted twice, or in the wrong village)."""
+"""Two transactions changing one household's mark, or one village's register, at once, on
+PostgreSQL with two real connections: the upkeep's village lock (`coverage.locks`) makes them
+take turns, and the second reads what the first wrote, so the summaries equal a recount. Each
+transaction, once it holds the lock, waits a moment for the other at a barrier: without the
+lock both would pass it together and work from the same old mark (the household counted twice,
+or in the wrong village) or the same register count (a duplicate key). The row locks used
+before (`FOR UPDATE` of the households, of the villages) deadlocked here with the `FOR KEY
+SHARE` that the batches' own foreign-key checks hold on those rows."""
 from __future__ import annotations
 
 import threading
@@ -15,7 +18,7 @@ from fieldapp.extensions import db
 from fieldapp.models import Household
 from tests.conftest import Auth
 from tests.helpers import village
-from tests.sync.helpers import send, statuses
+from tests.sync.helpers import household_entry, send, statuses
 
 from .summaries import assert_summaries_match_a_recount
 from .test_summaries_incremental import entry, unmarked
@@ -107,4 +110,15 @@ def test_a_household_moved_to_another_village_beside_a_visit_to_it(app, db_sessi
     answers = side_by_side(lambda: visit([warned]), move)
     assert answers == [["created"], "moved"]
     assert db_session.scalar(sa.select(Household.village_id).where(Household.id == home.id)) not in (None, before)
+    assert_summaries_match_a_recount()
+
+
+def test_two_households_added_to_one_village_at_once(app, db_session, side_by_side):
+    """Each batch recounts the village's register (`rollups._recount_register`): the second
+    counts the first one's household."""
+    where = village("T01").id
+    db_session.rollback()
+    one, two = phone(app, "cskv1"), phone(app, "cskv1")
+    first, second = household_entry(where, seq=1), household_entry(where, seq=2, head_name="Lê Văn Hùng")
+    assert side_by_side(lambda: one([first]), lambda: two([second])) == [["created"]] * 2
     assert_summaries_match_a_recount()
