@@ -15,9 +15,9 @@ recounted, and one whose verification sample was drawn or answered its sample co
 (`VillageCheckSummary`; the draw notes them with `changed(samples=…)`, an answer is seen by the
 flush). Before it reads anything, an upkeep locks the villages it changes (`coverage.locks`:
 two upkeeps of a household take turns, the second reading what the first wrote). Nothing
-else is read, so the cost follows the size of the change, never the size of
-the province. `rebuild()` recounts everything from scratch (the same marks query over all
-households): a fresh database, a bulk load, or a check that nothing drifted.
+else is read, so the cost follows the size of the change, never the size of the province.
+`rebuild()` recounts everything from scratch (the same marks query over all households): a
+fresh database, a bulk load, or a check that nothing drifted.
 """
 from __future__ import annotations
 
