@@ -111,16 +111,13 @@ def add_new(connection, added: dict, homes: dict) -> None:
     the status and its day, one of the same kind can only make the day earlier (the Vietnam
     day of the earliest such visit: `vn_date` keeps the order of times), a lesser one changes
     nothing. Exactly what `marks_query` gives over all their visits in force."""
-    _homes, marked, _marks = _statements()
-    old = {}
-    for part in chunks(sorted(added)):
-        old.update(((m.campaign_id, m.household_id), m) for m in connection.execute(marked, {"ids": part}))
     best: dict[tuple, tuple[int, object]] = {}  # (campaign, household) → (best rank, its earliest time) among the new
     for household_id, visits in added.items():
         for campaign_id, outcome, recorded_at in visits:
             key, rank = (campaign_id, household_id), RANK[outcome]
             if key not in best or (rank, recorded_at) < best[key]:
                 best[key] = rank, recorded_at
+    old = _marks_in(connection, sorted(added), sorted({campaign for campaign, _household in best}))
     new = {key: mark for key, (rank, moment) in best.items()
            if (mark := _better(old.get(key), homes[key[1]], key[0], rank, moment)) is not None}
     if not new:
@@ -129,6 +126,17 @@ def add_new(connection, added: dict, homes: dict) -> None:
     counts.update(_delta([SimpleNamespace(**mark) for mark in new.values()], +1))
     _apply(connection, counts)
     _write_marks(connection, [new[key] for key in sorted(new, key=lambda key: (key[0], str(key[1])))])
+
+
+def _marks_in(connection, ids: list, campaigns: list) -> dict:
+    """The households' marks in those campaigns, by (campaign, household): on the key alone
+    for the usual first visit (no mark yet), not their marks of other campaigns."""
+    marked = sa.select(*MARKS.c).where(MARKS.c.household_id.in_(sa.bindparam("ids", expanding=True)),
+                                       MARKS.c.campaign_id.in_(campaigns))
+    old = {}
+    for part in chunks(ids):
+        old.update(((m.campaign_id, m.household_id), m) for m in connection.execute(marked, {"ids": part}))
+    return old
 
 
 def _better(old, home, campaign_id: int, rank: int, moment) -> dict | None:
