@@ -28,7 +28,8 @@ the hours of generating 5 M rows here), then measure both with the same script:
 
 (`bench.province_dense`: every household and its visits ×5 in the same 3,000 villages, the
 summaries rebuilt and checked against a recount; `bench.province_explain DB URL` prints the
-EXPLAIN ANALYZE of each query a province page runs.) BENCH_PROVINCE_REPEAT=<n> times each
+EXPLAIN ANALYZE of each query a province page runs; `bench.upkeep_statements DB` times the
+statements of one sync batch's summary upkeep, or with --bench its upkeep figures alone.) BENCH_PROVINCE_REPEAT=<n> times each
 province page n times (default 9) for its median and p95.
 BENCH_PROVINCE_DB=<name> keeps the database under that name (generated when it has no
 households, reused as it is otherwise) instead of a throwaway one; BENCH_PROVINCE_ONLY=1

@@ -93,32 +93,54 @@ def _batch(households: list[str], campaign_id: int) -> str:
 
 
 def _upkeep(app, ids) -> list[Result]:
-    """Six 200-visit sync batches of each kind, sent by the commune's commander, timing inside
+    """Six 200-visit sync batches of each kind, sent by a commune's commander, timing inside
     each request how long the summaries' upkeep (`rollups.settle`, run before the commit)
     took against the rest of the same request (on a shared machine an A/B of whole batches is
     mostly noise; this is not):
     - first visits: households with no mark yet in the campaign (most of a campaign's
-      batches: every visit gives its household its first mark);
+      batches: every visit gives its household its first mark), of the first commune that
+      still has 1,200 of them (each run uses up some);
     - visits again: households already warned (the mark stays as it is)."""
+    campaign = ids["province_campaign"]
+    again_commune, again = upkeep_homes(app, ids, "again", 1400)
+    first_commune, first = upkeep_homes(app, ids, "first", 1200)
+    sessions = {commune: _commander(app, commune) for commune in (again_commune, first_commune)}
+    _send(*sessions[again_commune], _batch(again[-200:], campaign))  # warm-up, not counted
+    return _upkeep_of(*sessions[first_commune], "first visits", first, campaign) + \
+        _upkeep_of(*sessions[again_commune], "visits again", again, campaign)
+
+
+def _commander(app, commune: int) -> tuple:
+    """A test client signed in as the commune's commander, and its CSRF token."""
+    client = app.test_client()
+    login(client, f"chihuy{commune}")
+    return client, client.get("/api/session").get_json()["csrf_token"]
+
+
+def upkeep_homes(app, ids, kind: str, count: int) -> tuple[int, list[str]]:
+    """(commune, up to `count` of its active households) of the first commune with `count`
+    households of the `kind` ("first": no mark yet in the province campaign; "again":
+    warned), or the first commune and what it has."""
     from fieldapp.coverage.models import HouseholdMark
     from fieldapp.extensions import db
-    from fieldapp.models import Household, Village
+    from fieldapp.models import Commune, Household, Village
 
     campaign = ids["province_campaign"]
+    mark = sa.select(HouseholdMark.household_id).where(
+        HouseholdMark.campaign_id == campaign, HouseholdMark.household_id == Household.id)
+    mine = ~mark.exists() if kind == "first" else mark.where(HouseholdMark.status == "warned").exists()
     with app.app_context():
-        homes = sa.select(Household.id).join(Village).where(
-            Village.commune_id == ids["commune"], Household.status == "active").order_by(Household.id)
-        mark = sa.select(HouseholdMark.household_id).where(
-            HouseholdMark.campaign_id == campaign, HouseholdMark.household_id == Household.id)
-        first = [str(h) for h in db.session.scalars(homes.where(~mark.exists()).limit(1400))]
-        again = [str(h) for h in db.session.scalars(homes.where(
-            mark.where(HouseholdMark.status == "warned").exists()).limit(1400))]
-    client = app.test_client()
-    login(client, f"chihuy{ids['commune']}")
-    token = client.get("/api/session").get_json()["csrf_token"]
-    _send(client, _batch(again[-200:], campaign), token)  # warm-up, not counted
-    return _upkeep_of(client, token, "first visits", first, campaign) + \
-        _upkeep_of(client, token, "visits again", again, campaign)
+        found = None
+        for commune in db.session.scalars(sa.select(Commune.id).order_by(Commune.id)):
+            homes = [str(h) for h in db.session.scalars(
+                sa.select(Household.id).join(Village).where(Village.commune_id == commune, Household.status == "active",
+                                                            mine).order_by(Household.id).limit(count))]
+            found = found or (commune, homes)
+            if len(homes) == count:
+                found = commune, homes
+                break
+        db.session.rollback()
+    return found
 
 
 def _upkeep_of(client, token: str, kind: str, homes: list[str], campaign: int) -> list[Result]:
@@ -144,7 +166,7 @@ def _upkeep_of(client, token: str, kind: str, homes: list[str], campaign: int) -
         shares, totals = [], []
         for i in range(6):
             spent.clear()
-            total = _send(client, _batch(homes[i * 200:(i + 1) * 200], campaign), token)
+            total = _send(client, token, _batch(homes[i * 200:(i + 1) * 200], campaign))
             totals.append(total)
             shares.append(sum(spent) / (total - sum(spent)) * 100)
     finally:
@@ -157,7 +179,7 @@ def _upkeep_of(client, token: str, kind: str, homes: list[str], campaign: int) -
                    BUDGET_UPKEEP_PCT, f"same transaction as the visits; max {shares[-1]:.1f} %")]
 
 
-def _send(client, body: str, token: str) -> float:
+def _send(client, token: str, body: str) -> float:
     start = time.perf_counter()
     answer = client.post("/api/sync/batch", data=body, content_type="application/json", headers={"X-CSRFToken": token})
     elapsed = (time.perf_counter() - start) * 1000

@@ -18,6 +18,7 @@ from ..households.models import Household
 from ..labels import OUTCOMES
 from ..timeutil import vn_date as vn_day_of
 from ..visits.models import Visit
+from .locks import lock_villages
 from .models import HouseholdMark, VillageDaySummary, VillageStatusSummary
 from .sqlfuncs import vn_date
 from .status import RANK, RULE
@@ -59,21 +60,31 @@ def _statements() -> tuple[sa.Select, sa.Select, sa.Select]:
     ids = sa.bindparam("ids", expanding=True)
     homes = (sa.select(Household.id, Household.village_id, (Household.youth > 0).label("youth"),
                        (Household.status != "active").label("inactive"))
-             .where(Household.id.in_(ids)).order_by(Household.id))
+             .where(Household.id.in_(ids)))
     return homes, sa.select(*MARKS.c).where(MARKS.c.household_id.in_(ids)), marks_query(Visit.household_id.in_(ids))
 
 
-def lock_homes(connection, ids: list, wanted) -> dict:
-    """PostgreSQL: lock the households of an upkeep, all in one order, so that two batches
-    visiting the same house take turns and read each other's visits (SQLite writers are serial
-    anyway: nothing to lock there). The `wanted` ones' rows, by id."""
+def lock_homes(connection, ids: list, wanted, villages=()) -> dict:
+    """Lock the upkeep of the households' villages and of `villages` (`locks.lock_villages`):
+    their villages read first, then read again once locked (a household moved meanwhile brings
+    its new village in), so that two upkeeps of a household take turns and the second reads
+    what the first wrote. The `wanted` ones' rows (as read under the lock), by id. SQLite
+    writers are serial: no lock, and only the wanted rows are read."""
+    if connection.dialect.name != "postgresql":
+        return _homes(connection, sorted(wanted))
+    found, locked = _homes(connection, ids), set()
+    while need := ({*villages, *(home.village_id for home in found.values())} - locked):
+        lock_villages(connection, need)
+        locked |= need
+        found = _homes(connection, ids)
+    return {h: found[h] for h in wanted if h in found}
+
+
+def _homes(connection, ids: list) -> dict:
     homes, _marked, _marks = _statements()
-    postgres = connection.dialect.name == "postgresql"
-    if postgres:
-        homes = homes.with_for_update()
     found = {}
-    for part in chunks(ids if postgres else sorted(wanted)):
-        found.update((h.id, h) for h in connection.execute(homes, {"ids": part}) if h.id in wanted)
+    for part in chunks(ids):
+        found.update((home.id, home) for home in connection.execute(homes, {"ids": part}))
     return found
 
 
@@ -100,16 +111,13 @@ def add_new(connection, added: dict, homes: dict) -> None:
     the status and its day, one of the same kind can only make the day earlier (the Vietnam
     day of the earliest such visit: `vn_date` keeps the order of times), a lesser one changes
     nothing. Exactly what `marks_query` gives over all their visits in force."""
-    _homes, marked, _marks = _statements()
-    old = {}
-    for part in chunks(sorted(added)):
-        old.update(((m.campaign_id, m.household_id), m) for m in connection.execute(marked, {"ids": part}))
     best: dict[tuple, tuple[int, object]] = {}  # (campaign, household) → (best rank, its earliest time) among the new
     for household_id, visits in added.items():
         for campaign_id, outcome, recorded_at in visits:
             key, rank = (campaign_id, household_id), RANK[outcome]
             if key not in best or (rank, recorded_at) < best[key]:
                 best[key] = rank, recorded_at
+    old = _marks_in(connection, sorted(added), sorted({campaign for campaign, _household in best}))
     new = {key: mark for key, (rank, moment) in best.items()
            if (mark := _better(old.get(key), homes[key[1]], key[0], rank, moment)) is not None}
     if not new:
@@ -118,6 +126,17 @@ def add_new(connection, added: dict, homes: dict) -> None:
     counts.update(_delta([SimpleNamespace(**mark) for mark in new.values()], +1))
     _apply(connection, counts)
     _write_marks(connection, [new[key] for key in sorted(new, key=lambda key: (key[0], str(key[1])))])
+
+
+def _marks_in(connection, ids: list, campaigns: list) -> dict:
+    """The households' marks in those campaigns, by (campaign, household): on the key alone
+    for the usual first visit (no mark yet), not their marks of other campaigns."""
+    marked = sa.select(*MARKS.c).where(MARKS.c.household_id.in_(sa.bindparam("ids", expanding=True)),
+                                       MARKS.c.campaign_id.in_(campaigns))
+    old = {}
+    for part in chunks(ids):
+        old.update(((m.campaign_id, m.household_id), m) for m in connection.execute(marked, {"ids": part}))
+    return old
 
 
 def _better(old, home, campaign_id: int, rank: int, moment) -> dict | None:

@@ -25,11 +25,15 @@ from ..extensions import db
 
 
 class HouseholdMark(db.Model):
-    __tablename__ = "summary_marks"
-    __table_args__ = (sa.Index("ix_summary_marks_household", "household_id"),)
+    """Keyed by household first (the upkeep reads a batch's households' marks of every
+    campaign), one b-tree and no foreign key: a batch's first visits insert into random
+    places of it, and `rollups.rebuild()` can derive the whole table again."""
 
-    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"), primary_key=True)
-    household_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("households.id"), primary_key=True)
+    __tablename__ = "summary_marks"
+    __table_args__ = (sa.PrimaryKeyConstraint("household_id", "campaign_id"),)
+
+    campaign_id: Mapped[int]
+    household_id: Mapped[uuid.UUID]
     village_id: Mapped[int]
     status: Mapped[str] = mapped_column(sa.String(12))  # warned | revisit | excluded
     day: Mapped[date]

@@ -13,9 +13,11 @@ worked out from its old one and those visits, without reading its other visits
 noted, takes the full recompute. A village whose households changed has its register counts
 recounted, and one whose verification sample was drawn or answered its sample counts
 (`VillageCheckSummary`; the draw notes them with `changed(samples=…)`, an answer is seen by the
-flush). Nothing else is read, so the cost follows the size of the change, never the size of
-the province. `rebuild()` recounts everything from scratch (the same marks query over all
-households): a fresh database, a bulk load, or a check that nothing drifted.
+flush). Before it reads anything, an upkeep locks the villages it changes (`coverage.locks`:
+two upkeeps of a household take turns, the second reading what the first wrote). Nothing
+else is read, so the cost follows the size of the change, never the size of the province.
+`rebuild()` recounts everything from scratch (the same marks query over all households): a
+fresh database, a bulk load, or a check that nothing drifted.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from ..proof.models import RESULTS, Verification, VerificationDraw
 from ..visits.models import Visit
 from ..visits.signals import visits_stored
 from . import marks
+from .locks import lock_villages
 from .marks import DAYS, MARKS, STATUS, chunks, marks_query
 from .models import VillageCheckSummary, VillageRegisterSummary
 
@@ -56,8 +59,11 @@ def settle(session: Session | None = None) -> None:
     villages = session.info.pop(VILLAGES_KEY, set())
     added = {h: rows for h, rows in session.info.pop(STORED_KEY, {}).items() if h not in households}
     samples = session.info.pop(SAMPLES_KEY, set())
-    if households or added:
-        homes = marks.lock_homes(session.connection(), sorted(households | set(added)), added)
+    changing = villages | {village for _draw, village in samples}  # their summaries are recounted
+    if households or added:  # the households' villages are locked with them (`marks.lock_homes`)
+        homes = marks.lock_homes(session.connection(), sorted(households | set(added)), added, changing)
+    else:
+        lock_villages(session.connection(), changing)
     if households:
         marks.refresh(session.connection(), sorted(households))
     if added:
@@ -76,19 +82,10 @@ def _register_counts(where) -> sa.Select:
             .where(where).group_by(Household.village_id))
 
 
-def _lock_villages(connection, ids: list[int]) -> None:
-    """PostgreSQL: lock the villages' rows, in one order, so that two recounts of a village take
-    turns (the second counts the first one's rows)."""
-    from ..register.models import Village
-
-    connection.execute(sa.select(Village.id).where(Village.id.in_(ids)).order_by(Village.id).with_for_update())
-
-
 def _recount_register(connection, village_ids: list[int]) -> None:
-    """Recount the villages' households (a few hundred rows each), replacing their row; the
-    villages locked first (`_lock_villages`)."""
+    """Recount the villages' households (a few hundred rows each), replacing their row (the
+    villages' upkeep locked by `settle`)."""
     for part in chunks(village_ids):
-        _lock_villages(connection, part)
         connection.execute(REGISTER.delete().where(REGISTER.c.village_id.in_(part)))
         rows = [row._asdict() for row in connection.execute(_register_counts(Household.village_id.in_(part)))]
         if rows:
@@ -107,7 +104,7 @@ def _check_counts(where) -> sa.Select:
 
 def _recount_checks(connection, samples: set[tuple[int, int]]) -> None:
     """Recount the sample counts of the (draw, village) pairs' campaigns and villages (a few
-    dozen rows each), the villages locked first (`_lock_villages`)."""
+    dozen rows each); the villages' upkeep locked by `settle`."""
     draws = dict(connection.execute(sa.select(VerificationDraw.id, VerificationDraw.campaign_id)
                                     .where(VerificationDraw.id.in_({d for d, _ in samples}))).all())
     villages: dict[int, set[int]] = {}
@@ -115,7 +112,6 @@ def _recount_checks(connection, samples: set[tuple[int, int]]) -> None:
         villages.setdefault(draws[draw_id], set()).add(village_id)
     for campaign_id, ids in sorted(villages.items()):
         for part in chunks(sorted(ids)):
-            _lock_villages(connection, part)
             connection.execute(CHECKS.delete().where(CHECKS.c.campaign_id == campaign_id,
                                                      CHECKS.c.village_id.in_(part)))
             connection.execute(CHECKS.insert().from_select([c.name for c in CHECKS.c], _check_counts(sa.and_(
