@@ -66,9 +66,13 @@ def _tail(times: list[tuple[float, float]], budget: float) -> list[Result]:
                    f"{len(steady)} batches; whole run's p95 is the budget's figure above; {per_minute}")]
 
 
-def _p95(values: list[float]) -> float:
+def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] if ordered else 0.0
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else 0.0
+
+
+def _p95(values: list[float]) -> float:
+    return percentile(values, 0.95)
 
 
 def _results(kinds, fives, visits, imported, machine, budget, elapsed) -> list[Result]:

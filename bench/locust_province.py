@@ -4,7 +4,9 @@ Pure HTTP, nothing imported from the app: every user talks to the two app server
 as a load balancer would send them, with one session cookie (cookies ignore the port).
 
 Every user starts with the session cookies the harness got by signing in before the load
-(phones stay signed in for weeks: sign-ins are not part of a peak hour).
+(phones stay signed in for weeks: sign-ins are not part of a peak hour), and every officer
+with the pack its phone downloaded then (its version, campaign and households; see `b_cluster`).
+A plan without packs makes each officer download its whole pack as it starts ("pack (full)").
 
 - Officer: every `OFFICER_PERIOD` s, records 1–20 visits in its outbox, sends the outbox as
   the offline client does (GET /api/session for the CSRF token, POST /api/sync/batch; the
@@ -91,10 +93,12 @@ class Officer(Phone):
 
     def on_start(self):
         super().on_start()
-        answer = self.get("/api/me/pack", "pack (full)")
-        pack = answer.json()
-        self.version, self.campaign = pack["version"], pack["campaign"]
-        self.households = [h["id"] for v in pack["villages"] for h in v["households"]]
+        pack = self.person.get("pack")
+        if pack is None:  # no pack taken before the load: the whole pack now
+            body = self.get("/api/me/pack", "pack (full)").json()
+            pack = {"version": body["version"], "campaign": body["campaign"],
+                    "households": [h["id"] for v in body["villages"] for h in v["households"]]}
+        self.version, self.campaign, self.households = pack["version"], pack["campaign"], pack["households"]
         self.device, self.seq, self.outbox = f"locust-{PLAN['run']}-{next(_devices)}", 0, []
 
     @task

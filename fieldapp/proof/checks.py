@@ -209,16 +209,18 @@ class Timeline:
 
 
 def _timelines(rows: list[Row]) -> dict[int, Timeline]:
-    """Each recorder's visits in force within NEIGHBOURS of the checked ones: their times and
-    outcomes in one query (thousands, in a busy hour), then the full rows of the checked
-    visits' neighbours that are not checked themselves in another."""
+    """Each recorder's visits in force around the checked ones: those within a minute of them
+    (what `most_in_a_minute` counts) and, on each side of that stretch, the nearest one within
+    NEIGHBOURS (a checked visit's neighbour when it has none nearer): their times and outcomes
+    in one query (`ix_visits_user_recorded`), then the full rows of the checked visits'
+    neighbours that are not checked themselves in another. The neighbours and the counts are
+    those of the whole timeline within NEIGHBOURS, without reading it (thousands of visits, in
+    a busy hour)."""
     users = {r.user_id for r in rows}
-    first = min(r.recorded_at for r in rows) - NEIGHBOURS
-    last = max(r.recorded_at for r in rows) + NEIGHBOURS
-    query = sa.select(Visit.user_id, Visit.recorded_at, Visit.id, Visit.outcome).where(
-        Visit.user_id.in_(users), Visit.in_force, Visit.recorded_at >= first, Visit.recorded_at <= last)
+    first = min(r.recorded_at for r in rows)
+    last = max(r.recorded_at for r in rows)
     by_user: dict[int, list[tuple]] = defaultdict(list)
-    for user_id, *entry in db.session.connection().execute(query):
+    for user_id, *entry in db.session.connection().execute(_around(users, first, last)):
         by_user[user_id].append(tuple(entry))
     lines = {user: Timeline(entries=by_user[user]) for user in users}
     known = {r.id: r for r in rows}
@@ -227,6 +229,25 @@ def _timelines(rows: list[Row]) -> dict[int, Timeline]:
     for line in lines.values():
         line.rows = known
     return lines
+
+
+def _around(users: set[int], first: datetime, last: datetime) -> sa.Select:
+    """(user_id, recorded_at, id, outcome) of the recorders' visits in force within a minute of
+    [first, last], and of each one's nearest visit before and after that within NEIGHBOURS."""
+    minute = timedelta(seconds=60)
+    columns = (Visit.user_id, Visit.recorded_at, Visit.id, Visit.outcome)
+    near = sa.select(*columns).where(Visit.user_id.in_(users), Visit.in_force,
+                                     Visit.recorded_at >= first - minute, Visit.recorded_at <= last + minute)
+    parts = [near]
+    for user in users:
+        before = (sa.select(*columns).where(Visit.user_id == user, Visit.in_force, Visit.recorded_at < first - minute,
+                                            Visit.recorded_at >= first - NEIGHBOURS)
+                  .order_by(Visit.recorded_at.desc(), Visit.id.desc()).limit(1))
+        after = (sa.select(*columns).where(Visit.user_id == user, Visit.in_force, Visit.recorded_at > last + minute,
+                                           Visit.recorded_at <= last + NEIGHBOURS)
+                 .order_by(Visit.recorded_at, Visit.id).limit(1))
+        parts += [before.subquery().select(), after.subquery().select()]
+    return sa.union_all(*parts)
 
 
 def _burst(r: Row, line: Timeline, s: dict):

@@ -68,10 +68,14 @@ def histories(campaign_id: int | None, households) -> dict:
     if campaign_id is None:
         return {}
     in_area = sa.and_(Visit.counted_in(campaign_id), households)
-    rows = db.session.execute(
-        sa.select(Visit.id, Visit.household_id, Visit.recorded_at, Visit.outcome, User.full_name, User.username)
-        .join(Household, Household.id == Visit.household_id).join(User, User.id == Visit.user_id)
-        .where(in_area).order_by(Visit.household_id, Visit.recorded_at.desc(), Visit.id)
+    newest = sa.func.row_number().over(partition_by=Visit.household_id,
+                                       order_by=(Visit.recorded_at.desc(), Visit.id)).label("newest")
+    last = (sa.select(Visit.id, Visit.household_id, Visit.recorded_at, Visit.outcome, Visit.user_id, newest)
+            .join(Household, Household.id == Visit.household_id).where(in_area).subquery())
+    rows = db.session.execute(  # only the HISTORY newest of each household leave the database
+        sa.select(last.c.id, last.c.household_id, last.c.recorded_at, last.c.outcome, User.full_name, User.username)
+        .join(User, User.id == last.c.user_id).where(last.c.newest <= HISTORY)
+        .order_by(last.c.household_id, last.c.recorded_at.desc(), last.c.id)
     )
     by_visit: dict = {}
     by_household: dict = {}

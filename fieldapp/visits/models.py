@@ -52,6 +52,9 @@ class Visit(db.Model):
                  sqlite_where=sa.text("replaced_at IS NULL"), postgresql_where=sa.text("replaced_at IS NULL")),
         sa.Index("ix_visits_in_force_user", "campaign_id", "user_id", "outcome", "household_id", "recorded_at", "replaced_at",
                  sqlite_where=sa.text("replaced_at IS NULL"), postgresql_where=sa.text("replaced_at IS NULL")),
+        # A recorder's visits in force by device time: the burst check's neighbours (proof.checks).
+        sa.Index("ix_visits_user_recorded", "user_id", "recorded_at", "id", "outcome",
+                 sqlite_where=sa.text("replaced_at IS NULL"), postgresql_where=sa.text("replaced_at IS NULL")),
         sa.CheckConstraint("people_reached >= 0", name="people_nonneg"),
         sa.CheckConstraint("youth_reached >= 0", name="youth_nonneg"),
     )

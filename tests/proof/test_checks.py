@@ -181,3 +181,31 @@ def test_a_burst_at_the_station_teaches_no_house_its_point(client, auth, db_sess
     db_session.rollback()
     assert db_session.scalar(sa.select(sa.func.count()).select_from(LearntPoint)) == 0
     assert all(db_session.get(Household, h.id).lat is None for h in homes)
+
+
+def test_the_burst_check_finds_the_nearest_visits_within_the_hour_not_only_the_minute(client, auth, db_session):
+    """The timeline is read around the batch (a minute) plus the nearest visit on each side
+    within the hour: a visit 20 minutes before, 3 km away, is the neighbour (not the one 50
+    minutes before, nor one 70 minutes before), and one 25 minutes after too."""
+    homes = households_of("T03")[:6]
+    cid = campaign_id()
+    here = (homes[0].lat, homes[0].lon)
+
+    def at(minute, n, lat):
+        return visit_entry(homes[n].id, cid, n, recorded_at=_at(9 + minute // 60, minute % 60), lat=lat, lon=here[1],
+                           accuracy_m=5)
+
+    earlier = [at(0, 1, here[0] + 0.5), at(20, 2, here[0] + 0.3), at(50, 3, here[0] + 0.027)]  # 70, 50, 20 min before
+    later = [at(95, 4, here[0] - 0.036), at(135, 5, here[0] + 0.9)]  # 25 and 65 min after
+    auth.login("cskv1")
+    assert statuses(send(client, earlier + later)) == ["created"] * 5
+    checked = at(70, 0, here[0])
+    assert statuses(send(client, [checked])) == ["created"]
+    burst = _codes(client, checked)["burst"]
+    # 3 km in 20 min is 9 km/h (the nearest before); 4 km in 25 min is 9.6 km/h (the nearest after): the faster
+    assert burst["other_visit"] == later[0]["id"] and burst["seconds"] == 25 * 60
+    assert 9 < burst["speed_kmh"] < 10.5
+    db_session.rollback()
+    rows = checks.load([uuid.UUID(checked["id"])])
+    line = checks._timelines(rows)[rows[0].user_id]
+    assert {str(i) for i in line.neighbours(rows[0].id)} == {earlier[2]["id"], later[0]["id"]}
