@@ -2,14 +2,14 @@
 within a minute of a batch and the nearest one on each side, not the whole hour around it
 
 Revision ID: 8e4c2a6d1f93
-Revises: 3c7e9a1f5b20
+Revises: 7b3d5e9a2c14
 Create Date: 2026-12-02
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "8e4c2a6d1f93"
-down_revision = "3c7e9a1f5b20"
+down_revision = "7b3d5e9a2c14"
 branch_labels = None
 depends_on = None
 
