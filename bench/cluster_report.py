@@ -43,8 +43,13 @@ def report(url: str, plan: dict, tmp: Path, elapsed: float, machine: dict, budge
               "lost (acknowledged, not stored)": len(acked - stored),
               "stored, never sent": len(stored - sent), "doubled": doubled,
               "stored, answer lost": len(stored - acked), "still in outboxes": len(sent - stored)}
+    packs = plan.get("packs_before_ms", [])
     figures = {"seconds": round(elapsed), "machine": machine, "visits": visits, "5xx": fives,
-               "statuses": summary["statuses"], "import": summary["import"], "kinds": kinds}
+               "statuses": summary["statuses"], "import": summary["import"], "kinds": kinds,
+               "sync p95 by minute": {m + 1: round(percentile(v, 0.95)) for m, v in _minutes(
+                   summary.get("times", {}).get(SYNC, [])).items()},
+               "full pack before the peak": {"phones": len(packs), **{
+                   f"p{round(q * 100)}": round(percentile(packs, q)) for q in (0.5, 0.95, 0.99)}}}
     out.mkdir(exist_ok=True)
     (out / "cluster.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False))
     return _results(kinds, fives, visits, summary["import"], machine, budget, elapsed) + \
@@ -57,13 +62,19 @@ def _tail(times: list[tuple[float, float]], budget: float) -> list[Result]:
     while the import is uploaded). Both beside the whole run's figure, which stays the budget's."""
     if not times:
         return []
-    minutes: dict[int, list[float]] = {}
-    for at, ms in times:
-        minutes.setdefault(int(at // 60), []).append(ms)
+    minutes = _minutes(times)
     steady = [ms for at, ms in times if at >= 60]
     per_minute = "; ".join(f"min {m + 1}: p95 {_p95(v):.0f} ms ({len(v)})" for m, v in sorted(minutes.items()))
     return [Result("cluster: sync batch p95 after the first minute", _p95(steady), "ms", None,
                    f"{len(steady)} batches; whole run's p95 is the budget's figure above; {per_minute}")]
+
+
+def _minutes(times: list[tuple[float, float]]) -> dict[int, list[float]]:
+    """{minute of the run (0 the first): [ms, …]} of (s since the start, ms) timings."""
+    minutes: dict[int, list[float]] = {}
+    for at, ms in times:
+        minutes.setdefault(int(at // 60), []).append(ms)
+    return minutes
 
 
 def percentile(values: list[float], q: float) -> float:

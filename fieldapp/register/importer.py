@@ -127,7 +127,7 @@ def write(path: Path, kind: str, villages: dict[str, int], *, total: int | None 
 
 
 def _write_chunk(chunk: list[dict], summary: Summary, user_id: int | None) -> None:
-    existing = _existing({c["village_id"] for c in chunk}, {c["code"] for c in chunk})
+    existing = _existing({(c["village_id"], c["code"]) for c in chunk})
     new = []
     for values in chunk:
         household = existing.get((values["village_id"], values["code"]))
@@ -149,10 +149,13 @@ def _write_chunk(chunk: list[dict], summary: Summary, user_id: int | None) -> No
         db.session.expunge(household)
 
 
-def _existing(village_ids: set[int], codes: set[str]) -> dict[tuple[int, str], Household]:
+def _existing(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Household]:
+    """The households already there under the chunk's (village id, code) pairs: one lookup of
+    `ix_households_village_code` per pair, not every household of the villages (a commune's
+    tens of thousands, read again for each chunk)."""
     found: dict[tuple[int, str], Household] = {}
     query = (sa.select(Household)
-             .where(Household.village_id.in_(village_ids), Household.code.in_(codes),
+             .where(sa.tuple_(Household.village_id, Household.code).in_(sorted(keys)),
                     Household.status != "merged")
              .order_by(Household.created_at.desc()))
     for household in db.session.scalars(query):

@@ -67,7 +67,8 @@ def import_households(run_id: int, path: Path, *, commune_id: int | None, dry_ru
             summary = write(path, kind, villages, total=checked.rows, user_id=run.user_id,
                             limit=max_bytes(), progress=progress, system=system)
             runs.finish(run, "done", {**base, **summary.as_dict()})
-            refresh_statistics()
+            if summary.created:  # new households (no visits): what the planner must see at once
+                refresh_statistics(("households",))
         db.session.commit()
         return checked
     except FileRefused as exc:
