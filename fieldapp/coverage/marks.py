@@ -131,8 +131,8 @@ def add_new(connection, added: dict, homes: dict) -> None:
 def _marks_in(connection, ids: list, campaigns: list) -> dict:
     """The households' marks in those campaigns, by (campaign, household): on the key alone
     for the usual first visit (no mark yet), not their marks of other campaigns."""
-    marked = sa.select(*MARKS.c).where(MARKS.c.household_id.in_(sa.bindparam("ids", expanding=True)),
-                                       MARKS.c.campaign_id.in_(campaigns))
+    _homes, marked, _marks = _statements()
+    marked = marked.where(MARKS.c.campaign_id.in_(campaigns))
     old = {}
     for part in chunks(ids):
         old.update(((m.campaign_id, m.household_id), m) for m in connection.execute(marked, {"ids": part}))

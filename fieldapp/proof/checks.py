@@ -37,6 +37,7 @@ from .models import VisitCheck
 
 CHECKS = tuple(labels.CHECKS)  # far, no_fix, poor_fix, burst, late_entry, odd_hours
 NEIGHBOURS = timedelta(hours=1)  # visits further apart in time cannot show a walk too fast
+BURST_WINDOW = timedelta(seconds=60)  # warnings counted together: `_most_in_a_minute`, and what `_around` reads
 EARTH_M = 6_371_000
 
 
@@ -234,7 +235,7 @@ def _timelines(rows: list[Row]) -> dict[int, Timeline]:
 def _around(users: set[int], first: datetime, last: datetime) -> sa.Select:
     """(user_id, recorded_at, id, outcome) of the recorders' visits in force within a minute of
     [first, last], and of each one's nearest visit before and after that within NEIGHBOURS."""
-    minute = timedelta(seconds=60)
+    minute = BURST_WINDOW
     columns = (Visit.user_id, Visit.recorded_at, Visit.id, Visit.outcome)
     near = sa.select(*columns).where(Visit.user_id.in_(users), Visit.in_force,
                                      Visit.recorded_at >= first - minute, Visit.recorded_at <= last + minute)
@@ -284,7 +285,7 @@ def _fastest_neighbour(r: Row, line: Timeline) -> dict | None:
 
 def _most_in_a_minute(moment: datetime, warned: list[datetime]) -> int:
     """The most warnings in any 60-second window that holds `moment` (`warned` sorted)."""
-    minute = timedelta(seconds=60)
+    minute = BURST_WINDOW
     starts = sorted(set(warned[bisect.bisect_left(warned, moment - minute):bisect.bisect_right(warned, moment)]))
     return max((bisect.bisect_left(warned, start + minute) - bisect.bisect_left(warned, start)
                 for start in starts), default=0)

@@ -80,12 +80,10 @@ def histories(campaign_id: int | None, households) -> dict:
     by_visit: dict = {}
     by_household: dict = {}
     for visit_id, household_id, recorded_at, outcome, name, username in rows:
-        kept = by_household.setdefault(household_id, [])
-        if len(kept) < HISTORY:
-            entry = {"id": str(visit_id), "at": iso_utc(recorded_at), "outcome": outcome,
-                     "user": username, "by": [name or username]}
-            kept.append(entry)
-            by_visit[visit_id] = entry
+        entry = {"id": str(visit_id), "at": iso_utc(recorded_at), "outcome": outcome,
+                 "user": username, "by": [name or username]}
+        by_household.setdefault(household_id, []).append(entry)
+        by_visit[visit_id] = entry
     companions = db.session.execute(
         sa.select(visit_companions.c.visit_id, User.full_name, User.username)
         .join(User, User.id == visit_companions.c.user_id)
