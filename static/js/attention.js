@@ -132,7 +132,9 @@
     sending = false;
     failed = sent === null && !TN.syncState.needLogin;
     if (sent !== null) {
-      online = true;
+      // The server answered, but a try begun before the browser went offline can end after
+      // its "offline" event: the browser's word stands, or the phone would say it is connected.
+      online = navigator.onLine !== false;
       reached = reached || sent.length > 0;
       TN.outbox.pending().then(function (left) {
         if (sent.length && !left.length) return TN.outbox.setMeta("sent_at", Date.now());
